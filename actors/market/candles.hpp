@@ -1,0 +1,89 @@
+// Candles (OHLCV) per interval and the 24-hour rolling ticker of one market, built from
+// its trades. Pure: time comes in with each trade or query (unix milliseconds).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "actors/money/decimal.hpp"
+
+namespace ex {
+
+enum class Interval : uint8_t { m1, m5, m15, m30, h1, h4, d1, w1 };
+constexpr size_t kIntervalCount = 8;
+constexpr std::array<Interval, kIntervalCount> kAllIntervals = {
+    Interval::m1, Interval::m5, Interval::m15, Interval::m30,
+    Interval::h1, Interval::h4, Interval::d1,  Interval::w1};
+
+std::optional<Interval> parse_interval(std::string_view text);  // "1m" ... "1w"
+const char* interval_name(Interval interval);
+int64_t interval_ms(Interval interval);
+// Start of the bucket holding `time_ms`. Weeks start on Monday 00:00 UTC.
+int64_t bucket_start(Interval interval, int64_t time_ms);
+
+struct Candle {
+  int64_t start_ms = 0;
+  Decimal open, high, low, close;
+  Decimal volume;  // base quantity traded
+  int64_t trades = 0;
+};
+
+// Recent candles of every interval, newest last; older ones live in storage.
+class CandleBook {
+ public:
+  explicit CandleBook(size_t keep_per_interval = 1500) : keep_(keep_per_interval) {}
+
+  void on_trade(int64_t time_ms, Decimal price, Decimal qty);
+  // Candles with start in [from_ms, to_ms], oldest first (only what is kept in memory).
+  std::vector<Candle> range(Interval interval, int64_t from_ms, int64_t to_ms) const;
+  const Candle* current(Interval interval) const;
+  // Earliest start kept for an interval (INT64_MAX if none): storage answers before it.
+  int64_t oldest_kept(Interval interval) const;
+  // Seeds history (e.g. from storage at start-up), oldest first.
+  void restore(Interval interval, const std::vector<Candle>& candles);
+
+ private:
+  size_t keep_;
+  std::array<std::deque<Candle>, kIntervalCount> series_;
+};
+
+struct TickerStats {
+  int64_t start_ms = 0;
+  Decimal first_price, high, low, last_price, volume, quote_volume;
+  Decimal price_change;
+  Decimal price_change_percent;  // rounded half away from zero to 2 decimals
+  int64_t trades = 0;
+};
+
+// Rolling 24-hour window. Each trade enters once and leaves once; the high and low
+// are kept with monotonic queues, so every operation is amortized O(1).
+class RollingTicker {
+ public:
+  static constexpr int64_t kWindowMs = 24 * 3600 * 1000;
+
+  void on_trade(int64_t time_ms, Decimal price, Decimal qty);
+  // Statistics of the window ending at `now_ms`. With no trade in the window but an
+  // earlier one, prices are the last price and volume is 0; with none ever, all zero.
+  TickerStats stats(int64_t now_ms);
+
+ private:
+  struct Point {
+    int64_t time_ms;
+    int64_t price;  // Decimal units
+    int64_t qty;
+  };
+  void evict(int64_t now_ms);
+
+  std::deque<Point> window_;
+  std::deque<Point> max_;  // prices decreasing
+  std::deque<Point> min_;  // prices increasing
+  int64_t volume_ = 0;
+  __int128 quote_volume_ = 0;  // units x units / scale
+  int64_t last_price_ = 0;
+};
+
+}  // namespace ex

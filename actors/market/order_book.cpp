@@ -1,0 +1,321 @@
+#include "actors/market/order_book.hpp"
+
+#include <algorithm>
+
+namespace ex::book {
+namespace {
+
+// True if a resting price `maker` is acceptable to a taker of `side` with `limit`.
+inline bool within(Side taker, Ticks maker, Ticks limit) {
+  return taker == Side::buy ? maker <= limit : maker >= limit;
+}
+
+}  // namespace
+
+OrderBook::OrderBook(BookConfig config) : config_(config), index_(config.expected_orders * 2) {
+  pool_.reserve(config.expected_orders);
+  events_.reserve(64);
+  changes_.reserve(16);
+}
+
+void OrderBook::set_counters(uint64_t next_trade_id, Ticks last_price) {
+  next_trade_id_ = next_trade_id;
+  last_price_ = last_price;
+}
+
+size_t OrderBook::level_position(Side side, Ticks price) const {
+  const auto& v = levels(side);
+  // Most activity is at the top of the book, which sits at the back: check it first.
+  if (!v.empty() && v.back().price == price) return v.size() - 1;
+  if (side == Side::buy)
+    return static_cast<size_t>(
+        std::lower_bound(v.begin(), v.end(), price,
+                         [](const Level& l, Ticks p) { return l.price < p; }) -
+        v.begin());
+  return static_cast<size_t>(
+      std::lower_bound(v.begin(), v.end(), price,
+                       [](const Level& l, Ticks p) { return l.price > p; }) -
+      v.begin());
+}
+
+bool OrderBook::best(Side side, Ticks* price) const {
+  const auto& v = levels(side);
+  if (v.empty()) return false;
+  *price = v.back().price;
+  return true;
+}
+
+const RestingOrder* OrderBook::find(OrderId id) const {
+  uint32_t idx = index_.find(id);
+  return idx == FlatIdMap::kMissing ? nullptr : &pool_[idx].order;
+}
+
+std::vector<DepthLevel> OrderBook::depth(Side side, size_t limit) const {
+  const auto& v = levels(side);
+  size_t n = limit == 0 ? v.size() : std::min(limit, v.size());
+  std::vector<DepthLevel> out;
+  out.reserve(n);
+  for (size_t k = 0; k < n; ++k) {
+    const Level& l = v[v.size() - 1 - k];
+    out.push_back({l.price, l.total});
+  }
+  return out;
+}
+
+Ticks OrderBook::band_limit(Side taker_side) const {
+  Ticks ref = last_price_;
+  if (ref == 0 && !best(opposite(taker_side), &ref)) return 0;
+  Ticks delta = static_cast<Ticks>(static_cast<__int128>(ref) * config_.band_bps / 10000);
+  return taker_side == Side::buy ? ref + delta : std::max<Ticks>(1, ref - delta);
+}
+
+void OrderBook::note_level(Side side, Ticks price, Lots total) {
+  for (LevelChange& c : changes_) {
+    if (c.price == price && c.side == side) {
+      c.total = total;
+      return;
+    }
+  }
+  changes_.push_back({side, price, total});
+}
+
+void OrderBook::flush_level_changes() {
+  for (const LevelChange& c : changes_)
+    events_.push_back(Event{EventType::level, c.side, DoneReason::filled, 0, 0, 0, 0, c.price,
+                            c.total, 0, 0});
+  changes_.clear();
+}
+
+void OrderBook::emit_done(const RestingOrder& o, DoneReason reason) {
+  events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0, o.price,
+                          o.remaining, o.original - o.remaining, 0});
+}
+
+void OrderBook::emit_taker_done(const NewOrder& o, DoneReason reason, Lots left, Lots filled) {
+  events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0,
+                          o.is_market ? 0 : o.price, left, filled, 0});
+}
+
+void OrderBook::remove_slot(uint32_t idx, Level& level) {
+  Slot& s = pool_[idx];
+  if (s.prev == kNil) level.head = s.next; else pool_[s.prev].next = s.next;
+  if (s.next == kNil) level.tail = s.prev; else pool_[s.next].prev = s.prev;
+  index_.erase(s.order.id);
+  s.order.remaining = 0;
+  free_.push_back(idx);
+}
+
+Lots OrderBook::fillable(const NewOrder& o, Ticks limit) const {
+  const auto& book = levels(opposite(o.side));
+  Lots sum = 0;
+  for (auto it = book.rbegin(); it != book.rend() && within(o.side, it->price, limit); ++it) {
+    for (uint32_t i = it->head; i != kNil; i = pool_[i].next) {
+      const RestingOrder& m = pool_[i].order;
+      if (m.user == o.user) {
+        if (config_.stp == StpPolicy::cancel_resting) continue;
+        return sum;
+      }
+      sum += m.remaining;
+      if (sum >= o.qty) return sum;
+    }
+  }
+  return sum;
+}
+
+void OrderBook::match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budget,
+                      bool& taker_stopped, AddResult& result) {
+  const Side opp = opposite(o.side);
+  auto& book = levels(opp);
+  const bool capped = o.quote_budget > 0;
+  bool done = false;
+  while (!done && !book.empty()) {
+    Level& lv = book.back();
+    if (!within(o.side, lv.price, limit)) break;
+    const Lots total_before = lv.total;
+    while (lv.head != kNil) {
+      uint32_t idx = lv.head;
+      RestingOrder& m = pool_[idx].order;
+      if (m.user == o.user) {
+        if (config_.stp != StpPolicy::cancel_taker) {
+          lv.total -= m.remaining;
+          emit_done(m, DoneReason::self_trade);
+          remove_slot(idx, lv);
+        }
+        if (config_.stp != StpPolicy::cancel_resting) {
+          taker_stopped = true;
+          done = true;
+          break;
+        }
+        continue;
+      }
+      Lots fill = o.qty == 0 ? m.remaining : std::min(left, m.remaining);
+      if (capped) fill = std::min(fill, budget / lv.price);
+      if (fill == 0) {  // the budget cannot buy one more lot
+        done = true;
+        break;
+      }
+      events_.push_back(Event{EventType::trade, o.side, DoneReason::filled, o.id, m.id, o.user,
+                              m.user, lv.price, fill, 0, next_trade_id_++});
+      last_price_ = lv.price;
+      const int64_t cost = fill * lv.price;
+      result.executed += fill;
+      result.spent += cost;
+      if (capped) budget -= cost;
+      left -= fill;
+      m.remaining -= fill;
+      lv.total -= fill;
+      if (m.remaining == 0) {
+        emit_done(m, DoneReason::filled);
+        remove_slot(idx, lv);
+      }
+      if (o.qty > 0 && left == 0) {
+        done = true;
+        break;
+      }
+    }
+    if (lv.total != total_before) note_level(opp, lv.price, lv.total);
+    if (lv.head == kNil) book.pop_back();
+  }
+}
+
+void OrderBook::rest(const NewOrder& o, Lots qty, Lots original) {
+  auto& book = levels(o.side);
+  size_t pos = level_position(o.side, o.price);
+  if (pos == book.size() || book[pos].price != o.price)
+    book.insert(book.begin() + static_cast<std::ptrdiff_t>(pos), Level{o.price, 0, kNil, kNil});
+  Level& lv = book[pos];
+  uint32_t idx;
+  if (!free_.empty()) {
+    idx = free_.back();
+    free_.pop_back();
+  } else {
+    idx = static_cast<uint32_t>(pool_.size());
+    pool_.emplace_back();
+  }
+  Slot& s = pool_[idx];
+  s.order = RestingOrder{o.id, o.user, o.side, o.price, qty, original};
+  s.prev = lv.tail;
+  s.next = kNil;
+  if (lv.tail == kNil) lv.head = idx; else pool_[lv.tail].next = idx;
+  lv.tail = idx;
+  lv.total += qty;
+  index_.insert(o.id, idx);
+  note_level(o.side, o.price, lv.total);
+}
+
+AddResult OrderBook::add(const NewOrder& o) {
+  events_.clear();
+  AddResult r{OrderStatus::new_, 0, 0, 0};
+  if (index_.find(o.id) != FlatIdMap::kMissing) {
+    emit_taker_done(o, DoneReason::rejected, o.qty, 0);
+    r.status = OrderStatus::rejected;
+    return r;
+  }
+  const Side opp = opposite(o.side);
+  Ticks limit = o.is_market ? band_limit(o.side) : o.price;
+  if (limit == 0) {  // a market order with no reference price: nothing to trade with
+    emit_taker_done(o, DoneReason::expired, o.qty, 0);
+    r.status = OrderStatus::expired;
+    return r;
+  }
+  Ticks best_opp;
+  if (o.post_only && best(opp, &best_opp) && within(o.side, best_opp, limit)) {
+    emit_taker_done(o, DoneReason::rejected, o.qty, 0);
+    r.status = OrderStatus::rejected;
+    return r;
+  }
+  if (o.tif == TimeInForce::fok && o.qty > 0 && fillable(o, limit) < o.qty) {
+    emit_taker_done(o, DoneReason::expired, o.qty, 0);
+    r.status = OrderStatus::expired;
+    return r;
+  }
+  Lots left = o.qty;
+  int64_t budget = o.quote_budget;
+  bool stopped = false;
+  match(o, limit, left, budget, stopped, r);
+
+  const bool by_budget = o.qty == 0;
+  if (by_budget) left = 0;
+  if (!by_budget && left == 0) {
+    emit_taker_done(o, DoneReason::filled, 0, r.executed);
+    r.status = OrderStatus::filled;
+  } else if (stopped) {
+    emit_taker_done(o, DoneReason::self_trade, by_budget ? 0 : left, r.executed);
+    r.status = OrderStatus::canceled;
+  } else if (!o.is_market && o.tif == TimeInForce::gtc) {
+    rest(o, left, o.qty);
+    r.resting = left;
+    r.status = r.executed > 0 ? OrderStatus::partially_filled : OrderStatus::new_;
+  } else if (by_budget) {
+    // Filled when what is left of the budget cannot buy a lot at the next eligible price.
+    Ticks next;
+    bool more = best(opp, &next) && within(o.side, next, limit) && budget >= next;
+    bool filled = r.executed > 0 && !more;
+    emit_taker_done(o, filled ? DoneReason::filled : DoneReason::expired, 0, r.executed);
+    r.status = filled ? OrderStatus::filled : OrderStatus::expired;
+  } else {
+    emit_taker_done(o, DoneReason::expired, left, r.executed);
+    r.status = OrderStatus::expired;
+  }
+  flush_level_changes();
+  return r;
+}
+
+bool OrderBook::cancel(OrderId id) {
+  events_.clear();
+  uint32_t idx = index_.find(id);
+  if (idx == FlatIdMap::kMissing) return false;
+  const RestingOrder& o = pool_[idx].order;
+  auto& book = levels(o.side);
+  size_t pos = level_position(o.side, o.price);
+  Level& lv = book[pos];
+  lv.total -= o.remaining;
+  emit_done(o, DoneReason::canceled);
+  remove_slot(idx, lv);
+  note_level(o.side, lv.price, lv.total);
+  if (lv.head == kNil) book.erase(book.begin() + static_cast<std::ptrdiff_t>(pos));
+  flush_level_changes();
+  return true;
+}
+
+size_t OrderBook::cancel_user(UserId user) {
+  std::vector<OrderId> ids;
+  for (const Slot& s : pool_)
+    if (s.order.remaining > 0 && s.order.user == user) ids.push_back(s.order.id);
+  std::vector<Event> all;
+  for (OrderId id : ids) {
+    cancel(id);
+    all.insert(all.end(), events_.begin(), events_.end());
+  }
+  events_.swap(all);
+  return ids.size();
+}
+
+bool OrderBook::check_invariants() const {
+  size_t counted = 0;
+  for (Side side : {Side::buy, Side::sell}) {
+    const auto& v = levels(side);
+    for (size_t k = 0; k < v.size(); ++k) {
+      const Level& l = v[k];
+      if (k > 0 && (side == Side::buy ? v[k - 1].price >= l.price : v[k - 1].price <= l.price))
+        return false;
+      if (l.head == kNil || l.total <= 0) return false;
+      Lots sum = 0;
+      uint32_t prev = kNil;
+      for (uint32_t i = l.head; i != kNil; i = pool_[i].next) {
+        const Slot& s = pool_[i];
+        if (s.prev != prev || s.order.remaining <= 0 || s.order.price != l.price ||
+            s.order.side != side || index_.find(s.order.id) != i)
+          return false;
+        sum += s.order.remaining;
+        prev = i;
+        ++counted;
+      }
+      if (prev != l.tail || sum != l.total) return false;
+    }
+  }
+  if (!bids_.empty() && !asks_.empty() && bids_.back().price >= asks_.back().price) return false;
+  return counted == index_.size();
+}
+
+}  // namespace ex::book

@@ -1,0 +1,69 @@
+// Exact fixed-point money: prices, quantities and amounts.
+//
+// A Decimal is a signed 64-bit count of 10^-8 units, so every value the exchange
+// handles (asset precisions up to 8 decimals) is represented exactly. Arithmetic that
+// could overflow is checked and refused; nothing ever wraps or rounds silently.
+// Range: +-92,233,720,368.54775807.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ex {
+
+class Decimal {
+ public:
+  static constexpr int kScaleDigits = 8;
+  static constexpr int64_t kScale = 100'000'000;
+
+  constexpr Decimal() = default;
+  static constexpr Decimal from_units(int64_t units) { return Decimal(units); }
+  static constexpr Decimal from_int(int64_t whole) { return Decimal(whole * kScale); }
+
+  // Parses decimal text: optional '-', digits, optional '.' and digits, optional
+  // exponent ("1e3", "2.5E-2"), as JSON writes numbers. The value must be exact at
+  // 8 decimals and in range; anything else (spaces, '+', hex, "nan", ".5", "5.")
+  // is refused. Exponents are applied exactly by moving the decimal point.
+  static std::optional<Decimal> parse(std::string_view text);
+
+  constexpr int64_t units() const { return units_; }
+  constexpr bool is_zero() const { return units_ == 0; }
+  constexpr bool is_positive() const { return units_ > 0; }
+  constexpr bool is_negative() const { return units_ < 0; }
+
+  // Number of decimals needed to write the value exactly (0..8).
+  int decimals() const;
+  // True if the value is a whole multiple of `step` (step > 0).
+  bool is_multiple_of(Decimal step) const { return step.units_ > 0 && units_ % step.units_ == 0; }
+
+  // Shortest exact text: "1000.97", "7", "-0.5", "0".
+  std::string to_string() const;
+  // Appends the shortest exact text to `out` without allocating a temporary.
+  void append_to(std::string& out) const;
+
+  // Checked arithmetic: nullopt on overflow.
+  static std::optional<Decimal> add(Decimal a, Decimal b);
+  static std::optional<Decimal> sub(Decimal a, Decimal b);
+  // a * b, exact only when the product fits 8 decimals; nullopt if it does not or overflows.
+  static std::optional<Decimal> mul(Decimal a, Decimal b);
+
+  friend constexpr bool operator==(Decimal a, Decimal b) { return a.units_ == b.units_; }
+  friend constexpr bool operator!=(Decimal a, Decimal b) { return a.units_ != b.units_; }
+  friend constexpr bool operator<(Decimal a, Decimal b) { return a.units_ < b.units_; }
+  friend constexpr bool operator<=(Decimal a, Decimal b) { return a.units_ <= b.units_; }
+  friend constexpr bool operator>(Decimal a, Decimal b) { return a.units_ > b.units_; }
+  friend constexpr bool operator>=(Decimal a, Decimal b) { return a.units_ >= b.units_; }
+
+  template <class Inspector>
+  friend auto inspect(Inspector& f, Decimal& x) {
+    return f(x.units_);
+  }
+
+ private:
+  constexpr explicit Decimal(int64_t units) : units_(units) {}
+  int64_t units_ = 0;
+};
+
+}  // namespace ex

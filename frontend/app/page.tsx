@@ -1,0 +1,5 @@
+import { MarketsView } from '@/components/markets/MarketsView';
+
+export default function HomePage() {
+  return <MarketsView />;
+}

@@ -1,0 +1,79 @@
+'use client';
+import { useMemo, useState } from 'react';
+import { StateMessage } from '@/components/ui/StateMessage';
+import { useToast } from '@/components/ui/Toasts';
+import { useAccount } from '@/hooks/useAccount';
+import { api, errorText } from '@/lib/api';
+import { sub } from '@/lib/decimal';
+import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
+import type { Market, OpenOrder } from '@/lib/types';
+
+/** The user's resting orders in this market, each with Cancel, and Cancel all. */
+export function OpenOrders({ market }: { market: Market }) {
+  const { userId, openOrders, history, refresh } = useAccount();
+  const notify = useToast();
+  const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const placedAt = useMemo(() => new Map((history ?? []).map((o) => [o.orderId, o.time])), [history]);
+
+  const run = async (key: string, action: () => Promise<string>) => {
+    setBusy((b) => new Set(b).add(key));
+    try {
+      notify('success', await action());
+    } catch (e) {
+      notify('error', 'Cancel failed', errorText(e));
+    } finally {
+      setBusy((b) => { const n = new Set(b); n.delete(key); return n; });
+      void refresh();
+    }
+  };
+  const cancel = (o: OpenOrder) => run(o.orderId, async () => {
+    const r = await api.cancelOrder(o.orderId, market.symbol);
+    return `Order canceled (${formatQty(r.remainingQty, market.stepSize)} ${market.baseAsset} unfilled)`;
+  });
+  const cancelAll = () => run('*', async () => {
+    await api.cancelAll(userId, market.symbol);
+    return 'All orders canceled';
+  });
+
+  if (openOrders === null) return <StateMessage kind="loading">Loading orders…</StateMessage>;
+  if (openOrders.length === 0) return <StateMessage kind="empty">No open orders</StateMessage>;
+  return (
+    <div className="table-scroll">
+      <table className="table" data-testid="open-orders">
+        <thead>
+          <tr>
+            <th className="hide-xs">Time</th>
+            <th>Side</th>
+            <th className="num">Price</th>
+            <th className="num">Amount</th>
+            <th className="num hide-xs">Filled</th>
+            <th className="num hide-sm">Remaining</th>
+            <th className="num">
+              <button type="button" className="link-btn" data-testid="cancel-all" disabled={busy.has('*')} onClick={() => void cancelAll()}>Cancel all</button>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {openOrders.map((o) => {
+            const time = placedAt.get(o.orderId);
+            return (
+              <tr key={o.orderId} data-testid="open-order" data-order-id={o.orderId} data-price={o.price} data-side={o.side}>
+                <td className="hide-xs muted">{time ? formatDateTime(time) : '—'}</td>
+                <td className={o.side === 'buy' ? 'up' : 'down'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
+                <td className="num">{formatPrice(o.price, market.tickSize)}</td>
+                <td className="num">{formatQty(o.quantity, market.stepSize)}</td>
+                <td className="num hide-xs">{formatQty(o.filled, market.stepSize)}</td>
+                <td className="num hide-sm">{formatQty(sub(o.quantity, o.filled), market.stepSize)}</td>
+                <td className="num">
+                  <button type="button" className="link-btn" data-testid="cancel-order" disabled={busy.has(o.orderId)} onClick={() => void cancel(o)}>
+                    {busy.has(o.orderId) ? '…' : 'Cancel'}
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+'use client';
+import { useMemo } from 'react';
+import { Panel } from '@/components/ui/Panel';
+import { StateMessage } from '@/components/ui/StateMessage';
+import { useAccount } from '@/hooks/useAccount';
+import { useConnection } from '@/hooks/useConnection';
+import { useOrderBook } from '@/hooks/useOrderBook';
+import { useTicker } from '@/hooks/useTickers';
+import { cmp, normalize, ratio, sub } from '@/lib/decimal';
+import { formatPrice, formatQty, trendOf } from '@/lib/format';
+import type { BookLevel } from '@/lib/orderbook';
+import type { Market } from '@/lib/types';
+
+/** Levels shown on each side. */
+const LEVELS = 12;
+
+/** The order book: asks above, bids below, cumulative depth bars, the user's levels marked. */
+export function OrderBook({ market, onPick }: { market: Market; onPick: (price: string) => void }) {
+  const { book, state, version } = useOrderBook(market.symbol);
+  const { openOrders } = useAccount();
+  const { state: connection } = useConnection();
+
+  const view = useMemo(() => {
+    if (!book?.isLoaded) return null;
+    const asks = book.levels('asks', LEVELS);
+    const bids = book.levels('bids', LEVELS);
+    const deepest = [asks[asks.length - 1]?.total ?? '0', bids[bids.length - 1]?.total ?? '0'];
+    const maxTotal = cmp(deepest[0] as string, deepest[1] as string) >= 0 ? deepest[0] as string : deepest[1] as string;
+    return { asks, bids, maxTotal };
+    // `version` changes whenever the (mutable) book does.
+  }, [book, version]);
+
+  const mine = useMemo(() => new Set((openOrders ?? []).map((o) => `${o.side}:${normalize(o.price)}`)), [openOrders]);
+
+  const stale = connection !== 'live' || state !== 'synced';
+  return (
+    <Panel title="Order book" className="area-book book-panel" testId="orderbook"
+      actions={<span className={`sync sync-${state}`} data-testid="book-state" data-state={state}>{state === 'synced' ? '' : 'syncing…'}</span>}>
+      <div className="book-head">
+        <span>Price ({market.quoteAsset})</span>
+        <span className="num">Amount ({market.baseAsset})</span>
+        <span className="num">Total</span>
+      </div>
+      {view === null ? (
+        <StateMessage kind="loading">Loading order book…</StateMessage>
+      ) : (
+        <div className={`book ${stale ? 'is-stale' : ''}`}>
+          <div className="book-side book-asks">
+            {view.asks.length === 0 ? <div className="book-empty muted">No asks</div> : null}
+            {/* Rows keyed by slot: a moving book updates text in place instead of moving nodes. */}
+            {[...view.asks].reverse().map((l, i, all) => (
+              <BookRow key={all.length - i} level={l} side="ask" market={market} maxTotal={view.maxTotal}
+                mine={mine.has(`sell:${normalize(l.price)}`)} onPick={onPick} />
+            ))}
+          </div>
+          <Spread market={market} bestBid={view.bids[0]?.price ?? null} bestAsk={view.asks[0]?.price ?? null} />
+          <div className="book-side book-bids">
+            {view.bids.map((l, i) => (
+              <BookRow key={i} level={l} side="bid" market={market} maxTotal={view.maxTotal}
+                mine={mine.has(`buy:${normalize(l.price)}`)} onPick={onPick} />
+            ))}
+            {view.bids.length === 0 ? <div className="book-empty muted">No bids</div> : null}
+          </div>
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+function BookRow({ level, side, market, maxTotal, mine, onPick }: {
+  level: BookLevel; side: 'bid' | 'ask'; market: Market; maxTotal: string; mine: boolean; onPick: (price: string) => void;
+}) {
+  const width = Math.min(1, ratio(level.total, maxTotal));
+  return (
+    <div className={`book-row ${side}`} data-testid={`book-${side}`} data-price={level.price} onClick={() => onPick(level.price)}>
+      <span className="book-bar" style={{ transform: `scaleX(${width})` }} aria-hidden />
+      <span className="book-price">{mine ? <span className="mine-dot" title="Your order" aria-label="your order" /> : null}{formatPrice(level.price, market.tickSize)}</span>
+      <span className="num book-qty">{formatQty(level.quantity, market.stepSize)}</span>
+      <span className="num book-total">{formatQty(level.total, market.stepSize)}</span>
+    </div>
+  );
+}
+
+/** Between the sides: the last price and the spread. */
+function Spread({ market, bestBid, bestAsk }: { market: Market; bestBid: string | null; bestAsk: string | null }) {
+  const t = useTicker(market.symbol);
+  const spread = bestBid && bestAsk ? sub(bestAsk, bestBid) : null;
+  return (
+    <div className="book-spread" data-testid="book-spread">
+      <span className={`spread-last ${t ? trendOf(t.priceChange) : ''}`}>{t ? formatPrice(t.lastPrice, market.tickSize, true) : '—'}</span>
+      <span className="muted spread-value">{spread ? `Spread ${formatPrice(spread, market.tickSize)}` : ''}</span>
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+/**
+ * Shared pieces of the browser tests: starting and stopping the real exchange binary on free
+ * ports, a tiny REST client for driving it, and headless Chromium through playwright-core.
+ *
+ * EXCHANGE_BIN (default ../build/exchange) is the binary; CHROMIUM (default /usr/bin/chromium)
+ * the browser. The page under test is frontend/out, served by the exchange itself.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const FRONTEND = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT_DIR = path.join(FRONTEND, 'out');
+export const ARTIFACTS = path.join(FRONTEND, 'test-artifacts');
+export const EXCHANGE_BIN = path.resolve(FRONTEND, process.env.EXCHANGE_BIN ?? '../build/exchange');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `fn` until it returns a truthy value (returned), or throws after `timeout` ms. */
+export async function waitFor(fn, { timeout = 10_000, interval = 50, message = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let lastError;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${message}${lastError ? `: ${lastError.message}` : ''}`);
+    await sleep(interval);
+  }
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Canonical decimal text ("1005.00" -> "1005"), to compare what the page and the API show. */
+export function norm(text) {
+  const s = String(text).replace(/,/g, '').trim();
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return s;
+  const [i, f = ''] = s.split('.');
+  const frac = f.replace(/0+$/, '');
+  const int = i.replace(/^(-?)0+(?=\d)/, '$1');
+  return frac ? `${int}.${frac}` : int;
+}
+
+export function ensureArtifacts() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return ARTIFACTS;
+}
+
+/**
+ * Starts the exchange and resolves once `/ready` answers 200. Pass the ports and data dir of a
+ * previous run to restart it in place.
+ */
+export async function startExchange({ httpPort, wsPort, dataDir } = {}) {
+  if (!existsSync(EXCHANGE_BIN)) throw new Error(`exchange binary not found at ${EXCHANGE_BIN} (set EXCHANGE_BIN)`);
+  if (!existsSync(path.join(OUT_DIR, 'index.html'))) throw new Error(`no page build in ${OUT_DIR}: run npm run build`);
+  httpPort ??= await freePort();
+  wsPort ??= await freePort();
+  dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'exchange-e2e-'));
+  const args = ['--http-port', String(httpPort), '--ws-port', String(wsPort), '--data-dir', dataDir, '--demo',
+    '--static-dir', OUT_DIR, '--log-level', 'warn'];
+  // A .mjs "binary" is the development mock (dev/mock-exchange.mjs).
+  const [cmd, cmdArgs] = /\.m?js$/.test(EXCHANGE_BIN) ? [process.execPath, [EXCHANGE_BIN, ...args]] : [EXCHANGE_BIN, args];
+  const proc = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs = [];
+  const keep = (chunk) => { logs.push(String(chunk)); if (logs.length > 200) logs.shift(); };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  // Never leave an exchange running behind a test process that stops early.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => {
+    process.removeListener('exit', killOnExit);
+    resolve({ code, signal });
+  }));
+  const baseUrl = `http://127.0.0.1:${httpPort}`;
+  const ex = { proc, httpPort, wsPort, dataDir, baseUrl, logs, exited };
+  let early = null;
+  void exited.then((r) => { early = r; });
+  await waitFor(async () => {
+    if (early) throw new Error(`exchange exited (${JSON.stringify(early)}):\n${logs.join('')}`);
+    const r = await fetch(`${baseUrl}/ready`).catch(() => null);
+    return r?.status === 200;
+  }, { timeout: 30_000, interval: 100, message: `exchange on ${baseUrl} to be ready` }).catch((e) => {
+    proc.kill('SIGKILL');
+    throw e;
+  });
+  return ex;
+}
+
+/** Stops the exchange (SIGTERM, then SIGKILL after 10 s) and waits for it to exit. */
+export async function stopExchange(ex, { signal = 'SIGTERM', removeData = false } = {}) {
+  if (ex.proc.exitCode === null && ex.proc.signalCode === null) {
+    ex.proc.kill(signal);
+    const timer = setTimeout(() => ex.proc.kill('SIGKILL'), 10_000);
+    await ex.exited;
+    clearTimeout(timer);
+  }
+  if (removeData) rmSync(ex.dataDir, { recursive: true, force: true });
+}
+
+/** REST calls for driving the exchange from the test: `{status, body}` for every answer. */
+export function rest(baseUrl) {
+  const call = async (method, p, body) => {
+    const r = await fetch(`${baseUrl}/api/v1/${p}`, {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : undefined,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+    return { status: r.status, body: json };
+  };
+  const ok = async (promise) => {
+    const r = await promise;
+    if (r.status >= 300) throw new Error(`HTTP ${r.status}: ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  return {
+    call,
+    order: (o) => call('POST', 'order', { orderType: 'intraday', ...o }),
+    placeOrder: (o) => ok(call('POST', 'order', { orderType: 'intraday', ...o })),
+    cancelOrder: (orderId, market) => ok(call('DELETE', 'order', { orderId, market })),
+    depth: (symbol, limit = 100) => ok(call('GET', `depth?symbol=${symbol}&limit=${limit}`)),
+    trades: (symbol, limit = 50) => ok(call('GET', `trades?symbol=${symbol}&limit=${limit}`)),
+    openOrders: (userId, market) => ok(call('GET', `order/open?userId=${userId}&market=${market}`)),
+    balances: (userId) => ok(call('GET', `balances?userId=${userId}`)),
+    ticker: (symbol) => ok(call('GET', `tickers?symbol=${symbol}`)),
+  };
+}
+
+export async function launchBrowser() {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (set CHROMIUM)`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A page that fails the test on uncaught page errors (collected in `page.errors`). */
+export async function openPage(browser, { width = 1440, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e));
+  if (process.env.E2E_DEBUG) {
+    page.on('console', (m) => console.error(`[page ${m.type()}] ${m.text()}`));
+    page.on('websocket', (ws) => {
+      ws.on('framereceived', (f) => console.error(`[ws <] ${String(f.payload).slice(0, 200)}`));
+      ws.on('framesent', (f) => console.error(`[ws >] ${String(f.payload).slice(0, 200)}`));
+    });
+  }
+  return page;
+}

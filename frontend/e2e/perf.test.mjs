@@ -1,0 +1,189 @@
+/**
+ * Performance of the trading page against the real exchange, measured in the browser:
+ * - first load of the trade view (navigation start until the live order book is on screen),
+ * - the size of the exported JavaScript,
+ * - frame times (requestAnimationFrame) while the test drives 200 orders/s into the market, and
+ *   that the page's book and trades still match the exchange exactly afterwards.
+ * The figures are written as one line of name=value pairs to test-artifacts/perf.txt.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import {
+  OUT_DIR, ensureArtifacts, launchBrowser, norm, openPage, rest, sleep, startExchange, stopExchange, waitFor,
+} from './harness.mjs';
+
+const M = 'TATA_INR';
+const RATE = Number(process.env.PERF_RATE ?? 200);          // orders per second
+const SECONDS = Number(process.env.PERF_SECONDS ?? 6);
+const FIRST_LOAD_TARGET_MS = 1000;
+const artifacts = ensureArtifacts();
+const figures = {};
+
+let ex, api, browser;
+
+function jsFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? jsFiles(p) : e.name.endsWith('.js') ? [p] : [];
+  });
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** Seeded pseudo-random numbers, so every run sends the same orders. */
+function random(seed) {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+describe('performance', { timeout: 300_000 }, () => {
+  before(async () => {
+    ex = await startExchange();
+    api = rest(ex.baseUrl);
+    await api.placeOrder({ market: M, side: 'sell', price: '1000.00', quantity: '1', userId: '1' });
+    await api.placeOrder({ market: M, side: 'buy', price: '1000.00', quantity: '1', userId: '2' });
+    for (let i = 1; i <= 25; i++) {
+      await api.placeOrder({ market: M, side: 'sell', price: (1000 + i * 0.25).toFixed(2), quantity: '50', userId: '1' });
+      await api.placeOrder({ market: M, side: 'buy', price: (1000 - i * 0.25).toFixed(2), quantity: '50', userId: '2' });
+    }
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (ex) await stopExchange(ex, { removeData: true });
+    const line = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ');
+    writeFileSync(path.join(artifacts, 'perf.txt'), `${line}\n`);
+    console.log(line);
+  });
+
+  it('reports the size of the exported JavaScript', () => {
+    const files = jsFiles(path.join(OUT_DIR, '_next', 'static'));
+    const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+    const gzip = files.reduce((s, f) => s + gzipSync(readFileSync(f)).length, 0);
+    // What the trade page loads up front (its <script> tags, module browsers only).
+    const html = readFileSync(path.join(OUT_DIR, 'trade', `${M}.html`), 'utf8');
+    const initial = [...html.matchAll(/<script src="([^"]+\.js)"(?![^>]*noModule)/g)].map((m) => path.join(OUT_DIR, m[1]));
+    figures.bundle_js_kb = round(bytes / 1024);
+    figures.bundle_js_gzip_kb = round(gzip / 1024);
+    figures.initial_js_kb = round(initial.reduce((s, f) => s + statSync(f).size, 0) / 1024);
+    assert.ok(files.length > 0);
+  });
+
+  it('loads the trade view fast', async () => {
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const page = await openPage(browser);                  // a fresh context: cold cache
+      await page.goto(`${ex.baseUrl}/trade/${M}`);
+      await page.waitForFunction(() => ['book-ready', 'trades-ready', 'chart-ready'].every((n) => performance.getEntriesByName(n).length > 0)
+        && performance.getEntriesByType('navigation')[0]?.loadEventEnd > 0, null, { timeout: 15_000 });
+      runs.push(await page.evaluate(() => {
+        const at = (n) => performance.getEntriesByName(n)[0].startTime;
+        const nav = performance.getEntriesByType('navigation')[0];
+        return { book: at('book-ready'), trades: at('trades-ready'), chart: at('chart-ready'), load: nav.loadEventEnd, dcl: nav.domContentLoadedEventEnd };
+      }));
+      await page.context().close();
+    }
+    const median = (k) => round([...runs.map((r) => r[k])].sort((a, b) => a - b)[1], 0);
+    figures.first_load_ms = Math.max(median('book'), median('load'));
+    figures.dom_content_loaded_ms = median('dcl');
+    figures.load_event_ms = median('load');
+    figures.book_ready_ms = median('book');
+    figures.trades_ready_ms = median('trades');
+    figures.chart_ready_ms = median('chart');
+    assert.ok(figures.first_load_ms < FIRST_LOAD_TARGET_MS, `first load ${figures.first_load_ms} ms (target < ${FIRST_LOAD_TARGET_MS} ms)`);
+  });
+
+  it(`keeps up with ${RATE} orders/s without dropping frames`, async () => {
+    const page = await openPage(browser);
+    let wsEvents = 0;
+    page.on('websocket', (ws) => ws.on('framereceived', () => { wsEvents++; }));
+    await page.goto(`${ex.baseUrl}/trade/${M}`);
+    await page.waitForSelector('[data-testid=book-bid]');
+    await waitFor(async () => (await page.getAttribute('[data-testid=connection]', 'data-state')) === 'live', { message: 'live' });
+    await sleep(1000);
+
+    await page.evaluate(() => {
+      const w = window;
+      w.__frames = [];
+      w.__longTasks = [];
+      w.__stopFrames = false;
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+      let last = performance.now();
+      const tick = (t) => {
+        w.__frames.push(t - last);
+        last = t;
+        if (!w.__stopFrames) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame((t) => { last = t; requestAnimationFrame(tick); });
+    });
+
+    // Drive RATE orders/s for SECONDS: limit orders around 1000 from two users, about half of
+    // them crossing (trades, fills, candles) and the rest resting (depth changes).
+    const rand = random(7);
+    const total = RATE * SECONDS;
+    const started = Date.now();
+    const inFlight = new Set();
+    let failed = 0;
+    const eventsBefore = wsEvents;
+    // Every 10 ms, send the orders that are due: a steady rate without one timer per order.
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / RATE;
+      while (Date.now() < due) await sleep(10);
+      const side = rand() < 0.5 ? 'buy' : 'sell';
+      const offset = Math.floor(rand() * 400) - 200;            // +-2.00 around 1000
+      const price = (100_000 + offset) / 100;
+      const o = { market: M, side, price: price.toFixed(2), quantity: (0.01 + Math.floor(rand() * 20) / 100).toFixed(2), userId: side === 'buy' ? '2' : '1' };
+      const p = api.order(o).then((r) => { if (r.status >= 300) failed++; }, () => { failed++; }).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+    const elapsed = (Date.now() - started) / 1000;
+    const eventsDuring = wsEvents - eventsBefore;
+    await sleep(500);
+    const { frames, longTasks } = await page.evaluate(() => {
+      window.__stopFrames = true;
+      return { frames: window.__frames, longTasks: window.__longTasks };
+    });
+
+    const sorted = [...frames].sort((a, b) => a - b);
+    const frameMs = 1000 / 60;
+    const dropped = frames.reduce((s, d) => s + Math.max(0, Math.round(d / frameMs) - 1), 0);
+    const measured = frames.reduce((s, d) => s + d, 0) / 1000;
+    figures.orders_sent = total;
+    figures.orders_failed = failed;
+    figures.orders_per_s = round(total / elapsed);
+    figures.ws_events_per_s = round(eventsDuring / elapsed);
+    figures.fps = round(frames.length / measured);
+    figures.frame_p50_ms = round(percentile(sorted, 50));
+    figures.frame_p95_ms = round(percentile(sorted, 95));
+    figures.frame_p99_ms = round(percentile(sorted, 99));
+    figures.frame_max_ms = round(sorted[sorted.length - 1] ?? 0);
+    figures.dropped_frames = dropped;
+    figures.dropped_pct = round((100 * dropped) / (frames.length + dropped), 2);
+    figures.long_tasks = longTasks.length;
+
+    assert.equal(failed, 0, 'every order accepted');
+    assert.ok(figures.orders_per_s >= RATE * 0.9, `drove ${figures.orders_per_s} orders/s`);
+
+    // Afterwards the page's book and trades are exactly the exchange's.
+    const depth = await api.depth(M, 12);
+    const view = (side) => page.$$eval(`[data-testid=book-${side}]`, (els) => els.map((e) => [e.dataset.price, e.querySelector('.book-qty').textContent]));
+    const same = (ui, levels) => JSON.stringify(ui.map(([p, q]) => [norm(p), norm(q)])) === JSON.stringify(levels.map(([p, q]) => [norm(p), norm(q)]));
+    await waitFor(async () => same(await view('bid'), depth.bids.slice(0, 12)) && same((await view('ask')).reverse(), depth.asks.slice(0, 12)),
+      { timeout: 5000, message: 'the page book to equal the exchange depth' });
+    const trades = await api.trades(M, 20);
+    const tradeIds = (list) => list.map((t) => String(t.t ?? t.id ?? t.tradeId));
+    const uiTrades = await page.$$eval('[data-testid=trade-row]', (els) => els.map((e) => [e.dataset.price, e.dataset.qty]));
+    assert.deepEqual(uiTrades.slice(0, 20).map(([p, q]) => [norm(p), norm(q)]), trades.slice(0, 20).map((t) => [norm(t.p ?? t.price), norm(t.q ?? t.qty ?? t.quantity)]),
+      `recent trades ${tradeIds(trades).slice(0, 3)}...`);
+    await page.screenshot({ path: path.join(artifacts, 'trade-under-load.png') });
+
+    assert.ok(figures.frame_p95_ms <= 2.5 * frameMs, `95% of frames within ${round(2.5 * frameMs)} ms (p95 ${figures.frame_p95_ms} ms)`);
+    assert.ok(figures.dropped_pct < 10, `dropped ${figures.dropped_pct}% of frames`);
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * Browser tests of the trading page against the real exchange binary (see harness.mjs):
+ * live data on load, placing, filling and cancelling orders, API errors, switching user, a
+ * phone-sized screen, and recovery after the exchange restarts. Screenshots go to
+ * test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ensureArtifacts, launchBrowser, norm, openPage, rest, sleep, startExchange, stopExchange, waitFor,
+} from './harness.mjs';
+
+const M = 'TATA_INR';
+const shots = ensureArtifacts();
+const shot = (page, name, fullPage = false) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
+
+let ex, api, browser, page;
+
+/** What the page shows, read from its data attributes. */
+const ui = {
+  connection: () => page.getAttribute('[data-testid=connection]', 'data-state'),
+  book: (side) => page.$$eval(`[data-testid=book-${side}]`, (els) => els.map((e) => [e.dataset.price, e.querySelector('.book-qty')?.textContent ?? ''])),
+  trades: () => page.$$eval('[data-testid=trade-row]', (els) => els.map((e) => [e.dataset.price, e.dataset.qty])),
+  openOrders: () => page.$$eval('[data-testid=open-order]', (els) => els.map((e) => ({ id: e.dataset.orderId, price: e.dataset.price, side: e.dataset.side }))),
+  fills: () => page.$$eval('[data-testid=fill-row]', (els) => els.map((e) => [e.dataset.price, e.dataset.qty])),
+  chart: () => page.$eval('[data-testid=chart]', (e) => ({ bars: Number(e.dataset.bars ?? 0), lastClose: e.dataset.lastClose ?? '', state: e.dataset.state })),
+  balance: (asset) => page.$eval(`[data-testid=balance-${asset}]`, (e) => ({ available: e.dataset.available, locked: e.dataset.locked })).catch(() => null),
+};
+
+const hasLevel = (levels, price) => levels.some(([p]) => norm(p) === norm(price));
+
+async function waitLive(timeout = 15_000) {
+  await waitFor(async () => (await ui.connection()) === 'live', { timeout, message: 'connection indicator to show live' });
+}
+
+async function tab(name) {
+  await page.click(`[data-testid=tab-${name}]`);
+}
+
+async function placeFromForm({ side, price, quantity, postOnly = false }) {
+  await page.click(`[data-testid=side-${side}]`);
+  await page.click('[data-testid=tab-limit]');
+  await page.fill('[data-testid=order-price]', price);
+  await page.fill('[data-testid=order-quantity]', quantity);
+  const box = page.locator('[data-testid=order-postonly]');
+  if ((await box.isChecked()) !== postOnly) await box.click();
+  await page.click('[data-testid=order-submit]');
+}
+
+describe('trading page', { timeout: 180_000 }, () => {
+  before(async () => {
+    ex = await startExchange();
+    api = rest(ex.baseUrl);
+    // A trade (so there is a last price, a ticker and a candle) and a book on both sides.
+    await api.placeOrder({ market: M, side: 'sell', price: '1000.00', quantity: '1', userId: '1' });
+    await api.placeOrder({ market: M, side: 'buy', price: '1000.00', quantity: '1', userId: '2' });
+    for (let i = 0; i < 8; i++) {
+      await api.placeOrder({ market: M, side: 'sell', price: (1005 + i).toFixed(2), quantity: (2 + i / 4).toFixed(2), userId: '1' });
+      await api.placeOrder({ market: M, side: 'buy', price: (995 - i).toFixed(2), quantity: (2 + i / 4).toFixed(2), userId: '2' });
+    }
+    browser = await launchBrowser();
+    page = await openPage(browser);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (ex) await stopExchange(ex, { removeData: true });
+  });
+
+  it('shows the markets list with live prices', async () => {
+    await page.goto(`${ex.baseUrl}/`);
+    await page.waitForSelector(`[data-testid=market-${M}]`);
+    await page.waitForSelector('[data-testid=market-INFY_INR]');
+    await waitFor(async () => norm(await page.textContent(`[data-testid=market-${M}] [data-testid=market-last]`).catch(() => '')) === '1000',
+      { message: 'last price on the markets list' });
+    await shot(page, 'markets');
+  });
+
+  it('loads the trade view with live data', async () => {
+    await page.goto(`${ex.baseUrl}/trade/${M}`);
+    await waitLive();
+    await waitFor(async () => hasLevel(await ui.book('ask'), '1005') && hasLevel(await ui.book('bid'), '995'), { message: 'book from the snapshot' });
+    const depth = await api.depth(M);
+    assert.deepEqual((await ui.book('ask')).map(([p]) => norm(p)).reverse(), depth.asks.slice(0, 12).map(([p]) => norm(p)));
+    await waitFor(async () => (await ui.trades()).some(([p]) => norm(p) === '1000'), { message: 'recent trade' });
+    await waitFor(async () => (await ui.chart()).bars >= 1, { message: 'a candle on the chart' });
+    assert.equal(norm(await page.textContent('[data-testid=ticker-last]')), '1000');
+    const marks = await page.evaluate(() => performance.getEntriesByType('mark').map((m) => m.name));
+    assert.ok(marks.includes('book-ready'), 'book-ready mark');
+    await shot(page, 'trade');
+    assert.deepEqual(page.errors, []);
+  });
+
+  it('serves any market through the placeholder page', async () => {
+    const other = await openPage(browser);
+    await other.goto(`${ex.baseUrl}/trade/INFY_INR`);
+    await other.waitForSelector('[data-testid=trade-view][data-market=INFY_INR]');
+    await other.goto(`${ex.baseUrl}/trade/NOPE_INR`);
+    await other.waitForSelector('text=There is no market NOPE_INR.');
+    await other.close();
+  });
+
+  let restingId;
+  it('places a limit order that appears in the book and in open orders', async () => {
+    await placeFromForm({ side: 'buy', price: '997.50', quantity: '1.50' });
+    await waitFor(async () => (await ui.openOrders()).some((o) => norm(o.price) === '997.5' && o.side === 'buy'), { message: 'open order row' });
+    await waitFor(async () => (await ui.book('bid')).some(([p, q]) => norm(p) === '997.5' && norm(q) === '1.5'), { message: 'book level 997.50' });
+    const open = await api.openOrders('5', M);
+    assert.equal(open.length, 1);
+    restingId = open[0].orderId;
+    assert.equal((await ui.openOrders())[0].id, restingId);
+    assert.equal(await page.locator('[data-testid=order-error]').count(), 0);
+  });
+
+  it('shows a trade from another user in trades, fills, chart and balances', async () => {
+    const before5 = await api.balances('5');
+    assert.equal(norm(before5.INR.locked), norm('1496.25'));
+    const r = await api.placeOrder({ market: M, side: 'sell', price: '997.50', quantity: '1.50', userId: '1' });
+    assert.equal(Number(r.executedQty), 1.5);
+
+    await waitFor(async () => norm((await ui.trades())[0]?.[0] ?? '') === '997.5', { message: 'the trade at the top of recent trades' });
+    await waitFor(async () => !hasLevel(await ui.book('bid'), '997.5'), { message: 'the filled level to leave the book' });
+    await waitFor(async () => (await ui.openOrders()).length === 0, { message: 'open orders to empty' });
+    await waitFor(async () => norm((await ui.chart()).lastClose) === '997.5', { message: 'the candle to close at 997.50' });
+    await waitFor(async () => norm(await page.textContent('[data-testid=ticker-last]')) === '997.5', { message: 'ticker last price' });
+
+    await tab('fills');
+    await waitFor(async () => (await ui.fills()).some(([p, q]) => norm(p) === '997.5' && norm(q) === '1.5'), { message: 'the fill row' });
+    await shot(page, 'trade-fills');
+
+    await tab('balances');
+    const after5 = await api.balances('5');
+    assert.equal(norm(after5.INR.locked), '0');
+    for (const asset of ['INR', 'TATA']) {
+      await waitFor(async () => norm((await ui.balance(asset))?.available ?? '') === norm(after5[asset].available),
+        { message: `${asset} balance ${after5[asset].available}` });
+    }
+    await shot(page, 'trade-balances');
+
+    await tab('history');
+    await page.waitForSelector(`[data-testid=history-row][data-order-id="${restingId}"][data-status=FILLED]`);
+    await tab('open');
+  });
+
+  it('cancels one order and then all orders', async () => {
+    await placeFromForm({ side: 'sell', price: '1020.00', quantity: '1' });
+    await waitFor(async () => hasLevel(await ui.book('ask'), '1020') || (await ui.openOrders()).length === 1, { message: 'the order to rest' });
+    await waitFor(async () => (await ui.openOrders()).length === 1, { message: 'one open order' });
+    await page.click('[data-testid=cancel-order]');
+    await waitFor(async () => (await ui.openOrders()).length === 0, { message: 'the cancelled order to leave open orders' });
+    assert.equal((await api.openOrders('5', M)).length, 0);
+    await waitFor(async () => !(await page.$$eval('[data-testid=book-ask]', (els) => els.some((e) => e.dataset.price && Number(e.dataset.price) === 1020))),
+      { message: 'level 1020 to leave the book' });
+
+    await placeFromForm({ side: 'buy', price: '980.00', quantity: '1' });
+    await placeFromForm({ side: 'buy', price: '981.00', quantity: '1' });
+    await waitFor(async () => (await ui.openOrders()).length === 2, { message: 'two open orders' });
+    await page.click('[data-testid=cancel-all]');
+    await waitFor(async () => (await ui.openOrders()).length === 0, { message: 'cancel all' });
+    assert.equal((await api.openOrders('5', M)).length, 0);
+  });
+
+  it("shows the API's message for a rejected order", async () => {
+    // More than user 5's funds: the page cannot know, the exchange refuses.
+    const expected = await api.order({ market: M, side: 'buy', price: '990.00', quantity: '1000000', userId: '5', type: 'limit' });
+    assert.ok(expected.status >= 400 && expected.status < 500, `exchange refuses: ${JSON.stringify(expected)}`);
+    await placeFromForm({ side: 'buy', price: '990.00', quantity: '1000000' });
+    const error = page.locator('[data-testid=order-error]');
+    await error.waitFor();
+    assert.equal(await error.locator('.error-message').textContent(), expected.body.message);
+    assert.equal(await error.getAttribute('data-code'), expected.body.code);
+
+    // Post-only at the best ask would cross.
+    const crossing = await api.order({ market: M, side: 'buy', price: '1005.00', quantity: '1', userId: '5', type: 'limit', postOnly: true });
+    assert.ok(crossing.status >= 400, `post-only crossing refused: ${JSON.stringify(crossing)}`);
+    await placeFromForm({ side: 'buy', price: '1005.00', quantity: '1', postOnly: true });
+    await waitFor(async () => (await error.locator('.error-message').textContent()) === crossing.body.message, { message: 'post-only error message' });
+    await shot(page, 'trade-rejected');
+    await page.locator('[data-testid=order-postonly]').click();
+    // Client-side rule: a price off the tick is explained before anything is sent.
+    await page.fill('[data-testid=order-quantity]', '1');
+    await page.fill('[data-testid=order-price]', '990.555');
+    assert.equal(await page.inputValue('[data-testid=order-price]'), '990.55');
+  });
+
+  it('switches user from the page', async () => {
+    await page.fill('[data-testid=user-input]', '1');
+    await page.press('[data-testid=user-input]', 'Enter');
+    await tab('open');
+    const mine = await api.openOrders('1', M);
+    await waitFor(async () => (await ui.openOrders()).length === mine.length, { message: "user 1's open orders" });
+    await page.fill('[data-testid=user-input]', '5');
+    await page.press('[data-testid=user-input]', 'Enter');
+    await waitFor(async () => (await ui.openOrders()).length === 0 || (await page.locator('text=No open orders').count()) === 1, { message: "user 5's open orders" });
+  });
+
+  it('fits a phone-sized screen', async () => {
+    const phone = await openPage(browser, { width: 390, height: 844 });
+    await phone.goto(`${ex.baseUrl}/trade/${M}`);
+    await phone.waitForSelector('[data-testid=book-ask]');
+    await sleep(500);
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+    await phone.screenshot({ path: path.join(shots, 'trade-phone.png'), fullPage: true });
+    await phone.close();
+  });
+
+  it('recovers after the exchange restarts', async () => {
+    await waitLive();
+    const { httpPort, wsPort, dataDir } = ex;
+    await stopExchange(ex, { signal: 'SIGKILL' });
+    await waitFor(async () => (await ui.connection()) !== 'live', { message: 'the indicator to leave live' });
+    assert.equal(await ui.connection(), 'reconnecting');
+    await shot(page, 'trade-reconnecting');
+    await sleep(1500);
+    ex = await startExchange({ httpPort, wsPort, dataDir });
+    api = rest(ex.baseUrl);
+    await waitLive(20_000);
+    // The book is reloaded from the restarted exchange and follows it live again.
+    const depth = await api.depth(M);
+    await waitFor(async () => JSON.stringify((await ui.book('bid')).map(([p]) => norm(p))) === JSON.stringify(depth.bids.slice(0, 12).map(([p]) => norm(p))),
+      { timeout: 10_000, message: 'the book to match the restarted exchange' });
+    await api.placeOrder({ market: M, side: 'buy', price: '993.33', quantity: '1', userId: '2' });
+    await waitFor(async () => hasLevel(await ui.book('bid'), '993.33'), { message: 'a live update after the restart' });
+    await shot(page, 'trade-after-restart');
+    assert.deepEqual(page.errors, []);
+  });
+});

@@ -1,0 +1,129 @@
+'use client';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, errorText } from '@/lib/api';
+import type { Balance, OpenOrder, Order, Side, UserFill } from '@/lib/types';
+import { getSocket } from '@/lib/ws';
+
+const KEEP_FILLS = 100;
+const POLL_MS = 10_000;
+
+export interface AccountState {
+  userId: string;
+  market: string;
+  openOrders: OpenOrder[] | null;
+  history: Order[] | null;
+  balances: Balance[] | null;
+  /** This user's fills in this market since the page opened, newest first. */
+  fills: UserFill[];
+  error: string | null;
+  /** Reloads orders and balances now (coalesced with one already running). */
+  refresh: () => Promise<void>;
+  /** Side of one of the user's orders, when known. */
+  sideOf: (orderId: string) => Side | undefined;
+  /** Records the side of an order just placed, so its fills can show it. */
+  rememberOrder: (orderId: string, side: Side) => void;
+}
+
+const AccountContext = createContext<AccountState | null>(null);
+
+/**
+ * The signed-in (picked) user's orders, balances and fills in one market, shared by the order
+ * form and the account panel. Reloaded on start, after each of the user's fills, after the user's
+ * own actions (refresh), when the stream restarts, and every POLL_MS as a safety net.
+ */
+export function AccountProvider({ userId, market, children }: { userId: string; market: string; children: ReactNode }) {
+  const [openOrders, setOpenOrders] = useState<OpenOrder[] | null>(null);
+  const [history, setHistory] = useState<Order[] | null>(null);
+  const [balances, setBalances] = useState<Balance[] | null>(null);
+  const [fills, setFills] = useState<UserFill[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const sides = useRef(new Map<string, Side>());
+  const running = useRef<{ key: string; promise: Promise<void>; again: boolean } | null>(null);
+  const key = `${userId}|${market}`;
+  const currentKey = useRef(key);
+  currentKey.current = key;
+
+  const loadOnce = useCallback(async (): Promise<void> => {
+    const forKey = key;
+    // Independent requests: one failing endpoint does not hide the others.
+    const [open, hist, bal] = await Promise.allSettled([
+      api.openOrders(userId, market),
+      api.orders(userId, market, 50),
+      api.balances(userId),
+    ]);
+    if (currentKey.current !== forKey) return;
+    if (open.status === 'fulfilled') {
+      for (const o of open.value) sides.current.set(o.orderId, o.side);
+      setOpenOrders(open.value);
+    }
+    if (hist.status === 'fulfilled') {
+      for (const o of hist.value) sides.current.set(o.orderId, o.side);
+      setHistory(hist.value);
+    }
+    if (bal.status === 'fulfilled') setBalances(bal.value);
+    const failed = [open, hist, bal].find((r) => r.status === 'rejected');
+    setError(failed ? errorText(failed.reason) : null);
+  }, [key, userId, market]);
+
+  const refresh = useCallback((): Promise<void> => {
+    const r = running.current;
+    if (r && r.key === key) {
+      r.again = true;
+      return r.promise;
+    }
+    const state = { key, again: false, promise: Promise.resolve() };
+    state.promise = (async () => {
+      do {
+        state.again = false;
+        await loadOnce();
+      } while (state.again);
+      if (running.current === state) running.current = null;
+    })();
+    running.current = state;
+    return state.promise;
+  }, [key, loadOnce]);
+
+  useEffect(() => {
+    setOpenOrders(null);
+    setHistory(null);
+    setBalances(null);
+    setFills([]);
+    setError(null);
+    void refresh();
+    const unsubscribe = getSocket().fills(market, {
+      onEvent: (f) => {
+        if (f.userId !== userId) return;
+        setFills((prev) =>
+          prev.some((p) => p.tradeId === f.tradeId && p.orderId === f.orderId) ? prev : [f, ...prev].slice(0, KEEP_FILLS));
+        void refresh();
+      },
+      onActive: () => void refresh(),
+    });
+    const poll = setInterval(() => void refresh(), POLL_MS);
+    return () => {
+      unsubscribe();
+      clearInterval(poll);
+    };
+  }, [userId, market, refresh]);
+
+  const sideOf = useCallback((orderId: string) => sides.current.get(orderId), []);
+  const rememberOrder = useCallback((orderId: string, side: Side) => void sides.current.set(orderId, side), []);
+
+  const value = useMemo<AccountState>(
+    () => ({ userId, market, openOrders, history, balances, fills, error, refresh, sideOf, rememberOrder }),
+    [userId, market, openOrders, history, balances, fills, error, refresh, sideOf, rememberOrder],
+  );
+  return <AccountContext.Provider value={value}>{children}</AccountContext.Provider>;
+}
+
+export function useAccount(): AccountState {
+  const ctx = useContext(AccountContext);
+  if (!ctx) throw new Error('useAccount needs an AccountProvider');
+  return ctx;
+}
+
+/** Available balance of one asset ("0" when the user holds none; null while loading). */
+export function availableOf(balances: Balance[] | null, asset: string): string | null {
+  if (!balances) return null;
+  return balances.find((b) => b.asset === asset)?.available ?? '0';
+}

@@ -1,0 +1,34 @@
+'use client';
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+
+/** Demo users created by the exchange's --demo option; any other id may be typed in. */
+export const DEMO_USERS = ['1', '2', '5'] as const;
+export const DEFAULT_USER = '5';
+const STORAGE_KEY = 'exchange.userId';
+
+interface UserState {
+  userId: string;
+  setUserId: (id: string) => void;
+}
+
+const UserContext = createContext<UserState>({ userId: DEFAULT_USER, setUserId: () => undefined });
+
+/** Who the page trades as, until sign-in exists: remembered in localStorage. */
+export function UserProvider({ children }: { children: ReactNode }) {
+  const [userId, setUser] = useState<string>(DEFAULT_USER);
+  useEffect(() => {
+    const saved = window.localStorage.getItem(STORAGE_KEY);
+    if (saved) setUser(saved);
+  }, []);
+  const setUserId = useCallback((id: string) => {
+    const trimmed = id.trim();
+    if (!trimmed) return;
+    setUser(trimmed);
+    window.localStorage.setItem(STORAGE_KEY, trimmed);
+  }, []);
+  return <UserContext.Provider value={{ userId, setUserId }}>{children}</UserContext.Provider>;
+}
+
+export function useUser(): UserState {
+  return useContext(UserContext);
+}

@@ -1,0 +1,19 @@
+/** Market symbols and the trade page's URL (`/trade/BASE_QUOTE`). */
+
+export function tradePath(symbol: string): string {
+  return `/trade/${encodeURIComponent(symbol)}`;
+}
+
+/** The market named by a `/trade/<symbol>` path (null for any other path). */
+export function marketFromPath(pathname: string): string | null {
+  const m = /^\/trade\/([^/]+)\/?$/.exec(pathname);
+  if (!m?.[1]) return null;
+  const symbol = decodeURIComponent(m[1]);
+  return symbol === '_' ? null : symbol;
+}
+
+/** "TATA_INR" -> ["TATA", "INR"], used before the market list has loaded. */
+export function splitSymbol(symbol: string): [base: string, quote: string] {
+  const at = symbol.indexOf('_');
+  return at < 0 ? [symbol, ''] : [symbol.slice(0, at), symbol.slice(at + 1)];
+}

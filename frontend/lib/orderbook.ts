@@ -1,0 +1,129 @@
+/**
+ * A local copy of one market's aggregated order book, kept exactly from a REST snapshot plus the
+ * `depth@` diffs that follow it.
+ *
+ * Invariants:
+ * - each side maps a price to its total resting quantity (> 0); a diff's quantity replaces the
+ *   level's, and a zero quantity removes it;
+ * - `lastUpdateId` is the id of the last update applied; a diff is applied only when it continues
+ *   from there (`U <= lastUpdateId + 1 <= u`). Levels are absolute, so overlapping ids are harmless.
+ *
+ * Levels live in a Map keyed by canonical price (O(1) update) and are sorted lazily when read,
+ * then cached until the next change: the page reads at most once per frame, while diffs may arrive
+ * hundreds of times per second.
+ */
+import { add, isZero, normalize, toScaledUnits } from './decimal';
+import type { DepthDiff, DepthSnapshot, Dec, Level } from './types';
+
+export type BookSide = 'bids' | 'asks';
+
+export interface BookLevel {
+  price: Dec;
+  quantity: Dec;
+  /** Cumulative quantity from the best level down to this one. */
+  total: Dec;
+}
+
+export type ApplyResult = 'applied' | 'stale' | 'gap';
+
+interface Entry {
+  price: Dec;
+  quantity: Dec;
+  /** Price as integer units at SORT_SCALE, for exact and fast sorting. */
+  key: bigint;
+}
+
+const SORT_SCALE = 18;
+
+export class LocalOrderBook {
+  private readonly sides: Record<BookSide, Map<string, Entry>> = { bids: new Map(), asks: new Map() };
+  private readonly sorted: Record<BookSide, Entry[] | null> = { bids: null, asks: null };
+  private updateId: number | null = null;
+  private loaded = false;
+
+  /** Id of the last update applied (null: no snapshot yet, or the server sends no ids). */
+  get lastUpdateId(): number | null {
+    return this.updateId;
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  /** Replaces the whole book with a snapshot. */
+  loadSnapshot(snapshot: DepthSnapshot): void {
+    this.clear();
+    this.setLevels('bids', snapshot.bids);
+    this.setLevels('asks', snapshot.asks);
+    this.updateId = snapshot.lastUpdateId;
+    this.loaded = true;
+  }
+
+  clear(): void {
+    this.sides.bids.clear();
+    this.sides.asks.clear();
+    this.sorted.bids = this.sorted.asks = null;
+    this.updateId = null;
+    this.loaded = false;
+  }
+
+  /**
+   * Applies a diff if it continues the book: 'stale' when already covered (ignored), 'gap' when
+   * updates are missing in between (not applied: the book must be resynchronised).
+   */
+  applyDiff(diff: DepthDiff): ApplyResult {
+    if (!this.loaded) return 'gap';
+    if (this.updateId !== null) {
+      if (diff.lastId <= this.updateId) return 'stale';
+      if (diff.firstId > this.updateId + 1) return 'gap';
+    }
+    this.setLevels('bids', diff.bids);
+    this.setLevels('asks', diff.asks);
+    this.updateId = this.updateId === null ? null : diff.lastId;
+    return 'applied';
+  }
+
+  /** The best `limit` levels of a side, best first, with cumulative totals. */
+  levels(side: BookSide, limit: number): BookLevel[] {
+    const entries = this.sortedSide(side);
+    const out: BookLevel[] = [];
+    let total = '0';
+    for (let i = 0; i < entries.length && i < limit; i++) {
+      const e = entries[i] as Entry;
+      total = add(total, e.quantity);
+      out.push({ price: e.price, quantity: e.quantity, total });
+    }
+    return out;
+  }
+
+  best(side: BookSide): Dec | null {
+    return this.sortedSide(side)[0]?.price ?? null;
+  }
+
+  depth(side: BookSide): number {
+    return this.sides[side].size;
+  }
+
+  private setLevels(side: BookSide, levels: readonly Level[]): void {
+    if (levels.length === 0) return;
+    const map = this.sides[side];
+    for (const [price, quantity] of levels) {
+      const k = normalize(price);
+      if (isZero(quantity)) map.delete(k);
+      else map.set(k, { price, quantity, key: toScaledUnits(price, SORT_SCALE) });
+    }
+    this.sorted[side] = null;
+  }
+
+  private sortedSide(side: BookSide): Entry[] {
+    let s = this.sorted[side];
+    if (!s) {
+      s = [...this.sides[side].values()];
+      // Bids best (highest) first, asks best (lowest) first.
+      if (side === 'bids') s.sort((a, b) => (a.key > b.key ? -1 : a.key < b.key ? 1 : 0));
+      else s.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.sorted[side] = s;
+    }
+    return s;
+  }
+}

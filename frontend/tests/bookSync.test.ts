@@ -1,0 +1,149 @@
+import { describe, expect, it, vi } from 'vitest';
+import { BookSync } from '@/lib/bookSync';
+import type { DepthDiff, DepthSnapshot, Level } from '@/lib/types';
+
+const diff = (firstId: number, lastId: number, bids: Level[] = [], asks: Level[] = []): DepthDiff =>
+  ({ market: 'M', firstId, lastId, bids, asks });
+const snap = (lastUpdateId: number, bids: Level[] = [], asks: Level[] = []): DepthSnapshot => ({ lastUpdateId, bids, asks });
+
+/** A snapshot fetch the test resolves by hand. */
+function controlledFetch() {
+  const pending: ((s: DepthSnapshot) => void)[] = [];
+  const fetchSnapshot = vi.fn(() => new Promise<DepthSnapshot>((resolve) => pending.push(resolve)));
+  const answer = async (s: DepthSnapshot) => {
+    const resolve = pending.shift();
+    if (!resolve) throw new Error('no snapshot request pending');
+    resolve(s);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  return { fetchSnapshot, answer, pending };
+}
+
+const bids = (sync: BookSync) => sync.book.levels('bids', 10_000).map((l) => `${l.price}x${l.quantity}`);
+
+describe('BookSync', () => {
+  it('buffers events during the snapshot and applies only those after it', async () => {
+    const f = controlledFetch();
+    const onChange = vi.fn();
+    const sync = new BookSync({ fetchSnapshot: f.fetchSnapshot, onChange });
+    sync.resync();
+    expect(sync.state).toBe('syncing');
+    sync.handleEvent(diff(4, 5, [['100', '1']]));   // covered by the snapshot
+    sync.handleEvent(diff(6, 7, [['101', '2']]));   // straddles it
+    sync.handleEvent(diff(8, 8, [['102', '3']]));
+    await f.answer(snap(6, [['100', '1'], ['99', '5']]));
+    expect(sync.state).toBe('synced');
+    expect(sync.book.lastUpdateId).toBe(8);
+    expect(bids(sync)).toEqual(['102x3', '101x2', '100x1', '99x5']);
+    expect(onChange).toHaveBeenCalled();
+
+    sync.handleEvent(diff(9, 9, [['102', '0']]));
+    expect(bids(sync)).toEqual(['101x2', '100x1', '99x5']);
+  });
+
+  it('resynchronises when a live event leaves a gap', async () => {
+    vi.useFakeTimers();
+    try {
+      const f = controlledFetch();
+      const sync = new BookSync({ fetchSnapshot: f.fetchSnapshot });
+      sync.resync();
+      await f.answer(snap(10, [['100', '1']]));
+      sync.handleEvent(diff(11, 11, [['100', '2']]));
+      expect(sync.state).toBe('synced');
+
+      sync.handleEvent(diff(14, 15, [['100', '9']]));   // 12..13 were lost
+      expect(sync.state).toBe('syncing');
+      expect(f.fetchSnapshot).toHaveBeenCalledTimes(2);
+      expect(bids(sync)).toEqual(['100x2']);             // the gapped event was not applied
+      sync.handleEvent(diff(16, 16, [['101', '1']]));
+      await f.answer(snap(15, [['100', '9']]));
+      expect(sync.state).toBe('synced');
+      expect(bids(sync)).toEqual(['101x1', '100x9']);
+      expect(sync.resyncCount).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('fetches again, keeping the buffer, when the snapshot is older than the buffered events', async () => {
+    vi.useFakeTimers();
+    try {
+      const f = controlledFetch();
+      const sync = new BookSync({ fetchSnapshot: f.fetchSnapshot, retryDelayMs: 100 });
+      sync.resync();
+      sync.handleEvent(diff(20, 21, [['100', '1']]));
+      await f.answer(snap(5));                          // too old: 6..19 unknown
+      expect(sync.state).toBe('syncing');
+      sync.handleEvent(diff(22, 22, [['101', '1']]));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(f.fetchSnapshot).toHaveBeenCalledTimes(2);
+      await f.answer(snap(21, [['100', '1']]));
+      expect(sync.state).toBe('synced');
+      expect(bids(sync)).toEqual(['101x1', '100x1']);
+      expect(sync.book.lastUpdateId).toBe(22);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('retries a failed snapshot and ignores a late one after a newer resync', async () => {
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const answers: ((s: DepthSnapshot) => void)[] = [];
+      const fetchSnapshot = () => {
+        calls++;
+        if (calls === 1) return Promise.reject(new Error('down'));
+        return new Promise<DepthSnapshot>((r) => answers.push(r));
+      };
+      const sync = new BookSync({ fetchSnapshot, retryDelayMs: 50 });
+      sync.resync();
+      await vi.advanceTimersByTimeAsync(50);
+      expect(calls).toBe(2);
+      sync.resync();                                    // e.g. the stream reconnected
+      expect(calls).toBe(3);
+      answers[1]?.(snap(7, [['2', '2']]));
+      await vi.advanceTimersByTimeAsync(0);
+      answers[0]?.(snap(3, [['1', '1']]));             // the abandoned attempt answers late
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sync.state).toBe('synced');
+      expect(bids(sync)).toEqual(['2x2']);
+      expect(sync.book.lastUpdateId).toBe(7);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reproduces a book exactly through random diffs with dropped events', async () => {
+    // Reference: an exchange-side book; diffs carry absolute quantities with ids.
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const truth = new Map<string, string>();
+    let lastId = 0;
+    const step = (): DepthDiff => {
+      const levels: Level[] = [];
+      for (let k = 0; k < 1 + Math.floor(rand() * 3); k++) {
+        const price = (100 + Math.floor(rand() * 20)).toString() + '.' + String(Math.floor(rand() * 100)).padStart(2, '0');
+        const qty = rand() < 0.3 ? '0' : (Math.floor(rand() * 1000) / 100).toFixed(2);
+        if (qty === '0' || qty === '0.00') truth.delete(price); else truth.set(price, qty);
+        levels.push([price, qty]);
+      }
+      const d = diff(lastId + 1, lastId + 1, levels);
+      lastId++;
+      return d;
+    };
+    const snapshot = (): DepthSnapshot => ({ lastUpdateId: lastId, bids: [...truth.entries()], asks: [] });
+    const sync = new BookSync({ fetchSnapshot: async () => snapshot() });
+    sync.resync();
+    await new Promise((r) => setTimeout(r, 0));
+    for (let i = 0; i < 2000; i++) {
+      const d = step();
+      if (rand() < 0.01) continue;                       // lost on the wire
+      sync.handleEvent(d);
+      if (sync.state === 'syncing') await new Promise((r) => setTimeout(r, 0));
+    }
+    const expected = [...truth.entries()].sort((a, b) => Number(b[0]) - Number(a[0])).map(([p, q]) => `${p}x${q}`);
+    expect(bids(sync)).toEqual(expected);
+    expect(sync.resyncCount).toBeGreaterThan(1);
+  });
+});

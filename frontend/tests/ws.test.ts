@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ExchangeSocket, type SocketLike } from '@/lib/ws';
+import type { Candle, DepthDiff, PublicTrade, Ticker, UserFill } from '@/lib/types';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  onopen: ((ev: unknown) => void) | null = null;
+  onclose: ((ev: unknown) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  sent: { method: string; params: string[]; id: number }[] = [];
+  constructor(readonly url: string) {}
+  send(data: string) { this.sent.push(JSON.parse(data)); }
+  close() { this.readyState = 3; }
+  open() { this.readyState = 1; this.onopen?.({}); }
+  drop() { this.readyState = 3; this.onclose?.({}); }
+  receive(msg: unknown) { this.onmessage?.({ data: typeof msg === 'string' ? msg : JSON.stringify(msg) }); }
+  /** Acknowledges every request sent so far. */
+  ackAll() { for (const m of this.sent) this.receive({ result: null, id: m.id }); }
+}
+
+let sockets: FakeSocket[];
+const last = () => sockets[sockets.length - 1] as FakeSocket;
+const tick = () => new Promise<void>((r) => queueMicrotask(r));
+
+function makeSocket() {
+  sockets = [];
+  const s = new ExchangeSocket(() => 'ws://test/ws', {
+    createSocket: (url) => { const f = new FakeSocket(url); sockets.push(f); return f; },
+    retryDelaysMs: [100, 200],
+    ackTimeoutMs: 1000,
+    now: () => 1234,
+  });
+  s.start();
+  return s;
+}
+
+describe('ExchangeSocket', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('subscribes once per stream, activates on acknowledgement, and decodes events', async () => {
+    const s = makeSocket();
+    const depth: DepthDiff[] = [];
+    const trades: PublicTrade[] = [];
+    const active = vi.fn();
+    s.depth('TATA_INR', { onEvent: (d) => depth.push(d), onActive: active });
+    s.depth('TATA_INR', { onEvent: () => undefined });
+    s.trades('TATA_INR', { onEvent: (t) => trades.push(t) });
+    last().open();
+    expect(last().sent).toEqual([{ method: 'SUBSCRIBE', params: ['depth@TATA_INR', 'trade@TATA_INR'], id: 1 }]);
+    expect(s.connection.state).toBe('live');
+
+    // Events before the acknowledgement belong to no active subscription yet.
+    last().receive({ e: 'depth', s: 'TATA_INR', U: 1, u: 1, a: [], b: [['1', '1']] });
+    expect(depth).toHaveLength(0);
+    last().ackAll();
+    expect(active).toHaveBeenCalledTimes(1);
+
+    last().receive('{"e":"depth","s":"TATA_INR","U":2,"u":3,"a":[["1009.28","7"]],"b":[["1009.28","3"]]}');
+    last().receive('{"e":"trade","s":"TATA_INR","t":36005,"p":"1005.50","q":"10.25","m":true,"T":1740939427000}');
+    last().receive('{"e":"trade","s":"INFY_INR","t":1,"p":"1","q":"1","m":false,"T":1}');
+    expect(depth).toEqual([{ market: 'TATA_INR', firstId: 2, lastId: 3, asks: [['1009.28', '7']], bids: [['1009.28', '3']] }]);
+    expect(trades).toEqual([{ id: '36005', price: '1005.50', quantity: '10.25', isBuyerMaker: true, time: 1740939427000 }]);
+  });
+
+  it('decodes ticker, fills and kline events', async () => {
+    const s = makeSocket();
+    const tickers: Ticker[] = [];
+    const fills: UserFill[] = [];
+    const candles: Candle[] = [];
+    s.ticker('TATA_INR', { onEvent: (t) => tickers.push(t) });
+    s.fills('TATA_INR', { onEvent: (f) => fills.push(f) });
+    s.klines('TATA_INR', '1h', { onEvent: (c) => candles.push(c) });
+    last().open();
+    last().ackAll();
+    last().receive({ e: 'ticker', s: 'TATA_INR', startTime: 'x', firstPrice: '1002.97', high: '1009.86', low: '1000.26', lastPrice: '1002.77', volume: '3542.95', priceChange: '-0.27', priceChangePercent: '-0.03' });
+    last().receive({ e: 'fills', s: 'TATA_INR', orderId: 'o1', price: '1005.50', quantity: '10.25', tradeId: 36005, userId: '5' });
+    last().receive('{"e":"kline","s":"TATA_INR","timestamp":"2025-03-03T18:00:00.000Z","open":"1006.23","high":"1009.86","low":"1000.17","close":"1003.22","volume":"4082.56"}');
+    expect(tickers[0]).toMatchObject({ symbol: 'TATA_INR', lastPrice: '1002.77', priceChangePercent: '-0.03' });
+    expect(fills).toEqual([{ market: 'TATA_INR', tradeId: '36005', orderId: 'o1', userId: '5', price: '1005.50', quantity: '10.25', receivedAt: 1234 }]);
+    expect(candles).toEqual([{ time: Date.parse('2025-03-03T18:00:00.000Z') / 1000, open: '1006.23', high: '1009.86', low: '1000.17', close: '1003.22', volume: '4082.56' }]);
+  });
+
+  it('unsubscribes when the last handler leaves, and drops old-interval klines until acknowledged', async () => {
+    const s = makeSocket();
+    const got: string[] = [];
+    const off1m = s.klines('TATA_INR', '1m', { onEvent: (c) => got.push(`1m:${c.close}`) });
+    last().open();
+    last().ackAll();
+    off1m();
+    s.klines('TATA_INR', '1h', { onEvent: (c) => got.push(`1h:${c.close}`) });
+    await tick();
+    const sock = last();
+    expect(sock.sent.slice(1)).toEqual([
+      { method: 'UNSUBSCRIBE', params: ['kline@TATA_INR:1m'], id: 2 },
+      { method: 'SUBSCRIBE', params: ['kline@TATA_INR:1h'], id: 3 },
+    ]);
+    const kline = (close: string) => ({ e: 'kline', s: 'TATA_INR', timestamp: '2025-03-03T18:00:00.000Z', open: '1', high: '1', low: '1', close, volume: '1' });
+    sock.receive(kline('1'));           // a 1m candle still in flight
+    sock.receive({ result: null, id: 2 });
+    sock.receive({ result: null, id: 3 });
+    sock.receive(kline('2'));
+    expect(got).toEqual(['1h:2']);
+  });
+
+  it('coalesces a subscribe and unsubscribe in the same tick', async () => {
+    const s = makeSocket();
+    last().open();
+    const off = s.depth('X_Y', { onEvent: () => undefined });
+    off();
+    await tick();
+    expect(last().sent).toEqual([]);
+  });
+
+  it('reconnects with backoff, reports the state, and resubscribes everything', async () => {
+    const s = makeSocket();
+    const states: string[] = [];
+    s.onConnection((i) => states.push(`${i.state}:${i.attempt}`));
+    const active = vi.fn();
+    s.depth('TATA_INR', { onEvent: () => undefined, onActive: active });
+    last().open();
+    last().ackAll();
+    expect(active).toHaveBeenCalledTimes(1);
+
+    last().drop();
+    expect(s.connection.state).toBe('reconnecting');
+    vi.advanceTimersByTime(100);
+    expect(sockets).toHaveLength(2);
+    last().drop();                      // the exchange is still down
+    vi.advanceTimersByTime(199);
+    expect(sockets).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    expect(sockets).toHaveLength(3);
+    last().open();
+    expect(last().sent).toEqual([{ method: 'SUBSCRIBE', params: ['depth@TATA_INR'], id: 2 }]);
+    last().ackAll();
+    expect(active).toHaveBeenCalledTimes(2);
+    expect(states).toEqual(['live:0', 'reconnecting:1', 'reconnecting:2', 'live:0']);
+    expect(s.connection.session).toBe(2);
+  });
+
+  it('treats an unacknowledged subscription as active after a timeout, and survives bad frames', async () => {
+    const s = makeSocket();
+    const active = vi.fn();
+    const events = vi.fn();
+    s.trades('TATA_INR', { onEvent: events, onActive: active });
+    last().open();
+    last().receive('not json');
+    last().receive({ e: 'trade', s: 'TATA_INR', p: 'abc' });
+    vi.advanceTimersByTime(1000);
+    expect(active).toHaveBeenCalledTimes(1);
+    last().receive({ e: 'trade', s: 'TATA_INR', t: 1, p: '1', q: '1', m: false, T: 5 });
+    expect(events).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives a late subscriber onActive for an already active stream', async () => {
+    const s = makeSocket();
+    s.depth('TATA_INR', { onEvent: () => undefined });
+    last().open();
+    last().ackAll();
+    const active = vi.fn();
+    s.depth('TATA_INR', { onEvent: () => undefined, onActive: active });
+    await tick();
+    expect(active).toHaveBeenCalledTimes(1);
+    expect(last().sent).toHaveLength(1);
+  });
+});

@@ -1,0 +1,244 @@
+// Replays a workload file (../shared/bench/gen_workload.py) through the real order book,
+// and optionally through book + ledger (locks and settlements), single-threaded.
+//
+//   replay_bench w.csv [--ledger] [--repeat N]
+//
+// The file is loaded and parsed first; only the replay is timed. A throughput pass runs
+// without per-operation timing; a second pass times each operation (rdtsc, calibrated)
+// for latency percentiles. The last line is name=value pairs for scripts.
+#include <x86intrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "actors/market/clearing.hpp"
+
+using namespace ex;
+using namespace ex::book;
+
+namespace {
+
+struct Op {
+  char kind;  // 'A', 'C', 'M'
+  Side side;
+  uint64_t id;
+  Ticks price;
+  Lots qty;
+};
+
+std::vector<Op> load(const char* path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "cannot open %s\n", path);
+    std::exit(2);
+  }
+  std::vector<Op> ops;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || (line[0] != 'A' && line[0] != 'C' && line[0] != 'M')) continue;
+    Op op{line[0], Side::buy, 0, 0, 0};
+    char side = 'B';
+    unsigned long long id = 0;
+    long long price = 0, qty = 0;
+    if (op.kind == 'A' && std::sscanf(line.c_str(), "A,%llu,%c,%lld,%lld", &id, &side, &price, &qty) == 4) {
+    } else if (op.kind == 'C' && std::sscanf(line.c_str(), "C,%llu", &id) == 1) {
+    } else if (op.kind == 'M' && std::sscanf(line.c_str(), "M,%llu,%c,%lld", &id, &side, &qty) == 3) {
+    } else {
+      std::fprintf(stderr, "bad line: %s\n", line.c_str());
+      std::exit(2);
+    }
+    op.id = id;
+    op.side = side == 'S' ? Side::sell : Side::buy;
+    op.price = price;
+    op.qty = qty;
+    ops.push_back(op);
+  }
+  return ops;
+}
+
+MarketSpec bench_spec() {
+  MarketSpec m;
+  m.id = 1;
+  m.symbol = "BENCH_INR";
+  m.tick_size = *Decimal::parse("0.01");
+  m.step_size = Decimal::from_int(1);
+  m.min_qty = m.step_size;
+  m.band_bps = 1000;
+  return m;
+}
+
+struct Totals {
+  uint64_t trades = 0;
+  int64_t traded_qty = 0;
+};
+
+void count(const OrderBook& b, Totals& t) {
+  for (const Event& e : b.events())
+    if (e.type == EventType::trade) {
+      ++t.trades;
+      t.traded_qty += e.qty;
+    }
+}
+
+// Book only: each order from its own user, so self-trade prevention never triggers.
+struct BookOnly {
+  OrderBook book{BookConfig{StpPolicy::cancel_resting, 1000, 1 << 13}};
+  Totals totals;
+
+  void run(const Op& op) {
+    if (op.kind == 'C') {
+      book.cancel(op.id);
+    } else {
+      NewOrder o;
+      o.id = op.id;
+      o.user = static_cast<UserId>(op.id);
+      o.side = op.side;
+      o.is_market = op.kind == 'M';
+      o.price = op.price;
+      o.qty = op.qty;
+      o.tif = o.is_market ? TimeInForce::ioc : TimeInForce::gtc;
+      book.add(o);
+    }
+    count(book, totals);
+  }
+};
+
+// Book + ledger: validation, locks, the book, then every settlement on both sides.
+struct BookAndLedger {
+  MarketSpec spec = bench_spec();
+  OrderBook book{BookConfig{StpPolicy::cancel_resting, 1000, 1 << 13}};
+  Ledger ledger{2};
+  std::vector<Settlement> settlements;
+  Totals totals;
+  uint64_t refused = 0;
+
+  explicit BookAndLedger(size_t users) {
+    ledger.ensure_account(static_cast<AccountId>(users));
+    for (size_t u = 0; u <= users; ++u) {
+      ledger.deposit(static_cast<AccountId>(u), 0, Decimal::from_int(1000));
+      ledger.deposit(static_cast<AccountId>(u), 1, Decimal::from_int(10'000'000));
+    }
+    settlements.reserve(64);
+  }
+
+  void run(const Op& op) {
+    if (op.kind == 'C') {
+      book.cancel(op.id);
+    } else {
+      OrderRequest req;
+      req.side = op.side;
+      req.is_market = op.kind == 'M';
+      req.price = spec.price_of(op.price);
+      req.quantity = spec.qty_of(op.qty);
+      req.tif = req.is_market ? TimeInForce::ioc : TimeInForce::gtc;
+      auto valid = validate_order(spec, req);
+      AccountId user = static_cast<AccountId>(op.id);
+      auto hold = hold_for(spec, {0, 1}, *valid, op.id, ledger.balance(user, 1)->available);
+      if (!valid || !ledger.place(user, hold)) {
+        ++refused;
+        return;
+      }
+      book.add(book_order(spec, *valid, op.id, user, hold.amount));
+    }
+    settlements.clear();
+    settlements_of(spec, book.events(), settlements);
+    for (const Settlement& s : settlements)
+      if (!apply_settlement(ledger, s.user, s)) {
+        std::fprintf(stderr, "settlement refused: a bug\n");
+        std::exit(1);
+      }
+    count(book, totals);
+  }
+};
+
+double ticks_per_ns() {
+  auto t0 = std::chrono::steady_clock::now();
+  uint64_t c0 = __rdtsc();
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(200)) {
+  }
+  uint64_t c1 = __rdtsc();
+  auto ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+  return static_cast<double>(c1 - c0) / ns;
+}
+
+template <class Engine, class... Args>
+double throughput_pass(const std::vector<Op>& ops, Totals& totals, Args&&... args) {
+  Engine e(std::forward<Args>(args)...);
+  auto t0 = std::chrono::steady_clock::now();
+  for (const Op& op : ops) e.run(op);
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  totals = e.totals;
+  return s;
+}
+
+template <class Engine, class... Args>
+void latency_pass(const std::vector<Op>& ops, std::vector<uint32_t> (&samples)[3], Args&&... args) {
+  Engine e(std::forward<Args>(args)...);
+  for (const Op& op : ops) {
+    _mm_lfence();
+    uint64_t c0 = __rdtsc();
+    e.run(op);
+    _mm_lfence();
+    uint64_t c1 = __rdtsc();
+    int k = op.kind == 'A' ? 0 : op.kind == 'C' ? 1 : 2;
+    samples[k].push_back(static_cast<uint32_t>(std::min<uint64_t>(c1 - c0, UINT32_MAX)));
+  }
+}
+
+double percentile(std::vector<uint32_t>& v, double p, double tpn) {
+  if (v.empty()) return 0;
+  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k] / tpn;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s workload.csv [--ledger] [--repeat N]\n", argv[0]);
+    return 2;
+  }
+  bool with_ledger = false;
+  int repeat = 5;
+  for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--ledger")) with_ledger = true;
+    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
+  }
+  std::vector<Op> ops = load(argv[1]);
+  uint64_t max_id = 0;
+  for (const Op& op : ops) max_id = std::max(max_id, op.id);
+  std::fprintf(stderr, "loaded %zu ops; mode=%s; %d timed runs\n", ops.size(),
+               with_ledger ? "book+ledger" : "book", repeat);
+
+  Totals totals;
+  double best = 1e30;
+  for (int r = 0; r < repeat; ++r) {
+    double s = with_ledger ? throughput_pass<BookAndLedger>(ops, totals, max_id)
+                           : throughput_pass<BookOnly>(ops, totals);
+    std::fprintf(stderr, "run %d: %.3f s, %.0f ops/s\n", r + 1, s, ops.size() / s);
+    best = std::min(best, s);
+  }
+  std::vector<uint32_t> samples[3];
+  for (auto& v : samples) v.reserve(ops.size());
+  if (with_ledger) latency_pass<BookAndLedger>(ops, samples, max_id);
+  else latency_pass<BookOnly>(ops, samples);
+  double tpn = ticks_per_ns();
+
+  std::printf("mode=%s ops=%zu ops_per_sec=%.0f trades=%llu traded_qty=%lld", with_ledger ? "book+ledger" : "book",
+              ops.size(), ops.size() / best, static_cast<unsigned long long>(totals.trades),
+              static_cast<long long>(totals.traded_qty));
+  const char* names[3] = {"add", "cancel", "market"};
+  for (int k = 0; k < 3; ++k)
+    std::printf(" %s_p50_ns=%.0f %s_p99_ns=%.0f %s_p999_ns=%.0f", names[k],
+                percentile(samples[k], 0.50, tpn), names[k], percentile(samples[k], 0.99, tpn),
+                names[k], percentile(samples[k], 0.999, tpn));
+  std::printf("\n");
+  return 0;
+}
