@@ -1,0 +1,191 @@
+// The exchange's domain records as they cross actor boundaries and reach the edge:
+// orders, fills, trades, depth, balances. Plain values with `inspect` overloads, so
+// CAF can serialize them between nodes. Money is Decimal; ids are numbers (the edge
+// writes order ids as text with order_id_text()).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "actors/market/candles.hpp"
+#include "actors/market/clearing.hpp"
+#include "actors/money/decimal.hpp"
+
+namespace ex {
+
+enum class OrderKind : uint8_t { limit, market };
+enum class Product : uint8_t { intraday, delivery };  // API "orderType": stored and reported
+using book::OrderStatus;
+using book::Side;
+using book::TimeInForce;
+
+struct OrderInfo {
+  uint64_t order_id = 0;
+  std::string client_order_id;  // empty: none
+  std::string market;
+  std::string user_id;
+  Side side = Side::buy;
+  OrderKind kind = OrderKind::limit;
+  TimeInForce tif = TimeInForce::gtc;
+  bool post_only = false;
+  Product product = Product::intraday;
+  Decimal price;           // zero for market orders
+  Decimal quantity;        // zero for a market buy by quote amount
+  Decimal quote_quantity;  // market buys by quote amount
+  Decimal executed;        // base filled so far
+  Decimal executed_quote;  // quote paid or received so far
+  OrderStatus status = OrderStatus::new_;
+  int64_t time_ms = 0;     // accepted
+  int64_t update_ms = 0;   // last change
+  Decimal remaining() const {
+    return quantity.is_zero() || status != OrderStatus::new_ && status != OrderStatus::partially_filled
+               ? Decimal{}
+               : Decimal::from_units(quantity.units() - executed.units());
+  }
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, OrderInfo& x) {
+  return f(caf::meta::type_name("order_info"), x.order_id, x.client_order_id, x.market, x.user_id,
+           x.side, x.kind, x.tif, x.post_only, x.product, x.price, x.quantity, x.quote_quantity,
+           x.executed, x.executed_quote, x.status, x.time_ms, x.update_ms);
+}
+
+// One trade as seen by one of its orders (the taker's reply lists these).
+struct Fill {
+  uint64_t trade_id = 0;
+  Decimal price;
+  Decimal qty;
+  std::string other_user_id;
+  uint64_t maker_order_id = 0;
+  bool is_buyer_maker = false;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, Fill& x) {
+  return f(caf::meta::type_name("fill"), x.trade_id, x.price, x.qty, x.other_user_id,
+           x.maker_order_id, x.is_buyer_maker);
+}
+
+struct PlaceReply {
+  OrderInfo order;
+  std::vector<Fill> fills;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, PlaceReply& x) {
+  return f(caf::meta::type_name("place_reply"), x.order, x.fills);
+}
+
+// A public trade, as stored and streamed.
+struct TradeRecord {
+  std::string market;
+  uint64_t trade_id = 0;
+  Decimal price;
+  Decimal qty;
+  uint64_t buy_order_id = 0;
+  uint64_t sell_order_id = 0;
+  std::string buyer;
+  std::string seller;
+  bool buyer_maker = false;
+  int64_t time_ms = 0;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, TradeRecord& x) {
+  return f(caf::meta::type_name("trade_record"), x.market, x.trade_id, x.price, x.qty,
+           x.buy_order_id, x.sell_order_id, x.buyer, x.seller, x.buyer_maker, x.time_ms);
+}
+
+struct PriceLevel {
+  Decimal price;
+  Decimal qty;  // zero: the level is gone (in diffs)
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, PriceLevel& x) {
+  return f(caf::meta::type_name("price_level"), x.price, x.qty);
+}
+
+struct DepthSnapshot {
+  std::vector<PriceLevel> bids;  // best (highest) first
+  std::vector<PriceLevel> asks;  // best (lowest) first
+  uint64_t last_update_id = 0;   // the market sequence number it reflects
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, DepthSnapshot& x) {
+  return f(caf::meta::type_name("depth_snapshot"), x.bids, x.asks, x.last_update_id);
+}
+
+template <class Inspector>
+auto inspect(Inspector& f, Candle& x) {
+  return f(caf::meta::type_name("candle"), x.start_ms, x.open, x.high, x.low, x.close, x.volume,
+           x.trades);
+}
+
+template <class Inspector>
+auto inspect(Inspector& f, TickerStats& x) {
+  return f(caf::meta::type_name("ticker_stats"), x.start_ms, x.first_price, x.high, x.low,
+           x.last_price, x.volume, x.quote_volume, x.price_change, x.price_change_percent,
+           x.trades);
+}
+
+struct AssetBalance {
+  std::string asset;
+  Decimal available;
+  Decimal locked;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, AssetBalance& x) {
+  return f(caf::meta::type_name("asset_balance"), x.asset, x.available, x.locked);
+}
+
+struct DepositRecord {
+  uint64_t deposit_id = 0;
+  std::string user_id;
+  std::string asset;
+  Decimal amount;
+  int64_t time_ms = 0;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, DepositRecord& x) {
+  return f(caf::meta::type_name("deposit_record"), x.deposit_id, x.user_id, x.asset, x.amount,
+           x.time_ms);
+}
+
+// What a client asks for when it places an order (validated at the edge for shape, by
+// the market's rules in the account).
+struct PlaceOrder {
+  std::string user_id;
+  std::string market;
+  OrderRequest request;
+  OrderKind kind = OrderKind::limit;
+  Product product = Product::intraday;
+  std::string client_order_id;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, OrderRequest& x) {
+  return f(caf::meta::type_name("order_request"), x.side, x.is_market, x.price, x.quantity,
+           x.quote_quantity, x.tif, x.post_only);
+}
+
+template <class Inspector>
+auto inspect(Inspector& f, PlaceOrder& x) {
+  return f(caf::meta::type_name("place_order"), x.user_id, x.market, x.request, x.kind,
+           x.product, x.client_order_id);
+}
+
+const char* side_name(Side s);              // "buy" / "sell"
+const char* status_name(OrderStatus s);     // "NEW", "PARTIALLY_FILLED", ...
+const char* tif_name(TimeInForce t);        // "GTC", "IOC", "FOK"
+const char* kind_name(OrderKind k);         // "limit" / "market"
+const char* product_name(Product p);        // "intraday" / "delivery"
+
+}  // namespace ex
