@@ -1,0 +1,88 @@
+// The storage interface: the queryable, durable view of orders, trades, deposits and
+// candles. The writer actor writes batches; the query paths read.
+//
+// The SQL store is derived data (DESIGN.md, "Durability"): the journals are the source of
+// truth and the writer can always replay into it, so every write is idempotent — a replayed
+// batch changes nothing. Errors are values: storage that cannot be reached (missing file,
+// disk full, lock timeout) gives ErrorCode::unavailable; anything else ErrorCode::internal.
+//
+// Thread-safety: one Store instance owns one connection and must be used by one thread at
+// a time. Several instances on the same database may be used concurrently from different
+// threads (readers go on while the writer writes).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/common/domain.hpp"
+#include "actors/common/status.hpp"
+#include "actors/market/candles.hpp"
+
+namespace ex {
+
+struct CandleRecord {
+  std::string market;
+  Interval interval = Interval::m1;
+  Candle candle;
+};
+
+// What one write() stores, in one transaction.
+struct WriteBatch {
+  // Upsert by order_id: a row keeps the newest state (higher update_ms wins; on equal
+  // update_ms the later write wins). An order's identity — market, user_id, time_ms — is
+  // fixed by its first write.
+  std::vector<OrderInfo> orders;
+  // Insert-or-ignore by (market, trade_id): a replayed batch is harmless.
+  std::vector<TradeRecord> trades;
+  // Insert-or-ignore by deposit_id.
+  std::vector<DepositRecord> deposits;
+  // Upsert by (market, interval, candle.start_ms): the last write wins.
+  std::vector<CandleRecord> candles;
+
+  bool empty() const {
+    return orders.empty() && trades.empty() && deposits.empty() && candles.empty();
+  }
+  void clear() {
+    orders.clear();
+    trades.clear();
+    deposits.clear();
+    candles.clear();
+  }
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Stores the whole batch in one transaction: all of it or, on error, none of it.
+  // Ids (order_id, trade_id, deposit_id) must be below 2^63 (invalid_field otherwise).
+  virtual Result<bool> write(const WriteBatch& batch) = 0;
+
+  // The market's latest trades, newest (highest trade_id) first; at most `limit`.
+  virtual Result<std::vector<TradeRecord>> recent_trades(const std::string& market,
+                                                         size_t limit) = 0;
+  // Candles whose start is in [from_ms, to_ms], oldest first.
+  virtual Result<std::vector<Candle>> candles(const std::string& market, Interval interval,
+                                              int64_t from_ms, int64_t to_ms) = 0;
+  // A user's orders in a market (every market if `market` is empty), newest first (by
+  // time_ms, then order_id); at most `limit`.
+  virtual Result<std::vector<OrderInfo>> orders_of(const std::string& user_id,
+                                                   const std::string& market, size_t limit) = 0;
+  // One order in its newest stored state; ErrorCode::unknown_order if absent.
+  virtual Result<OrderInfo> order(uint64_t order_id) = 0;
+  // Number of trades stored for the market (O(1)).
+  virtual Result<uint64_t> trade_count(const std::string& market) = 0;
+  // Highest trade_id stored for the market, 0 if none: where a catching-up writer resumes.
+  virtual Result<uint64_t> max_trade_id(const std::string& market) = 0;
+  // Highest order_id stored for the market, 0 if none: order ids are never reused, so a
+  // restarted market numbers its orders after it.
+  virtual Result<uint64_t> max_order_id(const std::string& market) = 0;
+  // A user's deposits, oldest first (by time_ms, then deposit_id).
+  virtual Result<std::vector<DepositRecord>> deposits_of(const std::string& user_id) = 0;
+  // True if the storage answers a query now.
+  virtual Result<bool> ping() = 0;
+};
+
+}  // namespace ex

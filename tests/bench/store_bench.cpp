@@ -1,0 +1,179 @@
+// Write throughput of the SQLite store: N trades in batches of B, one write() (one
+// transaction) per batch, into a fresh database file, as the writer actor would.
+//
+//   store_bench [--trades N] [--batch B] [--markets M] [--path FILE] [--keep]
+//
+// Defaults: 1,000,000 trades, batches of 1000, 1 market, a file in a new temporary
+// directory that is removed afterwards (--keep leaves it). The timed loop includes filling
+// each batch (field assignments into reused records, no allocation) and every write(), WAL
+// checkpoints included. Progress goes to stderr; the last stdout line is name=value pairs
+// for scripts.
+#include <stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "storage/sqlite_store.hpp"
+
+using namespace ex;
+
+namespace {
+
+struct Options {
+  uint64_t trades = 1'000'000;
+  uint64_t batch = 1000;
+  uint64_t markets = 1;
+  std::string path;
+  bool keep = false;
+};
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr,
+               "%s\nusage: store_bench [--trades N] [--batch B] [--markets M] [--path FILE] "
+               "[--keep]\n",
+               why);
+  std::exit(2);
+}
+
+uint64_t positive(const char* text) {
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(text, &end, 10);
+  if (end == text || *end != '\0' || v == 0) usage("expected a positive integer");
+  return v;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) usage(("missing value for " + arg).c_str());
+      return argv[++i];
+    };
+    if (arg == "--trades") {
+      o.trades = positive(value());
+    } else if (arg == "--batch") {
+      o.batch = positive(value());
+    } else if (arg == "--markets") {
+      o.markets = positive(value());
+    } else if (arg == "--path") {
+      o.path = value();
+    } else if (arg == "--keep") {
+      o.keep = true;
+    } else {
+      usage(("unknown argument " + arg).c_str());
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt = parse(argc, argv);
+  std::filesystem::path temp_dir;
+  if (opt.path.empty()) {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "store-bench-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      std::perror("mkdtemp");
+      return 1;
+    }
+    temp_dir = tmpl;
+    opt.path = (temp_dir / "bench.db").string();
+  } else if (std::filesystem::exists(opt.path)) {
+    std::fprintf(stderr, "%s exists: the benchmark needs a fresh file\n", opt.path.c_str());
+    return 2;
+  }
+
+  auto opened = open_sqlite_store(opt.path);
+  if (!opened) {
+    std::fprintf(stderr, "open failed: %s\n", opened.error().message.c_str());
+    return 1;
+  }
+  Store& store = **opened;
+
+  std::vector<std::string> markets, users;
+  for (uint64_t m = 0; m < opt.markets; ++m)
+    markets.push_back("MKT" + std::to_string(m) + "_USDT");
+  for (int u = 0; u < 64; ++u)
+    users.push_back("user-" + std::to_string(u));
+  std::vector<uint64_t> next_id(opt.markets, 1);
+
+  WriteBatch batch;
+  batch.trades.resize(opt.batch);
+  std::fprintf(stderr, "store_bench: %llu trades, batches of %llu, %llu market(s) -> %s\n",
+               static_cast<unsigned long long>(opt.trades),
+               static_cast<unsigned long long>(opt.batch),
+               static_cast<unsigned long long>(opt.markets), opt.path.c_str());
+
+  auto start = std::chrono::steady_clock::now();
+  uint64_t written = 0, next_report = opt.trades / 10;
+  while (written < opt.trades) {
+    uint64_t n = std::min(opt.batch, opt.trades - written);
+    batch.trades.resize(n);
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t seq = written + i;
+      uint64_t m = seq % opt.markets;
+      uint64_t id = next_id[m]++;
+      TradeRecord& t = batch.trades[i];
+      t.market = markets[m];
+      t.trade_id = id;
+      t.price = Decimal::from_units(30'000'00000000 + static_cast<int64_t>(seq % 100'000) * 1000);
+      t.qty = Decimal::from_units(1'000'000 + static_cast<int64_t>(seq % 977) * 10'000);
+      t.buy_order_id = 2 * seq + 1;
+      t.sell_order_id = 2 * seq + 2;
+      t.buyer = users[seq % users.size()];
+      t.seller = users[(seq * 7 + 3) % users.size()];
+      t.buyer_maker = seq % 2 == 0;
+      t.time_ms = 1'700'000'000'000 + static_cast<int64_t>(seq);
+    }
+    if (auto r = store.write(batch); !r) {
+      std::fprintf(stderr, "write failed after %llu trades: %s\n",
+                   static_cast<unsigned long long>(written), r.error().message.c_str());
+      return 1;
+    }
+    written += n;
+    if (written >= next_report && written < opt.trades) {
+      double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::fprintf(stderr, "  %llu trades, %.2f s, %.0f trades/s\n",
+                   static_cast<unsigned long long>(written), s, written / s);
+      next_report += std::max<uint64_t>(opt.trades / 10, 1);
+    }
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  uint64_t stored = 0;
+  for (const auto& m : markets) {
+    auto c = store.trade_count(m);
+    if (!c) {
+      std::fprintf(stderr, "trade_count failed: %s\n", c.error().message.c_str());
+      return 1;
+    }
+    stored += *c;
+  }
+  if (stored != opt.trades) {
+    std::fprintf(stderr, "stored %llu trades, expected %llu\n",
+                 static_cast<unsigned long long>(stored),
+                 static_cast<unsigned long long>(opt.trades));
+    return 1;
+  }
+  std::error_code ec;
+  auto bytes = std::filesystem::file_size(opt.path, ec);
+  auto wal = std::filesystem::file_size(opt.path + "-wal", ec);
+  std::fprintf(stderr, "  done: %llu trades stored, database %.1f MB (+ WAL %.1f MB)\n",
+               static_cast<unsigned long long>(stored), bytes / 1e6, ec ? 0.0 : wal / 1e6);
+
+  opened->reset();  // close before removing the files
+  if (!temp_dir.empty() && !opt.keep) std::filesystem::remove_all(temp_dir, ec);
+
+  std::printf("store=sqlite trades=%llu batch=%llu seconds=%.3f trades_per_sec=%.0f\n",
+              static_cast<unsigned long long>(opt.trades),
+              static_cast<unsigned long long>(opt.batch), seconds, opt.trades / seconds);
+  return 0;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang and runs each for a while (default 20 s).
+#   tests/fuzz/run.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${1:-20}
+build=build-fuzz
+cmake -S . -B "$build" -DEXCHANGE_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j2 --target decimal_fuzz book_fuzz >/dev/null
+for target in decimal_fuzz book_fuzz; do
+  mkdir -p "$build/corpus/$target"
+  echo "fuzzing $target for ${seconds}s"
+  "$build/tests/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 "$build/corpus/$target" 2>&1 |
+    grep -E "stat::number_of_executed_units|Done|ERROR|SUMMARY" || true
+  test "${PIPESTATUS[0]}" -eq 0
+done
