@@ -652,9 +652,9 @@ CAF_TEST(the highest order id per market is where a restarted market resumes) {
   auto store = open();
   CAF_CHECK_EQUAL(must(store->max_order_id("A")), 0u);
   WriteBatch b;
-  b.orders.push_back(order(4097, "u", "A", 1));
-  b.orders.push_back(order(12289, "u", "A", 2));
-  b.orders.push_back(order(99999, "u", "B", 3));
+  b.orders.push_back(order(4097, "u", "A", 1, 1));
+  b.orders.push_back(order(12289, "u", "A", 2, 2));
+  b.orders.push_back(order(99999, "u", "B", 3, 3));
   must(store->write(b));
   CAF_CHECK_EQUAL(must(store->max_order_id("A")), 12289u);
   CAF_CHECK_EQUAL(must(store->max_order_id("B")), 99999u);
