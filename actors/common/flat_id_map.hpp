@@ -44,12 +44,16 @@ class FlatIdMap {
   }
 
   // Removes key if present; returns whether it was.
-  bool erase(uint64_t key) {
+  bool erase(uint64_t key) { return take(key) != kMissing; }
+
+  // Removes key and returns its value (kMissing if absent): one probe for find + erase.
+  uint32_t take(uint64_t key) {
     size_t i = home(key);
     for (;; i = (i + 1) & mask_) {
       if (cells_[i].key == key) break;
-      if (cells_[i].key == 0) return false;
+      if (cells_[i].key == 0) return kMissing;
     }
+    const uint32_t value = cells_[i].value;
     // Backward-shift: pull later cells of the probe run into the hole.
     size_t hole = i;
     for (size_t j = (hole + 1) & mask_; cells_[j].key != 0; j = (j + 1) & mask_) {
@@ -63,7 +67,7 @@ class FlatIdMap {
     }
     cells_[hole] = Cell{};
     --size_;
-    return true;
+    return value;
   }
 
   void clear() {

@@ -25,8 +25,16 @@ void OrderBook::set_counters(uint64_t next_trade_id, Ticks last_price) {
 
 size_t OrderBook::level_position(Side side, Ticks price) const {
   const auto& v = levels(side);
-  // Most activity is at the top of the book, which sits at the back: check it first.
-  if (!v.empty() && v.back().price == price) return v.size() - 1;
+  // Most activity is near the top of the book, which sits at the back: look there first
+  // (a short linear scan beats a binary search's unpredictable branches), then bisect.
+  const size_t n = v.size();
+  const size_t near = n < 8 ? n : 8;
+  for (size_t k = 1; k <= near; ++k) {
+    const Ticks p = v[n - k].price;
+    if (p == price) return n - k;
+    if (side == Side::buy ? p < price : p > price) return n - k + 1;
+  }
+  if (near == n) return 0;
   if (side == Side::buy)
     return static_cast<size_t>(
         std::lower_bound(v.begin(), v.end(), price,
@@ -97,10 +105,14 @@ void OrderBook::emit_taker_done(const NewOrder& o, DoneReason reason, Lots left,
 }
 
 void OrderBook::remove_slot(uint32_t idx, Level& level) {
+  index_.erase(pool_[idx].order.id);
+  unlink_slot(idx, level);
+}
+
+void OrderBook::unlink_slot(uint32_t idx, Level& level) {
   Slot& s = pool_[idx];
   if (s.prev == kNil) level.head = s.next; else pool_[s.prev].next = s.next;
   if (s.next == kNil) level.tail = s.prev; else pool_[s.next].prev = s.prev;
-  index_.erase(s.order.id);
   s.order.remaining = 0;
   free_.push_back(idx);
 }
@@ -263,7 +275,7 @@ AddResult OrderBook::add(const NewOrder& o) {
 
 bool OrderBook::cancel(OrderId id) {
   events_.clear();
-  uint32_t idx = index_.find(id);
+  uint32_t idx = index_.take(id);
   if (idx == FlatIdMap::kMissing) return false;
   const RestingOrder& o = pool_[idx].order;
   auto& book = levels(o.side);
@@ -271,7 +283,7 @@ bool OrderBook::cancel(OrderId id) {
   Level& lv = book[pos];
   lv.total -= o.remaining;
   emit_done(o, DoneReason::canceled);
-  remove_slot(idx, lv);
+  unlink_slot(idx, lv);
   note_level(o.side, lv.price, lv.total);
   if (lv.head == kNil) book.erase(book.begin() + static_cast<std::ptrdiff_t>(pos));
   flush_level_changes();

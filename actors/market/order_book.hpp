@@ -173,7 +173,8 @@ class OrderBook {
   void match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budget, bool& taker_stopped,
              AddResult& result);
   void rest(const NewOrder& o, Lots qty, Lots original);
-  void remove_slot(uint32_t idx, Level& level);
+  void remove_slot(uint32_t idx, Level& level);  // unlinks, frees and forgets the id
+  void unlink_slot(uint32_t idx, Level& level);  // unlinks and frees; the id is already gone
   void note_level(Side side, Ticks price, Lots total);
   void emit_done(const RestingOrder& o, DoneReason reason);
   void emit_taker_done(const NewOrder& o, DoneReason reason, Lots left, Lots filled);
