@@ -119,6 +119,16 @@ Result<Decimal> Ledger::close(AccountId account, uint64_t order_id) {
   return released;
 }
 
+Result<bool> Ledger::rename_hold(uint64_t from, uint64_t to) {
+  uint32_t slot = index_.find(from);
+  if (slot == FlatIdMap::kMissing) return bug("rename of a missing hold");
+  if (to == 0 || index_.find(to) != FlatIdMap::kMissing) return bug("rename onto an existing hold");
+  index_.erase(from);
+  index_.insert(to, slot);
+  holds_[slot].order_id = to;
+  return true;
+}
+
 Result<Decimal> Ledger::held(uint64_t order_id) const {
   uint32_t slot = index_.find(order_id);
   if (slot == FlatIdMap::kMissing) return make_error(ErrorCode::unknown_order, "no hold");

@@ -62,6 +62,9 @@ class Ledger {
   Result<bool> place(AccountId account, const HoldRequest& request);
   // Settles one trade on one side of `order_id`: `qty` of base at `price`.
   Result<bool> fill(AccountId account, uint64_t order_id, Decimal price, Decimal qty);
+  // Re-keys a hold: an account locks under a provisional key before its market assigns
+  // the order id.
+  Result<bool> rename_hold(uint64_t from, uint64_t to);
   // Returns what the order's hold still has to available and forgets the hold.
   Result<Decimal> close(AccountId account, uint64_t order_id);
   // How much an open order's hold still has (for tests and queries).

@@ -40,10 +40,11 @@ struct OrderInfo {
   OrderStatus status = OrderStatus::new_;
   int64_t time_ms = 0;     // accepted
   int64_t update_ms = 0;   // last change
+  // What is still open: zero once the order is closed (or for a quote-amount buy).
   Decimal remaining() const {
-    return quantity.is_zero() || status != OrderStatus::new_ && status != OrderStatus::partially_filled
-               ? Decimal{}
-               : Decimal::from_units(quantity.units() - executed.units());
+    bool open = status == OrderStatus::new_ || status == OrderStatus::partially_filled;
+    return open && !quantity.is_zero() ? Decimal::from_units(quantity.units() - executed.units())
+                                       : Decimal{};
   }
 };
 

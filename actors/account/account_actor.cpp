@@ -1,0 +1,187 @@
+#include "actors/account/account_actor.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include "actors/account/ledger.hpp"
+#include "actors/common/log.hpp"
+#include "actors/common/messages.hpp"
+#include "actors/common/metrics.hpp"
+
+namespace ex {
+namespace {
+
+constexpr AccountId kSelf = 0;  // an account actor's ledger holds one account
+constexpr uint64_t kPendingBit = 1ull << 63;  // hold keys of orders the market has not numbered yet
+constexpr size_t kRecentClosed = 200;
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_open(OrderStatus s) { return s == OrderStatus::new_ || s == OrderStatus::partially_filled; }
+
+class Account {
+ public:
+  Account(std::string user_id, CatalogPtr catalog)
+      : user_id_(std::move(user_id)),
+        catalog_(std::move(catalog)),
+        ledger_(catalog_->assets.size()),
+        ledger_errors_(Metrics::global().counter(
+            "exchange_ledger_errors_total", "Settlements refused by a ledger (bugs; must stay 0)")) {
+    ledger_.ensure_account(kSelf);
+  }
+
+  caf::result<PlaceReply> place(caf::event_based_actor* self, PlaceOrder& order) {
+    const MarketEntry* m = catalog_->market(order.market);
+    if (!m) return to_caf_error(ErrorCode::unknown_market, "unknown market " + order.market);
+    auto valid = validate_order(m->spec, order.request);
+    if (!valid) return to_caf_error(valid.error());
+    if (!order.client_order_id.empty()) {
+      for (auto& [id, o] : open_)
+        if (o.client_order_id == order.client_order_id)
+          return to_caf_error(ErrorCode::duplicate_client_order_id,
+                              "clientOrderId is already used by an open order");
+      for (auto& [key, p] : pending_)
+        if (p.client_order_id == order.client_order_id)
+          return to_caf_error(ErrorCode::duplicate_client_order_id,
+                              "clientOrderId is already used by an open order");
+    }
+    uint64_t key = kPendingBit | next_key_++;
+    Decimal available_quote = ledger_.balance(kSelf, m->assets.quote)->available;
+    HoldRequest hold = hold_for(m->spec, m->assets, *valid, key, available_quote);
+    auto placed = ledger_.place(kSelf, hold);
+    if (!placed) return to_caf_error(placed.error());
+    auto rp = self->make_response_promise<PlaceReply>();
+    pending_.emplace(key, Pending{rp, order.client_order_id});
+    self->send(m->market, place_atom::value, std::move(order), hold.amount, key);
+    return rp;
+  }
+
+  void on_outcome(PlaceOutcome& out) {
+    auto it = pending_.find(out.hold_key);
+    if (it == pending_.end()) return;
+    auto rp = it->second.promise;
+    pending_.erase(it);
+    if (out.error) {
+      check(ledger_.close(kSelf, out.hold_key));
+      rp.deliver(to_caf_error(static_cast<ErrorCode>(out.error - 1), out.error_message));
+      return;
+    }
+    const OrderInfo& order = out.reply.order;
+    check(ledger_.rename_hold(out.hold_key, order.order_id));
+    apply(out.taker);
+    if (order.status == OrderStatus::rejected && order.post_only) {
+      rp.deliver(to_caf_error(ErrorCode::post_only_would_cross,
+                              "post-only order would trade immediately; it was not placed"));
+      return;
+    }
+    rp.deliver(std::move(out.reply));
+  }
+
+  void apply(AccountUpdate& up) {
+    for (const Settlement& s : up.settlements) check(apply_settlement(ledger_, kSelf, s));
+    for (OrderInfo& o : up.orders) {
+      if (is_open(o.status)) {
+        open_[o.order_id] = std::move(o);
+        continue;
+      }
+      open_.erase(o.order_id);
+      closed_.push_back(std::move(o));
+      if (closed_.size() > kRecentClosed) closed_.pop_front();
+    }
+  }
+
+  caf::result<Decimal> deposit(caf::event_based_actor* self, const std::string& asset,
+                               Decimal amount, uint64_t deposit_id) {
+    auto id = catalog_->asset(asset);
+    if (!id) return to_caf_error(ErrorCode::invalid_field, "unknown asset " + asset);
+    if (amount.decimals() > catalog_->assets[*id].decimals)
+      return to_caf_error(ErrorCode::invalid_field,
+                          "amount has more decimals than " + asset + " allows (" +
+                              std::to_string(catalog_->assets[*id].decimals) + ")");
+    auto r = ledger_.deposit(kSelf, *id, amount);
+    if (!r) return to_caf_error(r.error());
+    if (catalog_->writer)
+      self->send(catalog_->writer, deposit_atom::value,
+                 DepositRecord{deposit_id, user_id_, asset, amount, now_ms()});
+    return *r;
+  }
+
+  std::vector<AssetBalance> balances() const {
+    std::vector<AssetBalance> out;
+    for (size_t i = 0; i < catalog_->assets.size(); ++i) {
+      Balance b = *ledger_.balance(kSelf, static_cast<AssetId>(i));
+      out.push_back({catalog_->assets[i].name, b.available, b.locked});
+    }
+    return out;
+  }
+
+  std::vector<OrderInfo> open_orders(const std::string& market) const {
+    std::vector<OrderInfo> out;
+    for (auto& [id, o] : open_)
+      if (market.empty() || o.market == market) out.push_back(o);
+    std::sort(out.begin(), out.end(),
+              [](const OrderInfo& a, const OrderInfo& b) { return a.order_id < b.order_id; });
+    return out;
+  }
+
+  std::vector<OrderInfo> history(const std::string& market, size_t limit) const {
+    std::vector<OrderInfo> out = open_orders(market);
+    for (auto& o : closed_)
+      if (market.empty() || o.market == market) out.push_back(o);
+    std::sort(out.begin(), out.end(), [](const OrderInfo& a, const OrderInfo& b) {
+      return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.order_id > b.order_id;
+    });
+    if (out.size() > limit) out.resize(limit);
+    return out;
+  }
+
+ private:
+  struct Pending {
+    caf::response_promise promise;
+    std::string client_order_id;
+  };
+
+  template <class T>
+  void check(const Result<T>& r) {
+    if (r) return;
+    ledger_errors_.inc();
+    log(Level::error, "ledger refused a settlement", {{"user", user_id_}, {"detail", r.error().message}});
+  }
+
+  std::string user_id_;
+  CatalogPtr catalog_;
+  Ledger ledger_;
+  std::map<uint64_t, OrderInfo> open_;
+  std::deque<OrderInfo> closed_;
+  std::unordered_map<uint64_t, Pending> pending_;
+  uint64_t next_key_ = 1;
+  Counter& ledger_errors_;
+};
+
+}  // namespace
+
+caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog) {
+  auto a = std::make_shared<Account>(std::move(user_id), std::move(catalog));
+  return {
+      [=](place_atom, PlaceOrder& order) { return a->place(self, order); },
+      [=](PlaceOutcome& out) { a->on_outcome(out); },
+      [=](settle_atom, AccountUpdate& up) { a->apply(up); },
+      [=](deposit_atom, const std::string& asset, Decimal amount, uint64_t deposit_id) {
+        return a->deposit(self, asset, amount, deposit_id);
+      },
+      [=](balances_atom) { return a->balances(); },
+      [=](open_atom, const std::string& market) { return a->open_orders(market); },
+      [=](history_atom, const std::string& market, uint64_t limit) {
+        return a->history(market, limit);
+      },
+  };
+}
+
+}  // namespace ex

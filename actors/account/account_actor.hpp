@@ -1,0 +1,24 @@
+// The account actor: one user's balances and open orders.
+//
+// Messages it accepts:
+//  (place, PlaceOrder)            checks the market's rules, locks funds, forwards the
+//        order to its market; answers PlaceReply once the market's outcome is applied
+//        (errors: UNKNOWN_MARKET, INSUFFICIENT_FUNDS, DUPLICATE_CLIENT_ORDER_ID,
+//        POST_ONLY_WOULD_CROSS, rule violations).
+//  PlaceOutcome                   the market's answer (see market_actor.hpp).
+//  (settle, AccountUpdate)        fills and closes of its orders from a market.
+//  (deposit, asset, amount, id)   -> available balance after it.
+//  (balances)                     -> vector<AssetBalance>, every configured asset.
+//  (open, market)                 -> its open orders ("" = every market), oldest first.
+//  (history, market, limit)       -> open and recently closed orders, newest first.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/directory/catalog.hpp"
+
+namespace ex {
+
+caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog);
+
+}  // namespace ex

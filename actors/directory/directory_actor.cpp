@@ -1,0 +1,66 @@
+#include "actors/directory/directory_actor.hpp"
+
+#include <chrono>
+#include <unordered_map>
+
+#include "actors/account/account_actor.hpp"
+#include "actors/common/messages.hpp"
+#include "actors/common/metrics.hpp"
+
+namespace ex {
+namespace {
+
+struct Directory {
+  CatalogPtr catalog;
+  std::unordered_map<std::string, caf::actor> accounts;
+  uint64_t last_deposit_id = 0;
+  Gauge& account_count =
+      Metrics::global().gauge("exchange_accounts", "Accounts hosted by this node");
+
+  caf::actor find(caf::event_based_actor* self, const std::string& user, bool create) {
+    auto it = accounts.find(user);
+    if (it != accounts.end()) return it->second;
+    if (!create) return {};
+    auto a = self->spawn<caf::linked>(account_actor, user, catalog);  // stops with the directory
+    accounts.emplace(user, a);
+    account_count.set(static_cast<int64_t>(accounts.size()));
+    return a;
+  }
+
+  // Microseconds since the epoch, strictly increasing: unique across restarts as long as
+  // the clock does not step back by more than the ids issued since.
+  uint64_t next_deposit_id() {
+    auto us = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+    last_deposit_id = std::max(last_deposit_id + 1, us);
+    return last_deposit_id;
+  }
+};
+
+caf::error unknown_user(const std::string& user) {
+  return to_caf_error(ErrorCode::unknown_user, "unknown user " + user);
+}
+
+}  // namespace
+
+caf::behavior directory_actor(caf::event_based_actor* self, CatalogPtr catalog) {
+  auto d = std::make_shared<Directory>(Directory{std::move(catalog), {}, 0});
+  return {
+      [=](account_atom, const std::string& user, bool create) -> caf::result<caf::actor> {
+        auto a = d->find(self, user, create);
+        if (!a) return unknown_user(user);
+        return a;
+      },
+      [=](deposit_atom, const std::string& user, const std::string& asset,
+          Decimal amount) -> caf::result<Decimal> {
+        if (!d->catalog->asset(asset))
+          return to_caf_error(ErrorCode::invalid_field, "unknown asset " + asset);
+        self->delegate(d->find(self, user, true), deposit_atom::value, asset, amount,
+                       d->next_deposit_id());
+        return caf::delegated<Decimal>{};
+      },
+  };
+}
+
+}  // namespace ex

@@ -1,0 +1,311 @@
+#include "actors/gateway/caf_gateway.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "actors/common/messages.hpp"
+#include "actors/hub/hub_actor.hpp"
+
+namespace ex {
+namespace {
+
+caf::behavior bridge_actor(caf::event_based_actor* self) {
+  return {[=](GatewayJob& job) { job(self); }};
+}
+
+// Sends one request and hands the typed answer, or the error, to `done`.
+template <class T, class... Ts>
+void ask(caf::event_based_actor* self, const caf::actor& dest, std::chrono::milliseconds timeout,
+         Callback<T> done, Ts&&... xs) {
+  if (!dest) return done(Error{ErrorCode::unavailable, "the service is not available right now"});
+  self->request(dest, timeout, std::forward<Ts>(xs)...)
+      .then([done](T& value) { done(std::move(value)); },
+            [done](caf::error& e) { done(from_caf_error(e)); });
+}
+
+// Watches what /ready depends on: every market actor alive and storage answering.
+caf::behavior health_actor(caf::event_based_actor* self, CatalogPtr catalog,
+                           std::shared_ptr<std::atomic<bool>> healthy) {
+  auto down = std::make_shared<bool>(false);
+  for (auto& m : catalog->markets) self->monitor(m.market);
+  self->set_down_handler([=](caf::down_msg&) {
+    *down = true;
+    healthy->store(false);
+  });
+  self->send(self, tick_atom::value);
+  return {
+      [=](tick_atom) {
+        self->delayed_send(self, std::chrono::seconds(1), tick_atom::value);
+        if (*down) return;
+        if (!catalog->history) {
+          healthy->store(true);
+          return;
+        }
+        self->request(catalog->history, std::chrono::seconds(2), ping_atom::value)
+            .then([=](bool ok) { healthy->store(ok && !*down); },
+                  [=](caf::error&) { healthy->store(false); });
+      },
+  };
+}
+
+}  // namespace
+
+CafGateway::CafGateway(caf::actor_system& system, CatalogPtr catalog, caf::actor directory,
+                       size_t bridges)
+    : system_(system), catalog_(std::move(catalog)), directory_(std::move(directory)) {
+  for (const auto& m : catalog_->markets) specs_.push_back(m.spec);
+  for (size_t i = 0; i < std::max<size_t>(1, bridges); ++i)
+    bridges_.push_back(system_.spawn(bridge_actor));
+}
+
+CafGateway::~CafGateway() { stop(); }
+
+void CafGateway::start_health_checks() {
+  if (!health_) health_ = system_.spawn(health_actor, catalog_, healthy_);
+}
+
+void CafGateway::stop() {
+  for (auto& b : bridges_) caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+  bridges_.clear();
+  if (health_) caf::anon_send_exit(health_, caf::exit_reason::user_shutdown);
+  health_ = nullptr;
+}
+
+bool CafGateway::ready() const { return healthy_->load(); }
+
+void CafGateway::run(GatewayJob job) {
+  if (bridges_.empty()) return;
+  size_t i = next_bridge_.fetch_add(1, std::memory_order_relaxed) % bridges_.size();
+  caf::anon_send(bridges_[i], std::move(job));
+}
+
+const MarketEntry* CafGateway::market_or_fail(const std::string& market,
+                                              const std::function<void(Error)>& fail) {
+  const MarketEntry* m = catalog_->market(market);
+  if (!m) fail(Error{ErrorCode::unknown_market, "unknown market " + market});
+  return m;
+}
+
+void CafGateway::with_account(caf::event_based_actor* self, const std::string& user,
+                              std::function<void(caf::actor)> then,
+                              std::function<void(Error)> fail) {
+  {
+    std::lock_guard<std::mutex> lock(accounts_mutex_);
+    auto it = accounts_.find(user);
+    if (it != accounts_.end()) return then(it->second);
+  }
+  self->request(directory_, catalog_->timeout, account_atom::value, user, false)
+      .then(
+          [=](caf::actor& a) {
+            {
+              std::lock_guard<std::mutex> lock(accounts_mutex_);
+              accounts_.emplace(user, a);
+            }
+            then(a);
+          },
+          [=](caf::error& e) { fail(from_caf_error(e)); });
+}
+
+void CafGateway::place(PlaceOrder order, Callback<PlaceReply> done) {
+  auto fail = [done](Error e) { done(std::move(e)); };
+  if (!market_or_fail(order.market, fail)) return;
+  run([=, order = std::move(order)](caf::event_based_actor* self) mutable {
+    std::string user = order.user_id;
+    with_account(
+        self, user,
+        [=](caf::actor account) mutable {
+          ask<PlaceReply>(self, account, catalog_->timeout, done, place_atom::value, std::move(order));
+        },
+        fail);
+  });
+}
+
+void CafGateway::cancel(std::string market, uint64_t order_id, std::string user_id,
+                        Callback<CancelReply> done) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  if (market_of_order(order_id) != m->spec.id)
+    return done(Error{ErrorCode::unknown_order, "unknown order in " + market});
+  caf::actor dest = m->market;
+  run([=](caf::event_based_actor* self) {
+    ask<CancelReply>(self, dest, catalog_->timeout, done, cancel_atom::value, order_id, user_id);
+  });
+}
+
+void CafGateway::cancel_all(std::string market, std::string user_id,
+                            Callback<std::vector<CancelReply>> done) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  caf::actor dest = m->market;
+  run([=](caf::event_based_actor* self) {
+    ask<std::vector<CancelReply>>(self, dest, catalog_->timeout, done, cancel_all_atom::value,
+                                  user_id);
+  });
+}
+
+void CafGateway::open_orders(std::string user_id, std::string market,
+                             Callback<std::vector<OrderInfo>> done) {
+  auto fail = [done](Error e) { done(std::move(e)); };
+  if (!market.empty() && !market_or_fail(market, fail)) return;
+  run([=](caf::event_based_actor* self) {
+    with_account(
+        self, user_id,
+        [=](caf::actor account) {
+          ask<std::vector<OrderInfo>>(self, account, catalog_->timeout, done, open_atom::value,
+                                      market);
+        },
+        fail);
+  });
+}
+
+void CafGateway::order(std::string market, uint64_t order_id, Callback<OrderInfo> done) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  if (market_of_order(order_id) != m->spec.id)
+    return done(Error{ErrorCode::unknown_order, "unknown order in " + market});
+  caf::actor dest = m->market;
+  run([=](caf::event_based_actor* self) {
+    ask<OrderInfo>(self, dest, catalog_->timeout, done, order_atom::value, order_id);
+  });
+}
+
+void CafGateway::order_history(std::string user_id, std::string market, size_t limit,
+                               Callback<std::vector<OrderInfo>> done) {
+  auto fail = [done](Error e) { done(std::move(e)); };
+  if (!market.empty() && !market_or_fail(market, fail)) return;
+  run([=](caf::event_based_actor* self) {
+    with_account(
+        self, user_id,
+        [=](caf::actor account) {
+          // Recent orders from the account, older ones from storage; the account's copy
+          // of an order is the freshest.
+          Callback<std::vector<OrderInfo>> merge = [=](Result<std::vector<OrderInfo>> recent) {
+            if (!recent) return done(recent.error());
+            if (!catalog_->history || recent->size() >= limit) return done(std::move(*recent));
+            auto mine = std::make_shared<std::vector<OrderInfo>>(std::move(*recent));
+            Callback<std::vector<OrderInfo>> join = [=](Result<std::vector<OrderInfo>> stored) {
+              std::vector<OrderInfo> out = *mine;
+              std::unordered_set<uint64_t> seen;
+              for (auto& o : out) seen.insert(o.order_id);
+              if (stored)
+                for (auto& o : *stored)
+                  if (seen.insert(o.order_id).second) out.push_back(std::move(o));
+              std::sort(out.begin(), out.end(), [](const OrderInfo& a, const OrderInfo& b) {
+                return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.order_id > b.order_id;
+              });
+              if (out.size() > limit) out.resize(limit);
+              done(std::move(out));
+            };
+            ask<std::vector<OrderInfo>>(self, catalog_->history, catalog_->timeout, join,
+                                        history_atom::value, user_id, market,
+                                        static_cast<uint64_t>(limit));
+          };
+          ask<std::vector<OrderInfo>>(self, account, catalog_->timeout, merge,
+                                      history_atom::value, market, static_cast<uint64_t>(limit));
+        },
+        fail);
+  });
+}
+
+void CafGateway::depth(std::string market, size_t limit, Callback<DepthSnapshot> done) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  caf::actor dest = m->market;
+  run([=](caf::event_based_actor* self) {
+    ask<DepthSnapshot>(self, dest, catalog_->timeout, done, depth_atom::value,
+                       static_cast<uint64_t>(limit));
+  });
+}
+
+void CafGateway::trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  caf::actor dest = m->market;
+  run([=](caf::event_based_actor* self) {
+    ask<std::vector<TradeRecord>>(self, dest, catalog_->timeout, done, trades_atom::value,
+                                  static_cast<uint64_t>(limit));
+  });
+}
+
+void CafGateway::klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
+                        Callback<std::vector<Candle>> done) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  caf::actor dest = m->market;
+  run([=](caf::event_based_actor* self) {
+    Callback<KlineSlice> merge = [=](Result<KlineSlice> live) {
+      if (!live) return done(live.error());
+      auto recent = std::make_shared<std::vector<Candle>>(std::move(live->candles));
+      int64_t kept = live->oldest_kept_ms;
+      if (!catalog_->history || from_ms >= kept) return done(std::move(*recent));
+      // History before what the market keeps in memory comes from storage.
+      Callback<std::vector<Candle>> join = [=](Result<std::vector<Candle>> stored) {
+        if (!stored) return done(stored.error());
+        std::vector<Candle> out = std::move(*stored);
+        out.insert(out.end(), recent->begin(), recent->end());
+        done(std::move(out));
+      };
+      ask<std::vector<Candle>>(self, catalog_->history, catalog_->timeout, join, klines_atom::value,
+                               market, interval, from_ms, std::min(to_ms, kept - 1));
+    };
+    ask<KlineSlice>(self, dest, catalog_->timeout, merge, klines_atom::value, interval, from_ms,
+                    to_ms);
+  });
+}
+
+void CafGateway::ticker(std::string market, Callback<TickerStats> done) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  caf::actor dest = m->market;
+  run([=](caf::event_based_actor* self) {
+    ask<TickerStats>(self, dest, catalog_->timeout, done, ticker_atom::value);
+  });
+}
+
+void CafGateway::deposit(std::string user_id, std::string asset, Decimal amount,
+                         Callback<Decimal> done) {
+  run([=](caf::event_based_actor* self) {
+    ask<Decimal>(self, directory_, catalog_->timeout, done, deposit_atom::value, user_id, asset,
+                 amount);
+  });
+}
+
+void CafGateway::balances(std::string user_id, Callback<std::vector<AssetBalance>> done) {
+  run([=](caf::event_based_actor* self) {
+    with_account(
+        self, user_id,
+        [=](caf::actor account) {
+          ask<std::vector<AssetBalance>>(self, account, catalog_->timeout, done,
+                                         balances_atom::value);
+        },
+        [done](Error e) { done(std::move(e)); });
+  });
+}
+
+Result<bool> CafGateway::subscribe(uint64_t connection, const std::string& stream,
+                                   FrameSink sink) {
+  std::string market;
+  Stream s;
+  if (!parse_stream_name(stream, &market, &s))
+    return Error{ErrorCode::invalid_field, "unknown stream " + stream};
+  const MarketEntry* m = catalog_->market(market);
+  if (!m) return Error{ErrorCode::unknown_market, "unknown market " + market};
+  if (!m->hub) return Error{ErrorCode::unavailable, "streams are not available on this node"};
+  caf::anon_send(m->hub, subscribe_atom::value, connection, s, std::move(sink));
+  return true;
+}
+
+void CafGateway::unsubscribe(uint64_t connection, const std::string& stream) {
+  std::string market;
+  Stream s;
+  if (!parse_stream_name(stream, &market, &s)) return;
+  if (const MarketEntry* m = catalog_->market(market); m && m->hub)
+    caf::anon_send(m->hub, unsubscribe_atom::value, connection, s);
+}
+
+void CafGateway::unsubscribe_all(uint64_t connection) {
+  for (const auto& m : catalog_->markets)
+    if (m.hub) caf::anon_send(m.hub, unsubscribe_atom::value, connection);
+}
+
+}  // namespace ex

@@ -1,0 +1,79 @@
+// ExchangeApi over CAF: each call becomes a job that a bridge actor runs, sending one
+// request to the actor that owns the state and handing the answer (or the error, or a
+// timeout as UNAVAILABLE) to the caller's callback. No thread ever blocks on an actor.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/directory/catalog.hpp"
+#include "actors/gateway/exchange_api.hpp"
+
+namespace ex {
+
+using GatewayJob = std::function<void(caf::event_based_actor*)>;
+
+class CafGateway : public ExchangeApi {
+ public:
+  CafGateway(caf::actor_system& system, CatalogPtr catalog, caf::actor directory,
+             size_t bridges = 2);
+  ~CafGateway() override;
+
+  // Marks the node as started and begins watching its actors and storage for /ready.
+  void start_health_checks();
+  void stop();
+
+  const std::vector<MarketSpec>& markets() const override { return specs_; }
+  const std::vector<AssetSpec>& assets() const override { return catalog_->assets; }
+  bool ready() const override;
+
+  void place(PlaceOrder order, Callback<PlaceReply> done) override;
+  void cancel(std::string market, uint64_t order_id, std::string user_id,
+              Callback<CancelReply> done) override;
+  void cancel_all(std::string market, std::string user_id,
+                  Callback<std::vector<CancelReply>> done) override;
+  void open_orders(std::string user_id, std::string market,
+                   Callback<std::vector<OrderInfo>> done) override;
+  void order(std::string market, uint64_t order_id, Callback<OrderInfo> done) override;
+  void order_history(std::string user_id, std::string market, size_t limit,
+                     Callback<std::vector<OrderInfo>> done) override;
+  void depth(std::string market, size_t limit, Callback<DepthSnapshot> done) override;
+  void trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) override;
+  void klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
+              Callback<std::vector<Candle>> done) override;
+  void ticker(std::string market, Callback<TickerStats> done) override;
+  void deposit(std::string user_id, std::string asset, Decimal amount,
+               Callback<Decimal> done) override;
+  void balances(std::string user_id, Callback<std::vector<AssetBalance>> done) override;
+
+  Result<bool> subscribe(uint64_t connection, const std::string& stream, FrameSink sink) override;
+  void unsubscribe(uint64_t connection, const std::string& stream) override;
+  void unsubscribe_all(uint64_t connection) override;
+
+ private:
+  void run(GatewayJob job);
+  // Resolves a user's account (cached), then calls `then` inside the bridge actor.
+  void with_account(caf::event_based_actor* self, const std::string& user,
+                    std::function<void(caf::actor)> then, std::function<void(Error)> fail);
+  const MarketEntry* market_or_fail(const std::string& market, const std::function<void(Error)>& fail);
+
+  caf::actor_system& system_;
+  CatalogPtr catalog_;
+  caf::actor directory_;
+  std::vector<MarketSpec> specs_;
+  std::vector<caf::actor> bridges_;
+  std::atomic<size_t> next_bridge_{0};
+  mutable std::mutex accounts_mutex_;
+  std::unordered_map<std::string, caf::actor> accounts_;
+  caf::actor health_;
+  std::shared_ptr<std::atomic<bool>> healthy_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+}  // namespace ex
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(ex::GatewayJob)

@@ -1,0 +1,17 @@
+// exchange: one binary, several roles. With no subcommand it runs a node (see --help).
+#include <cstring>
+#include <iostream>
+
+#include "config/node.hpp"
+#include "config/options.hpp"
+
+int main(int argc, char** argv) {
+  int exit_code = -1;
+  auto options = ex::load_options(argc, argv, &exit_code);
+  if (exit_code >= 0) return exit_code;
+  if (!options) {
+    std::cerr << "exchange: " << options.error().message << "\n";
+    return 2;
+  }
+  return ex::run_node(*options, argv[0]);
+}

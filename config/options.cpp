@@ -1,0 +1,180 @@
+#include "config/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <set>
+#include <toml.hpp>
+
+#include "actors/common/log.hpp"
+
+namespace ex {
+namespace {
+
+Decimal dec(const char* s) { return *Decimal::parse(s); }
+
+MarketSpec default_market(uint16_t id, const char* base) {
+  MarketSpec m;
+  m.id = id;
+  m.base = base;
+  m.quote = "INR";
+  m.symbol = m.base + "_" + m.quote;
+  m.tick_size = dec("0.01");
+  m.step_size = dec("0.01");
+  m.min_qty = dec("0.01");
+  m.min_notional = dec("1");
+  m.band_bps = 1000;
+  return m;
+}
+
+Result<Decimal> decimal_field(const toml::value& t, const char* key, const char* fallback) {
+  std::string text = fallback;
+  if (t.contains(key)) {
+    const auto& v = t.at(key);
+    if (v.is_string()) text = v.as_string();
+    else if (v.is_integer()) text = std::to_string(v.as_integer());
+    else return make_error(ErrorCode::invalid_field, std::string(key) + ": write decimals as strings, e.g. \"0.01\"");
+  }
+  auto d = Decimal::parse(text);
+  if (!d) return make_error(ErrorCode::invalid_field, std::string(key) + ": not a decimal: " + text);
+  return *d;
+}
+
+// Reads [[assets]] and [[markets]] from a TOML file.
+Result<bool> load_tables(const std::string& path, Options& o) {
+  toml::value file;
+  try {
+    file = toml::parse(path);
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::invalid_field, "config " + path + ": " + e.what());
+  }
+  try {
+    if (file.contains("assets")) {
+      o.assets.clear();
+      for (const auto& a : toml::find<toml::array>(file, "assets"))
+        o.assets.push_back(AssetSpec{toml::find<std::string>(a, "name"),
+                                     static_cast<int>(toml::find_or<int64_t>(a, "decimals", 2))});
+    }
+    if (file.contains("markets")) {
+      o.markets.clear();
+      for (const auto& t : toml::find<toml::array>(file, "markets")) {
+        MarketSpec m;
+        m.id = static_cast<uint16_t>(toml::find<int64_t>(t, "id"));
+        m.base = toml::find<std::string>(t, "base");
+        m.quote = toml::find<std::string>(t, "quote");
+        m.symbol = toml::find_or<std::string>(t, "symbol", m.base + "_" + m.quote);
+        for (auto [key, dst, fallback] :
+             {std::make_tuple("tick_size", &m.tick_size, "0.01"),
+              std::make_tuple("step_size", &m.step_size, "0.01"),
+              std::make_tuple("min_qty", &m.min_qty, "0"),
+              std::make_tuple("min_notional", &m.min_notional, "0")}) {
+          auto d = decimal_field(t, key, fallback);
+          if (!d) return d.error();
+          *dst = *d;
+        }
+        auto band = decimal_field(t, "price_band", "0.1");
+        if (!band) return band.error();
+        m.band_bps = band->units() / (Decimal::kScale / 10000);
+        o.markets.push_back(std::move(m));
+      }
+    }
+  } catch (const std::exception& e) {
+    return make_error(ErrorCode::invalid_field, "config " + path + ": " + e.what());
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<bool> validate_options(const Options& o) {
+  std::set<std::string> names;
+  for (const auto& a : o.assets) {
+    if (a.name.empty() || a.decimals < 0 || a.decimals > Decimal::kScaleDigits)
+      return make_error(ErrorCode::invalid_field, "asset " + a.name + ": decimals must be 0..8");
+    if (!names.insert(a.name).second)
+      return make_error(ErrorCode::invalid_field, "asset " + a.name + " is defined twice");
+  }
+  std::set<uint16_t> ids;
+  std::set<std::string> symbols;
+  for (const auto& m : o.markets) {
+    auto ok = m.validate();
+    if (!ok) return ok.error();
+    if (!ids.insert(m.id).second || !symbols.insert(m.symbol).second)
+      return make_error(ErrorCode::invalid_field, "market " + m.symbol + ": id and symbol must be unique");
+    auto decimals_of = [&](const std::string& asset) {
+      for (const auto& a : o.assets)
+        if (a.name == asset) return a.decimals;
+      return -1;
+    };
+    int bd = decimals_of(m.base), qd = decimals_of(m.quote);
+    if (bd < 0 || qd < 0)
+      return make_error(ErrorCode::invalid_field, "market " + m.symbol + ": unknown asset");
+    if (m.step_size.decimals() > bd || m.tick_size.decimals() > qd)
+      return make_error(ErrorCode::invalid_field,
+                        "market " + m.symbol + ": tick/step sizes have more decimals than the assets");
+  }
+  if (o.markets.empty()) return make_error(ErrorCode::invalid_field, "no markets configured");
+  return true;
+}
+
+Result<Options> load_options(int argc, const char* const* argv, int* exit_code) {
+  Options o;
+  o.assets = {{"TATA", 2}, {"INFY", 2}, {"INR", 2}};
+  o.markets = {default_market(1, "TATA"), default_market(2, "INFY")};
+  *exit_code = -1;
+
+  CLI::App app{"exchange: a real-time trading and order-matching system.\n"
+               "Subcommands: (none) run the exchange; `mm` market maker; `sim` simulated traders."};
+  std::string config_path;
+  std::string cors = "*";
+  app.set_config("--config", "", "TOML config file; [[assets]] and [[markets]] tables define markets");
+  app.allow_config_extras(true);
+  app.add_option("--bind", o.bind_address, "Address to listen on")->envname("EXCHANGE_BIND")->capture_default_str();
+  app.add_option("--http-port", o.http_port, "REST + /ws + trading page port")->envname("EXCHANGE_HTTP_PORT")->capture_default_str();
+  app.add_option("--ws-port", o.ws_port, "WebSocket port (the original's); 0 disables")->envname("EXCHANGE_WS_PORT")->capture_default_str();
+  app.add_option("--cors-origins", cors, "Allowed CORS origins, comma separated")->envname("EXCHANGE_CORS_ORIGINS")->capture_default_str();
+  app.add_option("--static-dir", o.static_dir, "Trading page files (default: frontend/out if built)")->envname("EXCHANGE_STATIC_DIR");
+  app.add_option("--max-body-bytes", o.max_body_bytes, "Largest accepted request body")->envname("EXCHANGE_MAX_BODY_BYTES")->capture_default_str();
+  app.add_option("--max-ws-message-bytes", o.max_ws_message_bytes, "Largest accepted WebSocket message")->capture_default_str();
+  app.add_option("--max-streams-per-connection", o.max_streams_per_connection, "Subscriptions one WebSocket may hold")->capture_default_str();
+  app.add_option("--ws-send-queue", o.ws_send_queue_frames, "Frames queued per WebSocket before it is closed as a slow consumer")->capture_default_str();
+  app.add_option("--rate-limit", o.rate_limit_per_second, "REST requests per second per client IP (0: off)")->envname("EXCHANGE_RATE_LIMIT")->capture_default_str();
+  app.add_option("--io-threads", o.io_threads, "Threads serving HTTP/WebSocket")->envname("EXCHANGE_IO_THREADS")->capture_default_str();
+  app.add_option("--scheduler-threads", o.scheduler_threads, "Threads running actors")->envname("EXCHANGE_SCHEDULER_THREADS")->capture_default_str();
+  app.add_option("--request-timeout-ms", o.request_timeout_ms, "Timeout of a request to an actor (then 503)")->capture_default_str();
+  app.add_option("--depth-batch-ms", o.depth_batch_ms, "Coalesce depth events for this long (0: one per change)")->capture_default_str();
+  app.add_option("--stp", o.stp, "Self-trade prevention: cancel_resting, cancel_taker, cancel_both")->capture_default_str();
+  app.add_option("--data-dir", o.data_dir, "Where storage lives (exchange.db)")->envname("EXCHANGE_DATA_DIR")->capture_default_str();
+  app.add_option("--writer-interval-ms", o.writer_interval_ms, "How long the writer batches records")->capture_default_str();
+  app.add_flag("--demo", o.demo, "Create demo users 1, 2 and 5 holding --demo-amount of every asset")->envname("EXCHANGE_DEMO");
+  app.add_option("--demo-amount", o.demo_amount, "Demo users' starting balance per asset")->capture_default_str();
+  app.add_option("--log-level", o.log_level, "debug, info, warn, error, off")->envname("EXCHANGE_LOG_LEVEL")->capture_default_str();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    *exit_code = app.exit(e);
+    return make_error(ErrorCode::invalid_field, e.what());
+  }
+  if (auto* c = app.get_config_ptr(); c && c->count() > 0) {
+    auto loaded = load_tables(c->as<std::string>(), o);
+    if (!loaded) return loaded.error();
+  }
+  o.cors_origins.clear();
+  for (size_t start = 0; start <= cors.size();) {
+    size_t comma = cors.find(',', start);
+    if (comma == std::string::npos) comma = cors.size();
+    if (comma > start) o.cors_origins.push_back(cors.substr(start, comma - start));
+    start = comma + 1;
+  }
+  Level level;
+  if (!parse_log_level(o.log_level, &level))
+    return make_error(ErrorCode::invalid_field, "--log-level: debug, info, warn, error or off");
+  if (o.stp != "cancel_resting" && o.stp != "cancel_taker" && o.stp != "cancel_both")
+    return make_error(ErrorCode::invalid_field, "--stp: cancel_resting, cancel_taker or cancel_both");
+  if (!Decimal::parse(o.demo_amount) || !Decimal::parse(o.demo_amount)->is_positive())
+    return make_error(ErrorCode::invalid_field, "--demo-amount must be a positive decimal");
+  auto valid = validate_options(o);
+  if (!valid) return valid.error();
+  return o;
+}
+
+}  // namespace ex

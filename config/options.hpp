@@ -1,0 +1,55 @@
+// Everything a node can be told, with defaults that run a complete exchange with no
+// file: markets TATA_INR and INFY_INR, ports 3001/3002, data in ./data.
+// Precedence: built-in defaults < config file (--config, TOML) < environment
+// (EXCHANGE_*) < command line. `exchange --help` lists every option.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/common/status.hpp"
+#include "actors/gateway/exchange_api.hpp"
+#include "actors/market/market_spec.hpp"
+
+namespace ex {
+
+struct Options {
+  // Network
+  std::string bind_address = "0.0.0.0";
+  uint16_t http_port = 3001;
+  uint16_t ws_port = 3002;  // the original WebSocket port; 0 = only /ws on the HTTP port
+  std::vector<std::string> cors_origins = {"*"};
+  std::string static_dir;  // the trading page; empty = frontend/out next to the program, if built
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_ws_message_bytes = 16 * 1024;
+  size_t max_streams_per_connection = 64;
+  size_t ws_send_queue_frames = 4096;
+  size_t rate_limit_per_second = 0;
+  int io_threads = 1;
+  // Actors
+  int scheduler_threads = 2;
+  int64_t request_timeout_ms = 5000;
+  int64_t depth_batch_ms = 0;  // coalesce depth events for this long (0: one per change)
+  std::string stp = "cancel_resting";
+  // Storage
+  std::string data_dir = "data";
+  int64_t writer_interval_ms = 10;
+  // Demo: users "1", "2" and "5" start with `demo_amount` of every asset (as the original
+  // system did), so its page and market maker work out of the box. Off in production.
+  bool demo = false;
+  std::string demo_amount = "10000000";
+  std::string log_level = "warn";
+  // Markets and assets (from the config file's [[assets]] and [[markets]] tables).
+  std::vector<AssetSpec> assets;
+  std::vector<MarketSpec> markets;
+};
+
+// Parses argv (after the program name and any subcommand). Returns the options, or an
+// Error; `exit_code` >= 0 means the program should exit with it (e.g. after --help).
+Result<Options> load_options(int argc, const char* const* argv, int* exit_code);
+
+// Checks the markets against the assets (decimals, ids, names).
+Result<bool> validate_options(const Options& options);
+
+}  // namespace ex

@@ -1,0 +1,293 @@
+// The actors' flows under CAF's deterministic test coordinator: every message is
+// delivered by the test, so races (a cancel against a fill) are played in both orders.
+#define CAF_SUITE actor_flows
+#include <caf/test/dsl.hpp>
+
+#include "actors/common/messages.hpp"
+#include "actors/directory/directory_actor.hpp"
+#include "actors/hub/hub_actor.hpp"
+#include "actors/market/market_actor.hpp"
+
+using namespace ex;
+
+namespace {
+
+struct config : caf::actor_system_config {
+  config() { ex::add_message_types(*this); }
+};
+
+Decimal dec(const char* s) { return *Decimal::parse(s); }
+
+MarketSpec tata() {
+  MarketSpec m;
+  m.id = 1;
+  m.symbol = "TATA_INR";
+  m.base = "TATA";
+  m.quote = "INR";
+  m.tick_size = dec("0.01");
+  m.step_size = dec("0.01");
+  m.min_qty = dec("0.01");
+  m.min_notional = dec("1");
+  return m;
+}
+
+PlaceOrder limit(const char* user, Side side, const char* price, const char* qty,
+                 TimeInForce tif = TimeInForce::gtc) {
+  PlaceOrder o;
+  o.user_id = user;
+  o.market = "TATA_INR";
+  o.request.side = side;
+  o.request.price = dec(price);
+  o.request.quantity = dec(qty);
+  o.request.tif = tif;
+  return o;
+}
+
+PlaceOrder market_order(const char* user, Side side, const char* qty) {
+  PlaceOrder o;
+  o.user_id = user;
+  o.market = "TATA_INR";
+  o.kind = OrderKind::market;
+  o.request.side = side;
+  o.request.is_market = true;
+  o.request.quantity = dec(qty);
+  o.request.tif = TimeInForce::ioc;
+  return o;
+}
+
+struct fixture : test_coordinator_fixture<config> {
+  std::shared_ptr<Catalog> catalog = std::make_shared<Catalog>();
+  caf::actor hub;
+  caf::actor market;
+  caf::actor directory;
+  std::vector<std::string> frames;
+
+  fixture() {
+    catalog->assets = {{"TATA", 2}, {"INR", 2}};
+    hub = sys.spawn(hub_actor, std::string("TATA_INR"), std::chrono::milliseconds(0));
+    market = sys.spawn(market_actor, tata(), MarketAssets{0, 1}, MarketLinks{hub, {}, {}},
+                       MarketStart{});
+    catalog->markets.push_back(MarketEntry{tata(), MarketAssets{0, 1}, market, hub});
+    directory = sys.spawn(directory_actor, CatalogPtr(catalog));
+    run();
+  }
+
+  ~fixture() {
+    for (auto& a : {hub, market, directory}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    run();
+  }
+
+  // Sends a message from the test's own actor, lets every actor run, and returns the
+  // answer (a handler's result returns to the sender of a plain message, too).
+  template <class T, class... Ts>
+  Result<T> ask(const caf::actor& dest, Ts&&... xs) {
+    Result<T> out = Error{ErrorCode::internal, "no answer"};
+    self->send(dest, std::forward<Ts>(xs)...);
+    run();
+    self->receive([&](T& value) { out = std::move(value); },
+                  [&](caf::error& e) { out = from_caf_error(e); });
+    return out;
+  }
+
+  caf::actor account(const std::string& user) {
+    return *ask<caf::actor>(directory, account_atom::value, user, false);
+  }
+
+  void fund(const std::string& user, const char* asset, const char* amount) {
+    CAF_REQUIRE(ask<Decimal>(directory, deposit_atom::value, user, std::string(asset), dec(amount)));
+  }
+
+  Result<PlaceReply> place(PlaceOrder o) {
+    return ask<PlaceReply>(account(o.user_id), place_atom::value, std::move(o));
+  }
+
+  std::string balance(const std::string& user, const char* asset) {
+    auto b = ask<std::vector<AssetBalance>>(account(user), balances_atom::value);
+    CAF_REQUIRE(b);
+    for (auto& x : *b)
+      if (x.asset == asset) return x.available.to_string() + "/" + x.locked.to_string();
+    return "?";
+  }
+};
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(actor_flows_tests, fixture)
+
+CAF_TEST(place match and settle both sides at the makers price) {
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  auto ask_order = place(limit("seller", Side::sell, "100", "2"));
+  CAF_REQUIRE(ask_order);
+  CAF_CHECK(ask_order->order.status == OrderStatus::new_);
+  CAF_CHECK_EQUAL(balance("seller", "TATA"), "8/2");
+  auto bid = place(limit("buyer", Side::buy, "101", "3"));
+  CAF_REQUIRE(bid);
+  CAF_CHECK(bid->order.status == OrderStatus::partially_filled);
+  CAF_CHECK_EQUAL(bid->order.executed.to_string(), "2");
+  CAF_REQUIRE_EQUAL(bid->fills.size(), 1u);
+  CAF_CHECK_EQUAL(bid->fills[0].price.to_string(), "100");
+  CAF_CHECK_EQUAL(bid->fills[0].other_user_id, "seller");
+  CAF_CHECK_EQUAL(bid->fills[0].maker_order_id, ask_order->order.order_id);
+  CAF_CHECK(!bid->fills[0].is_buyer_maker);
+  // The buyer paid 200 for 2 (limit 101: 2 back) and still holds 101 for the rest.
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "699/101");
+  CAF_CHECK_EQUAL(balance("buyer", "TATA"), "2/0");
+  CAF_CHECK_EQUAL(balance("seller", "INR"), "200/0");
+  CAF_CHECK_EQUAL(balance("seller", "TATA"), "8/0");
+  auto open = ask<std::vector<OrderInfo>>(account("buyer"), open_atom::value, std::string());
+  CAF_REQUIRE(open);
+  CAF_REQUIRE_EQUAL(open->size(), 1u);
+  CAF_CHECK_EQUAL(open->front().executed.to_string(), "2");
+  auto depth = ask<DepthSnapshot>(market, depth_atom::value, uint64_t{10});
+  CAF_REQUIRE(depth);
+  CAF_REQUIRE_EQUAL(depth->bids.size(), 1u);
+  CAF_CHECK_EQUAL(depth->bids[0].price.to_string(), "101");
+  CAF_CHECK(depth->asks.empty());
+  auto trades = ask<std::vector<TradeRecord>>(market, trades_atom::value, uint64_t{10});
+  CAF_REQUIRE(trades);
+  CAF_REQUIRE_EQUAL(trades->size(), 1u);
+  CAF_CHECK_EQUAL(trades->front().buyer, "buyer");
+}
+
+CAF_TEST(a cancel that loses the race against a fill finds nothing to cancel) {
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  auto resting = place(limit("seller", Side::sell, "100", "2"));
+  CAF_REQUIRE(resting);
+  uint64_t id = resting->order.order_id;
+  // Both are in flight; the buyer's order reaches the market first: its account has
+  // forwarded it before the cancel arrives.
+  caf::actor buyer = account("buyer");
+  self->send(buyer, place_atom::value, limit("buyer", Side::buy, "100", "2"));
+  CAF_REQUIRE(consume_message());  // the account locks and forwards to the market
+  self->send(market, cancel_atom::value, id, std::string("seller"));
+  run();
+  int filled = 0, refused = 0;
+  for (int i = 0; i < 2; ++i)
+    self->receive([&](PlaceReply& r) { filled += r.order.status == OrderStatus::filled; },
+                  [&](CancelReply&) {},
+                  [&](caf::error& e) { refused += from_caf_error(e).code == ErrorCode::unknown_order; });
+  CAF_CHECK_EQUAL(filled, 1);
+  CAF_CHECK_EQUAL(refused, 1);
+  CAF_CHECK_EQUAL(balance("seller", "TATA"), "8/0");
+  CAF_CHECK_EQUAL(balance("seller", "INR"), "200/0");
+}
+
+CAF_TEST(a cancel that wins the race unlocks and the fill finds nothing) {
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  auto resting = place(limit("seller", Side::sell, "100", "2"));
+  CAF_REQUIRE(resting);
+  // Both in flight; the cancel reaches the market while the buyer's account still holds
+  // the order.
+  caf::actor buyer = account("buyer");
+  self->send(buyer, place_atom::value, limit("buyer", Side::buy, "100", "2"));
+  self->send(market, cancel_atom::value, resting->order.order_id, std::string());
+  run();
+  int rested = 0;
+  std::string cancelled_qty;
+  for (int i = 0; i < 2; ++i)
+    self->receive([&](PlaceReply& r) { rested += r.order.status == OrderStatus::new_; },
+                  [&](CancelReply& c) { cancelled_qty = c.remaining.to_string(); },
+                  [&](caf::error&) {});
+  CAF_CHECK_EQUAL(rested, 1);
+  CAF_CHECK_EQUAL(cancelled_qty, "2");
+  CAF_CHECK_EQUAL(balance("seller", "TATA"), "10/0");
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "800/200");
+  // A second cancel of the same order is refused.
+  auto again = ask<CancelReply>(market, cancel_atom::value, resting->order.order_id, std::string());
+  CAF_REQUIRE(!again);
+  CAF_CHECK(again.error().code == ErrorCode::unknown_order);
+}
+
+CAF_TEST(cancel by someone who does not own the order is refused) {
+  fund("seller", "TATA", "10");
+  auto resting = place(limit("seller", Side::sell, "100", "2"));
+  auto r = ask<CancelReply>(market, cancel_atom::value, resting->order.order_id, std::string("mallory"));
+  CAF_REQUIRE(!r);
+  CAF_CHECK(r.error().code == ErrorCode::unknown_order);
+  CAF_CHECK_EQUAL(balance("seller", "TATA"), "8/2");
+}
+
+CAF_TEST(ioc fok and market remainders are unlocked) {
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  CAF_REQUIRE(place(limit("seller", Side::sell, "100", "1")));
+  auto ioc = place(limit("buyer", Side::buy, "100", "3", TimeInForce::ioc));
+  CAF_REQUIRE(ioc);
+  CAF_CHECK(ioc->order.status == OrderStatus::expired);
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "900/0");
+  auto fok = place(limit("buyer", Side::buy, "100", "3", TimeInForce::fok));
+  CAF_REQUIRE(fok);
+  CAF_CHECK(fok->order.status == OrderStatus::expired);
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "900/0");
+  CAF_REQUIRE(place(limit("seller", Side::sell, "105", "1")));
+  auto mkt = place(market_order("buyer", Side::buy, "5"));
+  CAF_REQUIRE(mkt);
+  CAF_CHECK(mkt->order.status == OrderStatus::expired);
+  CAF_CHECK_EQUAL(mkt->order.executed.to_string(), "1");
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "795/0");
+  CAF_CHECK_EQUAL(balance("buyer", "TATA"), "2/0");
+}
+
+CAF_TEST(insufficient funds and post only crossing change nothing) {
+  fund("buyer", "INR", "100");
+  auto r = place(limit("buyer", Side::buy, "100", "2"));
+  CAF_REQUIRE(!r);
+  CAF_CHECK(r.error().code == ErrorCode::insufficient_funds);
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "100/0");
+  fund("seller", "TATA", "1");
+  CAF_REQUIRE(place(limit("seller", Side::sell, "50", "1")));
+  auto po = limit("buyer", Side::buy, "50", "1");
+  po.request.post_only = true;
+  r = place(po);
+  CAF_REQUIRE(!r);
+  CAF_CHECK(r.error().code == ErrorCode::post_only_would_cross);
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "100/0");
+}
+
+CAF_TEST(unknown market and unknown user are errors) {
+  fund("buyer", "INR", "100");
+  auto o = limit("buyer", Side::buy, "1", "1");
+  o.market = "NOPE_INR";
+  auto r = place(o);
+  CAF_REQUIRE(!r);
+  CAF_CHECK(r.error().code == ErrorCode::unknown_market);
+  auto who = ask<caf::actor>(directory, account_atom::value, std::string("ghost"), false);
+  CAF_REQUIRE(!who);
+  CAF_CHECK(who.error().code == ErrorCode::unknown_user);
+  auto bad_asset = ask<Decimal>(directory, deposit_atom::value, std::string("buyer"),
+                                std::string("DOGE"), dec("1"));
+  CAF_CHECK(!bad_asset);
+  auto too_precise = ask<Decimal>(directory, deposit_atom::value, std::string("buyer"),
+                                  std::string("INR"), dec("1.001"));
+  CAF_CHECK(!too_precise);
+}
+
+CAF_TEST(the hub fans market events out to subscribers) {
+  std::vector<std::string> got;
+  caf::anon_send(hub, subscribe_atom::value, uint64_t{7}, Stream::trade,
+                 FrameSink([&](std::shared_ptr<const std::string> f) { got.push_back(*f); }));
+  caf::anon_send(hub, subscribe_atom::value, uint64_t{7}, Stream::depth,
+                 FrameSink([&](std::shared_ptr<const std::string> f) { got.push_back(*f); }));
+  run();
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  CAF_REQUIRE(place(limit("seller", Side::sell, "100", "2")));
+  CAF_REQUIRE(place(limit("buyer", Side::buy, "100", "1")));
+  size_t depth = 0, trades = 0;
+  for (auto& f : got) {
+    depth += f.find("\"e\":\"depth\"") != std::string::npos;
+    trades += f.find("\"e\":\"trade\"") != std::string::npos;
+  }
+  CAF_CHECK_EQUAL(depth, 2u);
+  CAF_CHECK_EQUAL(trades, 1u);
+  caf::anon_send(hub, unsubscribe_atom::value, uint64_t{7});
+  run();
+  got.clear();
+  CAF_REQUIRE(place(limit("buyer", Side::buy, "100", "1")));
+  CAF_CHECK(got.empty());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
