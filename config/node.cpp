@@ -62,15 +62,19 @@ int run_node(const Options& o, const char* program_path) {
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   std::string db_path = (fs::path(o.data_dir) / "exchange.db").string();
-  auto write_store = open_sqlite_store(db_path);
-  auto read_store = write_store ? open_sqlite_store(db_path) : write_store;
-  if (!write_store || !read_store) {
-    const Error& e = write_store ? read_store.error() : write_store.error();
-    log(Level::error, "cannot open storage", {{"path", db_path}, {"detail", e.message}});
-    return 1;
+  // The writer and the history queries each own a connection (SQLite: one per thread).
+  std::shared_ptr<Store> stores[2];
+  for (auto& store : stores) {
+    auto opened = open_sqlite_store(db_path);
+    if (!opened) {
+      log(Level::error, "cannot open storage", {{"path", db_path}, {"detail", opened.error().message}});
+      std::cerr << "exchange: cannot open storage " << db_path << ": " << opened.error().message << "\n";
+      return 1;
+    }
+    store = std::move(*opened);
   }
-  std::shared_ptr<Store> writer_store = std::move(*write_store);
-  std::shared_ptr<Store> reader_store = std::move(*read_store);
+  std::shared_ptr<Store> writer_store = stores[0];
+  std::shared_ptr<Store> reader_store = stores[1];
 
   caf::actor_system_config cfg;
   add_message_types(cfg);
