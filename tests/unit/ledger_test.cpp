@@ -97,3 +97,17 @@ CAF_TEST(settlements that would go negative are refused loudly) {
   CAF_CHECK(l.close(0, 1));
   CAF_CHECK(!l.close(0, 1));
 }
+
+CAF_TEST(holds can be renamed once the market numbers the order) {
+  Ledger l(2);
+  l.deposit(0, kBase, dec("5"));
+  CAF_REQUIRE(l.place(0, sell(1ull << 63 | 1, "2")));
+  CAF_REQUIRE(l.rename_hold(1ull << 63 | 1, 77));
+  CAF_CHECK(!l.held(1ull << 63 | 1));
+  CAF_CHECK_EQUAL(l.held(77)->to_string(), "2");
+  CAF_REQUIRE(l.place(0, sell(78, "1")));
+  CAF_CHECK(!l.rename_hold(77, 78));   // onto an existing hold
+  CAF_CHECK(!l.rename_hold(999, 80));  // missing
+  CAF_CHECK(l.fill(0, 77, dec("3"), dec("2")));
+  CAF_CHECK(l.check_invariants());
+}

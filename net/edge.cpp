@@ -1,0 +1,203 @@
+// Edge: listeners on the REST and WebSocket ports, the io threads, and an orderly stop.
+#include "net/edge.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "net/edge_context.hpp"
+#include "net/http_session.hpp"
+#include "net/ws_session.hpp"
+
+namespace ex {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+constexpr auto kInflightWait = std::chrono::seconds(5);  // stop(): replies still owed
+constexpr auto kCloseWait = std::chrono::seconds(2);     // stop(): connections closing
+
+// Accepts connections on one port and hands each to a session on its own strand.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  enum class Kind { http, ws };
+
+  Listener(asio::io_context& ioc, Kind kind, std::shared_ptr<EdgeContext> ctx)
+      : ioc_(ioc), acceptor_(ioc), retry_(ioc), kind_(kind), ctx_(std::move(ctx)) {}
+
+  // Binds synchronously so that start() can report a taken port.
+  void bind(const std::string& address, uint16_t port, const char* what) {
+    beast_error ec;
+    auto fail = [&](const char* step) {
+      throw std::runtime_error(std::string("cannot listen on the ") + what + " port " + address +
+                               ":" + std::to_string(port) + " (" + step + "): " + ec.message());
+    };
+    auto ip = asio::ip::make_address(address, ec);
+    if (ec) fail("bad address");
+    tcp::endpoint ep(ip, port);
+    acceptor_.open(ep.protocol(), ec);
+    if (ec) fail("open");
+    acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (ec) fail("reuse_address");
+    acceptor_.bind(ep, ec);
+    if (ec) fail("bind");
+    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) fail("listen");
+    port_ = acceptor_.local_endpoint(ec).port();
+  }
+
+  uint16_t port() const { return port_; }
+
+  void start() { do_accept(); }
+
+  void close() {
+    asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      self->closed_ = true;
+      boost::system::error_code ec;
+      self->acceptor_.close(ec);
+      self->retry_.cancel();
+    });
+  }
+
+ private:
+  using beast_error = boost::system::error_code;
+
+  void do_accept() {
+    if (closed_) return;
+    acceptor_.async_accept(asio::make_strand(ioc_),
+                           [self = shared_from_this()](beast_error ec, tcp::socket socket) {
+                             self->on_accept(ec, std::move(socket));
+                           });
+  }
+
+  void on_accept(beast_error ec, tcp::socket socket) {
+    if (closed_ || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // E.g. out of file descriptors: wait a little rather than spin.
+      std::fprintf(stderr, "edge: accept failed: %s\n", ec.message().c_str());
+      retry_.expires_after(std::chrono::milliseconds(100));
+      retry_.async_wait([self = shared_from_this()](beast_error e) {
+        if (!e) self->do_accept();
+      });
+      return;
+    }
+    try {
+      if (ctx_->stopping.load()) {
+        socket.close(ec);
+      } else if (kind_ == Kind::http) {
+        start_http_session(std::move(socket), ctx_);
+      } else {
+        start_ws_session(std::move(socket), ctx_);
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "edge: cannot start a session: %s\n", e.what());
+    }
+    do_accept();
+  }
+
+  asio::io_context& ioc_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
+  Kind kind_;
+  std::shared_ptr<EdgeContext> ctx_;
+  uint16_t port_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+struct Edge::Impl {
+  Impl(EdgeConfig c, ExchangeApi& api)
+      : ctx(std::make_shared<EdgeContext>(std::move(c), api)), ioc(ctx->config.io_threads) {}
+
+  // Declared before the io_context: handlers destroyed with it may still use the context.
+  std::shared_ptr<EdgeContext> ctx;
+  asio::io_context ioc;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::shared_ptr<Listener> http;
+  std::shared_ptr<Listener> ws;
+  std::vector<std::thread> threads;
+  bool started = false;
+  bool stopped = false;
+};
+
+Edge::Edge(EdgeConfig config, ExchangeApi& api)
+    : impl_(std::make_unique<Impl>(std::move(config), api)) {}
+
+Edge::~Edge() { stop(); }
+
+void Edge::start() {
+  Impl& m = *impl_;
+  if (m.started) throw std::runtime_error("Edge::start called twice");
+  const EdgeConfig& cfg = m.ctx->config;
+  if (cfg.ws_port != 0 && cfg.ws_port == cfg.http_port)
+    throw std::runtime_error("the WebSocket port must differ from the HTTP port (or be 0)");
+  m.http = std::make_shared<Listener>(m.ioc, Listener::Kind::http, m.ctx);
+  m.http->bind(cfg.bind_address, cfg.http_port, "HTTP");
+  if (cfg.ws_port != 0) {
+    m.ws = std::make_shared<Listener>(m.ioc, Listener::Kind::ws, m.ctx);
+    m.ws->bind(cfg.bind_address, cfg.ws_port, "WebSocket");
+  }
+  m.started = true;
+  m.http->start();
+  if (m.ws) m.ws->start();
+  m.work.emplace(asio::make_work_guard(m.ioc));
+  int n = cfg.io_threads < 1 ? 1 : cfg.io_threads;
+  for (int i = 0; i < n; ++i) {
+    m.threads.emplace_back([&ioc = m.ioc] {
+      for (;;) {
+        try {
+          ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          // A handler threw: the connection it served is lost, the server is not.
+          std::fprintf(stderr, "edge: error in an io handler: %s\n", e.what());
+        } catch (...) {
+          std::fprintf(stderr, "edge: unknown error in an io handler\n");
+        }
+      }
+    });
+  }
+}
+
+void Edge::stop() {
+  Impl& m = *impl_;
+  if (!m.started || m.stopped) return;
+  m.stopped = true;
+  m.ctx->stopping.store(true);
+  if (m.http) m.http->close();
+  if (m.ws) m.ws->close();
+
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + kInflightWait;
+  while (m.ctx->inflight.load() > 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Let the last replies reach their sockets, then close every connection.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  m.ctx->sessions.shutdown_all();
+  deadline = Clock::now() + kCloseWait;
+  while (m.ctx->sessions.size() > 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+
+  m.work.reset();
+  m.ioc.stop();
+  for (auto& t : m.threads)
+    if (t.joinable()) t.join();
+  m.threads.clear();
+}
+
+uint16_t Edge::http_port() const { return impl_->http ? impl_->http->port() : 0; }
+uint16_t Edge::ws_port() const { return impl_->ws ? impl_->ws->port() : 0; }
+
+}  // namespace ex

@@ -1,0 +1,46 @@
+#include "net/edge_context.hpp"
+
+#include <vector>
+
+namespace ex {
+
+void SessionRegistry::add(uint64_t id, std::weak_ptr<Closable> session) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_[id] = std::move(session);
+}
+
+void SessionRegistry::remove(uint64_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sessions_.erase(id);
+}
+
+size_t SessionRegistry::size() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return sessions_.size();
+}
+
+void SessionRegistry::shutdown_all() {
+  std::vector<std::shared_ptr<Closable>> live;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, weak] : sessions_)
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+  }
+  for (auto& s : live) s->shutdown();  // outside the lock: shutdown() may call remove()
+}
+
+std::string EdgeContext::cors_origin(std::string_view request_origin) const {
+  for (const auto& o : config.cors_origins) {
+    if (o == "*") return "*";
+    if (!request_origin.empty() && o == request_origin) return o;
+  }
+  return {};
+}
+
+bool EdgeContext::cors_echoes_origin() const {
+  for (const auto& o : config.cors_origins)
+    if (o == "*") return false;
+  return true;
+}
+
+}  // namespace ex

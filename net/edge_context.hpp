@@ -1,0 +1,69 @@
+// What every connection of one Edge shares: configuration, the API, the router, static
+// files, rate limiter, metrics, and the registry of open sessions (so stop() can close
+// them). No Beast here; the sessions (http_session.cpp, ws_session.cpp) use it.
+// Thread-safe: immutable after construction except the atomics and the registry.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "actors/gateway/exchange_api.hpp"
+#include "net/edge.hpp"
+#include "net/edge_metrics.hpp"
+#include "net/rate_limiter.hpp"
+#include "net/router.hpp"
+#include "net/static_files.hpp"
+
+namespace ex {
+
+// A connection that Edge::stop() can ask to close (from any thread).
+class Closable {
+ public:
+  virtual ~Closable() = default;
+  virtual void shutdown() = 0;
+};
+
+class SessionRegistry {
+ public:
+  void add(uint64_t id, std::weak_ptr<Closable> session);
+  void remove(uint64_t id);
+  size_t size() const;
+  // Asks every registered session to close.
+  void shutdown_all();
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<uint64_t, std::weak_ptr<Closable>> sessions_;
+};
+
+struct EdgeContext {
+  EdgeContext(EdgeConfig cfg, ExchangeApi& exchange)
+      : config(std::move(cfg)),
+        api(exchange),
+        router(exchange),
+        static_files(config.static_dir),
+        rate_limiter(config.rate_limit_per_second) {}
+
+  // The Access-Control-Allow-Origin value for a request's Origin header, or "" to send
+  // none (origin not allowed).
+  std::string cors_origin(std::string_view request_origin) const;
+  bool cors_echoes_origin() const;  // true if the value varies with Origin (no "*")
+
+  const EdgeConfig config;
+  ExchangeApi& api;
+  Router router;
+  StaticFiles static_files;
+  RateLimiter rate_limiter;
+  EdgeMetrics metrics;
+  SessionRegistry sessions;
+  std::atomic<uint64_t> next_connection_id{1};
+  std::atomic<int64_t> inflight{0};  // API calls not answered yet
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace ex

@@ -1,0 +1,413 @@
+#include "net/http_session.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <optional>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "net/codec/encoders.hpp"
+#include "net/edge_context.hpp"
+#include "net/ws_session.hpp"
+
+namespace ex {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kIdleTimeout = std::chrono::seconds(60);     // no request on a keep-alive connection
+constexpr auto kReplyTimeout = std::chrono::seconds(30);    // backstop if the API never answers
+constexpr auto kDrainTimeout = std::chrono::seconds(2);     // reading what a refused client still sends
+constexpr size_t kMaxPipelined = 32;                        // requests read ahead per connection
+constexpr uint32_t kHeaderLimit = 16 * 1024;
+constexpr size_t kDrainLimit = 1 << 20;
+
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+class HttpSession : public std::enable_shared_from_this<HttpSession>, public Closable {
+ public:
+  HttpSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx)
+      : stream_(std::move(socket)),
+        ctx_(std::move(ctx)),
+        id_(ctx_->next_connection_id.fetch_add(1)),
+        backstop_(stream_.get_executor()) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_ip_ = ep.address().to_string();
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+    ctx_->metrics.http_connections.add(1);
+  }
+
+  ~HttpSession() override {
+    ctx_->metrics.http_connections.add(-1);
+    ctx_->sessions.remove(id_);
+  }
+
+  void run() {
+    ctx_->sessions.add(id_, weak_from_this());
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  }
+
+  void shutdown() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      self->read_closed_ = true;
+      self->shutting_down_ = true;
+      if (self->pending_.empty() && !self->writing_) self->close();
+      // else: closes after the replies in flight are written (stop() bounds the wait)
+    });
+  }
+
+ private:
+  struct Pending {
+    uint64_t seq = 0;
+    bool ready = false;
+    Response res;
+    RouteId route = RouteId::not_found;
+    HttpMethod method = HttpMethod::other;
+    Clock::time_point start;
+    unsigned version = 11;
+    bool keep_alive = true;
+    std::string origin;  // the request's Origin header (CORS)
+  };
+
+  // ---- reading ----
+
+  void do_read() {
+    if (reading_ || read_closed_ || closed_ || handed_off_) return;
+    if (pending_.size() >= kMaxPipelined) return;  // resumes when a reply is written
+    reading_ = true;
+    parser_.emplace();
+    parser_->body_limit(ctx_->config.max_body_bytes);
+    parser_->header_limit(kHeaderLimit);
+    stream_.expires_after(kIdleTimeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) {
+                       self->on_read(ec);
+                     });
+  }
+
+  void on_read(beast::error_code ec) {
+    reading_ = false;
+    if (closed_) return;
+    if (ec) {
+      read_closed_ = true;
+      if (ec == http::error::body_limit) {
+        refuse(413, "BODY_TOO_LARGE",
+               "the request body is larger than " + std::to_string(ctx_->config.max_body_bytes) +
+                   " bytes");
+      } else if (ec == http::error::header_limit) {
+        refuse(431, "HEADERS_TOO_LARGE", "the request headers are too large");
+      } else if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+                 ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
+                 ec != asio::error::eof && parser_ && parser_->got_some()) {
+        refuse(400, "BAD_REQUEST", "malformed HTTP request: " + ec.message());
+      }
+      if (pending_.empty() && !writing_) close();
+      return;
+    }
+    Request req = parser_->release();
+    parser_.reset();
+    try {
+      handle(std::move(req));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "edge: error handling a request: %s\n", e.what());
+    }
+    do_read();
+  }
+
+  // ---- requests ----
+
+  void handle(Request&& req) {
+    const std::string_view target = req.target();
+    const size_t qmark = target.find('?');
+    const std::string_view path = target.substr(0, qmark);
+    const std::string_view query =
+        qmark == std::string_view::npos ? std::string_view{} : target.substr(qmark + 1);
+    const RouteId route = match_route(path);
+    const std::string_view method = req.method_string();
+
+    Pending& slot = pending_.emplace_back();
+    slot.seq = next_seq_++;
+    slot.route = route;
+    slot.method = http_method_of(method);
+    slot.start = Clock::now();
+    slot.version = req.version();
+    slot.keep_alive = req.keep_alive();
+    slot.origin = std::string(req[http::field::origin]);
+    const uint64_t seq = slot.seq;
+    if (!slot.keep_alive) read_closed_ = true;
+
+    try {
+      if (beast::websocket::is_upgrade(req)) {
+        if (route == RouteId::ws && pending_.size() == 1 && !writing_) {
+          pending_.clear();
+          handed_off_ = true;
+          ctx_->sessions.remove(id_);
+          ctx_->metrics.request(RouteId::ws, HttpMethod::get, 101, 0);
+          start_ws_upgrade(std::move(stream_), std::move(req), ctx_);
+          return;
+        }
+        return complete_error(seq, route == RouteId::ws ? 400 : 404, "NOT_FOUND",
+                              route == RouteId::ws ? "finish pending requests before upgrading"
+                                                   : "WebSocket endpoints are /ws (and / on the WebSocket port)");
+      }
+      if (method == "OPTIONS") return complete_preflight(seq, req, route, slot.origin);
+      if (route == RouteId::ws)
+        return complete_error(seq, 426, "UPGRADE_REQUIRED",
+                              "/ws is a WebSocket endpoint: connect with a WebSocket client");
+      if (route == RouteId::static_file) return complete_static(seq, path, method);
+
+      if (ctx_->rate_limiter.enabled() && route != RouteId::health && route != RouteId::ready &&
+          route != RouteId::metrics) {
+        int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          Clock::now().time_since_epoch())
+                          .count();
+        if (!ctx_->rate_limiter.allow(client_ip_, now)) {
+          ctx_->metrics.rate_limited.inc();
+          return complete_error(seq, 429, "RATE_LIMITED",
+                                "too many requests: at most " +
+                                    std::to_string(ctx_->config.rate_limit_per_second) +
+                                    " per second per client");
+        }
+      }
+
+      ApiRequest api_req;
+      api_req.route = route;
+      api_req.method = method;
+      api_req.query = query;
+      api_req.body = req.body();
+      api_req.credentials.authorization = req[http::field::authorization];
+      api_req.credentials.api_key = req["X-API-Key"];
+      const bool head = method == "HEAD";
+      ctx_->inflight.fetch_add(1);
+      ctx_->router.handle(api_req, [self = shared_from_this(), seq, head](ApiReply reply) {
+        self->ctx_->inflight.fetch_sub(1);
+        asio::post(self->stream_.get_executor(),
+                   [self, seq, head, reply = std::move(reply)]() mutable {
+                     self->complete(seq, std::move(reply), head);
+                   });
+      });
+    } catch (const std::exception& e) {
+      complete_error(seq, 500, "INTERNAL", std::string("internal error: ") + e.what());
+    }
+  }
+
+  void complete_preflight(uint64_t seq, const Request& req, RouteId route,
+                          const std::string& origin) {
+    Response res{http::status::no_content, 11};
+    std::string allow_origin = ctx_->cors_origin(origin);
+    if (!allow_origin.empty()) {
+      res.set(http::field::access_control_allow_origin, allow_origin);
+      res.set(http::field::access_control_allow_methods, route_methods(route));
+      auto requested = req[http::field::access_control_request_headers];
+      res.set(http::field::access_control_allow_headers,
+              requested.empty() ? std::string_view("Content-Type, Authorization, X-API-Key")
+                                : std::string_view(requested));
+      res.set(http::field::access_control_max_age, "600");
+      if (ctx_->cors_echoes_origin()) res.set(http::field::vary, "Origin");
+    }
+    finish_response(seq, std::move(res), false);
+  }
+
+  void complete_static(uint64_t seq, std::string_view path, std::string_view method) {
+    if (method != "GET" && method != "HEAD") {
+      ApiReply r = Router::error_reply(405, "METHOD_NOT_ALLOWED",
+                                       std::string(method) + " is not allowed on static files");
+      r.allow = "GET, HEAD, OPTIONS";
+      return complete(seq, std::move(r), false);
+    }
+    const bool head = method == "HEAD";
+    Response res{http::status::ok, 11};
+    if (auto file = ctx_->static_files.resolve(path)) {
+      res.set(http::field::content_type, file->content_type);
+      res.set(http::field::cache_control,
+              file->immutable ? "public, max-age=31536000, immutable" : "no-cache");
+      res.body() = std::move(file->body);
+    } else if (path == "/" || path.empty()) {
+      res.set(http::field::content_type, "text/html; charset=utf-8");
+      res.set(http::field::cache_control, "no-cache");
+      res.body() = StaticFiles::builtin_index();
+    } else {
+      return complete_error(seq, 404, "NOT_FOUND", "no such page or endpoint");
+    }
+    finish_response(seq, std::move(res), head);
+  }
+
+  void complete_error(uint64_t seq, int status, std::string_view code, std::string_view message) {
+    complete(seq, Router::error_reply(status, code, message), false);
+  }
+
+  // A reply for request `seq` (on the strand). Late replies (after the backstop answered,
+  // or after the connection closed) are dropped.
+  void complete(uint64_t seq, ApiReply reply, bool head) {
+    Response res{static_cast<http::status>(reply.status), 11};
+    res.set(http::field::content_type, reply.content_type);
+    res.set(http::field::cache_control, "no-store");
+    if (reply.allow) res.set(http::field::allow, reply.allow);
+    if (reply.status == 429) res.set(http::field::retry_after, "1");
+    res.body() = std::move(reply.body);
+    finish_response(seq, std::move(res), head);
+  }
+
+  void finish_response(uint64_t seq, Response&& res, bool head) {
+    if (closed_ || pending_.empty() || seq < pending_.front().seq) return;
+    size_t index = static_cast<size_t>(seq - pending_.front().seq);
+    if (index >= pending_.size() || pending_[index].ready) return;
+    Pending& slot = pending_[index];
+    res.version(slot.version);
+    res.set(http::field::server, "exchange");
+    std::string allow_origin = ctx_->cors_origin(slot.origin);
+    if (!allow_origin.empty() && !res.count(http::field::access_control_allow_origin)) {
+      res.set(http::field::access_control_allow_origin, allow_origin);
+      if (ctx_->cors_echoes_origin()) res.set(http::field::vary, "Origin");
+    }
+    res.keep_alive(slot.keep_alive && !shutting_down_);
+    if (head) {
+      res.content_length(res.body().size());
+      res.body().clear();
+    } else {
+      res.prepare_payload();
+    }
+    slot.res = std::move(res);
+    slot.ready = true;
+    maybe_write();
+  }
+
+  // ---- writing, in request order ----
+
+  void maybe_write() {
+    if (writing_ || closed_ || pending_.empty()) return;
+    Pending& front = pending_.front();
+    if (!front.ready) {
+      arm_backstop(front);
+      return;
+    }
+    writing_ = true;
+    stream_.expires_after(kIdleTimeout);
+    http::async_write(stream_, front.res,
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->on_write(ec);
+                      });
+  }
+
+  void on_write(beast::error_code ec) {
+    writing_ = false;
+    if (pending_.empty()) return;
+    Pending& done = pending_.front();
+    const bool keep = done.res.keep_alive();
+    const double seconds = std::chrono::duration<double>(Clock::now() - done.start).count();
+    ctx_->metrics.request(done.route, done.method, done.res.result_int(), seconds);
+    pending_.pop_front();
+    if (ec) return close();
+    if (!keep) {
+      read_closed_ = true;
+      pending_.clear();
+      return drain_and_close();
+    }
+    maybe_write();
+    do_read();
+    if (read_closed_ && pending_.empty() && !reading_) close();
+  }
+
+  // The API did not answer the request at the head of the line in time: answer 503 so the
+  // connection (and the requests pipelined behind it) can go on.
+  void arm_backstop(const Pending& front) {
+    if (backstop_seq_ == front.seq) return;
+    backstop_seq_ = front.seq;
+    backstop_.expires_at(front.start + kReplyTimeout);
+    backstop_.async_wait([self = shared_from_this(), seq = front.seq](beast::error_code ec) {
+      if (ec || self->closed_ || self->pending_.empty() || self->pending_.front().seq != seq ||
+          self->pending_.front().ready)
+        return;
+      self->complete_error(seq, 503, "UNAVAILABLE", "the exchange did not answer in time");
+    });
+  }
+
+  // A refusal that ends the connection (body too large, malformed request): the reply
+  // goes out with "Connection: close".
+  void refuse(int status, std::string_view code, const std::string& message) {
+    Pending& slot = pending_.emplace_back();
+    slot.seq = next_seq_++;
+    slot.route = RouteId::not_found;
+    slot.method = HttpMethod::other;
+    if (parser_ && parser_->is_header_done()) {
+      auto target = parser_->get().target();
+      slot.route = match_route(target.substr(0, target.find('?')));
+      slot.method = http_method_of(parser_->get().method_string());
+      slot.origin = std::string(parser_->get()[http::field::origin]);
+      slot.version = parser_->get().version();
+    }
+    slot.start = Clock::now();
+    slot.keep_alive = false;
+    complete_error(slot.seq, status, code, message);
+  }
+
+  // After a last reply: stop sending, read (and discard) what the client still sends for
+  // a moment so that it sees our reply rather than a reset, then close.
+  void drain_and_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    drain_buffer_.resize(16 * 1024);
+    stream_.expires_after(kDrainTimeout);
+    drain_more();
+  }
+
+  void drain_more() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > kDrainLimit) return self->close();
+                              self->drain_more();
+                            });
+  }
+
+  void close() {
+    if (closed_) return;
+    closed_ = true;
+    backstop_.cancel();
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+    pending_.clear();
+    ctx_->sessions.remove(id_);
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<EdgeContext> ctx_;
+  const uint64_t id_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::deque<Pending> pending_;  // references stay valid on push_back/pop_front
+  asio::steady_timer backstop_;
+  uint64_t backstop_seq_ = UINT64_MAX;
+  uint64_t next_seq_ = 0;
+  std::string client_ip_;
+  bool shutting_down_ = false;  // Edge::stop(): answer what is pending, then close
+  bool reading_ = false;
+  bool writing_ = false;
+  bool read_closed_ = false;  // no more requests will be read
+  bool closed_ = false;
+  bool handed_off_ = false;  // the socket now belongs to a WebSocket session
+  std::vector<char> drain_buffer_;
+  size_t drained_ = 0;
+};
+
+}  // namespace
+
+void start_http_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
+  std::make_shared<HttpSession>(std::move(socket), std::move(ctx))->run();
+}
+
+}  // namespace ex

@@ -1,0 +1,18 @@
+// One HTTP/1.1 connection on the REST port: keep-alive, pipelining (requests are read
+// ahead while earlier ones wait for the API, and answered in order), the REST routes,
+// CORS, static files, and the upgrade of "/ws" to a WebSocket session.
+// All of a session's work runs on its socket's strand.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+
+namespace ex {
+
+struct EdgeContext;
+
+// Takes over an accepted socket (whose executor is a strand) and serves it until it closes.
+void start_http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<EdgeContext> ctx);
+
+}  // namespace ex

@@ -1,0 +1,348 @@
+#include "net/router.hpp"
+
+#include <memory>
+#include <mutex>
+
+#include "actors/common/metrics.hpp"
+#include "net/codec/api_requests.hpp"
+#include "net/codec/encoders.hpp"
+
+namespace ex {
+namespace {
+
+struct RouteEntry {
+  std::string_view path;
+  RouteId id;
+};
+
+constexpr RouteEntry kRoutes[] = {
+    {"/api/v1/order", RouteId::order},       {"/api/v1/order/open", RouteId::order_open},
+    {"/api/v1/orders", RouteId::orders},     {"/api/v1/depth", RouteId::depth},
+    {"/api/v1/klines", RouteId::klines},     {"/api/v1/tickers", RouteId::tickers},
+    {"/api/v1/on-ramp", RouteId::on_ramp},   {"/api/v1/markets", RouteId::markets},
+    {"/api/v1/balances", RouteId::balances}, {"/api/v1/trades", RouteId::trades},
+    {"/health", RouteId::health},            {"/ready", RouteId::ready},
+    {"/metrics", RouteId::metrics},          {"/ws", RouteId::ws},
+};
+
+bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+// Fields of a request: its JSON body for POST/DELETE with a body, else its query.
+Result<Fields> fields_of(const ApiRequest& r) {
+  if ((r.method == "POST" || r.method == "DELETE") && !is_blank(r.body))
+    return parse_json_object(r.body);
+  return parse_query(r.query);
+}
+
+ApiReply ok_json(std::string body) {
+  ApiReply reply;
+  reply.body = std::move(body);
+  return reply;
+}
+
+// The API's callback for a result of type T: encode on success, the error's status and
+// body otherwise. Runs on an actor thread; never lets an exception out.
+template <class T, class Encode>
+Callback<T> respond(ReplyFn reply, Encode encode) {
+  return [reply = std::move(reply), encode = std::move(encode)](Result<T> result) mutable {
+    ApiReply out;
+    try {
+      out = result.ok() ? ok_json(encode(result.value())) : Router::error_reply(result.error());
+    } catch (const std::exception& e) {
+      out = Router::error_reply(500, "INTERNAL", std::string("internal error: ") + e.what());
+    } catch (...) {
+      out = Router::error_reply(500, "INTERNAL", "internal error");
+    }
+    reply(std::move(out));
+  };
+}
+
+// Gathers the tickers of every market (GET /api/v1/tickers without a symbol).
+struct TickerGather {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, TickerStats>> results;
+  size_t remaining = 0;
+  bool failed = false;
+  ReplyFn reply;
+};
+
+}  // namespace
+
+const char* route_label(RouteId route) {
+  switch (route) {
+    case RouteId::static_file: return "static";
+    case RouteId::not_found: return "not_found";
+    default:
+      for (const auto& r : kRoutes)
+        if (r.id == route) return r.path.data();
+  }
+  return "not_found";
+}
+
+RouteId match_route(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  for (const auto& r : kRoutes)
+    if (r.path == path) return r.id;
+  if (path == "/api" || path.substr(0, 5) == "/api/") return RouteId::not_found;
+  return RouteId::static_file;
+}
+
+const char* route_methods(RouteId route) {
+  switch (route) {
+    case RouteId::order: return "GET, POST, DELETE, OPTIONS";
+    case RouteId::orders: return "GET, DELETE, OPTIONS";
+    case RouteId::on_ramp: return "POST, OPTIONS";
+    default: return "GET, HEAD, OPTIONS";
+  }
+}
+
+bool is_api_route(RouteId route) {
+  return route != RouteId::ws && route != RouteId::static_file && route != RouteId::count;
+}
+
+ApiReply Router::error_reply(const Error& error) {
+  return error_reply(http_status(error.code), code_name(error.code), error.message);
+}
+
+ApiReply Router::error_reply(int status, std::string_view code, std::string_view message) {
+  ApiReply reply;
+  reply.status = status;
+  reply.body = encode_error(code, message);
+  return reply;
+}
+
+void Router::handle(const ApiRequest& request, ReplyFn reply) {
+  // `reply` is moved into an API callback once the request is valid; until then it is
+  // still ours, and any exception here is answered with it.
+  try {
+    dispatch(request, reply);
+  } catch (const std::exception& e) {
+    if (reply) reply(error_reply(500, "INTERNAL", std::string("internal error: ") + e.what()));
+  } catch (...) {
+    if (reply) reply(error_reply(500, "INTERNAL", "internal error"));
+  }
+}
+
+void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
+  const std::string_view m = request.method == "HEAD" ? std::string_view("GET") : request.method;
+  auto fail = [&](const Error& e) { std::exchange(reply, nullptr)(error_reply(e)); };
+  auto method_not_allowed = [&] {
+    ApiReply r = error_reply(405, "METHOD_NOT_ALLOWED",
+                             std::string(request.method) + " is not allowed on " +
+                                 route_label(request.route) + " (allowed: " +
+                                 route_methods(request.route) + ")");
+    r.allow = route_methods(request.route);
+    std::exchange(reply, nullptr)(std::move(r));
+  };
+  auto answer = [&](ApiReply r) { std::exchange(reply, nullptr)(std::move(r)); };
+
+  switch (request.route) {
+    case RouteId::health:
+      if (m != "GET") return method_not_allowed();
+      return answer(ok_json(R"({"status":"ok"})"));
+    case RouteId::ready:
+      if (m != "GET") return method_not_allowed();
+      if (api_.ready()) return answer(ok_json(R"({"status":"ready"})"));
+      return answer(error_reply(503, "UNAVAILABLE", "the exchange is starting or a part of it is down"));
+    case RouteId::metrics: {
+      if (m != "GET") return method_not_allowed();
+      ApiReply r;
+      r.body = Metrics::global().render();
+      r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+      return answer(std::move(r));
+    }
+    case RouteId::not_found:
+      return answer(error_reply(404, "NOT_FOUND", "no such endpoint: see GET / for the list"));
+    default: break;
+  }
+
+  // Every remaining route reads fields; one parse per request.
+  auto fields_or = fields_of(request);
+  if (!fields_or) return fail(fields_or.error());
+  const Fields& f = *fields_or;
+  const auto& markets = api_.markets();
+
+  switch (request.route) {
+    case RouteId::order: {
+      if (m == "POST") {
+        auto user = identify(f, request.credentials);
+        if (!user) return fail(user.error());
+        auto order = decode_place_order(f, *user, markets);
+        if (!order) return fail(order.error());
+        return api_.place(std::move(*order), respond<PlaceReply>(std::exchange(reply, nullptr),
+                                                                 [](const PlaceReply& r) {
+                                                                   return encode_place_reply(r);
+                                                                 }));
+      }
+      if (m == "DELETE") {
+        auto user = identify_optional(f, request.credentials);
+        if (!user) return fail(user.error());
+        auto ref = decode_order_ref(f, markets);
+        if (!ref) return fail(ref.error());
+        return api_.cancel(ref->market->symbol, ref->order_id, std::move(*user),
+                           respond<CancelReply>(std::exchange(reply, nullptr),
+                                                [](const CancelReply& r) {
+                                                  return encode_cancel_reply(r);
+                                                }));
+      }
+      if (m == "GET") {
+        auto user = identify_optional(f, request.credentials);
+        if (!user) return fail(user.error());
+        auto ref = decode_order_ref(f, markets);
+        if (!ref) return fail(ref.error());
+        std::string market = ref->market->symbol;
+        uint64_t id = ref->order_id;
+        return api_.order(market, id,
+                          [reply = std::exchange(reply, nullptr), owner = std::move(*user),
+                           market, id](Result<OrderInfo> r) mutable {
+                            // Someone else's order is as unknown as a missing one.
+                            if (r.ok() && !owner.empty() && r->user_id != owner) {
+                              reply(error_reply(make_error(
+                                  ErrorCode::unknown_order, "unknown order '" + order_id_text(id) +
+                                                                "' in market " + market)));
+                              return;
+                            }
+                            respond<OrderInfo>(std::move(reply), [](const OrderInfo& o) {
+                              return encode_order(o);
+                            })(std::move(r));
+                          });
+      }
+      return method_not_allowed();
+    }
+    case RouteId::order_open: {
+      if (m != "GET") return method_not_allowed();
+      auto user = identify(f, request.credentials);
+      if (!user) return fail(user.error());
+      auto market = find_market(f, markets, "market", "symbol");
+      if (!market) return fail(market.error());
+      return api_.open_orders(std::move(*user), (*market)->symbol,
+                              respond<std::vector<OrderInfo>>(
+                                  std::exchange(reply, nullptr),
+                                  [](const std::vector<OrderInfo>& o) { return encode_open_orders(o); }));
+    }
+    case RouteId::orders: {
+      if (m != "GET" && m != "DELETE") return method_not_allowed();
+      auto user = identify(f, request.credentials);
+      if (!user) return fail(user.error());
+      auto market = find_market(f, markets, "market", "symbol");
+      if (!market) return fail(market.error());
+      if (m == "DELETE") {
+        return api_.cancel_all((*market)->symbol, std::move(*user),
+                               respond<std::vector<CancelReply>>(
+                                   std::exchange(reply, nullptr),
+                                   [](const std::vector<CancelReply>& r) {
+                                     return encode_cancel_all_reply(r);
+                                   }));
+      }
+      auto limit = decode_limit(f, limits_.orders_default, limits_.orders_max);
+      if (!limit) return fail(limit.error());
+      return api_.order_history(std::move(*user), (*market)->symbol, *limit,
+                                respond<std::vector<OrderInfo>>(
+                                    std::exchange(reply, nullptr),
+                                    [](const std::vector<OrderInfo>& o) { return encode_orders(o); }));
+    }
+    case RouteId::depth: {
+      if (m != "GET") return method_not_allowed();
+      auto market = find_market(f, markets, "symbol", "market");
+      if (!market) return fail(market.error());
+      auto limit = decode_limit(f, limits_.depth_default, limits_.depth_max);
+      if (!limit) return fail(limit.error());
+      return api_.depth((*market)->symbol, *limit,
+                        respond<DepthSnapshot>(std::exchange(reply, nullptr),
+                                               [](const DepthSnapshot& d) { return encode_depth(d); }));
+    }
+    case RouteId::klines: {
+      if (m != "GET") return method_not_allowed();
+      auto k = decode_klines(f, markets);
+      if (!k) return fail(k.error());
+      return api_.klines(k->market->symbol, k->interval, k->from_ms, k->to_ms,
+                         respond<std::vector<Candle>>(
+                             std::exchange(reply, nullptr),
+                             [](const std::vector<Candle>& c) { return encode_klines(c); }));
+    }
+    case RouteId::tickers: {
+      if (m != "GET") return method_not_allowed();
+      const FieldValue* symbol = f.find("symbol");
+      if (symbol && !(symbol->type == JsonType::string && symbol->text.empty())) {
+        auto market = find_market(f, markets, "symbol");
+        if (!market) return fail(market.error());
+        return api_.ticker((*market)->symbol,
+                           respond<TickerStats>(std::exchange(reply, nullptr),
+                                                [](const TickerStats& t) { return encode_ticker(t); }));
+      }
+      if (markets.empty()) return answer(ok_json("[]"));
+      auto gather = std::make_shared<TickerGather>();
+      gather->results.resize(markets.size());
+      gather->remaining = markets.size();
+      gather->reply = std::exchange(reply, nullptr);
+      for (size_t i = 0; i < markets.size(); ++i) {
+        gather->results[i].first = markets[i].symbol;
+        api_.ticker(markets[i].symbol, [gather, i](Result<TickerStats> r) {
+          ReplyFn done;
+          ApiReply out;
+          {
+            std::lock_guard<std::mutex> lock(gather->mutex);
+            if (gather->failed) return;
+            if (!r.ok()) {
+              gather->failed = true;
+              out = error_reply(r.error());
+              done = std::move(gather->reply);
+            } else {
+              gather->results[i].second = r.value();
+              if (--gather->remaining == 0) {
+                try {
+                  out = ok_json(encode_tickers(gather->results));
+                } catch (...) {
+                  out = error_reply(500, "INTERNAL", "internal error");
+                }
+                done = std::move(gather->reply);
+              }
+            }
+          }
+          if (done) done(std::move(out));
+        });
+      }
+      return;
+    }
+    case RouteId::on_ramp: {
+      if (m != "POST") return method_not_allowed();
+      auto user = identify(f, request.credentials);
+      if (!user) return fail(user.error());
+      auto deposit = decode_deposit(f, api_.assets(), markets);
+      if (!deposit) return fail(deposit.error());
+      std::string user_id = *user;
+      return api_.deposit(std::move(*user), deposit->asset, deposit->amount,
+                          respond<Decimal>(std::exchange(reply, nullptr),
+                                           [user_id](const Decimal& available) {
+                                             return encode_deposit_reply(user_id, available);
+                                           }));
+    }
+    case RouteId::markets:
+      if (m != "GET") return method_not_allowed();
+      return answer(ok_json(encode_markets(markets)));
+    case RouteId::balances: {
+      if (m != "GET") return method_not_allowed();
+      auto user = identify(f, request.credentials);
+      if (!user) return fail(user.error());
+      return api_.balances(std::move(*user),
+                           respond<std::vector<AssetBalance>>(
+                               std::exchange(reply, nullptr),
+                               [](const std::vector<AssetBalance>& b) { return encode_balances(b); }));
+    }
+    case RouteId::trades: {
+      if (m != "GET") return method_not_allowed();
+      auto market = find_market(f, markets, "symbol", "market");
+      if (!market) return fail(market.error());
+      auto limit = decode_limit(f, limits_.trades_default, limits_.trades_max);
+      if (!limit) return fail(limit.error());
+      return api_.trades((*market)->symbol, *limit,
+                         respond<std::vector<TradeRecord>>(
+                             std::exchange(reply, nullptr),
+                             [](const std::vector<TradeRecord>& t) { return encode_trades(t); }));
+    }
+    default:
+      return answer(error_reply(404, "NOT_FOUND", "no such endpoint"));
+  }
+}
+
+}  // namespace ex

@@ -1,0 +1,368 @@
+#include "net/ws_session.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "net/edge_context.hpp"
+#include "net/ws_protocol.hpp"
+
+namespace ex {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+constexpr auto kIdleTimeout = std::chrono::seconds(60);  // a ping after 30 s of silence
+constexpr auto kCloseGrace = std::chrono::seconds(3);    // then the TCP socket is closed hard
+
+using Frame = std::shared_ptr<const std::string>;
+
+class WsSession : public std::enable_shared_from_this<WsSession>, public Closable {
+ public:
+  WsSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx)
+      : ws_(std::move(socket)), ctx_(std::move(ctx)), kill_timer_(ws_.get_executor()) {
+    init();
+  }
+  WsSession(beast::tcp_stream&& stream, std::shared_ptr<EdgeContext> ctx)
+      : ws_(std::move(stream)), ctx_(std::move(ctx)), kill_timer_(ws_.get_executor()) {
+    init();
+  }
+
+  ~WsSession() override { ctx_->sessions.remove(id_); }
+
+  // WS port: read the handshake request ourselves.
+  void run() {
+    ctx_->sessions.add(id_, weak_from_this());
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+      beast::get_lowest_layer(self->ws_).expires_after(kHandshakeTimeout);
+      self->ws_.async_accept(
+          [self](beast::error_code ec) { self->on_accept(ec); });
+    });
+  }
+
+  // REST port: the HTTP session already read the upgrade request.
+  void run(http::request<http::string_body> req) {
+    ctx_->sessions.add(id_, weak_from_this());
+    auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req] {
+      beast::get_lowest_layer(self->ws_).expires_after(kHandshakeTimeout);
+      self->ws_.async_accept(*shared_req, [self, shared_req](beast::error_code ec) {
+        self->on_accept(ec);
+      });
+    });
+  }
+
+  void shutdown() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->begin_close(websocket::close_code::going_away, "server shutting down");
+    });
+  }
+
+  // From a FrameSink, on any thread: queue a frame without blocking. Overflow closes the
+  // connection (once) instead of growing without bound.
+  void push(Frame frame) {
+    if (!open_.load(std::memory_order_acquire)) return;
+    size_t backlog = backlog_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    if (backlog > ctx_->config.ws_send_queue_frames) {
+      backlog_.fetch_sub(1, std::memory_order_acq_rel);
+      if (!overflowed_.exchange(true))
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->on_overflow(); });
+      return;
+    }
+    bool schedule;
+    {
+      std::lock_guard<std::mutex> lock(inbox_mutex_);
+      inbox_.push_back(std::move(frame));
+      schedule = !drain_scheduled_;
+      drain_scheduled_ = true;
+    }
+    if (schedule)
+      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
+  }
+
+ private:
+  void init() {
+    id_ = ctx_->next_connection_id.fetch_add(1);
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) return finish();
+    beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
+    websocket::stream_base::timeout t;
+    t.handshake_timeout = kHandshakeTimeout;
+    t.idle_timeout = kIdleTimeout;
+    t.keep_alive_pings = true;
+    ws_.set_option(t);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::server, "exchange");
+    }));
+    ws_.read_message_max(ctx_->config.max_ws_message_bytes);
+    ws_.auto_fragment(false);
+    ws_.text(true);
+    accepted_ = true;
+    open_.store(true, std::memory_order_release);
+    ctx_->metrics.ws_connections.add(1);
+    if (ctx_->stopping.load()) return begin_close(websocket::close_code::going_away, "server shutting down");
+    do_read();
+  }
+
+  // ---- reading client messages ----
+
+  void do_read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      self->on_read(ec);
+    });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) return finish();
+    ctx_->metrics.ws_messages_received.inc();
+    if (!closing_) {
+      if (!ws_.got_text()) {
+        reply_error("INVALID_JSON", "send JSON text frames, not binary", "");
+      } else {
+        auto data = buffer_.data();
+        std::string_view text(static_cast<const char*>(data.data()), data.size());
+        try {
+          handle_message(text);
+        } catch (const std::exception& e) {
+          reply_error("INTERNAL", std::string("internal error: ") + e.what(), "");
+        }
+      }
+    }
+    buffer_.consume(buffer_.size());
+    do_read();
+  }
+
+  void handle_message(std::string_view text) {
+    WsParsed parsed = parse_ws_command(text);
+    if (!parsed.command) return reply_error(code_name(parsed.error.code), parsed.error.message, parsed.id);
+    WsCommand& cmd = *parsed.command;
+    switch (cmd.method) {
+      case WsMethod::ping: return send_text(encode_ws_pong(parsed.id));
+      case WsMethod::list_subscriptions: return send_text(encode_ws_result_list(streams_, parsed.id));
+      case WsMethod::unsubscribe: {
+        for (const auto& s : cmd.params) {
+          auto it = std::find(streams_.begin(), streams_.end(), s);
+          if (it == streams_.end()) continue;
+          ctx_->api.unsubscribe(id_, s);
+          streams_.erase(it);
+          ctx_->metrics.ws_subscriptions.add(-1);
+        }
+        if (!parsed.id.empty()) send_text(encode_ws_result_null(parsed.id));
+        return;
+      }
+      case WsMethod::subscribe: return subscribe(cmd.params, parsed.id);
+    }
+  }
+
+  void subscribe(const std::vector<std::string>& params, const std::string& id) {
+    std::vector<std::string> fresh;
+    for (const auto& s : params)
+      if (std::find(streams_.begin(), streams_.end(), s) == streams_.end() &&
+          std::find(fresh.begin(), fresh.end(), s) == fresh.end())
+        fresh.push_back(s);
+    const size_t max = ctx_->config.max_streams_per_connection;
+    if (streams_.size() + fresh.size() > max)
+      return reply_error("TOO_MANY_STREAMS",
+                         "at most " + std::to_string(max) + " streams per connection (" +
+                             std::to_string(streams_.size()) + " subscribed)",
+                         id);
+    std::weak_ptr<WsSession> weak = weak_from_this();
+    FrameSink sink = [weak](Frame frame) {
+      if (auto self = weak.lock()) self->push(std::move(frame));
+    };
+    for (size_t i = 0; i < fresh.size(); ++i) {
+      Result<bool> r = ctx_->api.subscribe(id_, fresh[i], sink);
+      if (!r) {
+        for (size_t j = 0; j < i; ++j) ctx_->api.unsubscribe(id_, fresh[j]);  // all or nothing
+        return reply_error(code_name(r.error().code), r.error().message, id);
+      }
+    }
+    streams_.insert(streams_.end(), fresh.begin(), fresh.end());
+    ctx_->metrics.ws_subscriptions.add(static_cast<int64_t>(fresh.size()));
+    if (!id.empty()) send_text(encode_ws_result_null(id));
+  }
+
+  void reply_error(std::string_view code, const std::string& message, const std::string& id) {
+    ctx_->metrics.ws_bad_requests.inc();
+    send_text(encode_ws_error(code, message, id));
+  }
+
+  // ---- writing ----
+
+  // A reply of our own: through the same queue and limit as events.
+  void send_text(std::string text) {
+    if (closing_) return;
+    size_t backlog = backlog_.fetch_add(1, std::memory_order_acq_rel) + 1;
+    if (backlog > ctx_->config.ws_send_queue_frames) {
+      backlog_.fetch_sub(1, std::memory_order_acq_rel);
+      overflowed_.store(true);
+      return on_overflow();
+    }
+    queue_.push_back(std::make_shared<const std::string>(std::move(text)));
+    do_write();
+  }
+
+  void drain_inbox() {
+    std::vector<Frame> batch;
+    {
+      std::lock_guard<std::mutex> lock(inbox_mutex_);
+      batch.swap(inbox_);
+      drain_scheduled_ = false;
+    }
+    if (closing_) {
+      backlog_.fetch_sub(batch.size(), std::memory_order_acq_rel);
+      return;
+    }
+    for (auto& f : batch) queue_.push_back(std::move(f));
+    do_write();
+  }
+
+  void do_write() {
+    if (writing_ || queue_.empty() || !accepted_) return;
+    writing_ = true;
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      self->on_write(ec);
+                    });
+  }
+
+  void on_write(beast::error_code ec) {
+    writing_ = false;
+    if (!queue_.empty()) queue_.pop_front();
+    backlog_.fetch_sub(1, std::memory_order_acq_rel);
+    if (ec) {
+      if (!finished_) beast::get_lowest_layer(ws_).close();  // the read fails and finishes
+      return;
+    }
+    ctx_->metrics.ws_frames_sent.inc();
+    if (closing_) return start_close();
+    do_write();
+  }
+
+  // ---- closing ----
+
+  void on_overflow() {
+    if (closing_) return;
+    ctx_->metrics.ws_slow_consumers.inc();
+    begin_close(websocket::close_code::policy_error, "slow consumer");
+  }
+
+  // Stops taking events, drops what is queued (but the frame being written), sends a
+  // close frame once the socket is free, and closes the socket hard if the client does
+  // not complete the close handshake in time.
+  void begin_close(websocket::close_code code, const char* reason) {
+    if (closing_ || finished_) return;
+    closing_ = true;
+    open_.store(false, std::memory_order_release);
+    close_reason_ = websocket::close_reason(code, reason);
+    unsubscribe_everything();
+    size_t keep = writing_ ? 1 : 0;
+    size_t dropped = queue_.size() - std::min(queue_.size(), keep);
+    queue_.resize(queue_.size() - dropped);
+    {
+      std::lock_guard<std::mutex> lock(inbox_mutex_);
+      dropped += inbox_.size();
+      inbox_.clear();
+    }
+    backlog_.fetch_sub(dropped, std::memory_order_acq_rel);
+    kill_timer_.expires_after(kCloseGrace);
+    kill_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && !self->finished_) beast::get_lowest_layer(self->ws_).close();
+    });
+    if (!accepted_) {
+      beast::get_lowest_layer(ws_).close();
+      return;
+    }
+    if (!writing_) start_close();
+  }
+
+  void start_close() {
+    if (close_started_ || finished_) return;
+    close_started_ = true;
+    ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+      // The pending read completes (with `closed`) when the handshake ends.
+    });
+  }
+
+  void unsubscribe_everything() {
+    if (unsubscribed_) return;
+    unsubscribed_ = true;
+    ctx_->api.unsubscribe_all(id_);
+    ctx_->metrics.ws_subscriptions.add(-static_cast<int64_t>(streams_.size()));
+    streams_.clear();
+  }
+
+  // The connection is over (read failed): release everything once.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    closing_ = true;
+    open_.store(false, std::memory_order_release);
+    kill_timer_.cancel();
+    if (accepted_) {
+      unsubscribe_everything();
+      ctx_->metrics.ws_connections.add(-1);
+    }
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().close(ec);
+    ctx_->sessions.remove(id_);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  std::shared_ptr<EdgeContext> ctx_;
+  uint64_t id_ = 0;
+  beast::flat_buffer buffer_;
+  asio::steady_timer kill_timer_;
+
+  // Strand-owned state.
+  std::deque<Frame> queue_;           // front is being written while writing_
+  std::vector<std::string> streams_;  // at most max_streams_per_connection: a scan is fine
+  websocket::close_reason close_reason_;
+  bool accepted_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool close_started_ = false;
+  bool unsubscribed_ = false;
+  bool finished_ = false;
+
+  // Shared with FrameSinks on actor threads.
+  std::atomic<bool> open_{false};
+  std::atomic<bool> overflowed_{false};
+  std::atomic<size_t> backlog_{0};  // frames queued or in the inbox, not yet written or dropped
+  std::mutex inbox_mutex_;
+  std::vector<Frame> inbox_;
+  bool drain_scheduled_ = false;  // guarded by inbox_mutex_
+};
+
+}  // namespace
+
+void start_ws_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
+  std::make_shared<WsSession>(std::move(socket), std::move(ctx))->run();
+}
+
+void start_ws_upgrade(beast::tcp_stream stream, http::request<http::string_body> request,
+                      std::shared_ptr<EdgeContext> ctx) {
+  std::make_shared<WsSession>(std::move(stream), std::move(ctx))->run(std::move(request));
+}
+
+}  // namespace ex
