@@ -10,7 +10,11 @@ cmake --build "$build" -j2 --target decimal_fuzz book_fuzz >/dev/null
 for target in decimal_fuzz book_fuzz; do
   mkdir -p "$build/corpus/$target"
   echo "fuzzing $target for ${seconds}s"
-  "$build/tests/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 "$build/corpus/$target" 2>&1 |
-    grep -E "stat::number_of_executed_units|Done|ERROR|SUMMARY" || true
-  test "${PIPESTATUS[0]}" -eq 0
+  log="$build/$target.log"
+  if ! "$build/$target" -max_total_time="$seconds" -print_final_stats=1 "$build/corpus/$target" >"$log" 2>&1; then
+    tail -40 "$log"
+    echo "$target found a failure (input saved as crash-* in $(pwd))" >&2
+    exit 1
+  fi
+  grep -E "^Done|stat::number_of_executed_units" "$log"
 done

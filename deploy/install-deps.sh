@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what building, running and (with --test) testing the exchange needs, from
+# Debian packages; only what is missing. Safe to run again.
+#   deploy/install-deps.sh [--test]
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libcaf-dev libboost1.81-dev nlohmann-json3-dev
+          libsqlite3-dev sqlite3 libcli11-dev libtoml11-dev libpqxx-dev libhiredis-dev curl)
+if [[ "${1:-}" == "--test" ]]; then
+  # Browser tests (Debian's Chromium driven by playwright-core), fuzzing (clang +
+  # libFuzzer runtime), and the servers later suites start themselves.
+  packages+=(chromium clang-14 libclang-rt-14-dev redis-server postgresql)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The trading page needs Node.js 20+ (Next.js). Debian 12's own nodejs is 18.
+if ! command -v node >/dev/null || (( $(node -p 'process.versions.node.split(".")[0]') < 20 )); then
+  echo "Node.js 20 or newer is needed for the trading page (found: $(node --version 2>/dev/null || echo none))." >&2
+  exit 1
+fi

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The README's run command: installs what is missing, builds, and runs the exchange on
+# embedded storage with the demo users and a market maker keeping every default market
+# alive. The trading page is at http://localhost:3001. Ctrl-C stops everything.
+#   deploy/run.sh [extra exchange options...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/install-deps.sh
+deploy/build.sh
+
+build/exchange --demo --data-dir data "$@" &
+exchange=$!
+mm=""
+trap 'kill $mm $exchange 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
+for _ in $(seq 1 100); do
+  curl -sf http://127.0.0.1:3001/ready >/dev/null && break
+  sleep 0.1
+done
+if [[ -x build/exchange-mm ]]; then
+  build/exchange-mm &
+  mm=$!
+fi
+echo "trading page: http://localhost:3001  (Ctrl-C to stop)"
+wait $exchange
