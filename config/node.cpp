@@ -1,5 +1,6 @@
 #include "config/node.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -35,6 +36,23 @@ std::string find_static_dir(const Options& o, const char* program_path) {
                             exe.parent_path() / "../../frontend/out"})
     if (fs::is_regular_file(p / "index.html", ec)) return p.lexically_normal().string();
   return "";
+}
+
+// Loads what a market shows of its past (candles, the last day of trades) from storage.
+void warm_start(Store& store, const std::string& market, MarketStart& start) {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  constexpr int64_t kKeep = 1500;  // candles per interval kept in memory (CandleBook's default)
+  for (Interval i : kAllIntervals) {
+    auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));
+    if (c) start.candles[static_cast<size_t>(i)] = std::move(*c);
+  }
+  auto trades = store.recent_trades(market, 200000);
+  if (!trades) return;
+  for (auto it = trades->rbegin(); it != trades->rend(); ++it)
+    if (it->time_ms > now - RollingTicker::kWindowMs || std::next(it) == trades->rend())
+      start.trades.push_back(std::move(*it));
 }
 
 // Blocks until SIGINT or SIGTERM. The signals are blocked in every thread (the mask is
@@ -107,6 +125,7 @@ int run_node(const Options& o, const char* program_path) {
     }
     start.next_trade_id = *last_trade + 1;
     start.next_order_seq = (*last_order >> 12) + 1;
+    warm_start(*reader_store, spec.symbol, start);
     caf::actor hub = system.spawn(hub_actor, spec.symbol, std::chrono::milliseconds(o.depth_batch_ms));
     caf::actor market = system.spawn(market_actor, spec, assets,
                                      MarketLinks{hub, catalog->writer, catalog->history}, start);

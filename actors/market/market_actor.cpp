@@ -45,7 +45,17 @@ class Market {
                                                  "market=\"" + spec_.symbol + "\"")),
         trades_(Metrics::global().counter("exchange_trades_total", "Trades executed",
                                           "market=\"" + spec_.symbol + "\"")) {
-    book_.set_counters(start.next_trade_id, 0);
+    for (Interval i : kAllIntervals) candles_.restore(i, start.candles[static_cast<size_t>(i)]);
+    book::Ticks last_price = 0;
+    for (const TradeRecord& t : start.trades) {
+      ticker_.on_trade(t.time_ms, t.price, t.qty);
+      recent_trades_.push_back(t);
+      if (recent_trades_.size() > start_.recent_trades) recent_trades_.pop_front();
+      last_price = t.price.units() / spec_.tick_size.units();
+    }
+    start_.candles = {};
+    start_.trades.clear();
+    book_.set_counters(start.next_trade_id, last_price);
   }
 
   PlaceOutcome place(caf::event_based_actor* self, PlaceOrder& order, Decimal held,

@@ -14,8 +14,12 @@
 
 #include <caf/all.hpp>
 
-#include "actors/market/market_spec.hpp"
+#include <array>
+#include <vector>
+
+#include "actors/common/domain.hpp"
 #include "actors/market/clearing.hpp"
+#include "actors/market/market_spec.hpp"
 
 namespace ex {
 
@@ -32,6 +36,11 @@ struct MarketStart {
   book::StpPolicy stp = book::StpPolicy::cancel_resting;
   size_t recent_trades = 1000;    // served from memory
   size_t recent_closed = 10000;   // closed orders answered from memory
+  // History from storage, so candles, tickers and recent trades survive a restart:
+  // the latest candles of every interval (oldest first) and the trades of the last
+  // 24 hours (oldest first). The last trade's price is the market orders' reference.
+  std::array<std::vector<Candle>, kIntervalCount> candles;
+  std::vector<TradeRecord> trades;
 };
 
 caf::behavior market_actor(caf::event_based_actor* self, MarketSpec spec, MarketAssets assets,
