@@ -183,7 +183,8 @@ int run_node(const Options& o, const char* program_path) {
   gateway.start_health_checks();
   // The one line a person (or a test) waits for.
   std::cout << "exchange listening: http://" << o.bind_address << ":" << edge.http_port()
-            << " ws://" << o.bind_address << ":" << edge.ws_port()
+            << " ws://" << o.bind_address << ":"
+            << (edge.ws_port() ? std::to_string(edge.ws_port()) : std::to_string(edge.http_port()) + "/ws")
             << " markets=" << o.markets.size() << " data=" << o.data_dir
             << (edge_config.static_dir.empty() ? "" : " page=" + edge_config.static_dir)
             << std::endl;

@@ -122,8 +122,8 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   o.markets = {default_market(1, "TATA"), default_market(2, "INFY")};
   *exit_code = -1;
 
-  CLI::App app{"exchange: a real-time trading and order-matching system.\n"
-               "Subcommands: (none) run the exchange; `mm` market maker; `sim` simulated traders."};
+  CLI::App app{"exchange: a real-time trading and order-matching system (one node).\n"
+               "Companions: exchange-mm (market maker), exchange-sim (simulated traders)."};
   std::string config_path;
   std::string cors = "*";
   app.set_config("--config", "", "TOML config file; [[assets]] and [[markets]] tables define markets");
