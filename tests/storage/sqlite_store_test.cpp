@@ -646,8 +646,6 @@ CAF_TEST(an empty batch writes nothing and succeeds) {
   CAF_CHECK(must(store->ping()));
 }
 
-CAF_TEST_FIXTURE_SCOPE_END()
-
 CAF_TEST(the highest order id per market is where a restarted market resumes) {
   auto store = open();
   CAF_CHECK_EQUAL(must(store->max_order_id("A")), 0u);
@@ -659,3 +657,5 @@ CAF_TEST(the highest order id per market is where a restarted market resumes) {
   CAF_CHECK_EQUAL(must(store->max_order_id("A")), 12289u);
   CAF_CHECK_EQUAL(must(store->max_order_id("B")), 99999u);
 }
+
+CAF_TEST_FIXTURE_SCOPE_END()
