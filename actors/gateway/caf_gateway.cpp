@@ -9,18 +9,56 @@
 namespace ex {
 namespace {
 
-caf::behavior bridge_actor(caf::event_based_actor* self) {
-  return {[=](GatewayJob& job) { job(self); }};
+constexpr auto kSweepEvery = std::chrono::milliseconds(100);
+
+// Fails the requests whose deadline passed and forgets the answered ones.
+void sweep(Bridge* self) {
+  auto now = self->clock().now();
+  auto& q = self->state.pending;
+  while (!q.empty() && (*q.front().answered || q.front().deadline <= now)) {
+    if (!*q.front().answered) {
+      *q.front().answered = true;
+      q.front().expire();
+    }
+    q.pop_front();
+  }
+  self->state.ticking = !q.empty();
+  if (self->state.ticking) self->delayed_send(self, kSweepEvery, tick_atom::value);
 }
 
-// Sends one request and hands the typed answer, or the error, to `done`.
+caf::behavior bridge_actor(Bridge* self) {
+  return {
+      [=](GatewayJob& job) { job(self); },
+      [=](tick_atom) { sweep(self); },
+  };
+}
+
+// Sends one request and hands the typed answer, the error, or (after `timeout`)
+// UNAVAILABLE to `done`, exactly once.
 template <class T, class... Ts>
-void ask(caf::event_based_actor* self, const caf::actor& dest, std::chrono::milliseconds timeout,
-         Callback<T> done, Ts&&... xs) {
+void ask(Bridge* self, const caf::actor& dest, std::chrono::milliseconds timeout, Callback<T> done,
+         Ts&&... xs) {
   if (!dest) return done(Error{ErrorCode::unavailable, "the service is not available right now"});
-  self->request(dest, timeout, std::forward<Ts>(xs)...)
-      .then([done](T& value) { done(std::move(value)); },
-            [done](caf::error& e) { done(from_caf_error(e)); });
+  auto answered = std::make_shared<bool>(false);
+  self->request(dest, caf::infinite, std::forward<Ts>(xs)...)
+      .then(
+          [done, answered](T& value) {
+            if (*answered) return;
+            *answered = true;
+            done(std::move(value));
+          },
+          [done, answered](caf::error& e) {
+            if (*answered) return;
+            *answered = true;
+            done(from_caf_error(e));
+          });
+  self->state.pending.push_back(BridgeState::Pending{
+      self->clock().now() + timeout, answered,
+      [done] { done(Error{ErrorCode::unavailable, "the service did not answer in time"}); }});
+  if (!self->state.ticking) {
+    self->state.ticking = true;
+    self->delayed_send(self, kSweepEvery, tick_atom::value);
+  }
 }
 
 // Watches what /ready depends on: every market actor alive and storage answering.
@@ -86,7 +124,7 @@ const MarketEntry* CafGateway::market_or_fail(const std::string& market,
   return m;
 }
 
-void CafGateway::with_account(caf::event_based_actor* self, const std::string& user,
+void CafGateway::with_account(Bridge* self, const std::string& user,
                               std::function<void(caf::actor)> then,
                               std::function<void(Error)> fail) {
   {
@@ -94,22 +132,21 @@ void CafGateway::with_account(caf::event_based_actor* self, const std::string& u
     auto it = accounts_.find(user);
     if (it != accounts_.end()) return then(it->second);
   }
-  self->request(directory_, catalog_->timeout, account_atom::value, user, false)
-      .then(
-          [=](caf::actor& a) {
-            {
-              std::lock_guard<std::mutex> lock(accounts_mutex_);
-              accounts_.emplace(user, a);
-            }
-            then(a);
-          },
-          [=](caf::error& e) { fail(from_caf_error(e)); });
+  Callback<caf::actor> found = [=](Result<caf::actor> a) {
+    if (!a) return fail(a.error());
+    {
+      std::lock_guard<std::mutex> lock(accounts_mutex_);
+      accounts_.emplace(user, *a);
+    }
+    then(*a);
+  };
+  ask<caf::actor>(self, directory_, catalog_->timeout, found, account_atom::value, user, false);
 }
 
 void CafGateway::place(PlaceOrder order, Callback<PlaceReply> done) {
   auto fail = [done](Error e) { done(std::move(e)); };
   if (!market_or_fail(order.market, fail)) return;
-  run([=, order = std::move(order)](caf::event_based_actor* self) mutable {
+  run([=, order = std::move(order)](Bridge* self) mutable {
     std::string user = order.user_id;
     with_account(
         self, user,
@@ -127,7 +164,7 @@ void CafGateway::cancel(std::string market, uint64_t order_id, std::string user_
   if (market_of_order(order_id) != m->spec.id)
     return done(Error{ErrorCode::unknown_order, "unknown order in " + market});
   caf::actor dest = m->market;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     ask<CancelReply>(self, dest, catalog_->timeout, done, cancel_atom::value, order_id, user_id);
   });
 }
@@ -137,7 +174,7 @@ void CafGateway::cancel_all(std::string market, std::string user_id,
   const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
   if (!m) return;
   caf::actor dest = m->market;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     ask<std::vector<CancelReply>>(self, dest, catalog_->timeout, done, cancel_all_atom::value,
                                   user_id);
   });
@@ -147,7 +184,7 @@ void CafGateway::open_orders(std::string user_id, std::string market,
                              Callback<std::vector<OrderInfo>> done) {
   auto fail = [done](Error e) { done(std::move(e)); };
   if (!market.empty() && !market_or_fail(market, fail)) return;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     with_account(
         self, user_id,
         [=](caf::actor account) {
@@ -164,7 +201,7 @@ void CafGateway::order(std::string market, uint64_t order_id, Callback<OrderInfo
   if (market_of_order(order_id) != m->spec.id)
     return done(Error{ErrorCode::unknown_order, "unknown order in " + market});
   caf::actor dest = m->market;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     ask<OrderInfo>(self, dest, catalog_->timeout, done, order_atom::value, order_id);
   });
 }
@@ -173,7 +210,7 @@ void CafGateway::order_history(std::string user_id, std::string market, size_t l
                                Callback<std::vector<OrderInfo>> done) {
   auto fail = [done](Error e) { done(std::move(e)); };
   if (!market.empty() && !market_or_fail(market, fail)) return;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     with_account(
         self, user_id,
         [=](caf::actor account) {
@@ -211,7 +248,7 @@ void CafGateway::depth(std::string market, size_t limit, Callback<DepthSnapshot>
   const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
   if (!m) return;
   caf::actor dest = m->market;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     ask<DepthSnapshot>(self, dest, catalog_->timeout, done, depth_atom::value,
                        static_cast<uint64_t>(limit));
   });
@@ -221,7 +258,7 @@ void CafGateway::trades(std::string market, size_t limit, Callback<std::vector<T
   const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
   if (!m) return;
   caf::actor dest = m->market;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     ask<std::vector<TradeRecord>>(self, dest, catalog_->timeout, done, trades_atom::value,
                                   static_cast<uint64_t>(limit));
   });
@@ -232,7 +269,7 @@ void CafGateway::klines(std::string market, Interval interval, int64_t from_ms, 
   const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
   if (!m) return;
   caf::actor dest = m->market;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     Callback<KlineSlice> merge = [=](Result<KlineSlice> live) {
       if (!live) return done(live.error());
       auto recent = std::make_shared<std::vector<Candle>>(std::move(live->candles));
@@ -257,21 +294,21 @@ void CafGateway::ticker(std::string market, Callback<TickerStats> done) {
   const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
   if (!m) return;
   caf::actor dest = m->market;
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     ask<TickerStats>(self, dest, catalog_->timeout, done, ticker_atom::value);
   });
 }
 
 void CafGateway::deposit(std::string user_id, std::string asset, Decimal amount,
                          Callback<Decimal> done) {
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     ask<Decimal>(self, directory_, catalog_->timeout, done, deposit_atom::value, user_id, asset,
                  amount);
   });
 }
 
 void CafGateway::balances(std::string user_id, Callback<std::vector<AssetBalance>> done) {
-  run([=](caf::event_based_actor* self) {
+  run([=](Bridge* self) {
     with_account(
         self, user_id,
         [=](caf::actor account) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <unordered_map>
@@ -16,7 +18,20 @@
 
 namespace ex {
 
-using GatewayJob = std::function<void(caf::event_based_actor*)>;
+// A bridge actor's own bookkeeping of requests in flight. Their timeouts are enforced
+// here, by one timer per bridge, rather than by CAF's clock thread: registering every
+// request there costs a lock and a thread wake-up per request.
+struct BridgeState {
+  struct Pending {
+    std::chrono::steady_clock::time_point deadline;
+    std::shared_ptr<bool> answered;
+    std::function<void()> expire;
+  };
+  std::deque<Pending> pending;  // in deadline order (one timeout for all requests)
+  bool ticking = false;
+};
+using Bridge = caf::stateful_actor<BridgeState>;
+using GatewayJob = std::function<void(Bridge*)>;
 
 class CafGateway : public ExchangeApi {
  public:
@@ -58,7 +73,7 @@ class CafGateway : public ExchangeApi {
  private:
   void run(GatewayJob job);
   // Resolves a user's account (cached), then calls `then` inside the bridge actor.
-  void with_account(caf::event_based_actor* self, const std::string& user,
+  void with_account(Bridge* self, const std::string& user,
                     std::function<void(caf::actor)> then, std::function<void(Error)> fail);
   const MarketEntry* market_or_fail(const std::string& market, const std::function<void(Error)>& fail);
 

@@ -5,6 +5,7 @@
 
 #include "actors/common/messages.hpp"
 #include "actors/directory/directory_actor.hpp"
+#include "actors/gateway/caf_gateway.hpp"
 #include "actors/hub/hub_actor.hpp"
 #include "actors/market/market_actor.hpp"
 
@@ -288,6 +289,41 @@ CAF_TEST(the hub fans market events out to subscribers) {
   got.clear();
   CAF_REQUIRE(place(limit("buyer", Side::buy, "100", "1")));
   CAF_CHECK(got.empty());
+}
+
+CAF_TEST(the gateway answers through its callbacks and turns silence into unavailable) {
+  fund("5", "INR", "1000");
+  CafGateway gateway(sys, catalog, directory, 1);
+  Result<std::vector<AssetBalance>> balances = Error{ErrorCode::internal, "no answer"};
+  gateway.balances("5", [&](Result<std::vector<AssetBalance>> r) { balances = std::move(r); });
+  run();
+  CAF_REQUIRE(balances);
+  CAF_CHECK_EQUAL(balances->back().available.to_string(), "1000");
+  Result<PlaceReply> unknown = Error{ErrorCode::internal, "no answer"};
+  PlaceOrder o = limit("5", Side::buy, "1", "1");
+  o.market = "NOPE_INR";
+  gateway.place(o, [&](Result<PlaceReply> r) { unknown = std::move(r); });
+  CAF_REQUIRE(!unknown);
+  CAF_CHECK(unknown.error().code == ErrorCode::unknown_market);
+  // An actor that never answers: after the timeout the caller gets UNAVAILABLE, once.
+  auto silent = sys.spawn([]() -> caf::behavior {
+    return {[](account_atom, const std::string&, bool) { return caf::delegated<caf::actor>{}; }};
+  });
+  CafGateway stuck(sys, catalog, silent, 1);
+  int calls = 0;
+  Result<std::vector<AssetBalance>> late = Error{ErrorCode::internal, "no answer"};
+  stuck.balances("ghost", [&](Result<std::vector<AssetBalance>> r) {
+    ++calls;
+    late = std::move(r);
+  });
+  run();
+  CAF_CHECK_EQUAL(calls, 1);
+  CAF_REQUIRE(!late);
+  CAF_CHECK(late.error().code == ErrorCode::unavailable);
+  gateway.stop();
+  stuck.stop();
+  caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
+  run();
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
