@@ -12,7 +12,8 @@ inline bool within(Side taker, Ticks maker, Ticks limit) {
 
 }  // namespace
 
-OrderBook::OrderBook(BookConfig config) : config_(config), index_(config.expected_orders * 2) {
+OrderBook::OrderBook(BookConfig config)
+    : config_(config), bid_index_(64), ask_index_(64), index_(config.expected_orders * 2) {
   pool_.reserve(config.expected_orders);
   events_.reserve(64);
   changes_.reserve(16);
@@ -23,8 +24,8 @@ void OrderBook::set_counters(uint64_t next_trade_id, Ticks last_price) {
   last_price_ = last_price;
 }
 
-size_t OrderBook::level_position(Side side, Ticks price) const {
-  const auto& v = levels(side);
+size_t OrderBook::ladder_position(Side side, Ticks price) const {
+  const auto& v = ladder(side);
   // Most activity is near the top of the book, which sits at the back: look there first
   // (a short linear scan beats a binary search's unpredictable branches), then bisect.
   const size_t n = v.size();
@@ -38,16 +39,42 @@ size_t OrderBook::level_position(Side side, Ticks price) const {
   if (side == Side::buy)
     return static_cast<size_t>(
         std::lower_bound(v.begin(), v.end(), price,
-                         [](const Level& l, Ticks p) { return l.price < p; }) -
+                         [](const LevelRef& l, Ticks p) { return l.price < p; }) -
         v.begin());
   return static_cast<size_t>(
       std::lower_bound(v.begin(), v.end(), price,
-                       [](const Level& l, Ticks p) { return l.price > p; }) -
+                       [](const LevelRef& l, Ticks p) { return l.price > p; }) -
       v.begin());
 }
 
+uint32_t OrderBook::open_level(Side side, Ticks price) {
+  uint32_t li = price_index(side).find(static_cast<uint64_t>(price));
+  if (li != FlatIdMap::kMissing) return li;
+  if (!free_levels_.empty()) {
+    li = free_levels_.back();
+    free_levels_.pop_back();
+  } else {
+    li = static_cast<uint32_t>(levels_.size());
+    levels_.emplace_back();
+  }
+  levels_[li] = Level{price, 0, kNil, kNil};
+  auto& v = ladder(side);
+  v.insert(v.begin() + static_cast<std::ptrdiff_t>(ladder_position(side, price)), LevelRef{price, li});
+  price_index(side).insert(static_cast<uint64_t>(price), li);
+  return li;
+}
+
+void OrderBook::close_level(Side side, uint32_t li) {
+  const Ticks price = levels_[li].price;
+  auto& v = ladder(side);
+  if (!v.empty() && v.back().level == li) v.pop_back();
+  else v.erase(v.begin() + static_cast<std::ptrdiff_t>(ladder_position(side, price)));
+  price_index(side).erase(static_cast<uint64_t>(price));
+  free_levels_.push_back(li);
+}
+
 bool OrderBook::best(Side side, Ticks* price) const {
-  const auto& v = levels(side);
+  const auto& v = ladder(side);
   if (v.empty()) return false;
   *price = v.back().price;
   return true;
@@ -59,13 +86,13 @@ const RestingOrder* OrderBook::find(OrderId id) const {
 }
 
 std::vector<DepthLevel> OrderBook::depth(Side side, size_t limit) const {
-  const auto& v = levels(side);
+  const auto& v = ladder(side);
   size_t n = limit == 0 ? v.size() : std::min(limit, v.size());
   std::vector<DepthLevel> out;
   out.reserve(n);
   for (size_t k = 0; k < n; ++k) {
-    const Level& l = v[v.size() - 1 - k];
-    out.push_back({l.price, l.total});
+    const LevelRef& r = v[v.size() - 1 - k];
+    out.push_back({r.price, levels_[r.level].total});
   }
   return out;
 }
@@ -118,10 +145,10 @@ void OrderBook::unlink_slot(uint32_t idx, Level& level) {
 }
 
 Lots OrderBook::fillable(const NewOrder& o, Ticks limit) const {
-  const auto& book = levels(opposite(o.side));
+  const auto& book = ladder(opposite(o.side));
   Lots sum = 0;
   for (auto it = book.rbegin(); it != book.rend() && within(o.side, it->price, limit); ++it) {
-    for (uint32_t i = it->head; i != kNil; i = pool_[i].next) {
+    for (uint32_t i = levels_[it->level].head; i != kNil; i = pool_[i].next) {
       const RestingOrder& m = pool_[i].order;
       if (m.user == o.user) {
         if (config_.stp == StpPolicy::cancel_resting) continue;
@@ -137,11 +164,12 @@ Lots OrderBook::fillable(const NewOrder& o, Ticks limit) const {
 void OrderBook::match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budget,
                       bool& taker_stopped, AddResult& result) {
   const Side opp = opposite(o.side);
-  auto& book = levels(opp);
+  auto& book = ladder(opp);
   const bool capped = o.quote_budget > 0;
   bool done = false;
   while (!done && !book.empty()) {
-    Level& lv = book.back();
+    const uint32_t li = book.back().level;
+    Level& lv = levels_[li];
     if (!within(o.side, lv.price, limit)) break;
     const Lots total_before = lv.total;
     while (lv.head != kNil) {
@@ -186,16 +214,13 @@ void OrderBook::match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budge
       }
     }
     if (lv.total != total_before) note_level(opp, lv.price, lv.total);
-    if (lv.head == kNil) book.pop_back();
+    if (lv.head == kNil) close_level(opp, li);
   }
 }
 
 void OrderBook::rest(const NewOrder& o, Lots qty, Lots original) {
-  auto& book = levels(o.side);
-  size_t pos = level_position(o.side, o.price);
-  if (pos == book.size() || book[pos].price != o.price)
-    book.insert(book.begin() + static_cast<std::ptrdiff_t>(pos), Level{o.price, 0, kNil, kNil});
-  Level& lv = book[pos];
+  const uint32_t li = open_level(o.side, o.price);
+  Level& lv = levels_[li];
   uint32_t idx;
   if (!free_.empty()) {
     idx = free_.back();
@@ -208,6 +233,7 @@ void OrderBook::rest(const NewOrder& o, Lots qty, Lots original) {
   s.order = RestingOrder{o.id, o.user, o.side, o.price, qty, original};
   s.prev = lv.tail;
   s.next = kNil;
+  s.level = li;
   if (lv.tail == kNil) lv.head = idx; else pool_[lv.tail].next = idx;
   lv.tail = idx;
   lv.total += qty;
@@ -278,14 +304,14 @@ bool OrderBook::cancel(OrderId id) {
   uint32_t idx = index_.take(id);
   if (idx == FlatIdMap::kMissing) return false;
   const RestingOrder& o = pool_[idx].order;
-  auto& book = levels(o.side);
-  size_t pos = level_position(o.side, o.price);
-  Level& lv = book[pos];
+  const Side side = o.side;
+  const uint32_t li = pool_[idx].level;
+  Level& lv = levels_[li];
   lv.total -= o.remaining;
   emit_done(o, DoneReason::canceled);
   unlink_slot(idx, lv);
-  note_level(o.side, lv.price, lv.total);
-  if (lv.head == kNil) book.erase(book.begin() + static_cast<std::ptrdiff_t>(pos));
+  note_level(side, lv.price, lv.total);
+  if (lv.head == kNil) close_level(side, li);
   flush_level_changes();
   return true;
 }
@@ -306,17 +332,20 @@ size_t OrderBook::cancel_user(UserId user) {
 bool OrderBook::check_invariants() const {
   size_t counted = 0;
   for (Side side : {Side::buy, Side::sell}) {
-    const auto& v = levels(side);
+    const auto& v = ladder(side);
+    if (price_index(side).size() != v.size()) return false;
     for (size_t k = 0; k < v.size(); ++k) {
-      const Level& l = v[k];
+      const Level& l = levels_[v[k].level];
       if (k > 0 && (side == Side::buy ? v[k - 1].price >= l.price : v[k - 1].price <= l.price))
+        return false;
+      if (l.price != v[k].price || price_index(side).find(static_cast<uint64_t>(l.price)) != v[k].level)
         return false;
       if (l.head == kNil || l.total <= 0) return false;
       Lots sum = 0;
       uint32_t prev = kNil;
       for (uint32_t i = l.head; i != kNil; i = pool_[i].next) {
         const Slot& s = pool_[i];
-        if (s.prev != prev || s.order.remaining <= 0 || s.order.price != l.price ||
+        if (s.prev != prev || s.level != v[k].level || s.order.remaining <= 0 || s.order.price != l.price ||
             s.order.side != side || index_.find(s.order.id) != i)
           return false;
         sum += s.order.remaining;

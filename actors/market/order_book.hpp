@@ -140,7 +140,7 @@ class OrderBook {
   void for_each_order(F&& f) const {
     for (const auto* side : {&bids_, &asks_})
       for (auto it = side->rbegin(); it != side->rend(); ++it)
-        for (uint32_t i = it->head; i != kNil; i = pool_[i].next) f(pool_[i].order);
+        for (uint32_t i = levels_[it->level].head; i != kNil; i = pool_[i].next) f(pool_[i].order);
   }
 
   // Verifies the invariants listed above; returns false on the first violation.
@@ -152,11 +152,17 @@ class OrderBook {
   struct Slot {
     RestingOrder order;
     uint32_t prev, next;
+    uint32_t level;  // its level in levels_: cancels reach it without a search
   };
   struct Level {
     Ticks price;
     Lots total;
     uint32_t head, tail;
+  };
+  // A side's price ladder entry: the sorted vectors hold these, the levels stay put.
+  struct LevelRef {
+    Ticks price;
+    uint32_t level;
   };
   struct LevelChange {
     Side side;
@@ -164,10 +170,14 @@ class OrderBook {
     Lots total;
   };
 
-  std::vector<Level>& levels(Side s) { return s == Side::buy ? bids_ : asks_; }
-  const std::vector<Level>& levels(Side s) const { return s == Side::buy ? bids_ : asks_; }
-  // Index of the level at `price`, or of where it would be inserted.
-  size_t level_position(Side side, Ticks price) const;
+  std::vector<LevelRef>& ladder(Side s) { return s == Side::buy ? bids_ : asks_; }
+  const std::vector<LevelRef>& ladder(Side s) const { return s == Side::buy ? bids_ : asks_; }
+  FlatIdMap& price_index(Side s) { return s == Side::buy ? bid_index_ : ask_index_; }
+  const FlatIdMap& price_index(Side s) const { return s == Side::buy ? bid_index_ : ask_index_; }
+  // Position in the side's ladder of `price`, or where it would be inserted.
+  size_t ladder_position(Side side, Ticks price) const;
+  uint32_t open_level(Side side, Ticks price);   // finds or creates the level at a price
+  void close_level(Side side, uint32_t level);   // removes an empty level
 
   Lots fillable(const NewOrder& o, Ticks limit) const;
   void match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budget, bool& taker_stopped,
@@ -181,8 +191,15 @@ class OrderBook {
   void flush_level_changes();
 
   BookConfig config_;
-  std::vector<Level> bids_;  // ascending: best (highest) at back
-  std::vector<Level> asks_;  // descending: best (lowest) at back
+  // Why a sorted vector per side plus a price index: matching always takes the back
+  // (the best level), adds and cancels reach their level in O(1) (price index, or the
+  // order's own level), and only creating or emptying a level pays a search and a
+  // memmove, over a few dozen entries near the top in a live book.
+  std::vector<LevelRef> bids_;  // ascending: best (highest) at back
+  std::vector<LevelRef> asks_;  // descending: best (lowest) at back
+  FlatIdMap bid_index_, ask_index_;  // price -> level (prices are > 0, so valid keys)
+  std::vector<Level> levels_;
+  std::vector<uint32_t> free_levels_;
   std::vector<Slot> pool_;
   std::vector<uint32_t> free_;
   FlatIdMap index_;
