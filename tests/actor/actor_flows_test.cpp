@@ -4,33 +4,21 @@
 #include <caf/test/dsl.hpp>
 
 #include "actors/common/messages.hpp"
+#include "tests/support/fixtures.hpp"
 #include "actors/directory/directory_actor.hpp"
 #include "actors/gateway/caf_gateway.hpp"
 #include "actors/hub/hub_actor.hpp"
 #include "actors/market/market_actor.hpp"
 
 using namespace ex;
+using ex::testing::dec;
+using ex::testing::tata_inr;
 
 namespace {
 
 struct config : caf::actor_system_config {
   config() { ex::add_message_types(*this); }
 };
-
-Decimal dec(const char* s) { return *Decimal::parse(s); }
-
-MarketSpec tata() {
-  MarketSpec m;
-  m.id = 1;
-  m.symbol = "TATA_INR";
-  m.base = "TATA";
-  m.quote = "INR";
-  m.tick_size = dec("0.01");
-  m.step_size = dec("0.01");
-  m.min_qty = dec("0.01");
-  m.min_notional = dec("1");
-  return m;
-}
 
 PlaceOrder limit(const char* user, Side side, const char* price, const char* qty,
                  TimeInForce tif = TimeInForce::gtc) {
@@ -66,9 +54,9 @@ struct fixture : test_coordinator_fixture<config> {
   fixture() {
     catalog->assets = {{"TATA", 2}, {"INR", 2}};
     hub = sys.spawn(hub_actor, std::string("TATA_INR"), std::chrono::milliseconds(0));
-    market = sys.spawn(market_actor, tata(), MarketAssets{0, 1}, MarketLinks{hub, {}, {}},
+    market = sys.spawn(market_actor, tata_inr(), MarketAssets{0, 1}, MarketLinks{hub, {}, {}},
                        MarketStart{});
-    catalog->markets.push_back(MarketEntry{tata(), MarketAssets{0, 1}, market, hub});
+    catalog->markets.push_back(MarketEntry{tata_inr(), MarketAssets{0, 1}, market, hub});
     directory = sys.spawn(directory_actor, CatalogPtr(catalog));
     run();
   }

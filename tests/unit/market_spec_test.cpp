@@ -2,25 +2,13 @@
 #include <caf/test/unit_test.hpp>
 
 #include "actors/market/clearing.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex;
+using ex::testing::dec;
+using ex::testing::tata_inr;
 
 namespace {
-
-Decimal dec(const char* s) { return *Decimal::parse(s); }
-
-MarketSpec tata() {
-  MarketSpec m;
-  m.id = 1;
-  m.symbol = "TATA_INR";
-  m.base = "TATA";
-  m.quote = "INR";
-  m.tick_size = dec("0.01");
-  m.step_size = dec("0.01");
-  m.min_qty = dec("0.01");
-  m.min_notional = dec("1");
-  return m;
-}
 
 OrderRequest limit_buy(const char* price, const char* qty) {
   OrderRequest r;
@@ -34,7 +22,7 @@ ErrorCode code_of(const Result<ValidOrder>& r) { return r.error().code; }
 }  // namespace
 
 CAF_TEST(rules are checked exactly and never rounded) {
-  auto m = tata();
+  auto m = tata_inr();
   CAF_REQUIRE(m.validate());
   CAF_CHECK_EQUAL(m.tick_lot_units(), 10000);
   auto v = validate_order(m, limit_buy("1000.97", "2.5"));
@@ -53,7 +41,7 @@ CAF_TEST(rules are checked exactly and never rounded) {
 }
 
 CAF_TEST(option combinations are checked) {
-  auto m = tata();
+  auto m = tata_inr();
   auto r = limit_buy("10", "1");
   r.post_only = true;
   r.tif = book::TimeInForce::ioc;
@@ -70,7 +58,7 @@ CAF_TEST(option combinations are checked) {
 }
 
 CAF_TEST(holds follow the side and the order type) {
-  auto m = tata();
+  auto m = tata_inr();
   MarketAssets a{0, 1};
   auto v = *validate_order(m, limit_buy("1000.97", "2.5"));
   auto h = hold_for(m, a, v, 7, dec("999999"));
@@ -101,11 +89,11 @@ CAF_TEST(order ids carry their market and round trip as text) {
 }
 
 CAF_TEST(bad market rules are refused) {
-  auto m = tata();
+  auto m = tata_inr();
   m.tick_size = dec("0.00001");
   m.step_size = dec("0.00001");
   CAF_CHECK(!m.validate());
-  m = tata();
+  m = tata_inr();
   m.id = 0;
   CAF_CHECK(!m.validate());
 }
