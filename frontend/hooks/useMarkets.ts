@@ -1,7 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { api, errorText } from '@/lib/api';
-import { prefetchKeys, takeOr } from '@/lib/prefetch';
 import type { Market } from '@/lib/types';
 
 export interface MarketsState {
@@ -13,7 +12,7 @@ let cached: Market[] | null = null;
 let inFlight: Promise<Market[]> | null = null;
 
 function loadMarkets(): Promise<Market[]> {
-  inFlight ??= takeOr(prefetchKeys.markets, () => api.markets()).then(
+  inFlight ??= api.markets().then(
     (m) => (cached = m),
     (e: unknown) => {
       inFlight = null;

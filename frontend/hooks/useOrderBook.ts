@@ -3,12 +3,11 @@ import { useEffect, useRef, useState } from 'react';
 import { api } from '@/lib/api';
 import { BOOK_SNAPSHOT_LIMIT, BookSync, type SyncState } from '@/lib/bookSync';
 import type { LocalOrderBook } from '@/lib/orderbook';
-import { prefetchKeys, takeOr } from '@/lib/prefetch';
 import { getSocket } from '@/lib/ws';
 import { useFrameVersion } from './useFrameVersion';
 
 /** Redraw at most this often (the book itself takes every event). */
-const REDRAW_MS = 50;
+const REDRAW_MS = 100;
 
 export interface OrderBookState {
   book: LocalOrderBook | null;
@@ -25,14 +24,8 @@ export function useOrderBook(market: string): OrderBookState {
 
   useEffect(() => {
     let announced = false;
-    let firstFetch = true;
     const s = new BookSync({
-      fetchSnapshot: () => {
-        const load = () => api.depth(market, BOOK_SNAPSHOT_LIMIT);
-        if (!firstFetch) return load();
-        firstFetch = false;
-        return takeOr(prefetchKeys.depth(market), load);
-      },
+      fetchSnapshot: () => api.depth(market, BOOK_SNAPSHOT_LIMIT),
       onChange: () => {
         if (!announced) {
           announced = true;

@@ -1,14 +1,13 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
 import { api, errorText } from '@/lib/api';
-import { prefetchKeys, takeOr } from '@/lib/prefetch';
 import { KEEP_TRADES, mergeTrades } from '@/lib/trades';
 import type { PublicTrade } from '@/lib/types';
 import { getSocket } from '@/lib/ws';
 import { useFrameVersion } from './useFrameVersion';
 
 /** Redraw at most this often (the list itself takes every event). */
-const REDRAW_MS = 50;
+const REDRAW_MS = 100;
 
 export interface TradesState {
   /** Newest first. */
@@ -41,11 +40,10 @@ export function useTrades(market: string): TradesState {
     // plus whatever arrived live while it loaded.
     let liveSinceReload: PublicTrade[] | null = null;
     let generation = 0;
-    const reload = (first = false) => {
+    const reload = () => {
       const mine = ++generation;
       liveSinceReload = [];
-      const load = () => api.trades(market, KEEP_TRADES);
-      return (first ? takeOr(prefetchKeys.trades(market), load) : load()).then(
+      return api.trades(market, KEEP_TRADES).then(
         (trades) => {
           if (!alive || mine !== generation) return;
           list.current = mergeTrades(trades, liveSinceReload ?? []);
@@ -73,7 +71,7 @@ export function useTrades(market: string): TradesState {
       },
       onActive: () => void reload(),
     });
-    void reload(true);
+    void reload();
     return () => {
       alive = false;
       unsubscribe();

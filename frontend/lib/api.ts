@@ -7,6 +7,7 @@ import type {
   Balance, CanceledOrder, Candle, DepthSnapshot, Market, NewOrder, OpenOrder, Order, PlacedOrder,
   PublicTrade, Ticker,
 } from './types';
+import { takeEarlyResponse } from './earlyFetch';
 import * as wire from './wire';
 
 export class ApiError extends Error {
@@ -47,13 +48,15 @@ export function createApi(options: ApiOptions = {}) {
     const url = `${baseUrl}/api/v1/${path}${qs ? `?${qs}` : ''}`;
     let response: Response;
     try {
-      response = await doFetch(url, {
+      // The page's very first requests may already be under way (lib/earlyFetch.ts).
+      const early = method === 'GET' ? takeEarlyResponse(url) : null;
+      response = await (early ?? doFetch(url, {
         method,
         headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
         cache: 'no-store',
-      });
+      }));
     } catch (e) {
       const timedOut = e instanceof DOMException && e.name === 'TimeoutError';
       throw new ApiError(0, timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? 'The exchange did not answer in time' : 'Cannot reach the exchange');

@@ -4,9 +4,12 @@ export function tradePath(symbol: string): string {
   return `/trade/${encodeURIComponent(symbol)}`;
 }
 
+/** `/trade/<symbol>`, the symbol captured (also used by the page's early-request script). */
+export const TRADE_PATH_PATTERN = '^/trade/([^/]+)/?$';
+
 /** The market named by a `/trade/<symbol>` path (null for any other path). */
 export function marketFromPath(pathname: string): string | null {
-  const m = /^\/trade\/([^/]+)\/?$/.exec(pathname);
+  const m = new RegExp(TRADE_PATH_PATTERN).exec(pathname);
   if (!m?.[1]) return null;
   const symbol = decodeURIComponent(m[1]);
   return symbol === '_' ? null : symbol;

@@ -5,11 +5,10 @@
  */
 import { api } from './api';
 import { frameThrottle, type FrameThrottle } from './frameThrottle';
-import { prefetchKeys, takeOr } from './prefetch';
 import type { Ticker } from './types';
 import type { ExchangeSocket } from './ws';
 
-const NOTIFY_MS = 100;
+const NOTIFY_MS = 250;
 
 interface Entry {
   ticker: Ticker | null;
@@ -40,7 +39,7 @@ export class TickerStore {
         onEvent: (t) => this.set(symbol, created, { ...t, symbol }),
         onActive: () => void apply(this.load(symbol)),
       });
-      void apply(takeOr(prefetchKeys.ticker(symbol), () => this.load(symbol)));
+      void apply(this.load(symbol));
       this.entries.set(symbol, created);
       entry = created;
     }

@@ -80,6 +80,8 @@ export interface OpenOrder {
   price: Dec;
   quantity: Dec;
   filled: Dec;
+  /** When it was placed (unix ms), if the exchange says. */
+  time: number | null;
 }
 
 export interface Order {

@@ -226,6 +226,7 @@ export function decodeOpenOrders(v: unknown): OpenOrder[] {
       price: dec(o, 'price'),
       quantity: dec(o, 'quantity'),
       filled: optDec(o, 'filled', 'executedQty') ?? '0',
+      time: pick(o, ['time']) === undefined ? null : time(o, 'time'),
     };
   });
 }

@@ -51,6 +51,8 @@ export interface SocketOptions {
   retryDelaysMs?: readonly number[];
   /** A subscription not acknowledged within this time is treated as active anyway. */
   ackTimeoutMs?: number;
+  /** A connection not open within this time is dropped and tried again. */
+  connectTimeoutMs?: number;
   now?: () => number;
 }
 
@@ -91,12 +93,14 @@ export class ExchangeSocket {
   private readonly createSocket: (url: string) => SocketLike;
   private readonly retryDelaysMs: readonly number[];
   private readonly ackTimeoutMs: number;
+  private readonly connectTimeoutMs: number;
   private readonly now: () => number;
 
   constructor(private readonly url: () => string, options: SocketOptions = {}) {
     this.createSocket = options.createSocket ?? ((u) => new WebSocket(u) as unknown as SocketLike);
     this.retryDelaysMs = options.retryDelaysMs ?? [250, 500, 1000, 2000, 3000];
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 5000;
     this.now = options.now ?? Date.now;
   }
 
@@ -178,13 +182,18 @@ export class ExchangeSocket {
       return;
     }
     this.socket = socket;
+    const connectTimer = setTimeout(() => {
+      if (this.socket === socket && socket.readyState !== OPEN) socket.close();
+    }, this.connectTimeoutMs);
     socket.onopen = () => {
+      clearTimeout(connectTimer);
       this.setInfo({ state: 'live', attempt: 0, session: this.info.session + 1 });
       this.flush();
     };
     socket.onmessage = (ev) => { if (typeof ev.data === 'string') this.handleMessage(ev.data); };
     socket.onerror = () => { /* onclose follows */ };
     socket.onclose = () => {
+      clearTimeout(connectTimer);
       if (this.socket !== socket) return;
       this.socket = null;
       this.resetConnectionState();

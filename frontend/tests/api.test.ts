@@ -64,7 +64,7 @@ describe('REST client', () => {
     const t = await api.ticker('TATA_INR');
     expect(t).toMatchObject({ symbol: 'TATA_INR', lastPrice: '1005', priceChange: '-0.97', priceChangePercent: '-0.1', volume: '2036.24' });
 
-    expect(await api.openOrders('5', 'TATA_INR')).toEqual([{ orderId: 'vow8', side: 'buy', price: '1000.97', quantity: '2.92', filled: '1.67' }]);
+    expect(await api.openOrders('5', 'TATA_INR')).toEqual([{ orderId: 'vow8', side: 'buy', price: '1000.97', quantity: '2.92', filled: '1.67', time: null }]);
 
     const placed = await api.placeOrder({ market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', price: '1000.97', quantity: '2.5' });
     expect(placed).toEqual({

@@ -166,3 +166,31 @@ describe('ExchangeSocket', () => {
     expect(last().sent).toHaveLength(1);
   });
 });
+
+describe('ExchangeSocket connection timeout', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('drops a connection that never opens and tries again', () => {
+    sockets = [];
+    const s = new ExchangeSocket(() => 'ws://test/ws', {
+      createSocket: (url) => {
+        const f = new FakeSocket(url);
+        f.close = () => { f.readyState = 3; f.onclose?.({}); };
+        sockets.push(f);
+        return f;
+      },
+      retryDelaysMs: [100],
+      connectTimeoutMs: 1000,
+    });
+    s.start();
+    vi.advanceTimersByTime(999);
+    expect(s.connection.state).toBe('connecting');
+    vi.advanceTimersByTime(1);
+    expect(s.connection.state).toBe('reconnecting');
+    vi.advanceTimersByTime(100);
+    expect(sockets).toHaveLength(2);
+    last().open();
+    expect(s.connection.state).toBe('live');
+  });
+});

@@ -55,7 +55,7 @@ export function OpenOrders({ market }: { market: Market }) {
         </thead>
         <tbody>
           {openOrders.map((o) => {
-            const time = placedAt.get(o.orderId);
+            const time = o.time ?? placedAt.get(o.orderId);
             return (
               <tr key={o.orderId} data-testid="open-order" data-order-id={o.orderId} data-price={o.price} data-side={o.side}>
                 <td className="hide-xs muted">{time ? formatDateTime(time) : '—'}</td>
