@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <future>
 #include <optional>
 #include <stdexcept>
 #include <thread>
@@ -38,7 +37,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   // Binds synchronously so that start() can report a taken port.
   void bind(const std::string& address, uint16_t port, const char* what) {
-    beast_error ec;
+    error_code ec;
     auto fail = [&](const char* step) {
       throw std::runtime_error(std::string("cannot listen on the ") + what + " port " + address +
                                ":" + std::to_string(port) + " (" + step + "): " + ec.message());
@@ -71,23 +70,27 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
 
  private:
-  using beast_error = boost::system::error_code;
+  using error_code = boost::system::error_code;
 
   void do_accept() {
     if (closed_) return;
-    acceptor_.async_accept(asio::make_strand(ioc_),
-                           [self = shared_from_this()](beast_error ec, tcp::socket socket) {
-                             self->on_accept(ec, std::move(socket));
-                           });
+    // With one io thread every handler already runs in order on it: a strand per connection
+    // would only add its bookkeeping to every operation.
+    asio::any_io_executor ex = ctx_->config.io_threads > 1
+                                   ? asio::any_io_executor(asio::make_strand(ioc_))
+                                   : asio::any_io_executor(ioc_.get_executor());
+    acceptor_.async_accept(ex, [self = shared_from_this()](error_code ec, tcp::socket socket) {
+      self->on_accept(ec, std::move(socket));
+    });
   }
 
-  void on_accept(beast_error ec, tcp::socket socket) {
+  void on_accept(error_code ec, tcp::socket socket) {
     if (closed_ || ec == asio::error::operation_aborted) return;
     if (ec) {
       // E.g. out of file descriptors: wait a little rather than spin.
       std::fprintf(stderr, "edge: accept failed: %s\n", ec.message().c_str());
       retry_.expires_after(std::chrono::milliseconds(100));
-      retry_.async_wait([self = shared_from_this()](beast_error e) {
+      retry_.async_wait([self = shared_from_this()](error_code e) {
         if (!e) self->do_accept();
       });
       return;
@@ -119,11 +122,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
 struct Edge::Impl {
   Impl(EdgeConfig c, ExchangeApi& api)
-      : ctx(std::make_shared<EdgeContext>(std::move(c), api)), ioc(ctx->config.io_threads) {}
+      : ctx(std::make_shared<EdgeContext>(std::move(c), api)),
+        ioc(std::make_unique<asio::io_context>(ctx->config.io_threads)) {}
 
   // Declared before the io_context: handlers destroyed with it may still use the context.
   std::shared_ptr<EdgeContext> ctx;
-  asio::io_context ioc;
+  // Owned, but left alive at destruction if the API still owes replies (see ~Edge).
+  std::unique_ptr<asio::io_context> ioc;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::shared_ptr<Listener> http;
   std::shared_ptr<Listener> ws;
@@ -135,7 +140,19 @@ struct Edge::Impl {
 Edge::Edge(EdgeConfig config, ExchangeApi& api)
     : impl_(std::make_unique<Impl>(std::move(config), api)) {}
 
-Edge::~Edge() { stop(); }
+Edge::~Edge() {
+  stop();
+  // A reply the API still owes holds its session, whose socket belongs to the io_context:
+  // destroying the context under it would be undefined. Such a late reply only happens if
+  // an actor outlives stop()'s wait; then the context is left to the end of the process.
+  if (impl_->ctx->inflight.load() > 0) {
+    std::fprintf(stderr, "edge: %lld request(s) still unanswered at shutdown\n",
+                 static_cast<long long>(impl_->ctx->inflight.load()));
+    impl_->http.reset();
+    impl_->ws.reset();
+    (void)impl_->ioc.release();
+  }
+}
 
 void Edge::start() {
   Impl& m = *impl_;
@@ -143,19 +160,19 @@ void Edge::start() {
   const EdgeConfig& cfg = m.ctx->config;
   if (cfg.ws_port != 0 && cfg.ws_port == cfg.http_port)
     throw std::runtime_error("the WebSocket port must differ from the HTTP port (or be 0)");
-  m.http = std::make_shared<Listener>(m.ioc, Listener::Kind::http, m.ctx);
+  m.http = std::make_shared<Listener>(*m.ioc, Listener::Kind::http, m.ctx);
   m.http->bind(cfg.bind_address, cfg.http_port, "HTTP");
   if (cfg.ws_port != 0) {
-    m.ws = std::make_shared<Listener>(m.ioc, Listener::Kind::ws, m.ctx);
+    m.ws = std::make_shared<Listener>(*m.ioc, Listener::Kind::ws, m.ctx);
     m.ws->bind(cfg.bind_address, cfg.ws_port, "WebSocket");
   }
   m.started = true;
   m.http->start();
   if (m.ws) m.ws->start();
-  m.work.emplace(asio::make_work_guard(m.ioc));
+  m.work.emplace(asio::make_work_guard(*m.ioc));
   int n = cfg.io_threads < 1 ? 1 : cfg.io_threads;
   for (int i = 0; i < n; ++i) {
-    m.threads.emplace_back([&ioc = m.ioc] {
+    m.threads.emplace_back([&ioc = *m.ioc] {
       for (;;) {
         try {
           ioc.run();
@@ -191,13 +208,17 @@ void Edge::stop() {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
 
   m.work.reset();
-  m.ioc.stop();
+  m.ioc->stop();
   for (auto& t : m.threads)
     if (t.joinable()) t.join();
   m.threads.clear();
 }
 
-uint16_t Edge::http_port() const { return impl_->http ? impl_->http->port() : 0; }
-uint16_t Edge::ws_port() const { return impl_->ws ? impl_->ws->port() : 0; }
+uint16_t Edge::http_port() const {
+  return impl_->http ? impl_->http->port() : 0;
+}
+uint16_t Edge::ws_port() const {
+  return impl_->ws ? impl_->ws->port() : 0;
+}
 
 }  // namespace ex

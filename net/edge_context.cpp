@@ -26,7 +26,8 @@ void SessionRegistry::shutdown_all() {
     for (auto& [id, weak] : sessions_)
       if (auto s = weak.lock()) live.push_back(std::move(s));
   }
-  for (auto& s : live) s->shutdown();  // outside the lock: shutdown() may call remove()
+  for (auto& s : live)
+    s->shutdown();  // outside the lock: shutdown() may call remove()
 }
 
 std::string EdgeContext::cors_origin(std::string_view request_origin) const {

@@ -28,33 +28,40 @@ HttpMethod http_method_of(std::string_view m) {
 
 const char* http_method_name(HttpMethod m) {
   switch (m) {
-    case HttpMethod::get: return "GET";
-    case HttpMethod::post: return "POST";
-    case HttpMethod::del: return "DELETE";
-    case HttpMethod::options: return "OPTIONS";
-    case HttpMethod::head: return "HEAD";
-    default: return "other";
+    case HttpMethod::get:
+      return "GET";
+    case HttpMethod::post:
+      return "POST";
+    case HttpMethod::del:
+      return "DELETE";
+    case HttpMethod::options:
+      return "OPTIONS";
+    case HttpMethod::head:
+      return "HEAD";
+    default:
+      return "other";
   }
 }
 
 EdgeMetrics::EdgeMetrics()
     : http_connections(Metrics::global().gauge("exchange_http_connections",
                                                "Open HTTP connections (REST port)")),
-      ws_connections(Metrics::global().gauge("exchange_ws_connections",
-                                             "Open WebSocket connections")),
-      ws_subscriptions(Metrics::global().gauge("exchange_ws_subscriptions",
-                                               "Stream subscriptions of open WebSocket connections")),
+      ws_connections(
+          Metrics::global().gauge("exchange_ws_connections", "Open WebSocket connections")),
+      ws_subscriptions(Metrics::global().gauge(
+          "exchange_ws_subscriptions", "Stream subscriptions of open WebSocket connections")),
       ws_frames_sent(Metrics::global().counter("exchange_ws_frames_sent_total",
                                                "WebSocket frames written to clients")),
       ws_messages_received(Metrics::global().counter("exchange_ws_messages_received_total",
                                                      "WebSocket messages received from clients")),
-      ws_bad_requests(Metrics::global().counter(
-          "exchange_ws_bad_requests_total", "WebSocket requests refused with an error reply")),
+      ws_bad_requests(Metrics::global().counter("exchange_ws_bad_requests_total",
+                                                "WebSocket requests refused with an error reply")),
       ws_slow_consumers(Metrics::global().counter(
           "exchange_ws_slow_consumers_total",
           "WebSocket connections closed because their send queue overflowed")),
-      rate_limited(Metrics::global().counter("exchange_http_rate_limited_total",
-                                             "REST requests refused by the per-client rate limit")) {
+      rate_limited(
+          Metrics::global().counter("exchange_http_rate_limited_total",
+                                    "REST requests refused by the per-client rate limit")) {
   // Register the latency series of the main routes up front so that a scrape shows them
   // before the first request.
   latency_[static_cast<size_t>(RouteId::order)][static_cast<size_t>(HttpMethod::post)] =
@@ -66,7 +73,8 @@ EdgeMetrics::EdgeMetrics()
 
 Counter& EdgeMetrics::requests_counter(RouteId route, HttpMethod method, int status) {
   size_t s = 0;
-  while (s < kStatusCount && kStatuses[s] != status) ++s;
+  while (s < kStatusCount && kStatuses[s] != status)
+    ++s;
   auto make = [&]() -> Counter& {
     return Metrics::global().counter(
         kRequestsName, kRequestsHelp,

@@ -25,10 +25,11 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kIdleTimeout = std::chrono::seconds(60);     // no request on a keep-alive connection
-constexpr auto kReplyTimeout = std::chrono::seconds(30);    // backstop if the API never answers
-constexpr auto kDrainTimeout = std::chrono::seconds(2);     // reading what a refused client still sends
-constexpr size_t kMaxPipelined = 32;                        // requests read ahead per connection
+constexpr auto kIdleTimeout = std::chrono::seconds(60);   // no request on a keep-alive connection
+constexpr auto kReplyTimeout = std::chrono::seconds(30);  // backstop if the API never answers
+constexpr auto kDrainTimeout =
+    std::chrono::seconds(2);          // reading what a refused client still sends
+constexpr size_t kMaxPipelined = 32;  // requests read ahead per connection
 constexpr uint32_t kHeaderLimit = 16 * 1024;
 constexpr size_t kDrainLimit = 1 << 20;
 
@@ -91,10 +92,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     parser_->body_limit(ctx_->config.max_body_bytes);
     parser_->header_limit(kHeaderLimit);
     stream_.expires_after(kIdleTimeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                       self->on_read(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -155,12 +155,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
           handed_off_ = true;
           ctx_->sessions.remove(id_);
           ctx_->metrics.request(RouteId::ws, HttpMethod::get, 101, 0);
-          start_ws_upgrade(std::move(stream_), std::move(req), ctx_);
+          stream_.expires_never();
+          start_ws_upgrade(stream_.release_socket(), std::move(req), ctx_);
           return;
         }
-        return complete_error(seq, route == RouteId::ws ? 400 : 404, "NOT_FOUND",
-                              route == RouteId::ws ? "finish pending requests before upgrading"
-                                                   : "WebSocket endpoints are /ws (and / on the WebSocket port)");
+        return complete_error(seq, route == RouteId::ws ? 400 : 404,
+                              route == RouteId::ws ? "BAD_REQUEST" : "NOT_FOUND",
+                              route == RouteId::ws
+                                  ? "finish pending requests before upgrading"
+                                  : "WebSocket endpoints are /ws (and / on the WebSocket port)");
       }
       if (method == "OPTIONS") return complete_preflight(seq, req, route, slot.origin);
       if (route == RouteId::ws)
@@ -170,9 +173,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
 
       if (ctx_->rate_limiter.enabled() && route != RouteId::health && route != RouteId::ready &&
           route != RouteId::metrics) {
-        int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          Clock::now().time_since_epoch())
-                          .count();
+        int64_t now =
+            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+                .count();
         if (!ctx_->rate_limiter.allow(client_ip_, now)) {
           ctx_->metrics.rate_limited.inc();
           return complete_error(seq, 429, "RATE_LIMITED",
@@ -295,10 +298,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     }
     writing_ = true;
     stream_.expires_after(kIdleTimeout);
-    http::async_write(stream_, front.res,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        self->on_write(ec);
-                      });
+    http::async_write(
+        stream_, front.res,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_write(ec); });
   }
 
   void on_write(beast::error_code ec) {

@@ -11,8 +11,10 @@ bool RateLimiter::allow(std::string_view client, int64_t now_ns) {
     // Forget clients whose bucket is full again: they lose nothing by it.
     for (auto it = buckets_.begin(); it != buckets_.end();) {
       double refill = static_cast<double>(now_ns - it->second.last_ns) * 1e-9 * rate_;
-      if (it->second.tokens + refill >= rate_) it = buckets_.erase(it);
-      else ++it;
+      if (it->second.tokens + refill >= rate_)
+        it = buckets_.erase(it);
+      else
+        ++it;
     }
   }
   auto [it, fresh] = buckets_.try_emplace(std::string(client), Bucket{rate_, now_ns});

@@ -16,20 +16,30 @@ struct RouteEntry {
 };
 
 constexpr RouteEntry kRoutes[] = {
-    {"/api/v1/order", RouteId::order},       {"/api/v1/order/open", RouteId::order_open},
-    {"/api/v1/orders", RouteId::orders},     {"/api/v1/depth", RouteId::depth},
-    {"/api/v1/klines", RouteId::klines},     {"/api/v1/tickers", RouteId::tickers},
-    {"/api/v1/on-ramp", RouteId::on_ramp},   {"/api/v1/markets", RouteId::markets},
-    {"/api/v1/balances", RouteId::balances}, {"/api/v1/trades", RouteId::trades},
-    {"/health", RouteId::health},            {"/ready", RouteId::ready},
-    {"/metrics", RouteId::metrics},          {"/ws", RouteId::ws},
+    {"/api/v1/order", RouteId::order},
+    {"/api/v1/order/open", RouteId::order_open},
+    {"/api/v1/orders", RouteId::orders},
+    {"/api/v1/depth", RouteId::depth},
+    {"/api/v1/klines", RouteId::klines},
+    {"/api/v1/tickers", RouteId::tickers},
+    {"/api/v1/on-ramp", RouteId::on_ramp},
+    {"/api/v1/markets", RouteId::markets},
+    {"/api/v1/balances", RouteId::balances},
+    {"/api/v1/trades", RouteId::trades},
+    {"/health", RouteId::health},
+    {"/ready", RouteId::ready},
+    {"/metrics", RouteId::metrics},
+    {"/ws", RouteId::ws},
 };
 
-bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
 
-// Fields of a request: its JSON body for POST/DELETE with a body, else its query.
+// Fields of a request: the JSON body of a POST or DELETE (or, leniently, its query when
+// it has no body), else the query.
 Result<Fields> fields_of(const ApiRequest& r) {
-  if ((r.method == "POST" || r.method == "DELETE") && !is_blank(r.body))
+  if ((r.method == "POST" || r.method == "DELETE") && (!is_blank(r.body) || r.query.empty()))
     return parse_json_object(r.body);
   return parse_query(r.query);
 }
@@ -70,8 +80,10 @@ struct TickerGather {
 
 const char* route_label(RouteId route) {
   switch (route) {
-    case RouteId::static_file: return "static";
-    case RouteId::not_found: return "not_found";
+    case RouteId::static_file:
+      return "static";
+    case RouteId::not_found:
+      return "not_found";
     default:
       for (const auto& r : kRoutes)
         if (r.id == route) return r.path.data();
@@ -89,10 +101,30 @@ RouteId match_route(std::string_view path) {
 
 const char* route_methods(RouteId route) {
   switch (route) {
-    case RouteId::order: return "GET, POST, DELETE, OPTIONS";
-    case RouteId::orders: return "GET, DELETE, OPTIONS";
-    case RouteId::on_ramp: return "POST, OPTIONS";
-    default: return "GET, HEAD, OPTIONS";
+    case RouteId::order:
+      return "GET, POST, DELETE, OPTIONS";
+    case RouteId::orders:
+      return "GET, DELETE, OPTIONS";
+    case RouteId::on_ramp:
+      return "POST, OPTIONS";
+    default:
+      return "GET, HEAD, OPTIONS";
+  }
+}
+
+bool route_allows(RouteId route, std::string_view method) {
+  if (method == "HEAD") method = "GET";
+  switch (route) {
+    case RouteId::order:
+      return method == "GET" || method == "POST" || method == "DELETE";
+    case RouteId::orders:
+      return method == "GET" || method == "DELETE";
+    case RouteId::on_ramp:
+      return method == "POST";
+    case RouteId::not_found:
+      return true;
+    default:
+      return method == "GET";
   }
 }
 
@@ -129,12 +161,13 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
   auto method_not_allowed = [&] {
     ApiReply r = error_reply(405, "METHOD_NOT_ALLOWED",
                              std::string(request.method) + " is not allowed on " +
-                                 route_label(request.route) + " (allowed: " +
-                                 route_methods(request.route) + ")");
+                                 route_label(request.route) +
+                                 " (allowed: " + route_methods(request.route) + ")");
     r.allow = route_methods(request.route);
     std::exchange(reply, nullptr)(std::move(r));
   };
   auto answer = [&](ApiReply r) { std::exchange(reply, nullptr)(std::move(r)); };
+  if (!route_allows(request.route, m)) return method_not_allowed();
 
   switch (request.route) {
     case RouteId::health:
@@ -143,7 +176,8 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
     case RouteId::ready:
       if (m != "GET") return method_not_allowed();
       if (api_.ready()) return answer(ok_json(R"({"status":"ready"})"));
-      return answer(error_reply(503, "UNAVAILABLE", "the exchange is starting or a part of it is down"));
+      return answer(
+          error_reply(503, "UNAVAILABLE", "the exchange is starting or a part of it is down"));
     case RouteId::metrics: {
       if (m != "GET") return method_not_allowed();
       ApiReply r;
@@ -153,7 +187,8 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
     }
     case RouteId::not_found:
       return answer(error_reply(404, "NOT_FOUND", "no such endpoint: see GET / for the list"));
-    default: break;
+    default:
+      break;
   }
 
   // Every remaining route reads fields; one parse per request.
@@ -179,11 +214,10 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
         if (!user) return fail(user.error());
         auto ref = decode_order_ref(f, markets);
         if (!ref) return fail(ref.error());
-        return api_.cancel(ref->market->symbol, ref->order_id, std::move(*user),
-                           respond<CancelReply>(std::exchange(reply, nullptr),
-                                                [](const CancelReply& r) {
-                                                  return encode_cancel_reply(r);
-                                                }));
+        return api_.cancel(
+            ref->market->symbol, ref->order_id, std::move(*user),
+            respond<CancelReply>(std::exchange(reply, nullptr),
+                                 [](const CancelReply& r) { return encode_cancel_reply(r); }));
       }
       if (m == "GET") {
         auto user = identify_optional(f, request.credentials);
@@ -193,13 +227,13 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
         std::string market = ref->market->symbol;
         uint64_t id = ref->order_id;
         return api_.order(market, id,
-                          [reply = std::exchange(reply, nullptr), owner = std::move(*user),
-                           market, id](Result<OrderInfo> r) mutable {
+                          [reply = std::exchange(reply, nullptr), owner = std::move(*user), market,
+                           id](Result<OrderInfo> r) mutable {
                             // Someone else's order is as unknown as a missing one.
                             if (r.ok() && !owner.empty() && r->user_id != owner) {
-                              reply(error_reply(make_error(
-                                  ErrorCode::unknown_order, "unknown order '" + order_id_text(id) +
-                                                                "' in market " + market)));
+                              reply(error_reply(make_error(ErrorCode::unknown_order,
+                                                           "unknown order '" + order_id_text(id) +
+                                                               "' in market " + market)));
                               return;
                             }
                             respond<OrderInfo>(std::move(reply), [](const OrderInfo& o) {
@@ -216,9 +250,10 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       auto market = find_market(f, markets, "market", "symbol");
       if (!market) return fail(market.error());
       return api_.open_orders(std::move(*user), (*market)->symbol,
-                              respond<std::vector<OrderInfo>>(
-                                  std::exchange(reply, nullptr),
-                                  [](const std::vector<OrderInfo>& o) { return encode_open_orders(o); }));
+                              respond<std::vector<OrderInfo>>(std::exchange(reply, nullptr),
+                                                              [](const std::vector<OrderInfo>& o) {
+                                                                return encode_open_orders(o);
+                                                              }));
     }
     case RouteId::orders: {
       if (m != "GET" && m != "DELETE") return method_not_allowed();
@@ -227,19 +262,19 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       auto market = find_market(f, markets, "market", "symbol");
       if (!market) return fail(market.error());
       if (m == "DELETE") {
-        return api_.cancel_all((*market)->symbol, std::move(*user),
-                               respond<std::vector<CancelReply>>(
-                                   std::exchange(reply, nullptr),
-                                   [](const std::vector<CancelReply>& r) {
-                                     return encode_cancel_all_reply(r);
-                                   }));
+        return api_.cancel_all(
+            (*market)->symbol, std::move(*user),
+            respond<std::vector<CancelReply>>(
+                std::exchange(reply, nullptr),
+                [](const std::vector<CancelReply>& r) { return encode_cancel_all_reply(r); }));
       }
       auto limit = decode_limit(f, limits_.orders_default, limits_.orders_max);
       if (!limit) return fail(limit.error());
-      return api_.order_history(std::move(*user), (*market)->symbol, *limit,
-                                respond<std::vector<OrderInfo>>(
-                                    std::exchange(reply, nullptr),
-                                    [](const std::vector<OrderInfo>& o) { return encode_orders(o); }));
+      return api_.order_history(
+          std::move(*user), (*market)->symbol, *limit,
+          respond<std::vector<OrderInfo>>(
+              std::exchange(reply, nullptr),
+              [](const std::vector<OrderInfo>& o) { return encode_orders(o); }));
     }
     case RouteId::depth: {
       if (m != "GET") return method_not_allowed();
@@ -247,9 +282,10 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (!market) return fail(market.error());
       auto limit = decode_limit(f, limits_.depth_default, limits_.depth_max);
       if (!limit) return fail(limit.error());
-      return api_.depth((*market)->symbol, *limit,
-                        respond<DepthSnapshot>(std::exchange(reply, nullptr),
-                                               [](const DepthSnapshot& d) { return encode_depth(d); }));
+      return api_.depth(
+          (*market)->symbol, *limit,
+          respond<DepthSnapshot>(std::exchange(reply, nullptr),
+                                 [](const DepthSnapshot& d) { return encode_depth(d); }));
     }
     case RouteId::klines: {
       if (m != "GET") return method_not_allowed();
@@ -266,9 +302,10 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (symbol && !(symbol->type == JsonType::string && symbol->text.empty())) {
         auto market = find_market(f, markets, "symbol");
         if (!market) return fail(market.error());
-        return api_.ticker((*market)->symbol,
-                           respond<TickerStats>(std::exchange(reply, nullptr),
-                                                [](const TickerStats& t) { return encode_ticker(t); }));
+        return api_.ticker((*market)->symbol, respond<TickerStats>(std::exchange(reply, nullptr),
+                                                                   [](const TickerStats& t) {
+                                                                     return encode_ticker(t);
+                                                                   }));
       }
       if (markets.empty()) return answer(ok_json("[]"));
       auto gather = std::make_shared<TickerGather>();
@@ -311,11 +348,11 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       auto deposit = decode_deposit(f, api_.assets(), markets);
       if (!deposit) return fail(deposit.error());
       std::string user_id = *user;
-      return api_.deposit(std::move(*user), deposit->asset, deposit->amount,
-                          respond<Decimal>(std::exchange(reply, nullptr),
-                                           [user_id](const Decimal& available) {
-                                             return encode_deposit_reply(user_id, available);
-                                           }));
+      return api_.deposit(
+          std::move(*user), deposit->asset, deposit->amount,
+          respond<Decimal>(std::exchange(reply, nullptr), [user_id](const Decimal& available) {
+            return encode_deposit_reply(user_id, available);
+          }));
     }
     case RouteId::markets:
       if (m != "GET") return method_not_allowed();
@@ -324,10 +361,11 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (m != "GET") return method_not_allowed();
       auto user = identify(f, request.credentials);
       if (!user) return fail(user.error());
-      return api_.balances(std::move(*user),
-                           respond<std::vector<AssetBalance>>(
-                               std::exchange(reply, nullptr),
-                               [](const std::vector<AssetBalance>& b) { return encode_balances(b); }));
+      return api_.balances(std::move(*user), respond<std::vector<AssetBalance>>(
+                                                 std::exchange(reply, nullptr),
+                                                 [](const std::vector<AssetBalance>& b) {
+                                                   return encode_balances(b);
+                                                 }));
     }
     case RouteId::trades: {
       if (m != "GET") return method_not_allowed();

@@ -45,6 +45,8 @@ const char* route_label(RouteId route);
 RouteId match_route(std::string_view path);
 // The methods a route accepts ("GET, POST, DELETE") for 405 replies and CORS.
 const char* route_methods(RouteId route);
+// True if `route` accepts `method` (HEAD counts as GET).
+bool route_allows(RouteId route, std::string_view method);
 // True if `route` is handled by Router::handle (the API, health, ready, metrics).
 bool is_api_route(RouteId route);
 
@@ -67,7 +69,7 @@ struct ApiReply {
 using ReplyFn = std::function<void(ApiReply)>;
 
 struct RouterLimits {
-  size_t orders_default = 50, orders_max = 500;  // GET /api/v1/orders
+  size_t orders_default = 50, orders_max = 500;   // GET /api/v1/orders
   size_t trades_default = 50, trades_max = 1000;  // GET /api/v1/trades
   size_t depth_default = 1000, depth_max = 5000;  // GET /api/v1/depth, levels per side
 };

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <system_error>
 #include <vector>
 
@@ -28,7 +27,8 @@ std::optional<std::string> decode_path(std::string_view s) {
       out += s[i];
       continue;
     }
-    if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0) return std::nullopt;
+    if (i + 2 >= s.size() || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0)
+      return std::nullopt;
     out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
     i += 2;
   }
@@ -76,7 +76,8 @@ StaticFiles::StaticFiles(const std::string& dir) {
   fs::path canonical = fs::canonical(dir, ec);
   if (ec || !fs::is_directory(canonical, ec)) return;
   root_ = canonical.string();
-  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
+  while (root_.size() > 1 && root_.back() == '/')
+    root_.pop_back();
 }
 
 std::optional<StaticFile> StaticFiles::resolve(std::string_view url_path) const {
@@ -87,7 +88,8 @@ std::optional<StaticFile> StaticFiles::resolve(std::string_view url_path) const 
   if (!parts) return std::nullopt;
 
   std::string joined;
-  for (const auto& p : *parts) joined += "/" + p;
+  for (const auto& p : *parts)
+    joined += "/" + p;
   std::vector<std::string> candidates;
   if (!joined.empty()) {
     candidates.push_back(joined);
@@ -96,7 +98,8 @@ std::optional<StaticFile> StaticFiles::resolve(std::string_view url_path) const 
   candidates.push_back(joined + "/index.html");
   if (parts->size() >= 2) {
     std::string parent;
-    for (size_t i = 0; i + 1 < parts->size(); ++i) parent += "/" + (*parts)[i];
+    for (size_t i = 0; i + 1 < parts->size(); ++i)
+      parent += "/" + (*parts)[i];
     candidates.push_back(parent + "/_.html");
   }
 
@@ -105,7 +108,8 @@ std::optional<StaticFile> StaticFiles::resolve(std::string_view url_path) const 
     fs::path real = fs::canonical(root_ + c, ec);
     if (ec) continue;
     const std::string r = real.string();
-    if (r.compare(0, root_.size(), root_) != 0 || (r.size() > root_.size() && r[root_.size()] != '/'))
+    if (r.compare(0, root_.size(), root_) != 0 ||
+        (r.size() > root_.size() && r[root_.size()] != '/'))
       continue;  // a symlink out of the directory
     StaticFile file;
     if (!read_file(real, file.body)) continue;

@@ -52,10 +52,14 @@ WsParsed parse_ws_command(std::string_view text) {
   auto method = required_text(f, "method", 32);
   if (!method) return fail(std::move(p), method.error().code, method.error().message);
   WsCommand cmd;
-  if (iequals(*method, "SUBSCRIBE")) cmd.method = WsMethod::subscribe;
-  else if (iequals(*method, "UNSUBSCRIBE")) cmd.method = WsMethod::unsubscribe;
-  else if (iequals(*method, "LIST_SUBSCRIPTIONS")) cmd.method = WsMethod::list_subscriptions;
-  else if (iequals(*method, "PING")) cmd.method = WsMethod::ping;
+  if (iequals(*method, "SUBSCRIBE"))
+    cmd.method = WsMethod::subscribe;
+  else if (iequals(*method, "UNSUBSCRIBE"))
+    cmd.method = WsMethod::unsubscribe;
+  else if (iequals(*method, "LIST_SUBSCRIPTIONS"))
+    cmd.method = WsMethod::list_subscriptions;
+  else if (iequals(*method, "PING"))
+    cmd.method = WsMethod::ping;
   else
     return fail(std::move(p), ErrorCode::invalid_field,
                 "unknown method '" + clip(*method) +
@@ -103,7 +107,7 @@ bool is_stream_name(std::string_view name) {
 
 std::string encode_ws_result_null(const std::string& id) {
   json::Writer w(32);
-  w.begin_object().key("result").null();
+  w.begin_object().null("result");
   write_id(w, id);
   w.end_object();
   return w.take();
@@ -111,8 +115,9 @@ std::string encode_ws_result_null(const std::string& id) {
 
 std::string encode_ws_result_list(const std::vector<std::string>& streams, const std::string& id) {
   json::Writer w(32 + streams.size() * 24);
-  w.begin_object().key("result").begin_array();
-  for (const auto& s : streams) w.str(s);
+  w.begin_object().begin_array("result");
+  for (const auto& s : streams)
+    w.str(s);
   w.end_array();
   write_id(w, id);
   w.end_object();
@@ -121,15 +126,16 @@ std::string encode_ws_result_list(const std::vector<std::string>& streams, const
 
 std::string encode_ws_pong(const std::string& id) {
   json::Writer w(32);
-  w.begin_object().key("result").str("pong");
+  w.begin_object().str("result", "pong");
   if (!id.empty()) write_id(w, id);
   w.end_object();
   return w.take();
 }
 
-std::string encode_ws_error(std::string_view code, std::string_view message, const std::string& id) {
+std::string encode_ws_error(std::string_view code, std::string_view message,
+                            const std::string& id) {
   json::Writer w(64 + message.size());
-  w.begin_object().key("error").begin_object().key("code").str(code).key("message").str(message);
+  w.begin_object().begin_object("error").str("code", code).str("message", message);
   w.end_object();
   write_id(w, id);
   w.end_object();

@@ -15,6 +15,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include "net/coalescing_stream.hpp"
 #include "net/edge_context.hpp"
 #include "net/ws_protocol.hpp"
 
@@ -30,6 +31,11 @@ using tcp = asio::ip::tcp;
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 constexpr auto kIdleTimeout = std::chrono::seconds(60);  // a ping after 30 s of silence
 constexpr auto kCloseGrace = std::chrono::seconds(3);    // then the TCP socket is closed hard
+// Bytes handed to the coalescing layer but not yet written to the socket: above the high
+// mark the session stops handing frames over (they wait, counted, in its queue) and
+// resumes below the low mark.
+constexpr size_t kHighWater = 256 * 1024;
+constexpr size_t kLowWater = 64 * 1024;
 
 using Frame = std::shared_ptr<const std::string>;
 
@@ -39,10 +45,6 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
       : ws_(std::move(socket)), ctx_(std::move(ctx)), kill_timer_(ws_.get_executor()) {
     init();
   }
-  WsSession(beast::tcp_stream&& stream, std::shared_ptr<EdgeContext> ctx)
-      : ws_(std::move(stream)), ctx_(std::move(ctx)), kill_timer_(ws_.get_executor()) {
-    init();
-  }
 
   ~WsSession() override { ctx_->sessions.remove(id_); }
 
@@ -50,9 +52,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
   void run() {
     ctx_->sessions.add(id_, weak_from_this());
     asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
-      beast::get_lowest_layer(self->ws_).expires_after(kHandshakeTimeout);
-      self->ws_.async_accept(
-          [self](beast::error_code ec) { self->on_accept(ec); });
+      self->ws_.async_accept([self](beast::error_code ec) { self->on_accept(ec); });
     });
   }
 
@@ -61,10 +61,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
     ctx_->sessions.add(id_, weak_from_this());
     auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req] {
-      beast::get_lowest_layer(self->ws_).expires_after(kHandshakeTimeout);
-      self->ws_.async_accept(*shared_req, [self, shared_req](beast::error_code ec) {
-        self->on_accept(ec);
-      });
+      self->ws_.async_accept(*shared_req,
+                             [self, shared_req](beast::error_code ec) { self->on_accept(ec); });
     });
   }
 
@@ -100,36 +98,38 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
   void init() {
     id_ = ctx_->next_connection_id.fetch_add(1);
     beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ec);
-  }
-
-  void on_accept(beast::error_code ec) {
-    if (ec) return finish();
-    beast::get_lowest_layer(ws_).expires_never();  // the websocket timeouts take over
+    ws_.next_layer().next_layer().set_option(tcp::no_delay(true), ec);
     websocket::stream_base::timeout t;
     t.handshake_timeout = kHandshakeTimeout;
     t.idle_timeout = kIdleTimeout;
     t.keep_alive_pings = true;
     ws_.set_option(t);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(http::field::server, "exchange");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "exchange"); }));
     ws_.read_message_max(ctx_->config.max_ws_message_bytes);
     ws_.auto_fragment(false);
     ws_.text(true);
+  }
+
+  void on_accept(beast::error_code ec) {
+    if (ec) return finish();
+    std::weak_ptr<WsSession> weak = weak_from_this();
+    ws_.next_layer().on_flushed([weak] {
+      if (auto self = weak.lock()) self->on_flushed();
+    });
     accepted_ = true;
     open_.store(true, std::memory_order_release);
     ctx_->metrics.ws_connections.add(1);
-    if (ctx_->stopping.load()) return begin_close(websocket::close_code::going_away, "server shutting down");
+    if (ctx_->stopping.load())
+      return begin_close(websocket::close_code::going_away, "server shutting down");
     do_read();
   }
 
   // ---- reading client messages ----
 
   void do_read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      self->on_read(ec);
-    });
+    ws_.async_read(
+        buffer_, [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
   }
 
   void on_read(beast::error_code ec) {
@@ -154,11 +154,14 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
 
   void handle_message(std::string_view text) {
     WsParsed parsed = parse_ws_command(text);
-    if (!parsed.command) return reply_error(code_name(parsed.error.code), parsed.error.message, parsed.id);
+    if (!parsed.command)
+      return reply_error(code_name(parsed.error.code), parsed.error.message, parsed.id);
     WsCommand& cmd = *parsed.command;
     switch (cmd.method) {
-      case WsMethod::ping: return send_text(encode_ws_pong(parsed.id));
-      case WsMethod::list_subscriptions: return send_text(encode_ws_result_list(streams_, parsed.id));
+      case WsMethod::ping:
+        return send_text(encode_ws_pong(parsed.id));
+      case WsMethod::list_subscriptions:
+        return send_text(encode_ws_result_list(streams_, parsed.id));
       case WsMethod::unsubscribe: {
         for (const auto& s : cmd.params) {
           auto it = std::find(streams_.begin(), streams_.end(), s);
@@ -170,7 +173,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
         if (!parsed.id.empty()) send_text(encode_ws_result_null(parsed.id));
         return;
       }
-      case WsMethod::subscribe: return subscribe(cmd.params, parsed.id);
+      case WsMethod::subscribe:
+        return subscribe(cmd.params, parsed.id);
     }
   }
 
@@ -193,7 +197,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
     for (size_t i = 0; i < fresh.size(); ++i) {
       Result<bool> r = ctx_->api.subscribe(id_, fresh[i], sink);
       if (!r) {
-        for (size_t j = 0; j < i; ++j) ctx_->api.unsubscribe(id_, fresh[j]);  // all or nothing
+        for (size_t j = 0; j < i; ++j)
+          ctx_->api.unsubscribe(id_, fresh[j]);  // all or nothing
         return reply_error(code_name(r.error().code), r.error().message, id);
       }
     }
@@ -233,30 +238,40 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
       backlog_.fetch_sub(batch.size(), std::memory_order_acq_rel);
       return;
     }
-    for (auto& f : batch) queue_.push_back(std::move(f));
+    for (auto& f : batch)
+      queue_.push_back(std::move(f));
     do_write();
   }
 
+  // Hands queued frames to the coalescing layer, which writes them out together in as few
+  // socket writes as it can. Data frames are framed by the layer directly (text, final,
+  // unmasked): no Beast operation per frame. Beast's own frames (handshake, pings, pongs,
+  // close) go through the same layer, whole, so nothing interleaves.
   void do_write() {
-    if (writing_ || queue_.empty() || !accepted_) return;
-    writing_ = true;
-    ws_.async_write(asio::buffer(*queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, size_t) {
-                      self->on_write(ec);
-                    });
+    if (!accepted_ || close_started_ || finished_ || !ws_.is_open()) return;
+    CoalescingStream& layer = ws_.next_layer();
+    layer.hold();
+    size_t sent = 0;
+    while (!queue_.empty() && layer.buffered() < kHighWater) {
+      if (!layer.write_text_frame(*queue_.front())) break;
+      queue_.pop_front();
+      ++sent;
+    }
+    layer.release();
+    if (sent) {
+      backlog_.fetch_sub(sent, std::memory_order_acq_rel);
+      ctx_->metrics.ws_frames_sent.inc(sent);
+    }
+    waiting_for_flush_ = !queue_.empty();  // on_flushed() resumes
   }
 
-  void on_write(beast::error_code ec) {
-    writing_ = false;
-    if (!queue_.empty()) queue_.pop_front();
-    backlog_.fetch_sub(1, std::memory_order_acq_rel);
-    if (ec) {
-      if (!finished_) beast::get_lowest_layer(ws_).close();  // the read fails and finishes
-      return;
-    }
-    ctx_->metrics.ws_frames_sent.inc();
-    if (closing_) return start_close();
-    do_write();
+  void on_flushed() {
+    if (waiting_for_flush_ && ws_.next_layer().buffered() < kLowWater) do_write();
+  }
+
+  void close_socket() {
+    beast::error_code ec;
+    ws_.next_layer().next_layer().close(ec);
   }
 
   // ---- closing ----
@@ -267,33 +282,35 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
     begin_close(websocket::close_code::policy_error, "slow consumer");
   }
 
-  // Stops taking events, drops what is queued (but the frame being written), sends a
-  // close frame once the socket is free, and closes the socket hard if the client does
-  // not complete the close handshake in time.
+  // Stops taking events, drops what is queued, sends a close frame (after what the layer
+  // already holds), and closes the socket hard if the client does not complete the close
+  // handshake in time (a client that never reads never will).
   void begin_close(websocket::close_code code, const char* reason) {
     if (closing_ || finished_) return;
     closing_ = true;
     open_.store(false, std::memory_order_release);
     close_reason_ = websocket::close_reason(code, reason);
     unsubscribe_everything();
-    size_t keep = writing_ ? 1 : 0;
-    size_t dropped = queue_.size() - std::min(queue_.size(), keep);
-    queue_.resize(queue_.size() - dropped);
+    size_t dropped = queue_.size();
+    queue_.clear();
     {
       std::lock_guard<std::mutex> lock(inbox_mutex_);
       dropped += inbox_.size();
       inbox_.clear();
     }
     backlog_.fetch_sub(dropped, std::memory_order_acq_rel);
+    // A slow consumer loses what it has not received yet, so that the close frame can reach
+    // it; a server shutdown still delivers what was accepted.
+    if (code == websocket::close_code::policy_error) ws_.next_layer().discard_pending();
     kill_timer_.expires_after(kCloseGrace);
     kill_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (!ec && !self->finished_) beast::get_lowest_layer(self->ws_).close();
+      if (!ec && !self->finished_) self->close_socket();
     });
     if (!accepted_) {
-      beast::get_lowest_layer(ws_).close();
+      close_socket();
       return;
     }
-    if (!writing_) start_close();
+    start_close();
   }
 
   void start_close() {
@@ -323,23 +340,22 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
       unsubscribe_everything();
       ctx_->metrics.ws_connections.add(-1);
     }
-    beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().close(ec);
+    close_socket();
     ctx_->sessions.remove(id_);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<CoalescingStream> ws_;
   std::shared_ptr<EdgeContext> ctx_;
   uint64_t id_ = 0;
   beast::flat_buffer buffer_;
   asio::steady_timer kill_timer_;
 
   // Strand-owned state.
-  std::deque<Frame> queue_;           // front is being written while writing_
+  std::deque<Frame> queue_;           // waiting for room in the coalescing layer
   std::vector<std::string> streams_;  // at most max_streams_per_connection: a scan is fine
   websocket::close_reason close_reason_;
   bool accepted_ = false;
-  bool writing_ = false;
+  bool waiting_for_flush_ = false;
   bool closing_ = false;
   bool close_started_ = false;
   bool unsubscribed_ = false;
@@ -360,9 +376,9 @@ void start_ws_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
   std::make_shared<WsSession>(std::move(socket), std::move(ctx))->run();
 }
 
-void start_ws_upgrade(beast::tcp_stream stream, http::request<http::string_body> request,
+void start_ws_upgrade(tcp::socket socket, http::request<http::string_body> request,
                       std::shared_ptr<EdgeContext> ctx) {
-  std::make_shared<WsSession>(std::move(stream), std::move(ctx))->run(std::move(request));
+  std::make_shared<WsSession>(std::move(socket), std::move(ctx))->run(std::move(request));
 }
 
 }  // namespace ex

@@ -1,15 +1,16 @@
 // One WebSocket connection: the control protocol of ws_protocol.hpp, subscriptions through
-// ExchangeApi::subscribe, and a bounded send queue fed from actor threads. One write is in
-// flight at a time; a connection whose queue overflows is closed with 1008 "slow
-// consumer" so that it never slows the hubs or other subscribers.
-// All of a session's work runs on its socket's strand; FrameSinks may call in from any
+// ExchangeApi::subscribe, and a bounded send queue fed from actor threads. Frames leave
+// through a coalescing layer (coalescing_stream.hpp): one socket write at a time, carrying
+// every frame queued meanwhile. A connection whose queue overflows is closed with 1008
+// "slow consumer" so that it never slows the hubs or other subscribers.
+// All of a session's work runs on its socket's executor (a strand, or the single io
+// thread); FrameSinks may call in from any
 // thread.
 #pragma once
 
 #include <memory>
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -21,7 +22,7 @@ struct EdgeContext;
 void start_ws_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<EdgeContext> ctx);
 
 // The REST port: an HTTP session read an upgrade request for /ws and hands over.
-void start_ws_upgrade(boost::beast::tcp_stream stream,
+void start_ws_upgrade(boost::asio::ip::tcp::socket socket,
                       boost::beast::http::request<boost::beast::http::string_body> request,
                       std::shared_ptr<EdgeContext> ctx);
 

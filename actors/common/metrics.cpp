@@ -1,7 +1,6 @@
 #include "actors/common/metrics.hpp"
 
 #include <cinttypes>
-#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -15,18 +14,24 @@ constexpr std::array<const char*, Histogram::kBuckets> kBoundText = {
 
 const char* type_text(int type) {
   switch (type) {
-    case 0: return "counter";
-    case 1: return "gauge";
-    default: return "histogram";
+    case 0:
+      return "counter";
+    case 1:
+      return "gauge";
+    default:
+      return "histogram";
   }
 }
 
 // HELP text escapes backslash and newline; label values are the caller's (already text).
 void append_help(std::string& out, const std::string& help) {
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
 }
 
@@ -61,7 +66,8 @@ void append_i64(std::string& out, int64_t v) {
 void Histogram::observe(double seconds) {
   if (!(seconds >= 0)) seconds = 0;  // also catches NaN
   size_t i = 0;
-  while (i < kBuckets && seconds > kBounds[i]) ++i;  // 17 compares at most: cheaper than a search
+  while (i < kBuckets && seconds > kBounds[i])
+    ++i;  // 17 compares at most: cheaper than a search
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   count_.fetch_add(1, std::memory_order_relaxed);
   double ns = seconds * 1e9;
@@ -105,8 +111,7 @@ Counter& Metrics::counter(const std::string& name, const std::string& help,
   return *slot;
 }
 
-Gauge& Metrics::gauge(const std::string& name, const std::string& help,
-                      const std::string& labels) {
+Gauge& Metrics::gauge(const std::string& name, const std::string& help, const std::string& labels) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& slot = family(name, help, Type::gauge).gauges[labels];
   if (!slot) slot = std::make_unique<Gauge>();

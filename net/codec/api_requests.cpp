@@ -76,31 +76,45 @@ Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_i
 
   auto side = required_text(f, "side", 16);
   if (!side) return side.error();
-  if (iequals(*side, "buy")) order.request.side = Side::buy;
-  else if (iequals(*side, "sell")) order.request.side = Side::sell;
-  else return bad_choice("side", "'buy' or 'sell'", *side);
+  if (iequals(*side, "buy"))
+    order.request.side = Side::buy;
+  else if (iequals(*side, "sell"))
+    order.request.side = Side::sell;
+  else
+    return bad_choice("side", "'buy' or 'sell'", *side);
 
   auto type = optional_text(f, "type", 16);
   if (!type) return type.error();
-  if (!*type || iequals(**type, "limit")) order.kind = OrderKind::limit;
-  else if (iequals(**type, "market")) order.kind = OrderKind::market;
-  else return bad_choice("type", "'limit' or 'market'", **type);
+  if (!*type || iequals(**type, "limit"))
+    order.kind = OrderKind::limit;
+  else if (iequals(**type, "market"))
+    order.kind = OrderKind::market;
+  else
+    return bad_choice("type", "'limit' or 'market'", **type);
   const bool is_market = order.kind == OrderKind::market;
   order.request.is_market = is_market;
 
   auto product = optional_text(f, "orderType", 16);
   if (!product) return product.error();
-  if (!*product || iequals(**product, "intraday")) order.product = Product::intraday;
-  else if (iequals(**product, "delivery")) order.product = Product::delivery;
-  else return bad_choice("orderType", "'intraday' or 'delivery'", **product);
+  if (!*product || iequals(**product, "intraday"))
+    order.product = Product::intraday;
+  else if (iequals(**product, "delivery"))
+    order.product = Product::delivery;
+  else
+    return bad_choice("orderType", "'intraday' or 'delivery'", **product);
 
   auto tif = optional_text(f, "timeInForce", 8);
   if (!tif) return tif.error();
-  if (!*tif) order.request.tif = is_market ? TimeInForce::ioc : TimeInForce::gtc;
-  else if (iequals(**tif, "GTC")) order.request.tif = is_market ? TimeInForce::ioc : TimeInForce::gtc;
-  else if (iequals(**tif, "IOC")) order.request.tif = TimeInForce::ioc;
-  else if (iequals(**tif, "FOK")) order.request.tif = TimeInForce::fok;
-  else return bad_choice("timeInForce", "'GTC', 'IOC' or 'FOK'", **tif);
+  if (!*tif)
+    order.request.tif = is_market ? TimeInForce::ioc : TimeInForce::gtc;
+  else if (iequals(**tif, "GTC"))
+    order.request.tif = is_market ? TimeInForce::ioc : TimeInForce::gtc;
+  else if (iequals(**tif, "IOC"))
+    order.request.tif = TimeInForce::ioc;
+  else if (iequals(**tif, "FOK"))
+    order.request.tif = TimeInForce::fok;
+  else
+    return bad_choice("timeInForce", "'GTC', 'IOC' or 'FOK'", **tif);
 
   auto post_only = optional_bool(f, "postOnly", false);
   if (!post_only) return post_only.error();
@@ -176,7 +190,8 @@ Result<DepositRequest> decode_deposit(const Fields& f, const std::vector<AssetSp
   for (const auto& a : assets)
     if (a.name == name) asset = &a;
   if (!asset)
-    return make_error(ErrorCode::invalid_field, "field 'asset': unknown asset '" + clip(name) + "'");
+    return make_error(ErrorCode::invalid_field,
+                      "field 'asset': unknown asset '" + clip(name) + "'");
   auto amount = required_decimal(f, "amount", ErrorCode::invalid_quantity);
   if (!amount) return amount.error();
   if (!amount->is_positive()) return not_positive("amount", ErrorCode::invalid_quantity);

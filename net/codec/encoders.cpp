@@ -9,37 +9,40 @@ using json::Writer;
 
 void write_levels(Writer& w, const std::vector<PriceLevel>& levels) {
   w.begin_array();
-  for (const auto& l : levels) w.begin_array().dec_str(l.price).dec_str(l.qty).end_array();
+  for (const auto& l : levels)
+    w.begin_array().dec_str(l.price).dec_str(l.qty).end_array();
   w.end_array();
 }
 
 void write_cancel(Writer& w, const CancelReply& r) {
   w.begin_object()
-      .key("orderId").str(order_id_text(r.order_id))
-      .key("executedQty").dec_num(r.executed)
-      .key("remainingQty").dec_num(r.remaining)
+      .str("orderId", order_id_text(r.order_id))
+      .dec_num("executedQty", r.executed)
+      .dec_num("remainingQty", r.remaining)
       .end_object();
 }
 
 void write_order(Writer& w, const OrderInfo& o) {
   w.begin_object()
-      .key("orderId").str(order_id_text(o.order_id))
-      .key("clientOrderId").str_or_null(o.client_order_id)
-      .key("market").str(o.market)
-      .key("userId").str(o.user_id)
-      .key("side").str(wire_side(o.side))
-      .key("type").str(wire_kind(o.kind))
-      .key("timeInForce").str(wire_tif(o.tif))
-      .key("postOnly").boolean(o.post_only)
-      .key("orderType").str(wire_product(o.product))
+      .str("orderId", order_id_text(o.order_id))
+      .str_or_null("clientOrderId", o.client_order_id)
+      .str("market", o.market)
+      .str("userId", o.user_id)
+      .str("side", wire_side(o.side))
+      .str("type", wire_kind(o.kind))
+      .str("timeInForce", wire_tif(o.tif))
+      .boolean("postOnly", o.post_only)
+      .str("orderType", wire_product(o.product))
       .key("price");
-  if (o.kind == OrderKind::market) w.null();
-  else w.dec_str(o.price);
-  w.key("quantity").dec_str(o.quantity)
-      .key("executedQty").dec_str(o.executed)
-      .key("remainingQty").dec_str(o.remaining())
-      .key("status").str(wire_status(o.status))
-      .key("time").i64(o.time_ms)
+  if (o.kind == OrderKind::market)
+    w.null();
+  else
+    w.dec_str(o.price);
+  w.dec_str("quantity", o.quantity)
+      .dec_str("executedQty", o.executed)
+      .dec_str("remainingQty", o.remaining())
+      .str("status", wire_status(o.status))
+      .i64("time", o.time_ms)
       .end_object();
 }
 
@@ -48,10 +51,12 @@ template <bool AsNumbers>
 void write_ticker_fields(Writer& w, const TickerStats& t) {
   auto money = [&](const char* k, Decimal d) {
     w.key(k);
-    if (AsNumbers) w.dec_num(d);
-    else w.dec_str(d);
+    if (AsNumbers)
+      w.dec_num(d);
+    else
+      w.dec_str(d);
   };
-  w.key("startTime").iso_time(t.start_ms);
+  w.iso_time("startTime", t.start_ms);
   money("firstPrice", t.first_price);
   money("high", t.high);
   money("low", t.low);
@@ -91,34 +96,36 @@ const char* wire_kind(OrderKind k) { return k == OrderKind::market ? "market" : 
 const char* wire_product(Product p) { return p == Product::delivery ? "delivery" : "intraday"; }
 // clang-format on
 
-std::string encode_error(const Error& error) { return encode_error(code_name(error.code), error.message); }
+std::string encode_error(const Error& error) {
+  return encode_error(code_name(error.code), error.message);
+}
 
 std::string encode_error(std::string_view code, std::string_view message) {
   Writer w(64 + message.size());
-  w.begin_object().key("code").str(code).key("message").str(message).end_object();
+  w.begin_object().str("code", code).str("message", message).end_object();
   return w.take();
 }
 
 std::string encode_place_reply(const PlaceReply& r) {
   Writer w(160 + r.fills.size() * 150);
   w.begin_object()
-      .key("orderId").str(order_id_text(r.order.order_id))
-      .key("executedQty").dec_num(r.order.executed)
-      .key("fills").begin_array();
+      .str("orderId", order_id_text(r.order.order_id))
+      .dec_num("executedQty", r.order.executed)
+      .begin_array("fills");
   for (const auto& f : r.fills) {
     w.begin_object()
-        .key("price").dec_str(f.price)
-        .key("qty").dec_num(f.qty)
-        .key("tradeId").u64(f.trade_id)
-        .key("otherUserId").str(f.other_user_id)
-        .key("markerOrderId").str(order_id_text(f.maker_order_id))
-        .key("isBuyerMaker").boolean(f.is_buyer_maker)
+        .dec_str("price", f.price)
+        .dec_num("qty", f.qty)
+        .u64("tradeId", f.trade_id)
+        .str("otherUserId", f.other_user_id)
+        .str("markerOrderId", order_id_text(f.maker_order_id))
+        .boolean("isBuyerMaker", f.is_buyer_maker)
         .end_object();
   }
   w.end_array()
-      .key("status").str(wire_status(r.order.status))
-      .key("remainingQty").dec_num(r.order.remaining())
-      .key("clientOrderId").str_or_null(r.order.client_order_id)
+      .str("status", wire_status(r.order.status))
+      .dec_num("remainingQty", r.order.remaining())
+      .str_or_null("clientOrderId", r.order.client_order_id)
       .end_object();
   return w.take();
 }
@@ -132,7 +139,8 @@ std::string encode_cancel_reply(const CancelReply& r) {
 std::string encode_cancel_all_reply(const std::vector<CancelReply>& replies) {
   Writer w(16 + replies.size() * 80);
   w.begin_array();
-  for (const auto& r : replies) write_cancel(w, r);
+  for (const auto& r : replies)
+    write_cancel(w, r);
   w.end_array();
   return w.take();
 }
@@ -142,16 +150,16 @@ std::string encode_open_orders(const std::vector<OrderInfo>& orders) {
   w.begin_array();
   for (const auto& o : orders) {
     w.begin_object()
-        .key("price").dec_num(o.price)
-        .key("quantity").dec_num(o.quantity)
-        .key("orderId").str(order_id_text(o.order_id))
-        .key("filled").dec_num(o.executed)
-        .key("side").str(wire_side(o.side))
-        .key("userId").str(o.user_id)
-        .key("market").str(o.market)
-        .key("clientOrderId").str_or_null(o.client_order_id)
-        .key("status").str(wire_status(o.status))
-        .key("time").i64(o.time_ms)
+        .dec_num("price", o.price)
+        .dec_num("quantity", o.quantity)
+        .str("orderId", order_id_text(o.order_id))
+        .dec_num("filled", o.executed)
+        .str("side", wire_side(o.side))
+        .str("userId", o.user_id)
+        .str("market", o.market)
+        .str_or_null("clientOrderId", o.client_order_id)
+        .str("status", wire_status(o.status))
+        .i64("time", o.time_ms)
         .end_object();
   }
   w.end_array();
@@ -167,7 +175,8 @@ std::string encode_order(const OrderInfo& order) {
 std::string encode_orders(const std::vector<OrderInfo>& orders) {
   Writer w(16 + orders.size() * 320);
   w.begin_array();
-  for (const auto& o : orders) write_order(w, o);
+  for (const auto& o : orders)
+    write_order(w, o);
   w.end_array();
   return w.take();
 }
@@ -178,7 +187,7 @@ std::string encode_depth(const DepthSnapshot& d) {
   write_levels(w, d.bids);
   w.key("asks");
   write_levels(w, d.asks);
-  w.key("lastUpdateId").u64(d.last_update_id).end_object();
+  w.u64("lastUpdateId", d.last_update_id).end_object();
   return w.take();
 }
 
@@ -187,12 +196,12 @@ std::string encode_klines(const std::vector<Candle>& candles) {
   w.begin_array();
   for (const auto& c : candles) {
     w.begin_object()
-        .key("close").dec_num(c.close)
-        .key("end").iso_time(c.start_ms)
-        .key("high").dec_num(c.high)
-        .key("low").dec_num(c.low)
-        .key("open").dec_num(c.open)
-        .key("volume").dec_num(c.volume)
+        .dec_num("close", c.close)
+        .iso_time("end", c.start_ms)
+        .dec_num("high", c.high)
+        .dec_num("low", c.low)
+        .dec_num("open", c.open)
+        .dec_num("volume", c.volume)
         .end_object();
   }
   w.end_array();
@@ -211,7 +220,7 @@ std::string encode_tickers(const std::vector<std::pair<std::string, TickerStats>
   Writer w(16 + tickers.size() * 260);
   w.begin_array();
   for (const auto& [symbol, stats] : tickers) {
-    w.begin_object().key("symbol").str(symbol);
+    w.begin_object().str("symbol", symbol);
     write_ticker_fields<true>(w, stats);
     w.end_object();
   }
@@ -221,7 +230,7 @@ std::string encode_tickers(const std::vector<std::pair<std::string, TickerStats>
 
 std::string encode_deposit_reply(std::string_view user_id, Decimal available) {
   Writer w(64);
-  w.begin_object().key("userId").str(user_id).key("amount").dec_num(available).end_object();
+  w.begin_object().str("userId", user_id).dec_num("amount", available).end_object();
   return w.take();
 }
 
@@ -232,14 +241,14 @@ std::string encode_markets(const std::vector<MarketSpec>& markets) {
     // One basis point is 0.0001, i.e. 10^4 Decimal units.
     Decimal band = Decimal::from_units(m.band_bps * (Decimal::kScale / 10000));
     w.begin_object()
-        .key("symbol").str(m.symbol)
-        .key("baseAsset").str(m.base)
-        .key("quoteAsset").str(m.quote)
-        .key("tickSize").dec_str(m.tick_size)
-        .key("stepSize").dec_str(m.step_size)
-        .key("minQty").dec_str(m.min_qty)
-        .key("minNotional").dec_str(m.min_notional)
-        .key("priceBand").dec_str(band)
+        .str("symbol", m.symbol)
+        .str("baseAsset", m.base)
+        .str("quoteAsset", m.quote)
+        .dec_str("tickSize", m.tick_size)
+        .dec_str("stepSize", m.step_size)
+        .dec_str("minQty", m.min_qty)
+        .dec_str("minNotional", m.min_notional)
+        .dec_str("priceBand", band)
         .end_object();
   }
   w.end_array();
@@ -252,8 +261,8 @@ std::string encode_balances(const std::vector<AssetBalance>& balances) {
   for (const auto& b : balances) {
     w.key(b.asset)  // asset names come from configuration: letters and digits
         .begin_object()
-        .key("available").dec_str(b.available)
-        .key("locked").dec_str(b.locked)
+        .dec_str("available", b.available)
+        .dec_str("locked", b.locked)
         .end_object();
   }
   w.end_object();
@@ -265,11 +274,11 @@ std::string encode_trades(const std::vector<TradeRecord>& trades) {
   w.begin_array();
   for (const auto& t : trades) {
     w.begin_object()
-        .key("id").u64(t.trade_id)
-        .key("price").dec_str(t.price)
-        .key("qty").dec_str(t.qty)
-        .key("time").i64(t.time_ms)
-        .key("isBuyerMaker").boolean(t.buyer_maker)
+        .u64("id", t.trade_id)
+        .dec_str("price", t.price)
+        .dec_str("qty", t.qty)
+        .i64("time", t.time_ms)
+        .boolean("isBuyerMaker", t.buyer_maker)
         .end_object();
   }
   w.end_array();
@@ -280,12 +289,7 @@ std::string encode_depth_event(const std::string& market, const std::vector<Pric
                                const std::vector<PriceLevel>& asks, uint64_t first_id,
                                uint64_t last_id) {
   Writer w(80 + (bids.size() + asks.size()) * 32);
-  w.begin_object()
-      .key("e").str("depth")
-      .key("s").str(market)
-      .key("U").u64(first_id)
-      .key("u").u64(last_id)
-      .key("a");
+  w.begin_object().str("e", "depth").str("s", market).u64("U", first_id).u64("u", last_id).key("a");
   write_levels(w, asks);
   w.key("b");
   write_levels(w, bids);
@@ -296,13 +300,13 @@ std::string encode_depth_event(const std::string& market, const std::vector<Pric
 std::string encode_trade_event(const TradeRecord& t) {
   Writer w(128);
   w.begin_object()
-      .key("e").str("trade")
-      .key("s").str(t.market)
-      .key("t").u64(t.trade_id)
-      .key("p").dec_str(t.price)
-      .key("q").dec_str(t.qty)
-      .key("m").boolean(t.buyer_maker)
-      .key("T").i64(t.time_ms)
+      .str("e", "trade")
+      .str("s", t.market)
+      .u64("t", t.trade_id)
+      .dec_str("p", t.price)
+      .dec_str("q", t.qty)
+      .boolean("m", t.buyer_maker)
+      .i64("T", t.time_ms)
       .end_object();
   return w.take();
 }
@@ -311,13 +315,13 @@ std::string encode_fills_event(const std::string& market, uint64_t order_id, Dec
                                Decimal qty, uint64_t trade_id, const std::string& user_id) {
   Writer w(144);
   w.begin_object()
-      .key("e").str("fills")
-      .key("s").str(market)
-      .key("orderId").str(order_id_text(order_id))
-      .key("price").dec_str(price)
-      .key("quantity").dec_str(qty)
-      .key("tradeId").u64(trade_id)
-      .key("userId").str(user_id)
+      .str("e", "fills")
+      .str("s", market)
+      .str("orderId", order_id_text(order_id))
+      .dec_str("price", price)
+      .dec_str("quantity", qty)
+      .u64("tradeId", trade_id)
+      .str("userId", user_id)
       .end_object();
   return w.take();
 }
@@ -325,22 +329,22 @@ std::string encode_fills_event(const std::string& market, uint64_t order_id, Dec
 std::string encode_kline_event(const std::string& market, Interval interval, const Candle& c) {
   Writer w(200);
   w.begin_object()
-      .key("e").str("kline")
-      .key("s").str(market)
-      .key("i").str(interval_name(interval))
-      .key("timestamp").iso_time(c.start_ms)
-      .key("open").dec_str(c.open)
-      .key("high").dec_str(c.high)
-      .key("low").dec_str(c.low)
-      .key("close").dec_str(c.close)
-      .key("volume").dec_str(c.volume)
+      .str("e", "kline")
+      .str("s", market)
+      .str("i", interval_name(interval))
+      .iso_time("timestamp", c.start_ms)
+      .dec_str("open", c.open)
+      .dec_str("high", c.high)
+      .dec_str("low", c.low)
+      .dec_str("close", c.close)
+      .dec_str("volume", c.volume)
       .end_object();
   return w.take();
 }
 
 std::string encode_ticker_event(const std::string& market, const TickerStats& stats) {
   Writer w(260);
-  w.begin_object().key("e").str("ticker").key("s").str(market);
+  w.begin_object().str("e", "ticker").str("s", market);
   write_ticker_fields<false>(w, stats);
   w.end_object();
   return w.take();

@@ -6,7 +6,9 @@ namespace {
 constexpr char kHex[] = "0123456789abcdef";
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
+bool is_cont(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
 
 // Length of the valid UTF-8 sequence starting at s[i] (2..4), or 0 if it is invalid.
 size_t utf8_sequence(std::string_view s, size_t i) {
@@ -17,14 +19,14 @@ size_t utf8_sequence(std::string_view s, size_t i) {
   if (c >= 0xC2 && c <= 0xDF) return is_cont(at(1)) ? 2 : 0;
   if (c >= 0xE0 && c <= 0xEF) {
     unsigned char c1 = at(1);
-    bool ok1 = c == 0xE0 ? (c1 >= 0xA0 && c1 <= 0xBF)
+    bool ok1 = c == 0xE0   ? (c1 >= 0xA0 && c1 <= 0xBF)
                : c == 0xED ? (c1 >= 0x80 && c1 <= 0x9F)  // no UTF-16 surrogates
                            : is_cont(c1);
     return ok1 && is_cont(at(2)) ? 3 : 0;
   }
   if (c >= 0xF0 && c <= 0xF4) {
     unsigned char c1 = at(1);
-    bool ok1 = c == 0xF0 ? (c1 >= 0x90 && c1 <= 0xBF)
+    bool ok1 = c == 0xF0   ? (c1 >= 0x90 && c1 <= 0xBF)
                : c == 0xF4 ? (c1 >= 0x80 && c1 <= 0x8F)  // <= U+10FFFF
                            : is_cont(c1);
     return ok1 && is_cont(at(2)) && is_cont(at(3)) ? 4 : 0;
@@ -55,8 +57,10 @@ void append_padded(std::string& out, int64_t v, int width) {
     u /= 10;
   } while (u);
   if (v < 0) out += '-';
-  for (int i = n; i < width; ++i) out += '0';
-  while (n) out += buf[--n];
+  for (int i = n; i < width; ++i)
+    out += '0';
+  while (n)
+    out += buf[--n];
 }
 
 }  // namespace
@@ -88,13 +92,27 @@ void append_string(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out += kHex[c >> 4];
@@ -140,7 +158,8 @@ void append_u64(std::string& out, uint64_t v) {
     buf[n++] = static_cast<char>('0' + v % 10);
     v /= 10;
   } while (v);
-  while (n) out += buf[--n];
+  while (n)
+    out += buf[--n];
 }
 
 void append_i64(std::string& out, int64_t v) {

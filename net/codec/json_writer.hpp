@@ -99,6 +99,19 @@ class Writer {
     return *this;
   }
 
+  // Members: key and value in one call.
+  Writer& begin_object(std::string_view k) { return key(k).begin_object(); }
+  Writer& begin_array(std::string_view k) { return key(k).begin_array(); }
+  Writer& str(std::string_view k, std::string_view v) { return key(k).str(v); }
+  Writer& str_or_null(std::string_view k, std::string_view v) { return key(k).str_or_null(v); }
+  Writer& u64(std::string_view k, uint64_t v) { return key(k).u64(v); }
+  Writer& i64(std::string_view k, int64_t v) { return key(k).i64(v); }
+  Writer& boolean(std::string_view k, bool v) { return key(k).boolean(v); }
+  Writer& null(std::string_view k) { return key(k).null(); }
+  Writer& dec_num(std::string_view k, Decimal d) { return key(k).dec_num(d); }
+  Writer& dec_str(std::string_view k, Decimal d) { return key(k).dec_str(d); }
+  Writer& iso_time(std::string_view k, int64_t time_ms) { return key(k).iso_time(time_ms); }
+
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }
 

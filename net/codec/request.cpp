@@ -59,7 +59,8 @@ class FieldSax {
   }
 
   bool scalar(JsonType type, std::string text) {
-    if (depth_ == 0) return fail("the body must be a JSON object, not " + std::string(json_type_name(type)));
+    if (depth_ == 0)
+      return fail("the body must be a JSON object, not " + std::string(json_type_name(type)));
     if (depth_ == 1) return add_field(FieldValue{type, std::move(text), {}});
     if (depth_ == 2 && in_top_array_) return add_item(FieldValue{type, std::move(text), {}});
     return true;
@@ -138,7 +139,8 @@ std::string url_decode(std::string_view s) {
     char c = s[i];
     if (c == '+') {
       out += ' ';
-    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+    } else if (c == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
+               hex_value(s[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
       i += 2;
     } else {
@@ -181,16 +183,16 @@ Result<std::string> text_of(const FieldValue& v, std::string_view name, size_t m
 Result<std::string> id_of(const FieldValue& v, std::string_view name, size_t max_len) {
   bool integer = v.type == JsonType::number && !v.text.empty() &&
                  v.text.find_first_not_of("0123456789") == std::string::npos;
-  if (v.type != JsonType::string && !integer)
-    return wrong_type(name, "a string", v.type);
+  if (v.type != JsonType::string && !integer) return wrong_type(name, "a string", v.type);
   if (v.text.empty())
     return make_error(ErrorCode::invalid_field, "field " + in_quotes(name) + " must not be empty");
   if (v.text.size() > max_len)
     return make_error(ErrorCode::invalid_field, "field " + in_quotes(name) + " is longer than " +
                                                     std::to_string(max_len) + " characters");
   if (!is_id_text(v.text))
-    return make_error(ErrorCode::invalid_field,
-                      "field " + in_quotes(name) + " may contain only letters, digits, '_' and '-'");
+    return make_error(
+        ErrorCode::invalid_field,
+        "field " + in_quotes(name) + " may contain only letters, digits, '_' and '-'");
   return v.text;
 }
 
@@ -211,11 +213,10 @@ Result<uint64_t> uint_of(const FieldValue& v, std::string_view name, uint64_t mi
     return wrong_type(name, "a whole number", v.type);
   const std::string& t = v.text;
   auto bad = [&] {
-    return make_error(ErrorCode::invalid_field, "field " + in_quotes(name) +
-                                                    " must be a whole number from " +
-                                                    std::to_string(min) + " to " +
-                                                    std::to_string(max) + ", not " +
-                                                    in_quotes(clip(t)));
+    return make_error(ErrorCode::invalid_field,
+                      "field " + in_quotes(name) + " must be a whole number from " +
+                          std::to_string(min) + " to " + std::to_string(max) + ", not " +
+                          in_quotes(clip(t)));
   };
   if (t.empty() || t.size() > 19 || t.find_first_not_of("0123456789") != std::string::npos)
     return bad();
@@ -228,12 +229,18 @@ Result<uint64_t> uint_of(const FieldValue& v, std::string_view name, uint64_t mi
 
 const char* json_type_name(JsonType type) {
   switch (type) {
-    case JsonType::null: return "null";
-    case JsonType::boolean: return "a boolean";
-    case JsonType::number: return "a number";
-    case JsonType::string: return "a string";
-    case JsonType::object: return "an object";
-    case JsonType::array: return "an array";
+    case JsonType::null:
+      return "null";
+    case JsonType::boolean:
+      return "a boolean";
+    case JsonType::number:
+      return "a number";
+    case JsonType::string:
+      return "a string";
+    case JsonType::object:
+      return "an object";
+    case JsonType::array:
+      return "an array";
   }
   return "unknown";
 }
@@ -332,8 +339,7 @@ Result<uint64_t> optional_uint(const Fields& f, std::string_view name, uint64_t 
   return uint_of(*v, name, min, max);
 }
 
-Result<uint64_t> required_uint(const Fields& f, std::string_view name, uint64_t min,
-                               uint64_t max) {
+Result<uint64_t> required_uint(const Fields& f, std::string_view name, uint64_t min, uint64_t max) {
   const FieldValue* v = present(f, name);
   if (!v || (v->type == JsonType::string && v->text.empty())) return missing(name);
   return uint_of(*v, name, min, max);

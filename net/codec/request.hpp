@@ -86,8 +86,7 @@ Result<bool> optional_bool(const Fields& f, std::string_view name, bool fallback
 // A whole number in [min, max]: a JSON integer or a string of digits.
 Result<uint64_t> optional_uint(const Fields& f, std::string_view name, uint64_t fallback,
                                uint64_t min, uint64_t max);
-Result<uint64_t> required_uint(const Fields& f, std::string_view name, uint64_t min,
-                               uint64_t max);
+Result<uint64_t> required_uint(const Fields& f, std::string_view name, uint64_t min, uint64_t max);
 
 // True if every character of `text` is one of [A-Za-z0-9_-].
 bool is_id_text(std::string_view text);

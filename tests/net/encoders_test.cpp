@@ -7,7 +7,9 @@ using namespace ex;
 
 namespace {
 
-Decimal dec(const char* text) { return *Decimal::parse(text); }
+Decimal dec(const char* text) {
+  return *Decimal::parse(text);
+}
 
 constexpr uint64_t kOrder5 = (5u << 12) | 1;  // "fsx"
 constexpr uint64_t kOrder6 = (6u << 12) | 1;  // "iyp"
@@ -68,7 +70,8 @@ CAF_TEST(order ids are lowercase base 36) {
 CAF_TEST(errors) {
   CAF_CHECK_EQUAL(encode_error(make_error(ErrorCode::insufficient_funds, "need 10 INR")),
                   R"({"code":"INSUFFICIENT_FUNDS","message":"need 10 INR"})");
-  CAF_CHECK_EQUAL(encode_error("NOT_FOUND", "no \"x\""), R"({"code":"NOT_FOUND","message":"no \"x\""})");
+  CAF_CHECK_EQUAL(encode_error("NOT_FOUND", "no \"x\""),
+                  R"({"code":"NOT_FOUND","message":"no \"x\""})");
 }
 
 CAF_TEST(place reply keeps the original types and adds status remainingQty clientOrderId) {
@@ -91,19 +94,22 @@ CAF_TEST(place reply keeps the original types and adds status remainingQty clien
   r.order.client_order_id = "abc";
   r.order.executed = dec("0");
   r.order.status = OrderStatus::new_;
-  CAF_CHECK_EQUAL(encode_place_reply(r),
-                  R"({"orderId":"fsx","executedQty":0,"fills":[],"status":"NEW","remainingQty":10,"clientOrderId":"abc"})");
+  CAF_CHECK_EQUAL(
+      encode_place_reply(r),
+      R"({"orderId":"fsx","executedQty":0,"fills":[],"status":"NEW","remainingQty":10,"clientOrderId":"abc"})");
   r.order.status = OrderStatus::expired;  // closed: nothing remains open
-  CAF_CHECK_EQUAL(encode_place_reply(r),
-                  R"({"orderId":"fsx","executedQty":0,"fills":[],"status":"EXPIRED","remainingQty":0,"clientOrderId":"abc"})");
+  CAF_CHECK_EQUAL(
+      encode_place_reply(r),
+      R"({"orderId":"fsx","executedQty":0,"fills":[],"status":"EXPIRED","remainingQty":0,"clientOrderId":"abc"})");
 }
 
 CAF_TEST(cancel replies) {
   CancelReply c{kOrder5, dec("7"), dec("2")};
   CAF_CHECK_EQUAL(encode_cancel_reply(c), R"({"orderId":"fsx","executedQty":7,"remainingQty":2})");
   CancelReply d{kOrder6, dec("0"), dec("0.5")};
-  CAF_CHECK_EQUAL(encode_cancel_all_reply({c, d}),
-                  R"([{"orderId":"fsx","executedQty":7,"remainingQty":2},{"orderId":"iyp","executedQty":0,"remainingQty":0.5}])");
+  CAF_CHECK_EQUAL(
+      encode_cancel_all_reply({c, d}),
+      R"([{"orderId":"fsx","executedQty":7,"remainingQty":2},{"orderId":"iyp","executedQty":0,"remainingQty":0.5}])");
   CAF_CHECK_EQUAL(encode_cancel_all_reply({}), "[]");
 }
 
@@ -158,8 +164,8 @@ CAF_TEST(depth snapshot and events) {
       R"({"bids":[["1001.46","1.36"],["1001.45","1.68"]],"asks":[["1010","2.56"],["1021","9"]],"lastUpdateId":42})");
   CAF_CHECK_EQUAL(encode_depth(DepthSnapshot{}), R"({"bids":[],"asks":[],"lastUpdateId":0})");
   CAF_CHECK_EQUAL(
-      encode_depth_event("TATA_INR", {{dec("1009.28"), dec("3")}}, {{dec("1009.28"), dec("7")}, {dec("1010"), dec("0")}},
-                         43, 45),
+      encode_depth_event("TATA_INR", {{dec("1009.28"), dec("3")}},
+                         {{dec("1009.28"), dec("7")}, {dec("1010"), dec("0")}}, 43, 45),
       R"({"e":"depth","s":"TATA_INR","U":43,"u":45,"a":[["1009.28","7"],["1010","0"]],"b":[["1009.28","3"]]})");
 }
 
@@ -203,14 +209,17 @@ CAF_TEST(trades fills and deposits) {
   t.seller = "2";
   t.buyer_maker = true;
   t.time_ms = 1740939427000;
-  CAF_CHECK_EQUAL(encode_trade_event(t),
-                  R"({"e":"trade","s":"TATA_INR","t":36005,"p":"1005.5","q":"10.25","m":true,"T":1740939427000})");
-  CAF_CHECK_EQUAL(encode_trades({t}),
-                  R"([{"id":36005,"price":"1005.5","qty":"10.25","time":1740939427000,"isBuyerMaker":true}])");
+  CAF_CHECK_EQUAL(
+      encode_trade_event(t),
+      R"({"e":"trade","s":"TATA_INR","t":36005,"p":"1005.5","q":"10.25","m":true,"T":1740939427000})");
+  CAF_CHECK_EQUAL(
+      encode_trades({t}),
+      R"([{"id":36005,"price":"1005.5","qty":"10.25","time":1740939427000,"isBuyerMaker":true}])");
   CAF_CHECK_EQUAL(
       encode_fills_event("TATA_INR", kOrder5, dec("1005.5"), dec("10.25"), 36005, "5"),
       R"({"e":"fills","s":"TATA_INR","orderId":"fsx","price":"1005.5","quantity":"10.25","tradeId":36005,"userId":"5"})");
-  CAF_CHECK_EQUAL(encode_deposit_reply("5", dec("74298.45")), R"({"userId":"5","amount":74298.45})");
+  CAF_CHECK_EQUAL(encode_deposit_reply("5", dec("74298.45")),
+                  R"({"userId":"5","amount":74298.45})");
 }
 
 CAF_TEST(markets and balances) {

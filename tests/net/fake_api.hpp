@@ -16,7 +16,9 @@
 
 namespace ex::test {
 
-inline Decimal dec(const char* text) { return *Decimal::parse(text); }
+inline Decimal dec(const char* text) {
+  return *Decimal::parse(text);
+}
 
 class FakeApi : public ExchangeApi {
  public:
@@ -81,13 +83,15 @@ class FakeApi : public ExchangeApi {
         for (auto& [conn, streams] : subs_)
           if (auto it = streams.find(stream); it != streams.end()) sinks.push_back(it->second);
       }
-      for (auto& s : sinks) s(shared);
+      for (auto& s : sinks)
+        s(shared);
     });
   }
   size_t subscriptions() {
     std::lock_guard<std::mutex> lock(mutex_);
     size_t n = 0;
-    for (auto& [conn, streams] : subs_) n += streams.size();
+    for (auto& [conn, streams] : subs_)
+      n += streams.size();
     return n;
   }
 
@@ -103,7 +107,8 @@ class FakeApi : public ExchangeApi {
     auto r = on_place(o);
     post([done, r] { done(r); });
   }
-  void cancel(std::string market, uint64_t id, std::string user, Callback<CancelReply> done) override {
+  void cancel(std::string market, uint64_t id, std::string user,
+              Callback<CancelReply> done) override {
     record("cancel " + market + " " + order_id_text(id) + " by '" + user + "'");
     post([done, r = cancel_result] { done(r); });
   }
@@ -147,7 +152,8 @@ class FakeApi : public ExchangeApi {
     record("ticker " + market);
     post([done, r = ticker_result] { done(r); });
   }
-  void deposit(std::string user, std::string asset, Decimal amount, Callback<Decimal> done) override {
+  void deposit(std::string user, std::string asset, Decimal amount,
+               Callback<Decimal> done) override {
     record("deposit " + user + " " + asset + " " + amount.to_string());
     post([done, r = deposit_result] { done(r); });
   }
@@ -160,7 +166,8 @@ class FakeApi : public ExchangeApi {
     std::string market = stream.substr(at + 1);
     market = market.substr(0, market.find(':'));
     std::string kind = stream.substr(0, at);
-    if (kind != "depth" && kind != "trade" && kind != "fills" && kind != "ticker" && kind != "kline")
+    if (kind != "depth" && kind != "trade" && kind != "fills" && kind != "ticker" &&
+        kind != "kline")
       return make_error(ErrorCode::invalid_field, "unknown stream '" + stream + "'");
     if (market != "TATA_INR" && market != "INFY_INR")
       return make_error(ErrorCode::unknown_market, "unknown market '" + market + "'");

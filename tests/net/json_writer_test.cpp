@@ -10,7 +10,9 @@ using ex::json::Writer;
 
 namespace {
 
-Decimal dec(const char* text) { return *Decimal::parse(text); }
+Decimal dec(const char* text) {
+  return *Decimal::parse(text);
+}
 
 std::string escaped(std::string_view s) {
   std::string out;
@@ -31,34 +33,48 @@ CAF_TEST(money is written from its exact text as a number or a string) {
       .dec_str(dec("1005.50"))
       .dec_str(dec("0"))
       .end_array();
-  CAF_CHECK_EQUAL(w.text(),
-                  R"([1000.97,7,-0.5,0.00000001,92233720368.54775807,"1005.5","0"])");
+  CAF_CHECK_EQUAL(w.text(), R"([1000.97,7,-0.5,0.00000001,92233720368.54775807,"1005.5","0"])");
 }
 
 CAF_TEST(integers cover their whole range) {
   Writer w;
   w.begin_array().u64(0).u64(UINT64_MAX).i64(INT64_MIN).i64(-1).i64(INT64_MAX).end_array();
-  CAF_CHECK_EQUAL(w.text(),
-                  "[0,18446744073709551615,-9223372036854775808,-1,9223372036854775807]");
+  CAF_CHECK_EQUAL(w.text(), "[0,18446744073709551615,-9223372036854775808,-1,9223372036854775807]");
 }
 
 CAF_TEST(commas are placed between members and elements only) {
   Writer w;
   w.begin_object()
-      .key("a").begin_array().end_array()
-      .key("b").begin_object().end_object()
-      .key("c").begin_array().begin_array().u64(1).end_array().begin_array().end_array().end_array()
-      .key("d").null()
-      .key("e").boolean(true)
-      .key("f").boolean(false)
-      .key("g").str_or_null("")
-      .key("h").str_or_null("x")
+      .key("a")
+      .begin_array()
+      .end_array()
+      .key("b")
+      .begin_object()
+      .end_object()
+      .key("c")
+      .begin_array()
+      .begin_array()
+      .u64(1)
+      .end_array()
+      .begin_array()
+      .end_array()
+      .end_array()
+      .key("d")
+      .null()
+      .key("e")
+      .boolean(true)
+      .key("f")
+      .boolean(false)
+      .key("g")
+      .str_or_null("")
+      .key("h")
+      .str_or_null("x")
       .end_object();
   CAF_CHECK_EQUAL(w.text(),
                   R"({"a":[],"b":{},"c":[[1],[]],"d":null,"e":true,"f":false,"g":null,"h":"x"})");
 }
 
-CAF_TEST(strings are escaped and always valid UTF-8) {
+CAF_TEST(strings are escaped and always valid UTF - 8) {
   CAF_CHECK_EQUAL(escaped("plain"), R"("plain")");
   CAF_CHECK_EQUAL(escaped("a\"b\\c"), R"("a\"b\\c")");
   CAF_CHECK_EQUAL(escaped("\n\r\t\b\f"), R"("\n\r\t\b\f")");

@@ -94,7 +94,8 @@ CAF_TEST(updates from many threads are not lost) {
         h.observe(0.001);
       }
     });
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   CAF_CHECK_EQUAL(c.value(), 400000u);
   CAF_CHECK_EQUAL(g.value(), 400000);
   CAF_CHECK_EQUAL(h.count(), 400000u);

@@ -7,7 +7,17 @@ using namespace ex;
 
 namespace {
 
-std::string code(ErrorCode c) { return code_name(c); }
+template <class T>
+T val(const Result<T>& r) {
+  if (!r) {
+    CAF_FAIL("unexpected error: " << r.error().message);
+  }
+  return r.value();
+}
+
+std::string code(ErrorCode c) {
+  return code_name(c);
+}
 
 Fields parse(std::string_view body) {
   auto r = parse_json_object(body);
@@ -107,16 +117,19 @@ CAF_TEST(only objects are requests) {
 
 CAF_TEST(deep nesting and too many fields or items are refused) {
   std::string deep = "{\"a\":";
-  for (int i = 0; i < 100000; ++i) deep += '[';
+  for (int i = 0; i < 100000; ++i)
+    deep += '[';
   CAF_CHECK(contains(parse_error(deep), "nested too deeply"));
   std::string ok = "{\"a\":[[[[[[[[[[[[[[1]]]]]]]]]]]]]]}";  // 15 levels
   CAF_CHECK(parse_json_object(ok).ok());
   std::string many = "{";
-  for (int i = 0; i < 300; ++i) many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
+  for (int i = 0; i < 300; ++i)
+    many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":1";
   many += "}";
   CAF_CHECK(contains(parse_error(many), "too many fields"));
   std::string items = "{\"p\":[";
-  for (int i = 0; i < 2000; ++i) items += i ? ",1" : "1";
+  for (int i = 0; i < 2000; ++i)
+    items += i ? ",1" : "1";
   items += "]}";
   CAF_CHECK(contains(parse_error(items), "too many items"));
 }
@@ -153,8 +166,8 @@ CAF_TEST(readers name the field in every error) {
   CAF_CHECK_EQUAL(e.message, "field 'n' must be a string, not a number");
   e = error_of(required_text(f, "s", 2));
   CAF_CHECK_EQUAL(e.message, "field 's' is longer than 2 characters");
-  CAF_CHECK_EQUAL(*required_id(f, "id", 64), "ab-_9");
-  CAF_CHECK_EQUAL(*required_id(f, "n", 64), "5");  // a JSON integer is its text
+  CAF_CHECK_EQUAL(val(required_id(f, "id", 64)), "ab-_9");
+  CAF_CHECK_EQUAL(val(required_id(f, "n", 64)), "5");  // a JSON integer is its text
   e = error_of(required_id(f, "badid", 64));
   CAF_CHECK(contains(e.message, "'badid' may contain only"));
   e = error_of(required_id(f, "f", 64));
@@ -181,13 +194,13 @@ CAF_TEST(readers name the field in every error) {
   e = error_of(required_decimal(f, "s"));
   CAF_CHECK(contains(e.message, "not 'abc'"));
 
-  CAF_CHECK_EQUAL(*optional_bool(f, "b", false), true);
-  CAF_CHECK_EQUAL(*optional_bool(f, "absent", true), true);
+  CAF_CHECK_EQUAL(val(optional_bool(f, "b", false)), true);
+  CAF_CHECK_EQUAL(val(optional_bool(f, "absent", true)), true);
   e = error_of(optional_bool(f, "s", false));
   CAF_CHECK_EQUAL(e.message, "field 's' must be true or false, not a string");
 
-  CAF_CHECK_EQUAL(*optional_uint(f, "n", 1, 1, 10), 5u);
-  CAF_CHECK_EQUAL(*optional_uint(f, "absent", 7, 1, 10), 7u);
+  CAF_CHECK_EQUAL(val(optional_uint(f, "n", 1, 1, 10)), 5u);
+  CAF_CHECK_EQUAL(val(optional_uint(f, "absent", 7, 1, 10)), 7u);
   e = error_of(optional_uint(f, "n", 1, 1, 4));
   CAF_CHECK_EQUAL(e.message, "field 'n' must be a whole number from 1 to 4, not '5'");
   e = error_of(optional_uint(f, "f", 1, 1, 4));

@@ -16,7 +16,8 @@ struct fixture {
   FakeApi api;
   Router router{api};
 
-  ApiReply call(const char* method, const char* path, std::string query = "", std::string body = "") {
+  ApiReply call(const char* method, const char* path, std::string query = "",
+                std::string body = "") {
     ApiRequest req;
     req.route = match_route(path);
     req.method = method;
@@ -55,22 +56,27 @@ CAF_TEST(routes match paths) {
 CAF_TEST_FIXTURE_SCOPE(router_tests, fixture)
 
 CAF_TEST(place order) {
-  auto r = call("POST", "/api/v1/order", "",
-                R"({"market":"TATA_INR","side":"buy","price":1000.97,"quantity":2.5,"userId":"5","orderType":"intraday"})");
+  auto r = call(
+      "POST", "/api/v1/order", "",
+      R"({"market":"TATA_INR","side":"buy","price":1000.97,"quantity":2.5,"userId":"5","orderType":"intraday"})");
   CAF_CHECK_EQUAL(r.status, 200);
-  CAF_CHECK_EQUAL(r.body,
-                  R"({"orderId":"6rcx","executedQty":0,"fills":[],"status":"NEW","remainingQty":2.5,"clientOrderId":null})");
+  CAF_CHECK_EQUAL(
+      r.body,
+      R"({"orderId":"6rcx","executedQty":0,"fills":[],"status":"NEW","remainingQty":2.5,"clientOrderId":null})");
   CAF_CHECK_EQUAL(last_call(), "place 5 TATA_INR buy 1000.97 2.5");
 }
 
 CAF_TEST(bad orders never reach the api) {
-  auto r = call("POST", "/api/v1/order", "", R"({"market":"TATA_INR","side":"buy","price":"x","quantity":1,"userId":"5"})");
+  auto r = call("POST", "/api/v1/order", "",
+                R"({"market":"TATA_INR","side":"buy","price":"x","quantity":1,"userId":"5"})");
   CAF_CHECK_EQUAL(r.status, 400);
   CAF_CHECK(r.body.find(R"("code":"INVALID_PRICE")") != std::string::npos);
-  r = call("POST", "/api/v1/order", "", R"({"market":"TATA_INR","side":"buy","price":1,"quantity":1})");
+  r = call("POST", "/api/v1/order", "",
+           R"({"market":"TATA_INR","side":"buy","price":1,"quantity":1})");
   CAF_CHECK_EQUAL(r.status, 400);
   CAF_CHECK_EQUAL(r.body, R"({"code":"MISSING_FIELD","message":"missing field 'userId'"})");
-  r = call("POST", "/api/v1/order", "", R"({"market":"X_INR","side":"buy","price":1,"quantity":1,"userId":"5"})");
+  r = call("POST", "/api/v1/order", "",
+           R"({"market":"X_INR","side":"buy","price":1,"quantity":1,"userId":"5"})");
   CAF_CHECK_EQUAL(r.status, 404);
   r = call("POST", "/api/v1/order", "", "{not json");
   CAF_CHECK_EQUAL(r.status, 400);
@@ -84,7 +90,9 @@ CAF_TEST(api errors keep their code and status) {
   api.on_place = [](const PlaceOrder&) {
     return Result<PlaceReply>(make_error(ErrorCode::insufficient_funds, "need 2502.43 INR"));
   };
-  auto r = call("POST", "/api/v1/order", "", R"({"market":"TATA_INR","side":"buy","price":1000.97,"quantity":2.5,"userId":"5"})");
+  auto r =
+      call("POST", "/api/v1/order", "",
+           R"({"market":"TATA_INR","side":"buy","price":1000.97,"quantity":2.5,"userId":"5"})");
   CAF_CHECK_EQUAL(r.status, 422);
   CAF_CHECK_EQUAL(r.body, R"({"code":"INSUFFICIENT_FUNDS","message":"need 2502.43 INR"})");
   api.cancel_result = make_error(ErrorCode::unknown_order, "no such order");
@@ -122,7 +130,8 @@ CAF_TEST(one order is hidden from other users) {
   CAF_CHECK_EQUAL(r.status, 200);
   r = call("GET", "/api/v1/order", "orderId=6rcx&market=TATA_INR&userId=6");
   CAF_CHECK_EQUAL(r.status, 404);
-  CAF_CHECK_EQUAL(r.body, R"({"code":"UNKNOWN_ORDER","message":"unknown order '6rcx' in market TATA_INR"})");
+  CAF_CHECK_EQUAL(
+      r.body, R"({"code":"UNKNOWN_ORDER","message":"unknown order '6rcx' in market TATA_INR"})");
 }
 
 CAF_TEST(queries reach the api) {
@@ -133,7 +142,8 @@ CAF_TEST(queries reach the api) {
   CAF_CHECK_EQUAL(call("GET", "/api/v1/depth", "symbol=TATA_INR&limit=0").status, 400);
   CAF_CHECK_EQUAL(call("GET", "/api/v1/depth", "").status, 400);
   CAF_CHECK_EQUAL(call("GET", "/api/v1/depth", "symbol=NOPE").status, 404);
-  call("GET", "/api/v1/klines", "symbol=TATA_INR&interval=1h&startTime=1737564324&endTime=1738169124");
+  call("GET", "/api/v1/klines",
+       "symbol=TATA_INR&interval=1h&startTime=1737564324&endTime=1738169124");
   CAF_CHECK_EQUAL(last_call(), "klines TATA_INR 1h 1737564324000 1738169124000");
   call("GET", "/api/v1/orders", "userId=5&market=TATA_INR");
   CAF_CHECK_EQUAL(last_call(), "order_history 5 TATA_INR 50");
@@ -170,7 +180,9 @@ CAF_TEST(health readiness metrics markets) {
   auto m = call("GET", "/metrics");
   CAF_CHECK_EQUAL(std::string(m.content_type), "text/plain; version=0.0.4; charset=utf-8");
   auto r = call("GET", "/api/v1/markets");
-  CAF_CHECK(r.body.find(R"([{"symbol":"TATA_INR","baseAsset":"TATA","quoteAsset":"INR","tickSize":"0.01")") == 0);
+  CAF_CHECK(
+      r.body.find(
+          R"([{"symbol":"TATA_INR","baseAsset":"TATA","quoteAsset":"INR","tickSize":"0.01")") == 0);
 }
 
 CAF_TEST(wrong methods and unknown paths) {

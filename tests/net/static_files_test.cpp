@@ -1,9 +1,9 @@
 #define CAF_SUITE static_files
 #include <caf/test/unit_test.hpp>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include "net/static_files.hpp"
 

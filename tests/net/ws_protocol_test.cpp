@@ -31,7 +31,8 @@ CAF_TEST(subscribe with and without id) {
   CAF_CHECK_EQUAL(p.id, "");
   p = parse_ws_command(R"({"method":"LIST_SUBSCRIPTIONS","id":"x"})");
   CAF_REQUIRE(p.command);
-  CAF_CHECK_EQUAL(encode_ws_result_list({"a@B", "c@D"}, p.id), R"({"result":["a@B","c@D"],"id":"x"})");
+  CAF_CHECK_EQUAL(encode_ws_result_list({"a@B", "c@D"}, p.id),
+                  R"({"result":["a@B","c@D"],"id":"x"})");
   p = parse_ws_command(R"({"method":"PING"})");
   CAF_REQUIRE(p.command);
   CAF_CHECK_EQUAL(encode_ws_pong(p.id), R"({"result":"pong"})");
@@ -44,22 +45,26 @@ CAF_TEST(bad requests are explained and keep their id) {
   CAF_CHECK_EQUAL(error_of("[1]"), "INVALID_JSON: the body must be a JSON object, not an array");
   CAF_CHECK_EQUAL(error_of(R"({"params":[]})"), "MISSING_FIELD: missing field 'method'");
   CAF_CHECK_EQUAL(error_of(R"({"method":"JUMP"})"),
-                  "INVALID_FIELD: unknown method 'JUMP': use SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS or PING");
+                  "INVALID_FIELD: unknown method 'JUMP': use SUBSCRIBE, UNSUBSCRIBE, "
+                  "LIST_SUBSCRIPTIONS or PING");
   CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE"})"), "MISSING_FIELD: missing field 'params'");
   CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE","params":"depth@X"})"),
                   "INVALID_FIELD: field 'params' must be an array of stream names, not a string");
-  CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE","params":[]})"), "INVALID_FIELD: field 'params' is empty");
+  CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE","params":[]})"),
+                  "INVALID_FIELD: field 'params' is empty");
   CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE","params":["depth@X",5]})"),
                   "INVALID_FIELD: params[1] must be a stream name (a string), not a number");
   CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE","params":["nonsense"]})"),
-                  "INVALID_FIELD: params[0] is not a stream name: 'nonsense' (expected e.g. depth@TATA_INR or kline@TATA_INR:1h)");
+                  "INVALID_FIELD: params[0] is not a stream name: 'nonsense' (expected e.g. "
+                  "depth@TATA_INR or kline@TATA_INR:1h)");
   CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE","params":["depth@X"],"id":{}})"),
                   "INVALID_FIELD: field 'id' must be a number");
   WsParsed p = parse_ws_command(R"({"method":"JUMP","id":9})");
   CAF_CHECK_EQUAL(p.id, "9");
   CAF_CHECK_EQUAL(encode_ws_error(code_name(p.error.code), "no", p.id),
                   R"({"error":{"code":"INVALID_FIELD","message":"no"},"id":9})");
-  CAF_CHECK_EQUAL(encode_ws_error("INVALID_JSON", "bad", ""), R"({"error":{"code":"INVALID_JSON","message":"bad"},"id":null})");
+  CAF_CHECK_EQUAL(encode_ws_error("INVALID_JSON", "bad", ""),
+                  R"({"error":{"code":"INVALID_JSON","message":"bad"},"id":null})");
 }
 
 CAF_TEST(stream name syntax) {

@@ -1,0 +1,429 @@
+// WebSocket fan-out benchmark: how fast and how completely trade events reach many
+// subscribers.
+//
+//   ws_fanout [--host 127.0.0.1] [--http-port 3001] [--ws-port 3002] [--subscribers 1000]
+//             [--events-per-sec 200] [--seconds 10] [--market TATA_INR] [--price 1000]
+//             [--drivers 16]
+//
+// Opens --subscribers WebSocket connections, each subscribed to depth@M and trade@M, then
+// drives trades at --events-per-sec (each trade is a resting sell and a crossing buy from
+// two funded users, over --drivers keep-alive HTTP connections) for --seconds. Each trade
+// sends every subscriber three frames: the sell's depth level, the trade, the level gone.
+// For every subscriber and trade it measures the time from the taker order's acknowledgement (its
+// HTTP reply, which names the trade) to the trade event's arrival; an event that arrives
+// before the acknowledgement counts as 0. Progress goes to stderr; the last line is
+//   subscribers=.. events_per_sec=.. p50_ms=.. p99_ms=.. dropped=..
+// where events_per_sec is the trade rate achieved and dropped counts (subscriber, trade)
+// pairs never delivered (after waiting for the subscribers to catch up: until no progress
+// for 3 s) plus subscribers the server closed. Subscribers run on one thread of this
+// process: on a small machine the client's own reading is part of what is measured.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  std::string http_port = "3001";
+  std::string ws_port = "3002";
+  int subscribers = 1000;
+  double rate = 200;
+  double seconds = 10;
+  std::string market = "TATA_INR";
+  std::string price = "1000";
+  int drivers = 16;
+};
+
+int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+      .count();
+}
+
+// ---- subscribers ----
+
+struct Receipt {
+  uint64_t trade_id;
+  int64_t at_ns;
+};
+
+class Subscriber : public std::enable_shared_from_this<Subscriber> {
+ public:
+  Subscriber(asio::io_context& ioc, const Options& o, tcp::resolver::results_type ep,
+             std::atomic<int>& ready, std::atomic<int>& closed, std::atomic<uint64_t>& received)
+      : ws_(ioc),
+        opts_(o),
+        ep_(std::move(ep)),
+        ready_(ready),
+        closed_(closed),
+        received_(received) {
+    receipts_.reserve(4096);
+  }
+
+  void start() {
+    beast::get_lowest_layer(ws_).async_connect(
+        ep_, [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+          if (ec) return self->fail("connect", ec);
+          beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true));
+          self->ws_.async_handshake(self->opts_.host, "/", [self](beast::error_code ec2) {
+            if (ec2) return self->fail("handshake", ec2);
+            self->sub_ = R"({"method":"SUBSCRIBE","params":["depth@)" + self->opts_.market +
+                         R"(","trade@)" + self->opts_.market + R"("],"id":1})";
+            self->ws_.async_write(asio::buffer(self->sub_), [self](beast::error_code ec3, size_t) {
+              if (ec3) return self->fail("subscribe", ec3);
+              self->read();
+            });
+          });
+        });
+  }
+
+  void stop() {
+    stopping_ = true;
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().close(ec);
+  }
+
+  const std::vector<Receipt>& receipts() const { return receipts_; }
+  bool failed() const { return failed_; }
+
+ private:
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->fail("read", ec);
+      auto data = self->buffer_.data();
+      std::string_view text(static_cast<const char*>(data.data()), data.size());
+      if (!self->acked_ && text.find("\"result\"") != std::string_view::npos) {
+        self->acked_ = true;
+        self->ready_++;
+      } else if (text.find("\"e\":\"trade\"") != std::string_view::npos) {
+        auto at = text.find("\"t\":");
+        if (at != std::string_view::npos) {
+          self->receipts_.push_back({std::strtoull(text.data() + at + 4, nullptr, 10), now_ns()});
+          self->received_.fetch_add(1, std::memory_order_relaxed);
+        }
+      }
+      self->buffer_.consume(self->buffer_.size());
+      self->read();
+    });
+  }
+
+  void fail(const char* what, beast::error_code ec) {
+    if (stopping_) return;
+    if (!failed_) {
+      failed_ = true;
+      closed_++;
+      if (closed_.load() <= 5)
+        std::fprintf(stderr, "subscriber %s: %s\n", what, ec.message().c_str());
+    }
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  const Options& opts_;
+  tcp::resolver::results_type ep_;
+  std::atomic<int>& ready_;
+  std::atomic<int>& closed_;
+  std::atomic<uint64_t>& received_;
+  beast::flat_buffer buffer_;
+  std::string sub_;
+  std::vector<Receipt> receipts_;
+  bool acked_ = false;
+  bool failed_ = false;
+  bool stopping_ = false;
+};
+
+// ---- the driver: trades at a steady rate ----
+
+struct Acks {
+  std::mutex mutex;
+  std::unordered_map<uint64_t, int64_t> at_ns;  // trade id -> taker ack time
+};
+
+class Driver : public std::enable_shared_from_this<Driver> {
+ public:
+  Driver(asio::io_context& ioc, const Options& o, tcp::resolver::results_type ep, Acks& acks,
+         std::atomic<uint64_t>& trades, std::atomic<uint64_t>& errors, double rate,
+         Clock::time_point end)
+      : stream_(ioc),
+        timer_(ioc),
+        opts_(o),
+        ep_(std::move(ep)),
+        acks_(acks),
+        trades_(trades),
+        errors_(errors),
+        interval_(std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate))),
+        end_(end) {}
+
+  void start() {
+    stream_.async_connect(ep_,
+                          [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                            if (ec) {
+                              self->errors_++;
+                              return;
+                            }
+                            self->stream_.socket().set_option(tcp::no_delay(true));
+                            self->next_at_ = Clock::now();
+                            self->pair();
+                          });
+  }
+
+ private:
+  void pair() {
+    if (Clock::now() >= end_) return;
+    next_at_ += interval_;
+    send(R"({"market":")" + opts_.market + R"(","side":"sell","price":)" + opts_.price +
+             R"(,"quantity":0.01,"userId":"fanout_maker"})",
+         [self = shared_from_this()](const std::string&) {
+           self->send(R"({"market":")" + self->opts_.market + R"(","side":"buy","price":)" +
+                          self->opts_.price + R"(,"quantity":0.01,"userId":"fanout_taker"})",
+                      [self](const std::string& body) {
+                        int64_t ack = now_ns();
+                        auto at = body.find("\"tradeId\":");
+                        if (at != std::string::npos) {
+                          uint64_t id = std::strtoull(body.c_str() + at + 10, nullptr, 10);
+                          std::lock_guard<std::mutex> lock(self->acks_.mutex);
+                          self->acks_.at_ns[id] = ack;
+                          self->trades_++;
+                        }
+                        self->timer_.expires_at(self->next_at_);
+                        self->timer_.async_wait([self](beast::error_code) { self->pair(); });
+                      });
+         });
+  }
+
+  template <class F>
+  void send(std::string body, F done) {
+    req_ = {http::verb::post, "/api/v1/order", 11};
+    req_.set(http::field::host, opts_.host);
+    req_.set(http::field::content_type, "application/json");
+    req_.body() = std::move(body);
+    req_.prepare_payload();
+    http::async_write(
+        stream_, req_, [self = shared_from_this(), done](beast::error_code ec, size_t) {
+          if (ec) {
+            self->errors_++;
+            return;
+          }
+          self->res_ = {};
+          http::async_read(self->stream_, self->buffer_, self->res_,
+                           [self, done](beast::error_code ec2, size_t) {
+                             if (ec2) {
+                               self->errors_++;
+                               return;
+                             }
+                             if (self->res_.result_int() != 200) {
+                               self->errors_++;
+                               if (self->errors_.load() <= 5)
+                                 std::fprintf(stderr, "order: HTTP %d %s\n",
+                                              self->res_.result_int(), self->res_.body().c_str());
+                             }
+                             done(self->res_.body());
+                           });
+        });
+  }
+
+  beast::tcp_stream stream_;
+  asio::steady_timer timer_;
+  const Options& opts_;
+  tcp::resolver::results_type ep_;
+  Acks& acks_;
+  std::atomic<uint64_t>& trades_;
+  std::atomic<uint64_t>& errors_;
+  Clock::duration interval_;
+  Clock::time_point end_;
+  Clock::time_point next_at_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> req_;
+  http::response<http::string_body> res_;
+};
+
+int simple_post(asio::io_context& ioc, const tcp::resolver::results_type& ep,
+                const std::string& target, const std::string& body) {
+  beast::tcp_stream s(ioc);
+  s.connect(ep);
+  http::request<http::string_body> req{http::verb::post, target, 11};
+  req.set(http::field::host, "x");
+  req.set(http::field::content_type, "application/json");
+  req.body() = body;
+  req.prepare_payload();
+  http::write(s, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(s, buf, res);
+  return res.result_int();
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string k = argv[i], v = argv[i + 1];
+    if (k == "--host")
+      o.host = v;
+    else if (k == "--http-port")
+      o.http_port = v;
+    else if (k == "--ws-port")
+      o.ws_port = v;
+    else if (k == "--subscribers")
+      o.subscribers = std::atoi(v.c_str());
+    else if (k == "--events-per-sec")
+      o.rate = std::atof(v.c_str());
+    else if (k == "--seconds")
+      o.seconds = std::atof(v.c_str());
+    else if (k == "--market")
+      o.market = v;
+    else if (k == "--price")
+      o.price = v;
+    else if (k == "--drivers")
+      o.drivers = std::atoi(v.c_str());
+    else {
+      std::fprintf(stderr, "unknown option %s\n", k.c_str());
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = parse(argc, argv);
+  asio::io_context sub_ioc;
+  asio::io_context drive_ioc;
+  tcp::resolver resolver(drive_ioc);
+  tcp::resolver::results_type http_ep, ws_ep;
+  try {
+    http_ep = resolver.resolve(o.host, o.http_port);
+    ws_ep = resolver.resolve(o.host, o.ws_port);
+    std::string base = o.market.substr(0, o.market.find('_'));
+    std::string quote = o.market.substr(o.market.find('_') + 1);
+    for (const char* user : {"fanout_maker", "fanout_taker"})
+      for (const std::string& asset : {base, quote})
+        if (simple_post(drive_ioc, http_ep, "/api/v1/on-ramp",
+                        std::string(R"({"userId":")") + user +
+                            R"(","amount":"10000000000","asset":")" + asset + R"("})") != 200) {
+          std::fprintf(stderr, "funding %s failed\n", user);
+          return 1;
+        }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "set-up failed: %s\n", e.what());
+    return 1;
+  }
+
+  std::atomic<int> ready{0}, closed{0};
+  std::atomic<uint64_t> received{0};
+  std::vector<std::shared_ptr<Subscriber>> subs;
+  for (int i = 0; i < o.subscribers; ++i) {
+    subs.push_back(std::make_shared<Subscriber>(sub_ioc, o, ws_ep, ready, closed, received));
+    subs.back()->start();
+  }
+  std::thread sub_thread([&] { sub_ioc.run(); });
+  auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (ready.load() + closed.load() < o.subscribers && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::fprintf(stderr, "%d subscribers ready (%d failed)\n", ready.load(), closed.load());
+
+  Acks acks;
+  std::atomic<uint64_t> trades{0}, errors{0};
+  auto start = Clock::now();
+  auto end = start + std::chrono::milliseconds(static_cast<int64_t>(o.seconds * 1000));
+  std::vector<std::shared_ptr<Driver>> drivers;
+  for (int d = 0; d < o.drivers; ++d) {
+    drivers.push_back(std::make_shared<Driver>(drive_ioc, o, http_ep, acks, trades, errors,
+                                               o.rate / o.drivers, end));
+    drivers.back()->start();
+  }
+  std::thread progress([&] {
+    uint64_t last = 0;
+    for (int s = 1; Clock::now() < end; ++s) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      uint64_t t = trades.load();
+      std::fprintf(stderr, "t=%ds trades/s=%llu subscribers_closed=%d errors=%llu\n", s,
+                   static_cast<unsigned long long>(t - last), closed.load(),
+                   static_cast<unsigned long long>(errors.load()));
+      last = t;
+    }
+  });
+  drive_ioc.run();
+  double driven = std::chrono::duration<double>(Clock::now() - start).count();
+  progress.join();
+  // Let the subscribers catch up: until every trade reached every open subscriber, or no
+  // progress for 3 s (then what is missing counts as dropped), at most 60 s.
+  {
+    size_t trades_driven = 0;
+    {
+      std::lock_guard<std::mutex> lock(acks.mutex);
+      trades_driven = acks.at_ns.size();
+    }
+    uint64_t last = received.load();
+    auto last_progress = Clock::now();
+    auto give_up = Clock::now() + std::chrono::seconds(60);
+    while (Clock::now() < give_up && Clock::now() - last_progress < std::chrono::seconds(3)) {
+      uint64_t want = static_cast<uint64_t>(o.subscribers - closed.load()) * trades_driven;
+      uint64_t now = received.load();
+      if (now >= want) break;
+      if (now != last) {
+        last = now;
+        last_progress = Clock::now();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    double lag = std::chrono::duration<double>(Clock::now() - start).count() - driven;
+    std::fprintf(stderr, "caught up %.1f s after the last order\n", lag);
+  }
+  asio::post(sub_ioc, [&] {
+    for (auto& s : subs)
+      s->stop();
+  });
+  sub_thread.join();
+
+  std::vector<double> lat;
+  uint64_t delivered = 0;
+  for (auto& s : subs) {
+    if (s->failed()) continue;
+    for (const Receipt& r : s->receipts()) {
+      auto it = acks.at_ns.find(r.trade_id);
+      if (it == acks.at_ns.end()) continue;  // a trade not driven by us
+      ++delivered;
+      lat.push_back(std::max<int64_t>(0, r.at_ns - it->second) / 1e6);
+    }
+  }
+  uint64_t expected = static_cast<uint64_t>(o.subscribers - closed.load()) * acks.at_ns.size();
+  uint64_t dropped =
+      (expected > delivered ? expected - delivered : 0) + static_cast<uint64_t>(closed.load());
+  std::fprintf(
+      stderr, "trades=%zu delivered=%llu (%.0f trade events/s to subscribers) errors=%llu\n",
+      acks.at_ns.size(), static_cast<unsigned long long>(delivered),
+      static_cast<double>(delivered) / driven, static_cast<unsigned long long>(errors.load()));
+  std::printf("subscribers=%d events_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f dropped=%llu\n",
+              o.subscribers, static_cast<double>(acks.at_ns.size()) / driven, percentile(lat, 0.5),
+              percentile(lat, 0.99), static_cast<unsigned long long>(dropped));
+  return errors.load() == 0 ? 0 : 1;
+}

@@ -1,0 +1,78 @@
+// The edge's configurable parts end to end: the trading page from a static directory,
+// CORS with a list of origins, and the per-client rate limit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startExchange, rawHttp, splitResponses } from './harness.mjs';
+
+let ex;
+let page;
+
+before(async () => {
+  page = mkdtempSync(path.join(os.tmpdir(), 'exchange-page-'));
+  mkdirSync(path.join(page, 'trade'));
+  mkdirSync(path.join(page, '_next/static/chunks'), { recursive: true });
+  writeFileSync(path.join(page, 'index.html'), '<html>markets</html>');
+  writeFileSync(path.join(page, 'trade/_.html'), '<html>any market</html>');
+  writeFileSync(path.join(page, '_next/static/chunks/app.js'), 'console.log(1)');
+  writeFileSync(path.join(page, 'api.html'), 'must not shadow the API');
+  ex = await startExchange({
+    demo: true,
+    args: ['--static-dir', page, '--rate-limit', '20', '--cors-origins', 'http://allowed.example,http://also.example'],
+  });
+});
+after(async () => {
+  await ex?.stop();
+  rmSync(page, { recursive: true, force: true });
+});
+
+test('the trading page is served from the static directory; the API wins', async () => {
+  const home = await ex.get('/');
+  assert.equal(home.status, 200);
+  assert.equal(home.text, '<html>markets</html>');
+  assert.match(home.headers.get('content-type'), /^text\/html/);
+  const trade = await ex.get('/trade/TATA_INR');
+  assert.equal(trade.text, '<html>any market</html>');
+  const js = await ex.get('/_next/static/chunks/app.js');
+  assert.match(js.headers.get('content-type'), /javascript/);
+  assert.match(js.headers.get('cache-control'), /immutable/);
+  assert.equal((await ex.get('/nothing/here/at/all')).status, 404);
+  const api = await ex.get('/api/v1/markets');
+  assert.equal(api.status, 200);
+  assert.ok(Array.isArray(api.json));
+  const traversal = await rawHttp(ex.httpPort, 'GET /trade/../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(splitResponses(traversal.text)[0].status, 404);
+  const encoded = await rawHttp(ex.httpPort, 'GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.equal(splitResponses(encoded.text)[0].status, 404);
+});
+
+test('CORS answers only the configured origins', async () => {
+  const ok = await ex.get('/health', { headers: { Origin: 'http://allowed.example' } });
+  assert.equal(ok.headers.get('access-control-allow-origin'), 'http://allowed.example');
+  assert.match(ok.headers.get('vary') ?? '', /Origin/);
+  const also = await ex.get('/health', { headers: { Origin: 'http://also.example' } });
+  assert.equal(also.headers.get('access-control-allow-origin'), 'http://also.example');
+  const other = await ex.get('/health', { headers: { Origin: 'http://evil.example' } });
+  assert.equal(other.headers.get('access-control-allow-origin'), null);
+  const pre = await ex.req('OPTIONS', '/api/v1/order', undefined, {
+    headers: { Origin: 'http://allowed.example', 'Access-Control-Request-Method': 'DELETE' },
+  });
+  assert.equal(pre.status, 204);
+  assert.match(pre.headers.get('access-control-allow-methods'), /DELETE/);
+});
+
+test('the rate limit refuses bursts per client with 429 and spares health checks', async () => {
+  const statuses = await Promise.all(Array.from({ length: 80 }, () => ex.get('/api/v1/markets').then((r) => r)));
+  const limited = statuses.filter((r) => r.status === 429);
+  assert.ok(limited.length > 0, 'some requests limited');
+  assert.ok(statuses.filter((r) => r.status === 200).length >= 10, 'a burst is allowed');
+  assert.equal(limited[0].json.code, 'RATE_LIMITED');
+  assert.equal(limited[0].headers.get('retry-after'), '1');
+  for (let i = 0; i < 30; ++i) assert.equal((await ex.get('/health')).status, 200);
+  await new Promise((r) => setTimeout(r, 1100));
+  assert.equal((await ex.get('/api/v1/markets')).status, 200, 'tokens come back');
+  const m = await ex.get('/metrics');
+  assert.match(m.text, /exchange_http_rate_limited_total [1-9]/);
+});
