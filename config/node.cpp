@@ -201,6 +201,9 @@ int run_node(const Options& o, const char* program_path) {
                  });
   }
   stop_actors();
+  // Every actor finishes while the edge still exists: a late reply then lands in a
+  // stopped io_context, never in a destroyed one.
+  system.await_all_actors_done();
   std::cout << "exchange stopped" << std::endl;
   return 0;
 }
