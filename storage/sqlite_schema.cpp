@@ -15,7 +15,7 @@ namespace {
 //    SQL stay exact, and a value reads back bit for bit.
 //  - Ids are INTEGER, below 2^63 (SQLite integers are signed 64-bit).
 //  - Times are INTEGER unix milliseconds, UTC.
-//  - Enums are TEXT names (storage/stored_names.hpp: 'buy', 'GTC', 'PARTIALLY_FILLED';
+//  - Enums are TEXT names (actors/common/domain.hpp name_of(): 'buy', 'GTC', 'PARTIALLY_FILLED';
 //    intervals '1m' ... '1w'), checked by CHECK constraints; booleans are 0/1.
 //  - Tables keyed by a composite key are WITHOUT ROWID: the rows live in the key's b-tree,
 //    so an insert touches one b-tree, not a table plus a unique index, and a key-range scan

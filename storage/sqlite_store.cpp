@@ -11,7 +11,6 @@
 
 #include "storage/sqlite_db.hpp"
 #include "storage/sqlite_schema.hpp"
-#include "storage/stored_names.hpp"
 
 namespace ex {
 namespace {
@@ -101,7 +100,7 @@ int64_t limit_of(size_t limit) {
 
 template <class Enum>
 bool read_enum(const Stmt& s, int column, Enum& out) {
-  return stored::parse(s.text_view_at(column), out);
+  return parse_name(s.text_view_at(column), out);
 }
 
 Result<OrderInfo> order_from_row(const Stmt& s) {
@@ -372,17 +371,17 @@ class SqliteStore final : public Store {
     s.bind(2, o.client_order_id);
     s.bind(3, o.market);
     s.bind(4, o.user_id);
-    s.bind(5, std::string_view(stored::name(o.side)));
-    s.bind(6, std::string_view(stored::name(o.kind)));
-    s.bind(7, std::string_view(stored::name(o.tif)));
+    s.bind(5, std::string_view(name_of(o.side)));
+    s.bind(6, std::string_view(name_of(o.kind)));
+    s.bind(7, std::string_view(name_of(o.tif)));
     s.bind(8, int64_t{o.post_only ? 1 : 0});
-    s.bind(9, std::string_view(stored::name(o.product)));
+    s.bind(9, std::string_view(name_of(o.product)));
     s.bind(10, o.price.units());
     s.bind(11, o.quantity.units());
     s.bind(12, o.quote_quantity.units());
     s.bind(13, o.executed.units());
     s.bind(14, o.executed_quote.units());
-    s.bind(15, std::string_view(stored::name(o.status)));
+    s.bind(15, std::string_view(name_of(o.status)));
     s.bind(16, o.time_ms);
     s.bind(17, o.update_ms);
     return s.run("upsert order");

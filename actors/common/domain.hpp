@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <caf/meta/type_name.hpp>
@@ -183,10 +184,19 @@ auto inspect(Inspector& f, PlaceOrder& x) {
            x.product, x.client_order_id);
 }
 
-const char* side_name(Side s);              // "buy" / "sell"
-const char* status_name(OrderStatus s);     // "NEW", "PARTIALLY_FILLED", ...
-const char* tif_name(TimeInForce t);        // "GTC", "IOC", "FOK"
-const char* kind_name(OrderKind k);         // "limit" / "market"
-const char* product_name(Product p);        // "intraday" / "delivery"
+// The one spelling of each enum, on the wire and in storage ("buy", "GTC",
+// "PARTIALLY_FILLED"): stable text that does not depend on the enumerators' order.
+const char* name_of(Side side);           // "buy", "sell"
+const char* name_of(OrderKind kind);      // "limit", "market"
+const char* name_of(TimeInForce tif);     // "GTC", "IOC", "FOK"
+const char* name_of(Product product);     // "intraday", "delivery"
+const char* name_of(OrderStatus status);  // "NEW", "PARTIALLY_FILLED", "FILLED", ...
+
+// Exact-match parsing; false (leaving `out` untouched) for a name it does not know.
+bool parse_name(std::string_view text, Side& out);
+bool parse_name(std::string_view text, OrderKind& out);
+bool parse_name(std::string_view text, TimeInForce& out);
+bool parse_name(std::string_view text, Product& out);
+bool parse_name(std::string_view text, OrderStatus& out);
 
 }  // namespace ex

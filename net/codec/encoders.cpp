@@ -28,11 +28,11 @@ void write_order(Writer& w, const OrderInfo& o) {
       .str_or_null("clientOrderId", o.client_order_id)
       .str("market", o.market)
       .str("userId", o.user_id)
-      .str("side", wire_side(o.side))
-      .str("type", wire_kind(o.kind))
-      .str("timeInForce", wire_tif(o.tif))
+      .str("side", name_of(o.side))
+      .str("type", name_of(o.kind))
+      .str("timeInForce", name_of(o.tif))
       .boolean("postOnly", o.post_only)
-      .str("orderType", wire_product(o.product))
+      .str("orderType", name_of(o.product))
       .key("price");
   if (o.kind == OrderKind::market)
     w.null();
@@ -41,7 +41,7 @@ void write_order(Writer& w, const OrderInfo& o) {
   w.dec_str("quantity", o.quantity)
       .dec_str("executedQty", o.executed)
       .dec_str("remainingQty", o.remaining())
-      .str("status", wire_status(o.status))
+      .str("status", name_of(o.status))
       .i64("time", o.time_ms)
       .end_object();
 }
@@ -68,33 +68,6 @@ void write_ticker_fields(Writer& w, const TickerStats& t) {
 
 }  // namespace
 
-// clang-format off
-const char* wire_side(Side s) { return s == Side::buy ? "buy" : "sell"; }
-
-const char* wire_status(OrderStatus s) {
-  switch (s) {
-    case OrderStatus::new_: return "NEW";
-    case OrderStatus::partially_filled: return "PARTIALLY_FILLED";
-    case OrderStatus::filled: return "FILLED";
-    case OrderStatus::canceled: return "CANCELED";
-    case OrderStatus::expired: return "EXPIRED";
-    case OrderStatus::rejected: return "REJECTED";
-  }
-  return "REJECTED";
-}
-
-const char* wire_tif(TimeInForce t) {
-  switch (t) {
-    case TimeInForce::gtc: return "GTC";
-    case TimeInForce::ioc: return "IOC";
-    case TimeInForce::fok: return "FOK";
-  }
-  return "GTC";
-}
-
-const char* wire_kind(OrderKind k) { return k == OrderKind::market ? "market" : "limit"; }
-const char* wire_product(Product p) { return p == Product::delivery ? "delivery" : "intraday"; }
-// clang-format on
 
 std::string encode_error(const Error& error) {
   return encode_error(code_name(error.code), error.message);
@@ -123,7 +96,7 @@ std::string encode_place_reply(const PlaceReply& r) {
         .end_object();
   }
   w.end_array()
-      .str("status", wire_status(r.order.status))
+      .str("status", name_of(r.order.status))
       .dec_num("remainingQty", r.order.remaining())
       .str_or_null("clientOrderId", r.order.client_order_id)
       .end_object();
@@ -154,11 +127,11 @@ std::string encode_open_orders(const std::vector<OrderInfo>& orders) {
         .dec_num("quantity", o.quantity)
         .str("orderId", order_id_text(o.order_id))
         .dec_num("filled", o.executed)
-        .str("side", wire_side(o.side))
+        .str("side", name_of(o.side))
         .str("userId", o.user_id)
         .str("market", o.market)
         .str_or_null("clientOrderId", o.client_order_id)
-        .str("status", wire_status(o.status))
+        .str("status", name_of(o.status))
         .i64("time", o.time_ms)
         .end_object();
   }

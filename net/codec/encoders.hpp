@@ -23,13 +23,6 @@
 
 namespace ex {
 
-// ---- Names on the wire ----
-const char* wire_side(Side s);           // "buy" / "sell"
-const char* wire_status(OrderStatus s);  // "NEW", "PARTIALLY_FILLED", "FILLED", ...
-const char* wire_tif(TimeInForce t);     // "GTC" / "IOC" / "FOK"
-const char* wire_kind(OrderKind k);      // "limit" / "market"
-const char* wire_product(Product p);     // "intraday" / "delivery"
-
 // ---- Errors: {"code":"INSUFFICIENT_FUNDS","message":"..."} ----
 std::string encode_error(const Error& error);
 std::string encode_error(std::string_view code, std::string_view message);

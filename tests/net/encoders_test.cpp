@@ -146,12 +146,12 @@ CAF_TEST(order objects have strings for money and null price for market orders) 
 }
 
 CAF_TEST(wire names) {
-  CAF_CHECK_EQUAL(std::string(wire_status(OrderStatus::new_)), "NEW");
-  CAF_CHECK_EQUAL(std::string(wire_status(OrderStatus::filled)), "FILLED");
-  CAF_CHECK_EQUAL(std::string(wire_status(OrderStatus::canceled)), "CANCELED");
-  CAF_CHECK_EQUAL(std::string(wire_status(OrderStatus::rejected)), "REJECTED");
-  CAF_CHECK_EQUAL(std::string(wire_tif(TimeInForce::fok)), "FOK");
-  CAF_CHECK_EQUAL(std::string(wire_side(Side::sell)), "sell");
+  CAF_CHECK_EQUAL(std::string(name_of(OrderStatus::new_)), "NEW");
+  CAF_CHECK_EQUAL(std::string(name_of(OrderStatus::filled)), "FILLED");
+  CAF_CHECK_EQUAL(std::string(name_of(OrderStatus::canceled)), "CANCELED");
+  CAF_CHECK_EQUAL(std::string(name_of(OrderStatus::rejected)), "REJECTED");
+  CAF_CHECK_EQUAL(std::string(name_of(TimeInForce::fok)), "FOK");
+  CAF_CHECK_EQUAL(std::string(name_of(Side::sell)), "sell");
 }
 
 CAF_TEST(depth snapshot and events) {
