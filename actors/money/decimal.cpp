@@ -135,11 +135,30 @@ std::optional<Decimal> Decimal::sub(Decimal a, Decimal b) {
 }
 
 std::optional<Decimal> Decimal::mul(Decimal a, Decimal b) {
+  // Most products of money fit 64 bits before scaling back; the rest (price x quantity
+  // of large values) take one 128-by-64-bit division. Either way the result is exact or
+  // refused.
+  int64_t p64;
+  if (!__builtin_mul_overflow(a.units_, b.units_, &p64)) {
+    if (p64 % kScale != 0) return std::nullopt;
+    return Decimal(p64 / kScale);
+  }
   __int128 p = static_cast<__int128>(a.units_) * b.units_;
-  if (p % kScale != 0) return std::nullopt;
-  p /= kScale;
-  if (p > INT64_MAX || p < INT64_MIN) return std::nullopt;
-  return Decimal(static_cast<int64_t>(p));
+  const bool negative = p < 0;
+  const unsigned __int128 m = negative ? -static_cast<unsigned __int128>(p)
+                                       : static_cast<unsigned __int128>(p);
+  const uint64_t hi = static_cast<uint64_t>(m >> 64), lo = static_cast<uint64_t>(m);
+  if (hi >= static_cast<uint64_t>(kScale)) return std::nullopt;  // quotient beyond 64 bits
+  uint64_t q, r;
+#if defined(__x86_64__)
+  __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "r"(static_cast<uint64_t>(kScale)));
+#else
+  q = static_cast<uint64_t>(m / kScale);
+  r = static_cast<uint64_t>(m % kScale);
+#endif
+  if (r != 0) return std::nullopt;
+  if (q > static_cast<uint64_t>(INT64_MAX) + (negative ? 1 : 0)) return std::nullopt;
+  return Decimal(negative ? static_cast<int64_t>(0 - q) : static_cast<int64_t>(q));
 }
 
 }  // namespace ex

@@ -95,3 +95,21 @@ CAF_TEST(checks arithmetic overflow and inexact products) {
   CAF_CHECK(Decimal::from_int(5).is_multiple_of(*Decimal::parse("0.01")));
   CAF_CHECK(!Decimal::parse("1.005")->is_multiple_of(*Decimal::parse("0.01")));
 }
+
+CAF_TEST(products are exact on both the 64 bit and the 128 bit path) {
+  auto mul = [](const char* a, const char* b) {
+    auto p = Decimal::mul(*Decimal::parse(a), *Decimal::parse(b));
+    return p ? p->to_string() : std::string("refused");
+  };
+  CAF_CHECK_EQUAL(mul("2", "3"), "6");                        // fits 64 bits
+  CAF_CHECK_EQUAL(mul("1000.97", "2.5"), "2502.425");         // needs 128 bits
+  CAF_CHECK_EQUAL(mul("-1000.97", "2.5"), "-2502.425");
+  CAF_CHECK_EQUAL(mul("-1000.97", "-2.5"), "2502.425");
+  CAF_CHECK_EQUAL(mul("92233720368.54775807", "1"), "92233720368.54775807");
+  CAF_CHECK_EQUAL(mul("-92233720368.54775807", "1"), "-92233720368.54775807");
+  CAF_CHECK_EQUAL(mul("46116860184.27387903", "2"), "92233720368.54775806");
+  CAF_CHECK_EQUAL(mul("46116860184.27387904", "2"), "refused");  // one unit past the range
+  CAF_CHECK_EQUAL(mul("99999.99999999", "99999.99999999"), "refused");  // not exact
+  CAF_CHECK_EQUAL(mul("123456.78", "0.01"), "1234.5678");
+  CAF_CHECK_EQUAL(mul("0", "92233720368"), "0");
+}
