@@ -105,17 +105,20 @@ Result<bool> Ledger::fill(AccountId account, uint64_t order_id, Decimal price, D
 }
 
 Result<Decimal> Ledger::close(AccountId account, uint64_t order_id) {
-  Hold* h = find_hold(account, order_id);
-  if (!h) return bug("close of an order without a hold");
-  Balance& b = at(account, h->side == HoldSide::buy ? h->quote : h->base);
-  if (h->remaining > b.locked.units()) return bug("hold exceeds locked");
-  b.locked = Decimal::from_units(b.locked.units() - h->remaining);
-  b.available = Decimal::from_units(b.available.units() + h->remaining);
-  Decimal released = Decimal::from_units(h->remaining);
-  uint32_t slot = static_cast<uint32_t>(h - holds_.data());
-  index_.erase(order_id);
+  // take() finds and forgets the id in one probe; a wrong account puts it back.
+  const uint32_t slot = index_.take(order_id);
+  if (slot == FlatIdMap::kMissing) return bug("close of an order without a hold");
+  Hold& h = holds_[slot];
+  Balance& b = at(account, h.side == HoldSide::buy ? h.quote : h.base);
+  if (h.account != account || h.remaining > b.locked.units()) {
+    index_.insert(order_id, slot);
+    return bug(h.account != account ? "close of another account's hold" : "hold exceeds locked");
+  }
+  b.locked = Decimal::from_units(b.locked.units() - h.remaining);
+  b.available = Decimal::from_units(b.available.units() + h.remaining);
+  const Decimal released = Decimal::from_units(h.remaining);
   free_holds_.push_back(slot);
-  holds_[slot].order_id = 0;
+  h.order_id = 0;
   return released;
 }
 

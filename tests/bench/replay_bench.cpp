@@ -139,7 +139,10 @@ struct BookAndLedger {
       req.tif = req.is_market ? TimeInForce::ioc : TimeInForce::gtc;
       auto valid = validate_order(spec, req);
       AccountId user = static_cast<AccountId>(op.id);
-      auto hold = hold_for(spec, {0, 1}, *valid, op.id, ledger.balance(user, 1)->available);
+      // Only a market buy by quantity needs the available balance (it holds all of it).
+      Decimal available = req.is_market && req.side == Side::buy ? ledger.balance(user, 1)->available
+                                                                  : Decimal{};
+      auto hold = hold_for(spec, {0, 1}, *valid, op.id, available);
       if (!valid || !ledger.place(user, hold)) {
         ++refused;
         return;
