@@ -189,7 +189,7 @@ class Market {
 
   void process(Command& c) {
     c.update.market = spec_.symbol;
-    c.update.seq = ++seq_;
+    c.update.seq = book_.sequence();
     c.update.time_ms = c.now;
     settlements_.clear();
     settlements_of(spec_, book_.events(), settlements_);
@@ -311,7 +311,6 @@ class Market {
   std::deque<TradeRecord> recent_trades_;
   std::vector<Settlement> settlements_;
   uint64_t next_order_seq_;
-  uint64_t seq_ = 0;
   uint64_t depth_update_id_ = 0;
   Counter& orders_placed_;
   Counter& trades_;

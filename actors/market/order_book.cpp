@@ -19,9 +19,10 @@ OrderBook::OrderBook(BookConfig config)
   changes_.reserve(16);
 }
 
-void OrderBook::set_counters(uint64_t next_trade_id, Ticks last_price) {
+void OrderBook::set_counters(uint64_t next_trade_id, Ticks last_price, uint64_t sequence) {
   next_trade_id_ = next_trade_id;
   last_price_ = last_price;
+  seq_ = sequence;
 }
 
 size_t OrderBook::ladder_position(Side side, Ticks price) const {
@@ -117,18 +118,18 @@ void OrderBook::note_level(Side side, Ticks price, Lots total) {
 void OrderBook::flush_level_changes() {
   for (const LevelChange& c : changes_)
     events_.push_back(Event{EventType::level, c.side, DoneReason::filled, 0, 0, 0, 0, c.price,
-                            c.total, 0, 0});
+                            c.total, 0, 0, seq_});
   changes_.clear();
 }
 
 void OrderBook::emit_done(const RestingOrder& o, DoneReason reason) {
   events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0, o.price,
-                          o.remaining, o.original - o.remaining, 0});
+                          o.remaining, o.original - o.remaining, 0, seq_});
 }
 
 void OrderBook::emit_taker_done(const NewOrder& o, DoneReason reason, Lots left, Lots filled) {
   events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0,
-                          o.is_market ? 0 : o.price, left, filled, 0});
+                          o.is_market ? 0 : o.price, left, filled, 0, seq_});
 }
 
 void OrderBook::remove_slot(uint32_t idx, Level& level) {
@@ -195,7 +196,7 @@ void OrderBook::match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budge
         break;
       }
       events_.push_back(Event{EventType::trade, o.side, DoneReason::filled, o.id, m.id, o.user,
-                              m.user, lv.price, fill, 0, next_trade_id_++});
+                              m.user, lv.price, fill, 0, next_trade_id_++, seq_});
       last_price_ = lv.price;
       const int64_t cost = fill * lv.price;
       result.executed += fill;
@@ -243,6 +244,7 @@ void OrderBook::rest(const NewOrder& o, Lots qty, Lots original) {
 
 AddResult OrderBook::add(const NewOrder& o) {
   events_.clear();
+  ++seq_;
   AddResult r{OrderStatus::new_, 0, 0, 0};
   if (index_.find(o.id) != FlatIdMap::kMissing) {
     emit_taker_done(o, DoneReason::rejected, o.qty, 0);
@@ -301,6 +303,13 @@ AddResult OrderBook::add(const NewOrder& o) {
 
 bool OrderBook::cancel(OrderId id) {
   events_.clear();
+  ++seq_;
+  if (!cancel_one(id)) return false;
+  flush_level_changes();
+  return true;
+}
+
+bool OrderBook::cancel_one(OrderId id) {
   uint32_t idx = index_.take(id);
   if (idx == FlatIdMap::kMissing) return false;
   const RestingOrder& o = pool_[idx].order;
@@ -312,7 +321,6 @@ bool OrderBook::cancel(OrderId id) {
   unlink_slot(idx, lv);
   note_level(side, lv.price, lv.total);
   if (lv.head == kNil) close_level(side, li);
-  flush_level_changes();
   return true;
 }
 
@@ -320,12 +328,10 @@ size_t OrderBook::cancel_user(UserId user) {
   std::vector<OrderId> ids;
   for (const Slot& s : pool_)
     if (s.order.remaining > 0 && s.order.user == user) ids.push_back(s.order.id);
-  std::vector<Event> all;
-  for (OrderId id : ids) {
-    cancel(id);
-    all.insert(all.end(), events_.begin(), events_.end());
-  }
-  events_.swap(all);
+  events_.clear();
+  ++seq_;
+  for (OrderId id : ids) cancel_one(id);
+  flush_level_changes();
   return ids.size();
 }
 

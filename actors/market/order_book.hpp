@@ -73,6 +73,7 @@ struct Event {
   Lots qty;           // trade: quantity; done: remaining unfilled; level: new total (0 = gone)
   Lots filled;        // done: quantity filled over the order's life
   uint64_t trade_id;  // trade only
+  uint64_t seq;       // the book's sequence number of the command that produced it
 };
 
 enum class OrderStatus : uint8_t { new_, partially_filled, filled, canceled, expired, rejected };
@@ -120,6 +121,8 @@ class OrderBook {
 
   // Events of the last command, in order.
   const std::vector<Event>& events() const { return events_; }
+  // Sequence number of the last command (add, cancel, cancel_user): 1, 2, 3, ...
+  uint64_t sequence() const { return seq_; }
 
   const RestingOrder* find(OrderId id) const;
   size_t order_count() const { return index_.size(); }
@@ -132,7 +135,7 @@ class OrderBook {
   Ticks last_price() const { return last_price_; }
   uint64_t next_trade_id() const { return next_trade_id_; }
   // Restores counters when a book is rebuilt from a snapshot.
-  void set_counters(uint64_t next_trade_id, Ticks last_price);
+  void set_counters(uint64_t next_trade_id, Ticks last_price, uint64_t sequence = 0);
 
   // Calls f(const RestingOrder&) for every resting order, side by side, best level
   // first, FIFO within a level: the order a snapshot must preserve.
@@ -189,6 +192,7 @@ class OrderBook {
   void emit_done(const RestingOrder& o, DoneReason reason);
   void emit_taker_done(const NewOrder& o, DoneReason reason, Lots left, Lots filled);
   void flush_level_changes();
+  bool cancel_one(OrderId id);  // cancel() without starting a new command
 
   BookConfig config_;
   // Why a sorted vector per side plus a price index: matching always takes the back
@@ -206,6 +210,7 @@ class OrderBook {
   std::vector<Event> events_;
   std::vector<LevelChange> changes_;
   uint64_t next_trade_id_ = 1;
+  uint64_t seq_ = 0;
   Ticks last_price_ = 0;
 };
 

@@ -320,3 +320,24 @@ CAF_TEST(ids slots and levels are reused without corruption) {
   b.for_each_order([&](const RestingOrder&) { ++visited; });
   CAF_CHECK_EQUAL(visited, b.order_count());
 }
+
+CAF_TEST(every event carries the sequence number of its command) {
+  OrderBook b;
+  b.add(limit(1, 1, S, 100, 2));
+  CAF_CHECK_EQUAL(b.sequence(), 1u);
+  b.cancel(99);  // a command even when it finds nothing
+  CAF_CHECK_EQUAL(b.sequence(), 2u);
+  b.add(limit(2, 2, B, 100, 1));
+  CAF_CHECK_EQUAL(b.sequence(), 3u);
+  CAF_REQUIRE(!b.events().empty());
+  for (const Event& e : b.events()) CAF_CHECK_EQUAL(e.seq, 3u);
+  b.add(limit(3, 1, S, 100, 1));
+  CAF_CHECK_EQUAL(b.cancel_user(1), 2u);
+  // one command: both orders, and their shared level reported once with its final total
+  size_t levels = 0;
+  for (const Event& e : b.events()) {
+    CAF_CHECK_EQUAL(e.seq, 5u);
+    levels += e.type == EventType::level;
+  }
+  CAF_CHECK_EQUAL(levels, 1u);
+}
