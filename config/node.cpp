@@ -125,6 +125,15 @@ int run_node(const Options& o, const char* program_path) {
     }
     start.next_trade_id = *last_trade + 1;
     start.next_order_seq = (*last_order >> 12) + 1;
+    // Books start empty (journals and snapshots are not built yet), so orders a previous
+    // run left open are closed in history rather than shown open forever.
+    auto closed = writer_store->close_open_orders(
+        spec.symbol, std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+    if (closed && *closed > 0)
+      log(Level::warn, "orders of a previous run closed (books are not durable yet)",
+          {{"market", spec.symbol}, {"orders", std::to_string(*closed)}});
     warm_start(*reader_store, spec.symbol, start);
     caf::actor hub = system.spawn(hub_actor, spec.symbol, std::chrono::milliseconds(o.depth_batch_ms));
     caf::actor market = system.spawn(market_actor, spec, assets,

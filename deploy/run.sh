@@ -11,7 +11,13 @@ deploy/build.sh
 build/exchange --demo --data-dir data "$@" &
 exchange=$!
 mm=""
-trap 'kill $mm $exchange 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
+# The market maker first, so that it can cancel its orders while the exchange still runs.
+stop() {
+  [[ -n "$mm" ]] && kill "$mm" 2>/dev/null && wait "$mm" 2>/dev/null
+  kill "$exchange" 2>/dev/null
+  wait "$exchange" 2>/dev/null
+}
+trap stop INT TERM EXIT
 for _ in $(seq 1 100); do
   curl -sf http://127.0.0.1:3001/ready >/dev/null && break
   sleep 0.1

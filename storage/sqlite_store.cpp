@@ -75,6 +75,9 @@ constexpr const char* kTradeCount = "SELECT trades FROM trade_counts WHERE marke
 // MAX over a prefix of the primary key: one descent of the b-tree, not a scan.
 constexpr const char* kMaxTradeId = "SELECT MAX(trade_id) FROM trades WHERE market = ?1";
 constexpr const char* kMaxOrderId = "SELECT MAX(order_id) FROM orders WHERE market = ?1";
+constexpr const char* kCloseOpenOrders =
+    "UPDATE orders SET status = 'CANCELED', update_ms = ?2 "
+    "WHERE market = ?1 AND status IN ('NEW', 'PARTIALLY_FILLED')";
 
 constexpr const char* kDepositsOf =
     "SELECT deposit_id, asset, amount, time_ms FROM deposits WHERE user_id = ?1 "
@@ -165,6 +168,7 @@ class SqliteStore final : public Store {
         {&trade_count_, kTradeCount},
         {&max_trade_id_, kMaxTradeId},
         {&max_order_id_, kMaxOrderId},
+        {&close_open_orders_, kCloseOpenOrders},
         {&deposits_of_, kDepositsOf},
         {&ping_, "SELECT COUNT(*) FROM schema_version"},
     };
@@ -272,6 +276,15 @@ class SqliteStore final : public Store {
 
   Result<uint64_t> max_order_id(const std::string& market) override {
     return single_int(max_order_id_, market, "max order id");
+  }
+
+  Result<uint64_t> close_open_orders(const std::string& market, int64_t time_ms) override {
+    close_open_orders_.bind(1, market);
+    close_open_orders_.bind(2, time_ms);
+    ResetOnExit reset(close_open_orders_);
+    int rc = close_open_orders_.step();
+    if (rc != SQLITE_DONE) return sqlite::error_of(db_.get(), rc, "close open orders");
+    return static_cast<uint64_t>(sqlite3_changes(db_.get()));
   }
 
   Result<std::vector<DepositRecord>> deposits_of(const std::string& user_id) override {
@@ -418,7 +431,7 @@ class SqliteStore final : public Store {
   Stmt begin_, commit_, rollback_;
   Stmt upsert_order_, insert_trade_, count_trades_, insert_deposit_, upsert_candle_;
   Stmt recent_trades_, candles_, orders_of_market_, orders_of_user_, order_;
-  Stmt trade_count_, max_trade_id_, max_order_id_, deposits_of_, ping_;
+  Stmt trade_count_, max_trade_id_, max_order_id_, close_open_orders_, deposits_of_, ping_;
   std::vector<std::pair<std::string, int64_t>> added_;  // write_trades' scratch, reused
 };
 

@@ -79,6 +79,10 @@ class Store {
   // Highest order_id stored for the market, 0 if none: order ids are never reused, so a
   // restarted market numbers its orders after it.
   virtual Result<uint64_t> max_order_id(const std::string& market) = 0;
+  // Marks every order of the market still stored as open as CANCELED at `time_ms` and
+  // returns how many: a node that starts without the books of its previous run (no
+  // journal yet) must not go on reporting their orders as open.
+  virtual Result<uint64_t> close_open_orders(const std::string& market, int64_t time_ms) = 0;
   // A user's deposits, oldest first (by time_ms, then deposit_id).
   virtual Result<std::vector<DepositRecord>> deposits_of(const std::string& user_id) = 0;
   // True if the storage answers a query now.

@@ -658,4 +658,18 @@ CAF_TEST(the highest order id per market is where a restarted market resumes) {
   CAF_CHECK_EQUAL(must(store->max_order_id("B")), 99999u);
 }
 
+CAF_TEST(orders left open by a previous run can be closed) {
+  auto store = open();
+  WriteBatch b;
+  b.orders.push_back(order(4097, "u", "A", 1, 1));
+  b.orders.push_back(order(8193, "u", "A", 2, 2, OrderStatus::filled));
+  b.orders.push_back(order(12289, "u", "B", 3, 3));
+  must(store->write(b));
+  CAF_CHECK_EQUAL(must(store->close_open_orders("A", 50)), 1u);
+  CAF_CHECK(must(store->order(4097)).status == OrderStatus::canceled);
+  CAF_CHECK_EQUAL(must(store->order(4097)).update_ms, 50);
+  CAF_CHECK(must(store->order(8193)).status == OrderStatus::filled);
+  CAF_CHECK(must(store->order(12289)).status == OrderStatus::new_);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
