@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/codec/api_requests.hpp"
+#include "tests/support/fixtures.hpp"
 #include "net/identity.hpp"
 
 using namespace ex;
@@ -16,23 +17,13 @@ T val(const Result<T>& r) {
   return r.value();
 }
 
-Decimal dec(const char* text) {
-  return *Decimal::parse(text);
-}
+using ex::testing::dec;
 std::string code(ErrorCode c) {
   return code_name(c);
 }
 
 std::vector<MarketSpec> make_markets() {
-  MarketSpec m;
-  m.id = 1;
-  m.symbol = "TATA_INR";
-  m.base = "TATA";
-  m.quote = "INR";
-  m.tick_size = dec("0.01");
-  m.step_size = dec("0.01");
-  m.min_qty = dec("0.01");
-  m.min_notional = dec("1");
+  MarketSpec m = ex::testing::tata_inr();
   MarketSpec n = m;
   n.id = 2;
   n.symbol = "INFY_INR";

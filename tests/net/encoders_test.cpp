@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/codec/encoders.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex;
 
@@ -223,12 +224,7 @@ CAF_TEST(trades fills and deposits) {
 }
 
 CAF_TEST(markets and balances) {
-  MarketSpec m;
-  m.id = 1;
-  m.symbol = "TATA_INR";
-  m.base = "TATA";
-  m.quote = "INR";
-  m.tick_size = dec("0.01");
+  MarketSpec m = ex::testing::tata_inr();
   m.step_size = dec("0.1");
   m.min_qty = dec("0.1");
   m.min_notional = dec("1");

@@ -13,25 +13,16 @@
 #include <vector>
 
 #include "actors/gateway/exchange_api.hpp"
+#include "tests/support/fixtures.hpp"
 
 namespace ex::test {
 
-inline Decimal dec(const char* text) {
-  return *Decimal::parse(text);
-}
+using ex::testing::dec;
 
 class FakeApi : public ExchangeApi {
  public:
   FakeApi() {
-    MarketSpec m;
-    m.id = 1;
-    m.symbol = "TATA_INR";
-    m.base = "TATA";
-    m.quote = "INR";
-    m.tick_size = dec("0.01");
-    m.step_size = dec("0.01");
-    m.min_qty = dec("0.01");
-    m.min_notional = dec("1");
+    MarketSpec m = ex::testing::tata_inr();
     markets_.push_back(m);
     m.id = 2;
     m.symbol = "INFY_INR";
