@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 deploy/build.sh
 
-build/exchange --demo --data-dir data "$@" &
+# Each in its own session, so Ctrl-C reaches only this script, which then stops them in order.
+setsid build/exchange --demo --data-dir data "$@" &
 exchange=$!
 mm=""
 # The market maker first, so that it can cancel its orders while the exchange still runs.
@@ -23,7 +24,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 if [[ -x build/exchange-mm ]]; then
-  build/exchange-mm &
+  setsid build/exchange-mm &
   mm=$!
 fi
 echo "trading page: http://localhost:3001  (Ctrl-C to stop)"
