@@ -51,18 +51,12 @@ Result<bool> Ledger::place(AccountId account, const HoldRequest& r) {
     return make_error(ErrorCode::insufficient_funds,
                       "insufficient funds: needs " + r.amount.to_string() + ", available " +
                           b.available.to_string());
-  if (index_.find(r.order_id) != FlatIdMap::kMissing) return bug("duplicate hold for an order");
-  uint32_t slot;
-  if (!free_holds_.empty()) {
-    slot = free_holds_.back();
-    free_holds_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(holds_.size());
-    holds_.emplace_back();
-  }
+  uint32_t slot = free_holds_.empty() ? static_cast<uint32_t>(holds_.size()) : free_holds_.back();
+  if (!index_.insert(r.order_id, slot)) return bug("duplicate hold for an order");  // one probe
+  if (free_holds_.empty()) holds_.emplace_back();
+  else free_holds_.pop_back();
   holds_[slot] = Hold{r.order_id, account, r.side, r.base, r.quote, r.amount.units(),
                       r.limit_price.units()};
-  index_.insert(r.order_id, slot);
   b.available = Decimal::from_units(b.available.units() - r.amount.units());
   b.locked = Decimal::from_units(b.locked.units() + r.amount.units());
   return true;
