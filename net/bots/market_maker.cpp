@@ -15,6 +15,7 @@
 #include "net/client/api_client.hpp"
 #include "net/client/backoff.hpp"
 #include "net/client/local_book.hpp"
+#include "net/client/timer.hpp"
 #include "net/client/ws_client.hpp"
 
 namespace ex::bots {
@@ -169,15 +170,7 @@ struct MarketMaker::Impl {
                           fmt_double(cfg.wait_ready_s, 0) + " s: " + r.error().describe());
       if (ready_backoff.attempts() == 0 || ready_backoff.attempts() % 10 == 0)
         log.info("waiting for the exchange: " + r.error().describe());
-      retry(ready_timer, ready_backoff.next(), [this] { wait_ready(); });
-    });
-  }
-
-  template <class F>
-  void retry(asio::steady_timer& timer, milliseconds delay, F f) {
-    timer.expires_after(delay);
-    timer.async_wait([f](boost::system::error_code ec) {
-      if (!ec) f();
+      client::run_after(ready_timer, ready_backoff.next(), [this] { wait_ready(); });
     });
   }
 
@@ -194,7 +187,7 @@ struct MarketMaker::Impl {
       if (phase != Phase::starting) return;
       if (!r.ok()) {
         log.warn("GET /api/v1/markets: " + r.error().describe());
-        return retry(ready_timer, ready_backoff.next(), [this] { wait_ready(); });
+        return client::run_after(ready_timer, ready_backoff.next(), [this] { wait_ready(); });
       }
       std::vector<MarketInfo> chosen;
       if (cfg.markets.empty()) {
@@ -255,7 +248,7 @@ struct MarketMaker::Impl {
             }
             if (--*remaining > 0) return;
             if (*failed)
-              return retry(ready_timer, ready_backoff.next(), [this] { initial_cancel(); });
+              return client::run_after(ready_timer, ready_backoff.next(), [this] { initial_cancel(); });
             load_balances();
           });
     }
@@ -275,7 +268,7 @@ struct MarketMaker::Impl {
     auto failed = std::make_shared<bool>(false);
     auto next = [this, remaining, failed] {
       if (--*remaining > 0 || phase != Phase::starting) return;
-      if (*failed) return retry(ready_timer, ready_backoff.next(), [this] { load_balances(); });
+      if (*failed) return client::run_after(ready_timer, ready_backoff.next(), [this] { load_balances(); });
       load_references(0);
     };
     for (const std::string& user : list) {
@@ -423,7 +416,7 @@ struct MarketMaker::Impl {
       if (r.ok() && m.book.apply_snapshot(*r)) return;
       if (r.ok()) ++depth_resyncs;
       m.book.reset();
-      retry(*m.snapshot_timer, milliseconds(r.ok() ? 50 : 1000), [this, i] {
+      client::run_after(*m.snapshot_timer, milliseconds(r.ok() ? 50 : 1000), [this, i] {
         if (ws.is_open()) take_snapshot(i);
       });
     });
@@ -593,7 +586,7 @@ struct MarketMaker::Impl {
   }
 
   void schedule_refresh(size_t i, milliseconds delay) {
-    retry(*markets[i]->refresh_timer, delay, [this, i] {
+    client::run_after(*markets[i]->refresh_timer, delay, [this, i] {
       refresh(i);
       schedule_refresh(i, milliseconds(cfg.refresh_ms));
     });
@@ -655,7 +648,7 @@ struct MarketMaker::Impl {
     std::exponential_distribution<double> wait(1.0 / cfg.take_interval_s);
     auto delay =
         milliseconds(static_cast<int64_t>(std::min(wait(rng), cfg.take_interval_s * 10) * 1000));
-    retry(*markets[i]->take_timer, delay, [this, i] {
+    client::run_after(*markets[i]->take_timer, delay, [this, i] {
       take(i);
       schedule_take(i);
     });
@@ -716,7 +709,7 @@ struct MarketMaker::Impl {
   }
 
   void poll_ready() {
-    retry(ready_timer, ready_backoff.next(), [this] {
+    client::run_after(ready_timer, ready_backoff.next(), [this] {
       if (phase != Phase::offline) return;
       api.ready([this](Reply<bool> r) {
         if (phase != Phase::offline) return;
@@ -747,7 +740,7 @@ struct MarketMaker::Impl {
   void schedule_reconcile() {
     if (reconcile_pending || phase != Phase::running) return;
     reconcile_pending = true;
-    retry(reconcile_timer, milliseconds(1000), [this] {
+    client::run_after(reconcile_timer, milliseconds(1000), [this] {
       reconcile_pending = false;
       if (phase != Phase::running) return;
       reconcile_all([this](bool) { schedule_periodic_reconcile(); });
@@ -756,7 +749,7 @@ struct MarketMaker::Impl {
 
   void schedule_periodic_reconcile() {
     if (cfg.reconcile_ms <= 0 || phase != Phase::running || reconcile_pending) return;
-    retry(reconcile_timer, milliseconds(cfg.reconcile_ms), [this] {
+    client::run_after(reconcile_timer, milliseconds(cfg.reconcile_ms), [this] {
       if (phase != Phase::running) return;
       reconcile_all([this](bool) { schedule_periodic_reconcile(); });
     });
@@ -827,7 +820,7 @@ struct MarketMaker::Impl {
 
   void schedule_balance_check(milliseconds delay) {
     if (cfg.balance_check_ms <= 0) return;
-    retry(balance_timer, delay, [this] {
+    client::run_after(balance_timer, delay, [this] {
       if (phase != Phase::running) return;
       check_balances(users(), [this](bool agreed) {
         schedule_balance_check(milliseconds(agreed ? cfg.balance_check_ms : 500));
@@ -903,7 +896,7 @@ struct MarketMaker::Impl {
 
   void schedule_status() {
     if (cfg.status_ms <= 0) return;
-    retry(status_timer, milliseconds(cfg.status_ms), [this] {
+    client::run_after(status_timer, milliseconds(cfg.status_ms), [this] {
       print_status();
       tracker.prune_held(Clock::now() - std::chrono::seconds(60));
       schedule_status();
@@ -953,7 +946,7 @@ struct MarketMaker::Impl {
   void wait_for_places(Clock::time_point deadline) {
     bool placing = tracker.any_placing();
     if (placing && Clock::now() < deadline)
-      return retry(stop_timer, milliseconds(20), [this, deadline] { wait_for_places(deadline); });
+      return client::run_after(stop_timer, milliseconds(20), [this, deadline] { wait_for_places(deadline); });
     cancel_everything(0, 0);
   }
 
@@ -965,7 +958,7 @@ struct MarketMaker::Impl {
       if (!r.ok()) {
         if (attempt + 1 < cancel_attempts && (r.error().transport() || r.error().status >= 500)) {
           log.warn("cancel-all in " + m.info.symbol + ": " + r.error().describe() + "; retrying");
-          return retry(stop_timer, milliseconds(500),
+          return client::run_after(stop_timer, milliseconds(500),
                        [this, i, attempt] { cancel_everything(i, attempt + 1); });
         }
         log.error("could not cancel orders in " + m.info.symbol + ": " + r.error().describe());

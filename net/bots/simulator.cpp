@@ -16,6 +16,7 @@
 #include "net/client/api_client.hpp"
 #include "net/client/backoff.hpp"
 #include "net/client/local_book.hpp"
+#include "net/client/timer.hpp"
 #include "net/client/ws_client.hpp"
 
 namespace ex::bots {
@@ -127,14 +128,6 @@ struct Simulator::Impl {
     wait_ready();
   }
 
-  template <class F>
-  void after(asio::steady_timer& timer, milliseconds delay, F f) {
-    timer.expires_after(delay);
-    timer.async_wait([f](boost::system::error_code ec) {
-      if (!ec) f();
-    });
-  }
-
   void fail_start(const std::string& why) {
     log.error(why);
     phase = Phase::stopped;
@@ -150,7 +143,7 @@ struct Simulator::Impl {
       double waited = std::chrono::duration<double>(Clock::now() - started_at).count();
       if (cfg.wait_ready_s > 0 && waited > cfg.wait_ready_s)
         return fail_start("the exchange did not become ready: " + r.error().describe());
-      after(ready_timer, backoff.next(), [this] { wait_ready(); });
+      client::run_after(ready_timer, backoff.next(), [this] { wait_ready(); });
     });
   }
 
@@ -314,7 +307,7 @@ struct Simulator::Impl {
     running_at = last_progress = next_action = Clock::now();
     log.info("trading");
     if (cfg.duration_s > 0)
-      after(duration_timer, milliseconds(static_cast<int64_t>(cfg.duration_s * 1000)), [this] {
+      client::run_after(duration_timer, milliseconds(static_cast<int64_t>(cfg.duration_s * 1000)), [this] {
         if (finished) finished();
       });
     pace();
@@ -457,7 +450,7 @@ struct Simulator::Impl {
   }
 
   void schedule_balance_refresh() {
-    after(balance_timer, milliseconds(200), [this] {
+    client::run_after(balance_timer, milliseconds(200), [this] {
       if (phase != Phase::running || traders.empty()) return;
       refresh_trader(balance_cursor++ % traders.size(), [] {});
       schedule_balance_refresh();
@@ -465,7 +458,7 @@ struct Simulator::Impl {
   }
 
   void schedule_progress() {
-    after(progress_timer, milliseconds(1000), [this] {
+    client::run_after(progress_timer, milliseconds(1000), [this] {
       if (phase != Phase::running) return;
       print_progress();
       schedule_progress();
@@ -507,7 +500,7 @@ struct Simulator::Impl {
 
   void drain(Clock::time_point deadline) {
     if (http.in_flight() > 0 && Clock::now() < deadline)
-      return after(stop_timer, milliseconds(20), [this, deadline] { drain(deadline); });
+      return client::run_after(stop_timer, milliseconds(20), [this, deadline] { drain(deadline); });
     if (!cfg.cancel_on_exit) return finish();
     auto remaining = std::make_shared<size_t>(1);
     auto next = [this, remaining] {
