@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -440,18 +442,28 @@ Error at_path(const Error& e, const std::string& path) {
   return make_error(e.code, e.message + " [" + path + "]");
 }
 
-// Journal mode and sync level. WAL is a property of the file (it persists); checking the
-// answer catches file systems where it cannot work.
+// Journal mode and sync level. WAL is a property of the file (it persists), so a file
+// already in WAL mode is only asked. Switching a new file needs a lock that another
+// connection may hold (say, one creating the schema), and SQLite answers "locked" at once
+// there instead of using the busy handler, so the switch is retried until the busy
+// timeout. Checking the answer catches file systems where WAL cannot work.
 Result<bool> configure(sqlite3* db) {
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  auto mode = Stmt::prepare(db, "PRAGMA journal_mode = WAL");
-  if (!mode) return mode.error();
-  {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (const char* sql : {"PRAGMA journal_mode", "PRAGMA journal_mode = WAL"}) {
+    auto mode = Stmt::prepare(db, sql);
+    if (!mode) return mode.error();
     ResetOnExit reset(*mode);
     int rc = mode->step();
+    while ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && std::chrono::steady_clock::now() < give_up) {
+      mode->reset();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      rc = mode->step();
+    }
     if (rc != SQLITE_ROW) return sqlite::error_of(db, rc, "set WAL journal mode");
     std::string_view got = mode->text_view_at(0);
-    if (got != "wal" && got != "memory")  // ":memory:" databases have no journal file
+    if (got == "wal" || got == "memory") break;  // ":memory:" databases have no journal file
+    if (std::string_view(sql).back() == 'L')
       return make_error(ErrorCode::unavailable,
                         "sqlite: cannot use WAL journal mode (got '" + std::string(got) + "')");
   }
