@@ -143,67 +143,59 @@ void CafGateway::with_account(Bridge* self, const std::string& user,
   ask<caf::actor>(self, directory_, catalog_->timeout, found, account_atom::value, user, false);
 }
 
-void CafGateway::place(PlaceOrder order, Callback<PlaceReply> done) {
-  auto fail = [done](Error e) { done(std::move(e)); };
-  if (!market_or_fail(order.market, fail)) return;
-  run([=, order = std::move(order)](Bridge* self) mutable {
-    std::string user = order.user_id;
+template <class T, class... Ts>
+void CafGateway::ask_market(const std::string& market, Callback<T> done, Ts... xs) {
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  caf::actor dest = m->market;
+  run([=](Bridge* self) { ask<T>(self, dest, catalog_->timeout, done, xs...); });
+}
+
+template <class T, class... Ts>
+void CafGateway::ask_account(const std::string& user, Callback<T> done, Ts... xs) {
+  run([=](Bridge* self) {
     with_account(
-        self, user,
-        [=](caf::actor account) mutable {
-          ask<PlaceReply>(self, account, catalog_->timeout, done, place_atom::value, std::move(order));
-        },
-        fail);
+        self, user, [=](caf::actor account) { ask<T>(self, account, catalog_->timeout, done, xs...); },
+        [done](Error e) { done(std::move(e)); });
   });
+}
+
+bool CafGateway::order_in_market(const std::string& market, uint64_t order_id,
+                                 const std::function<void(Error)>& fail) {
+  const MarketEntry* m = catalog_->market(market);
+  if (m && market_of_order(order_id) != m->spec.id) {
+    fail(Error{ErrorCode::unknown_order, "unknown order in " + market});
+    return false;
+  }
+  return true;
+}
+
+void CafGateway::place(PlaceOrder order, Callback<PlaceReply> done) {
+  if (!market_or_fail(order.market, [done](Error e) { done(std::move(e)); })) return;
+  std::string user = order.user_id;
+  ask_account<PlaceReply>(user, done, place_atom::value, std::move(order));
 }
 
 void CafGateway::cancel(std::string market, uint64_t order_id, std::string user_id,
                         Callback<CancelReply> done) {
-  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
-  if (!m) return;
-  if (market_of_order(order_id) != m->spec.id)
-    return done(Error{ErrorCode::unknown_order, "unknown order in " + market});
-  caf::actor dest = m->market;
-  run([=](Bridge* self) {
-    ask<CancelReply>(self, dest, catalog_->timeout, done, cancel_atom::value, order_id, user_id);
-  });
+  if (!order_in_market(market, order_id, [done](Error e) { done(std::move(e)); })) return;
+  ask_market<CancelReply>(market, done, cancel_atom::value, order_id, user_id);
 }
 
 void CafGateway::cancel_all(std::string market, std::string user_id,
                             Callback<std::vector<CancelReply>> done) {
-  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
-  if (!m) return;
-  caf::actor dest = m->market;
-  run([=](Bridge* self) {
-    ask<std::vector<CancelReply>>(self, dest, catalog_->timeout, done, cancel_all_atom::value,
-                                  user_id);
-  });
+  ask_market<std::vector<CancelReply>>(market, done, cancel_all_atom::value, user_id);
 }
 
 void CafGateway::open_orders(std::string user_id, std::string market,
                              Callback<std::vector<OrderInfo>> done) {
-  auto fail = [done](Error e) { done(std::move(e)); };
-  if (!market.empty() && !market_or_fail(market, fail)) return;
-  run([=](Bridge* self) {
-    with_account(
-        self, user_id,
-        [=](caf::actor account) {
-          ask<std::vector<OrderInfo>>(self, account, catalog_->timeout, done, open_atom::value,
-                                      market);
-        },
-        fail);
-  });
+  if (!market.empty() && !market_or_fail(market, [done](Error e) { done(std::move(e)); })) return;
+  ask_account<std::vector<OrderInfo>>(user_id, done, open_atom::value, market);
 }
 
 void CafGateway::order(std::string market, uint64_t order_id, Callback<OrderInfo> done) {
-  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
-  if (!m) return;
-  if (market_of_order(order_id) != m->spec.id)
-    return done(Error{ErrorCode::unknown_order, "unknown order in " + market});
-  caf::actor dest = m->market;
-  run([=](Bridge* self) {
-    ask<OrderInfo>(self, dest, catalog_->timeout, done, order_atom::value, order_id);
-  });
+  if (!order_in_market(market, order_id, [done](Error e) { done(std::move(e)); })) return;
+  ask_market<OrderInfo>(market, done, order_atom::value, order_id);
 }
 
 void CafGateway::order_history(std::string user_id, std::string market, size_t limit,
@@ -245,23 +237,11 @@ void CafGateway::order_history(std::string user_id, std::string market, size_t l
 }
 
 void CafGateway::depth(std::string market, size_t limit, Callback<DepthSnapshot> done) {
-  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
-  if (!m) return;
-  caf::actor dest = m->market;
-  run([=](Bridge* self) {
-    ask<DepthSnapshot>(self, dest, catalog_->timeout, done, depth_atom::value,
-                       static_cast<uint64_t>(limit));
-  });
+  ask_market<DepthSnapshot>(market, done, depth_atom::value, static_cast<uint64_t>(limit));
 }
 
 void CafGateway::trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) {
-  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
-  if (!m) return;
-  caf::actor dest = m->market;
-  run([=](Bridge* self) {
-    ask<std::vector<TradeRecord>>(self, dest, catalog_->timeout, done, trades_atom::value,
-                                  static_cast<uint64_t>(limit));
-  });
+  ask_market<std::vector<TradeRecord>>(market, done, trades_atom::value, static_cast<uint64_t>(limit));
 }
 
 void CafGateway::klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
@@ -291,12 +271,7 @@ void CafGateway::klines(std::string market, Interval interval, int64_t from_ms, 
 }
 
 void CafGateway::ticker(std::string market, Callback<TickerStats> done) {
-  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
-  if (!m) return;
-  caf::actor dest = m->market;
-  run([=](Bridge* self) {
-    ask<TickerStats>(self, dest, catalog_->timeout, done, ticker_atom::value);
-  });
+  ask_market<TickerStats>(market, done, ticker_atom::value);
 }
 
 void CafGateway::deposit(std::string user_id, std::string asset, Decimal amount,
@@ -308,15 +283,7 @@ void CafGateway::deposit(std::string user_id, std::string asset, Decimal amount,
 }
 
 void CafGateway::balances(std::string user_id, Callback<std::vector<AssetBalance>> done) {
-  run([=](Bridge* self) {
-    with_account(
-        self, user_id,
-        [=](caf::actor account) {
-          ask<std::vector<AssetBalance>>(self, account, catalog_->timeout, done,
-                                         balances_atom::value);
-        },
-        [done](Error e) { done(std::move(e)); });
-  });
+  ask_account<std::vector<AssetBalance>>(user_id, done, balances_atom::value);
 }
 
 Result<bool> CafGateway::subscribe(uint64_t connection, const std::string& stream,

@@ -76,6 +76,14 @@ class CafGateway : public ExchangeApi {
   void with_account(Bridge* self, const std::string& user,
                     std::function<void(caf::actor)> then, std::function<void(Error)> fail);
   const MarketEntry* market_or_fail(const std::string& market, const std::function<void(Error)>& fail);
+  // One request to a market's actor (UNKNOWN_MARKET if there is none), or to a user's
+  // account (UNKNOWN_USER), answered through `done`.
+  template <class T, class... Ts>
+  void ask_market(const std::string& market, Callback<T> done, Ts... xs);
+  template <class T, class... Ts>
+  void ask_account(const std::string& user, Callback<T> done, Ts... xs);
+  // False (after answering UNKNOWN_ORDER) if the order id does not belong to `market`.
+  bool order_in_market(const std::string& market, uint64_t order_id, const std::function<void(Error)>& fail);
 
   caf::actor_system& system_;
   CatalogPtr catalog_;

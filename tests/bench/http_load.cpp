@@ -31,6 +31,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#define EX_BENCH_HTTP
+#include "tests/bench/bench_support.hpp"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -38,6 +41,9 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using ex::bench::percentile;
+using ex::bench::simple_request;
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -206,32 +212,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::vector<float> latencies_;
 };
 
-// One blocking request on a fresh connection (set-up only).
-int simple_request(asio::io_context& ioc, const tcp::resolver::results_type& ep, http::verb verb,
-                   const std::string& target, const std::string& body, std::string* out = nullptr) {
-  beast::tcp_stream s(ioc);
-  s.connect(ep);
-  http::request<http::string_body> req{verb, target, 11};
-  req.set(http::field::host, "x");
-  req.set(http::field::content_type, "application/json");
-  req.body() = body;
-  req.prepare_payload();
-  http::write(s, req);
-  beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(s, buf, res);
-  if (out) *out = res.body();
-  beast::error_code ec;
-  s.socket().shutdown(tcp::socket::shutdown_both, ec);
-  return res.result_int();
-}
 
-double percentile(std::vector<float>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
-}
 
 Options parse(int argc, char** argv) {
   Options o;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "actors/market/clearing.hpp"
+#include "tests/bench/bench_support.hpp"
 
 using namespace ex;
 using namespace ex::book;
@@ -194,12 +195,6 @@ void latency_pass(const std::vector<Op>& ops, std::vector<uint32_t> (&samples)[3
   }
 }
 
-double percentile(std::vector<uint32_t>& v, double p, double tpn) {
-  if (v.empty()) return 0;
-  size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-  return v[k] / tpn;
-}
 
 }  // namespace
 
@@ -240,8 +235,8 @@ int main(int argc, char** argv) {
   const char* names[3] = {"add", "cancel", "market"};
   for (int k = 0; k < 3; ++k)
     std::printf(" %s_p50_ns=%.0f %s_p99_ns=%.0f %s_p999_ns=%.0f", names[k],
-                percentile(samples[k], 0.50, tpn), names[k], percentile(samples[k], 0.99, tpn),
-                names[k], percentile(samples[k], 0.999, tpn));
+                ex::bench::percentile(samples[k], 0.50) / tpn, names[k], ex::bench::percentile(samples[k], 0.99) / tpn,
+                names[k], ex::bench::percentile(samples[k], 0.999) / tpn);
   std::printf("\n");
   return 0;
 }

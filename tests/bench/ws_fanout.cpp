@@ -36,6 +36,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#define EX_BENCH_HTTP
+#include "tests/bench/bench_support.hpp"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -44,6 +47,9 @@ using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+using ex::bench::percentile;
+using ex::bench::simple_request;
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -258,28 +264,7 @@ class Driver : public std::enable_shared_from_this<Driver> {
   http::response<http::string_body> res_;
 };
 
-int simple_post(asio::io_context& ioc, const tcp::resolver::results_type& ep,
-                const std::string& target, const std::string& body) {
-  beast::tcp_stream s(ioc);
-  s.connect(ep);
-  http::request<http::string_body> req{http::verb::post, target, 11};
-  req.set(http::field::host, "x");
-  req.set(http::field::content_type, "application/json");
-  req.body() = body;
-  req.prepare_payload();
-  http::write(s, req);
-  beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(s, buf, res);
-  return res.result_int();
-}
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1));
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
-}
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -326,7 +311,7 @@ int main(int argc, char** argv) {
     std::string quote = o.market.substr(o.market.find('_') + 1);
     for (const char* user : {"fanout_maker", "fanout_taker"})
       for (const std::string& asset : {base, quote})
-        if (simple_post(drive_ioc, http_ep, "/api/v1/on-ramp",
+        if (simple_request(drive_ioc, http_ep, http::verb::post, "/api/v1/on-ramp",
                         std::string(R"({"userId":")") + user +
                             R"(","amount":"10000000000","asset":")" + asset + R"("})") != 200) {
           std::fprintf(stderr, "funding %s failed\n", user);
