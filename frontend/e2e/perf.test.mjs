@@ -6,10 +6,9 @@
  *   that the page's book and trades still match the exchange exactly afterwards.
  * The figures are written as one line of name=value pairs to test-artifacts/perf.txt.
  *
- * Timing targets are enforced when the machine is otherwise quiet (1-minute load average at most
- * PERF_MAX_LOAD, default 1, when the test starts), since on a shared 2-core machine another build
- * halves what the browser gets; otherwise they are reported, with the load. PERF_STRICT=1 always
- * enforces them, PERF_STRICT=0 never. Correctness under load is always enforced.
+ * Timing targets are reported with the machine's load, and asserted only with PERF_STRICT=1
+ * (performance is measured, not asserted by timed tests in CI). Correctness under load (every
+ * order accepted, the page's book and trades equal to the exchange's) is always asserted.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -27,8 +26,9 @@ const SECONDS = Number(process.env.PERF_SECONDS ?? 6);
 const FIRST_LOAD_TARGET_MS = 1000;
 const artifacts = ensureArtifacts();
 const loadAtStart = os.loadavg()[0];
-const enforce = process.env.PERF_STRICT === '1'
-  || (process.env.PERF_STRICT !== '0' && loadAtStart <= Number(process.env.PERF_MAX_LOAD ?? 1));
+// Performance is measured and reported, not asserted by default (a shared 2-core CI
+// machine cannot promise frame times); PERF_STRICT=1 turns the targets into assertions.
+const enforce = process.env.PERF_STRICT === '1';
 const figures = { machine_load: Math.round(loadAtStart * 100) / 100, targets: enforce ? 'enforced' : 'reported' };
 const missed = [];
 
