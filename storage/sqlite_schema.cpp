@@ -92,6 +92,14 @@ CREATE TABLE candles (
 ) WITHOUT ROWID;
 )sql";
 
+// Where the stored rows reach in each journal (storage/store.hpp, StreamPosition).
+constexpr const char* kV2 = R"sql(
+CREATE TABLE stream_positions (
+  stream TEXT    PRIMARY KEY,           -- a market symbol, or 'deposits'
+  seq    INTEGER NOT NULL               -- journal command sequence, below 2^63
+) WITHOUT ROWID;
+)sql";
+
 constexpr const char* kVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (
   version     INTEGER PRIMARY KEY,
@@ -137,6 +145,7 @@ Result<bool> apply(sqlite3* db, const Migration& m) {
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "orders, trades, trade_counts, deposits, candles", kV1},
+      {2, "stream_positions", kV2},
   };
   return kMigrations;
 }

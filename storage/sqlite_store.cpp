@@ -81,6 +81,11 @@ constexpr const char* kCloseOpenOrders =
     "UPDATE orders SET status = 'CANCELED', update_ms = ?2 "
     "WHERE market = ?1 AND status IN ('NEW', 'PARTIALLY_FILLED')";
 
+constexpr const char* kUpsertPosition =
+    "INSERT INTO stream_positions (stream, seq) VALUES (?1, ?2) "
+    "ON CONFLICT (stream) DO UPDATE SET seq = MAX(seq, excluded.seq)";
+constexpr const char* kStoredSeq = "SELECT seq FROM stream_positions WHERE stream = ?1";
+
 constexpr const char* kDepositsOf =
     "SELECT deposit_id, asset, amount, time_ms FROM deposits WHERE user_id = ?1 "
     "ORDER BY time_ms, deposit_id";
@@ -172,6 +177,8 @@ class SqliteStore final : public Store {
         {&max_order_id_, kMaxOrderId},
         {&close_open_orders_, kCloseOpenOrders},
         {&deposits_of_, kDepositsOf},
+        {&upsert_position_, kUpsertPosition},
+        {&stored_seq_, kStoredSeq},
         {&ping_, "SELECT COUNT(*) FROM schema_version"},
     };
     for (const Entry& e : entries) {
@@ -280,6 +287,10 @@ class SqliteStore final : public Store {
     return single_int(max_order_id_, market, "max order id");
   }
 
+  Result<uint64_t> stored_seq(const std::string& stream) override {
+    return single_int(stored_seq_, stream, "stored seq");
+  }
+
   Result<uint64_t> close_open_orders(const std::string& market, int64_t time_ms) override {
     close_open_orders_.bind(1, market);
     close_open_orders_.bind(2, time_ms);
@@ -334,7 +345,16 @@ class SqliteStore final : public Store {
       if (auto r = write_deposit(d); !r) return r;
     for (const CandleRecord& c : b.candles)
       if (auto r = write_candle(c); !r) return r;
+    for (const StreamPosition& p : b.positions)
+      if (auto r = write_position(p); !r) return r;
     return true;
+  }
+
+  Result<bool> write_position(const StreamPosition& p) {
+    if (p.seq > kMaxId) return id_out_of_range("stream seq", p.seq);
+    upsert_position_.bind(1, p.stream);
+    upsert_position_.bind(2, static_cast<int64_t>(p.seq));
+    return upsert_position_.run("store stream position");
   }
 
   Result<bool> write_trades(const std::vector<TradeRecord>& trades) {
@@ -434,6 +454,7 @@ class SqliteStore final : public Store {
   Stmt upsert_order_, insert_trade_, count_trades_, insert_deposit_, upsert_candle_;
   Stmt recent_trades_, candles_, orders_of_market_, orders_of_user_, order_;
   Stmt trade_count_, max_trade_id_, max_order_id_, close_open_orders_, deposits_of_, ping_;
+  Stmt upsert_position_, stored_seq_;
   std::vector<std::pair<std::string, int64_t>> added_;  // write_trades' scratch, reused
 };
 

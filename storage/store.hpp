@@ -28,6 +28,13 @@ struct CandleRecord {
   Candle candle;
 };
 
+// How far into a journal the stored rows reach: every command of `stream` (a market's
+// symbol, or "deposits") up to `seq` has its effects in the store.
+struct StreamPosition {
+  std::string stream;
+  uint64_t seq = 0;
+};
+
 // What one write() stores, in one transaction.
 struct WriteBatch {
   // Upsert by order_id: a row keeps the newest state (higher update_ms wins; on equal
@@ -40,15 +47,20 @@ struct WriteBatch {
   std::vector<DepositRecord> deposits;
   // Upsert by (market, interval, candle.start_ms): the last write wins.
   std::vector<CandleRecord> candles;
+  // Upsert by stream, the higher seq wins. Written in the same transaction as the rows, so
+  // after a crash the store says exactly where a catch-up from the journal must resume.
+  std::vector<StreamPosition> positions;
 
   bool empty() const {
-    return orders.empty() && trades.empty() && deposits.empty() && candles.empty();
+    return orders.empty() && trades.empty() && deposits.empty() && candles.empty() &&
+           positions.empty();
   }
   void clear() {
     orders.clear();
     trades.clear();
     deposits.clear();
     candles.clear();
+    positions.clear();
   }
 };
 
@@ -83,6 +95,8 @@ class Store {
   // returns how many: a node that starts without the books of its previous run (no
   // journal yet) must not go on reporting their orders as open.
   virtual Result<uint64_t> close_open_orders(const std::string& market, int64_t time_ms) = 0;
+  // The journal position stored for `stream` (see StreamPosition), 0 if none.
+  virtual Result<uint64_t> stored_seq(const std::string& stream) = 0;
   // A user's deposits, oldest first (by time_ms, then deposit_id).
   virtual Result<std::vector<DepositRecord>> deposits_of(const std::string& user_id) = 0;
   // True if the storage answers a query now.

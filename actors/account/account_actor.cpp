@@ -109,7 +109,7 @@ class Account {
     if (!r) return to_caf_error(r.error());
     if (catalog_->writer)
       self->send(catalog_->writer, deposit_atom::value,
-                 DepositRecord{deposit_id, user_id_, asset, amount, now_ms()});
+                 DepositRecord{deposit_id, user_id_, asset, amount, now_ms()}, uint64_t{0});
     return *r;
   }
 

@@ -33,6 +33,13 @@ using account_atom = caf::atom_constant<caf::atom("account")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
+using stored_atom = caf::atom_constant<caf::atom("stored")>;
+using synced_atom = caf::atom_constant<caf::atom("synced")>;
+using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+using append_atom = caf::atom_constant<caf::atom("append")>;
+
+// The journal stream of account deposits (markets' streams are named by their symbols).
+constexpr const char* kDepositStream = "deposits";
 
 // Errors travel as caf::error in this category; code = ErrorCode.
 constexpr caf::atom_value kErrorCategory = caf::atom("exchange");

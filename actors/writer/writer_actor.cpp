@@ -23,7 +23,9 @@ class Writer {
         failures_(Metrics::global().counter("exchange_writer_failures_total",
                                             "Storage writes that failed (retried)")) {}
 
-  void add(const MarketUpdate& up) {
+  // `source` (the market) hears (stored, market, seq) once the update is in storage.
+  void add(const MarketUpdate& up, const caf::actor& source) {
+    advance(up.market, up.seq, source);
     for (const TradeRecord& t : up.trades) batch_.trades.push_back(t);
     for (const OrderInfo& o : up.orders) {
       auto [it, fresh] = order_slot_.emplace(o.order_id, batch_.orders.size());
@@ -40,7 +42,8 @@ class Writer {
     lag_.set(static_cast<int64_t>(pending()));
   }
 
-  void add(const DepositRecord& d) {
+  void add(const DepositRecord& d, uint64_t seq, const caf::actor& source) {
+    advance(kDepositStream, seq, source);
     batch_.deposits.push_back(d);
     lag_.set(static_cast<int64_t>(pending()));
   }
@@ -52,7 +55,8 @@ class Writer {
   bool full() const { return pending() >= options_.max_batch; }
   const WriterOptions& options() const { return options_; }
 
-  bool flush() {
+  // Writes the batch; on success tells each source how far its stream is stored.
+  bool flush(caf::event_based_actor* self) {
     if (batch_.empty()) return true;
     auto r = store_->write(batch_);
     if (!r) {
@@ -61,7 +65,11 @@ class Writer {
       return false;
     }
     written_.inc(pending());
+    for (const StreamPosition& p : batch_.positions)
+      if (auto it = sources_.find(p.stream); it != sources_.end() && it->second)
+        self->send(it->second, stored_atom::value, p.stream, p.seq);
     batch_.clear();
+    position_slot_.clear();
     order_slot_.clear();
     candle_slot_.clear();
     lag_.set(0);
@@ -69,11 +77,21 @@ class Writer {
   }
 
  private:
+  void advance(const std::string& stream, uint64_t seq, const caf::actor& source) {
+    if (seq == 0) return;  // not journaled
+    if (source) sources_[stream] = source;
+    auto [it, fresh] = position_slot_.emplace(stream, batch_.positions.size());
+    if (fresh) batch_.positions.push_back(StreamPosition{stream, seq});
+    else batch_.positions[it->second].seq = std::max(batch_.positions[it->second].seq, seq);
+  }
+
   std::shared_ptr<Store> store_;
   WriterOptions options_;
   WriteBatch batch_;
   std::unordered_map<uint64_t, size_t> order_slot_;
   std::map<std::tuple<std::string, size_t, int64_t>, size_t> candle_slot_;
+  std::unordered_map<std::string, size_t> position_slot_;
+  std::unordered_map<std::string, caf::actor> sources_;
   Gauge& lag_;
   Counter& written_;
   Counter& failures_;
@@ -98,19 +116,19 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
   };
   return {
       [=](update_atom, const MarketUpdate& up) {
-        w->add(up);
-        if (w->full()) w->flush();
+        w->add(up, caf::actor_cast<caf::actor>(self->current_sender()));
+        if (w->full()) w->flush(self);
         else arm();
       },
-      [=](deposit_atom, const DepositRecord& d) {
-        w->add(d);
+      [=](deposit_atom, const DepositRecord& d, uint64_t seq) {
+        w->add(d, seq, caf::actor_cast<caf::actor>(self->current_sender()));
         arm();
       },
       [=](tick_atom) {
         *ticking = false;
-        if (!w->flush()) arm();
+        if (!w->flush(self)) arm();
       },
-      [=](flush_atom) { return w->flush(); },
+      [=](flush_atom) { return w->flush(self); },
   };
 }
 

@@ -3,10 +3,12 @@
 //
 // Messages it accepts:
 //  (update, MarketUpdate)   its trades, order states and candles
-//  (deposit, DepositRecord)
+//  (deposit, DepositRecord, seq)  seq: its place in the deposits journal (0: none)
 //  (flush)                  writes what is pending now; answers true (used at shutdown)
 //  (tick)                   its own timer
-// Writes are idempotent by id (see storage/store.hpp), so a replayed update is harmless.
+// With each write goes the journal position it reaches (storage/store.hpp, StreamPosition);
+// once written, the sender of that stream hears (stored, stream, seq), so it knows which
+// journal segments history no longer needs. Writes are idempotent by id (see storage/store.hpp), so a replayed update is harmless.
 // A failed write is retried on the next tick with the same batch; nothing is dropped.
 #pragma once
 
