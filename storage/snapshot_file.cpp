@@ -1,0 +1,131 @@
+#include "storage/snapshot_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "storage/journal.hpp"
+
+namespace ex::snapshot {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kMagic[8] = {'E', 'X', 'S', 'N', 'A', 'P', 'S', 'H'};
+constexpr size_t kHeader = 40;
+constexpr const char* kPrefix = "snapshot-";
+constexpr const char* kSuffix = ".snap";
+
+std::string file_name(uint64_t seq) {
+  char name[64];
+  std::snprintf(name, sizeof name, "%s%020llu%s", kPrefix, static_cast<unsigned long long>(seq), kSuffix);
+  return name;
+}
+
+template <class T>
+void put(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+template <class T>
+T get(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+Error bad(const std::string& path, const std::string& why) {
+  return make_error(ErrorCode::internal, "snapshot " + path + ": " + why);
+}
+
+}  // namespace
+
+std::vector<Info> list(const std::string& dir) {
+  std::vector<Info> out;
+  const size_t prefix = std::strlen(kPrefix), suffix = std::strlen(kSuffix);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() != prefix + 20 + suffix || name.compare(0, prefix, kPrefix) != 0 ||
+        name.compare(prefix + 20, suffix, kSuffix) != 0)
+      continue;
+    std::string digits = name.substr(prefix, 20);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      continue;
+    out.push_back(Info{std::stoull(digits), entry.path().string()});
+  }
+  std::sort(out.begin(), out.end(), [](const Info& a, const Info& b) { return a.seq < b.seq; });
+  return out;
+}
+
+Result<Info> write(const std::string& dir, uint64_t seq, const std::string& payload) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  Info info{seq, (fs::path(dir) / file_name(seq)).string()};
+  std::string tmp = info.path + ".tmp";
+  std::string header(kMagic, 8);
+  put<uint32_t>(header, kFormatVersion);
+  put<uint32_t>(header, 0);
+  put<uint64_t>(header, seq);
+  put<uint64_t>(header, payload.size());
+  put<uint64_t>(header, XXH3_64bits(payload.data(), payload.size()));
+  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return make_error(ErrorCode::unavailable, "snapshot: cannot create " + tmp + ": " + std::strerror(errno));
+  bool ok = true;
+  for (const std::string* part : {static_cast<const std::string*>(&header), &payload}) {
+    const char* p = part->data();
+    size_t left = part->size();
+    while (ok && left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) p += n, left -= static_cast<size_t>(n);
+    }
+  }
+  ok = ok && ::fsync(fd) == 0;
+  int saved = errno;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), info.path.c_str()) != 0) {
+    if (ok) saved = errno;
+    ::unlink(tmp.c_str());
+    return make_error(ErrorCode::unavailable, "snapshot: cannot write " + info.path + ": " + std::strerror(saved));
+  }
+  if (auto r = journal::sync_dir(dir); !r) return r.error();
+  return info;
+}
+
+Result<std::string> read(const Info& info) {
+  std::ifstream in(info.path, std::ios::binary);
+  if (!in) return make_error(ErrorCode::unavailable, "snapshot: cannot open " + info.path);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (data.size() < kHeader || std::memcmp(data.data(), kMagic, 8) != 0)
+    return bad(info.path, "not a snapshot file");
+  if (uint32_t v = get<uint32_t>(data.data() + 8); v != kFormatVersion)
+    return bad(info.path, "format version " + std::to_string(v) + " is not supported");
+  if (get<uint64_t>(data.data() + 16) != info.seq) return bad(info.path, "seq does not match its name");
+  uint64_t size = get<uint64_t>(data.data() + 24);
+  if (size != data.size() - kHeader) return bad(info.path, "truncated");
+  if (XXH3_64bits(data.data() + kHeader, size) != get<uint64_t>(data.data() + 32))
+    return bad(info.path, "checksum mismatch");
+  return data.substr(kHeader);
+}
+
+Result<size_t> remove_before(const std::string& dir, uint64_t seq) {
+  size_t removed = 0;
+  for (const Info& info : list(dir)) {
+    if (info.seq >= seq) break;
+    if (::unlink(info.path.c_str()) != 0)
+      return make_error(ErrorCode::unavailable, "snapshot: cannot remove " + info.path + ": " + std::strerror(errno));
+    ++removed;
+  }
+  if (removed > 0)
+    if (auto r = journal::sync_dir(dir); !r) return r.error();
+  return removed;
+}
+
+}  // namespace ex::snapshot
