@@ -1,0 +1,456 @@
+// hiredis on Asio. hiredis ships no Asio adapter; its event hooks (addRead, delRead,
+// addWrite, delWrite, cleanup) map onto stream_descriptor::async_wait: a wait is armed
+// while hiredis wants an event and calls redisAsyncHandleRead/Write when it fires. The
+// descriptor is released (not closed) at cleanup because hiredis closes the fd itself.
+#include "net/redis/redis_connection.hpp"
+
+#include <atomic>
+#include <deque>
+#include <future>
+#include <set>
+#include <thread>
+
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "actors/common/log.hpp"
+#include "actors/common/metrics.hpp"
+
+namespace ex::redis {
+
+namespace asio = boost::asio;
+
+// ---------------------------------------------------------------- IoThread
+
+struct IoThread::Impl {
+  asio::io_context io{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(io);
+  std::thread thread{[this] { io.run(); }};
+};
+
+IoThread::IoThread() : impl_(std::make_unique<Impl>()) {}
+IoThread::~IoThread() {
+  stop();
+}
+asio::io_context& IoThread::context() {
+  return impl_->io;
+}
+void IoThread::stop() {
+  if (!impl_->thread.joinable()) return;
+  impl_->work.reset();
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+// ---------------------------------------------------------------- conversion
+
+namespace {
+
+Reply convert(const redisReply* r) {
+  Reply out;
+  switch (r->type) {
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::status;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::integer;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_STRING:
+      out.type = Reply::Type::string;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::array;
+      out.elements.reserve(r->elements);
+      for (size_t i = 0; i < r->elements; ++i)
+        out.elements.push_back(convert(r->element[i]));
+      break;
+    default:
+      break;  // nil
+  }
+  return out;
+}
+
+Result<Reply> outcome(const redisReply* r) {
+  if (!r) return make_error(ErrorCode::unavailable, "connection to Redis lost");
+  if (r->type == REDIS_REPLY_ERROR)
+    return make_error(ErrorCode::internal, std::string(r->str, r->len));
+  return convert(r);
+}
+
+// The read/write interest hiredis asked for, and the waits that serve it.
+struct Watch {
+  Watch(asio::io_context& io, int fd, redisAsyncContext* c) : fd_(io, fd), ctx(c) {}
+  asio::posix::stream_descriptor fd_;
+  redisAsyncContext* ctx;  // null once hiredis cleaned up
+  bool want_read = false, want_write = false;
+  bool read_armed = false, write_armed = false;
+};
+
+void arm(const std::shared_ptr<Watch>& w, bool read) {
+  (read ? w->read_armed : w->write_armed) = true;
+  auto type =
+      read ? asio::posix::stream_descriptor::wait_read : asio::posix::stream_descriptor::wait_write;
+  w->fd_.async_wait(type, [w, read](const boost::system::error_code& ec) {
+    (read ? w->read_armed : w->write_armed) = false;
+    if (ec || !w->ctx || !(read ? w->want_read : w->want_write)) return;
+    if (read)
+      redisAsyncHandleRead(w->ctx);
+    else
+      redisAsyncHandleWrite(w->ctx);
+    // The handler may have freed the context (cleanup cleared w->ctx).
+    if (w->ctx && (read ? w->want_read : w->want_write) && !(read ? w->read_armed : w->write_armed))
+      arm(w, read);
+  });
+}
+
+// The hooks get a pointer to the shared_ptr that Impl keeps for the context's lifetime.
+using WatchRef = std::shared_ptr<Watch>;
+void hook_add_read(void* p) {
+  auto& w = *static_cast<WatchRef*>(p);
+  w->want_read = true;
+  if (!w->read_armed) arm(w, true);
+}
+void hook_del_read(void* p) {
+  (*static_cast<WatchRef*>(p))->want_read = false;
+}
+void hook_add_write(void* p) {
+  auto& w = *static_cast<WatchRef*>(p);
+  w->want_write = true;
+  if (!w->write_armed) arm(w, false);
+}
+void hook_del_write(void* p) {
+  (*static_cast<WatchRef*>(p))->want_write = false;
+}
+void hook_cleanup(void* p) {
+  auto* ref = static_cast<WatchRef*>(p);
+  (*ref)->ctx = nullptr;
+  (*ref)->want_read = (*ref)->want_write = false;
+  (*ref)->fd_.release();  // cancels the waits; hiredis closes the fd
+  delete ref;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Connection::Impl
+
+struct Connection::Impl : std::enable_shared_from_this<Impl> {
+  // A command waiting for a connection. `payload`, if set, is its last argument (PUBLISH).
+  struct Pending {
+    std::vector<std::string> args;
+    std::shared_ptr<const std::string> payload;
+    ReplyFn done;
+  };
+
+  Impl(asio::io_context& io_, ConnectionOptions o)
+      : io(io_),
+        options(std::move(o)),
+        retry_timer(io_),
+        connect_timer(io_),
+        backoff(options.backoff_initial),
+        reconnects(Metrics::global().counter("exchange_redis_reconnects_total",
+                                             "Redis connections re-established after a loss",
+                                             "connection=\"" + options.name + "\"")),
+        dropped_metric(
+            Metrics::global().counter("exchange_redis_dropped_commands_total",
+                                      "Redis commands failed because the outage buffer was full",
+                                      "connection=\"" + options.name + "\"")),
+        up_metric(Metrics::global().gauge("exchange_redis_connected",
+                                          "1 while the Redis connection is up",
+                                          "connection=\"" + options.name + "\"")) {}
+
+  // ---- on the io thread ----
+
+  void connect() {
+    if (stopping) return;
+    ctx = redisAsyncConnect(options.endpoint.host.c_str(), options.endpoint.port);
+    if (!ctx || ctx->err) {
+      std::string why = ctx ? ctx->errstr : "out of memory";
+      if (ctx) redisAsyncFree(ctx);
+      ctx = nullptr;
+      return retry_later(why);
+    }
+    ctx->data = this;
+    auto* ref = new WatchRef(std::make_shared<Watch>(io, ctx->c.fd, ctx));
+    ctx->ev.data = ref;
+    ctx->ev.addRead = hook_add_read;
+    ctx->ev.delRead = hook_del_read;
+    ctx->ev.addWrite = hook_add_write;
+    ctx->ev.delWrite = hook_del_write;
+    ctx->ev.cleanup = hook_cleanup;
+    redisAsyncSetConnectCallback(ctx, &Impl::on_connect);
+    redisAsyncSetDisconnectCallback(ctx, &Impl::on_disconnect);
+    // The non-blocking connect completes when the socket becomes writable.
+    hook_add_write(ref);
+    connect_timer.expires_after(options.connect_timeout);
+    connect_timer.async_wait(
+        [self = shared_from_this(), c = ctx](const boost::system::error_code& ec) {
+          if (ec || self->ctx != c || self->is_connected) return;
+          self->ctx = nullptr;
+          redisAsyncFree(c);  // no disconnect callback: it never connected
+          self->retry_later("connect timed out");
+        });
+  }
+
+  static void on_connect(const redisAsyncContext* c, int status) {
+    auto* self = static_cast<Impl*>(c->data);
+    self->connect_timer.cancel();
+    if (status != REDIS_OK) {
+      // hiredis frees the context right after this callback.
+      self->ctx = nullptr;
+      return self->retry_later(c->errstr);
+    }
+    self->connected();
+  }
+
+  static void on_disconnect(const redisAsyncContext* c, int status) {
+    auto* self = static_cast<Impl*>(c->data);
+    self->ctx = nullptr;
+    self->set_up(false);
+    if (self->stopping) return;
+    self->retry_later(status == REDIS_OK ? "closed" : c->errstr);
+  }
+
+  void retry_later(const std::string& why) {
+    // One warning per outage; the retries that follow are debug noise.
+    bool first = backoff == options.backoff_initial;
+    set_up(false);
+    if (stopping) return;
+    log(first ? Level::warn : Level::debug, "redis connection down; retrying",
+        {{"connection", options.name},
+         {"endpoint", options.endpoint.text()},
+         {"detail", why},
+         {"retry_ms", std::to_string(backoff.count())}});
+    retry_timer.expires_after(backoff);
+    backoff = std::min(backoff * 2, options.backoff_max);
+    retry_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (!ec) self->connect();
+    });
+  }
+
+  void connected() {
+    backoff = options.backoff_initial;
+    if (connects.fetch_add(1) > 0) reconnects.inc();
+    set_up(true);
+    log(Level::info, "redis connected",
+        {{"connection", options.name}, {"endpoint", options.endpoint.text()}});
+    if (!channels.empty()) {
+      std::vector<std::string> args{"SUBSCRIBE"};
+      args.insert(args.end(), channels.begin(), channels.end());
+      send_subscription(args);
+    }
+    std::deque<Pending> waiting;
+    waiting.swap(buffer);
+    buffered.store(0);
+    for (auto& p : waiting)
+      send(p);
+    if (connected_fn) connected_fn();
+  }
+
+  void set_up(bool up) {
+    is_connected = up;
+    up_flag.store(up);
+    up_metric.set(up ? 1 : 0);
+  }
+
+  static void on_reply(redisAsyncContext*, void* reply, void* privdata) {
+    std::unique_ptr<ReplyFn> fn(static_cast<ReplyFn*>(privdata));
+    if (fn && *fn) (*fn)(outcome(static_cast<redisReply*>(reply)));
+  }
+
+  static void on_subscription(redisAsyncContext* c, void* reply, void*) {
+    auto* r = static_cast<redisReply*>(reply);
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3) return;
+    auto* self = static_cast<Impl*>(c->data);
+    const redisReply* kind = r->element[0];
+    if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message")
+      return;
+    if (!self->message_fn) return;
+    std::string channel(r->element[1]->str, r->element[1]->len);
+    self->message_fn(channel,
+                     std::make_shared<const std::string>(r->element[2]->str, r->element[2]->len));
+  }
+
+  void send(Pending& p) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    argv.reserve(p.args.size() + 1);
+    lens.reserve(p.args.size() + 1);
+    for (const auto& a : p.args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    if (p.payload) {
+      argv.push_back(p.payload->data());
+      lens.push_back(p.payload->size());
+    }
+    ReplyFn* fn = p.done ? new ReplyFn(std::move(p.done)) : nullptr;
+    int rc = redisAsyncCommandArgv(ctx, fn ? &Impl::on_reply : nullptr, fn,
+                                   static_cast<int>(argv.size()), argv.data(), lens.data());
+    if (rc != REDIS_OK && fn) {
+      std::unique_ptr<ReplyFn> owned(fn);
+      (*owned)(make_error(ErrorCode::unavailable, "Redis connection is closing"));
+    }
+  }
+
+  void send_subscription(const std::vector<std::string>& args) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    redisAsyncCommandArgv(ctx, &Impl::on_subscription, nullptr, static_cast<int>(argv.size()),
+                          argv.data(), lens.data());
+  }
+
+  void submit(Pending p) {
+    if (stopping) {
+      if (p.done) p.done(make_error(ErrorCode::unavailable, "Redis connection stopped"));
+      return;
+    }
+    if (is_connected && ctx) return send(p);
+    if (buffer.size() >= options.max_buffered) {
+      dropped.fetch_add(1);
+      dropped_metric.inc();
+      if (p.done)
+        p.done(make_error(ErrorCode::unavailable,
+                          "Redis is unreachable and its outage buffer is full (" +
+                              std::to_string(options.max_buffered) + " commands)"));
+      return;
+    }
+    buffer.push_back(std::move(p));
+    buffered.store(buffer.size());
+  }
+
+  void shutdown() {
+    if (stopping) return;
+    stopping = true;
+    retry_timer.cancel();
+    connect_timer.cancel();
+    if (ctx) {
+      redisAsyncContext* c = ctx;
+      ctx = nullptr;
+      redisAsyncFree(c);  // fails in-flight callbacks with a null reply
+    }
+    set_up(false);
+    std::deque<Pending> waiting;
+    waiting.swap(buffer);
+    buffered.store(0);
+    for (auto& p : waiting)
+      if (p.done) p.done(make_error(ErrorCode::unavailable, "Redis connection stopped"));
+  }
+
+  // Runs `fn` on the io thread.
+  template <class F>
+  void post(F&& fn) {
+    asio::post(io, [self = shared_from_this(), fn = std::forward<F>(fn)]() mutable { fn(*self); });
+  }
+
+  asio::io_context& io;
+  ConnectionOptions options;
+  asio::steady_timer retry_timer, connect_timer;
+  std::chrono::milliseconds backoff;
+  MessageFn message_fn;
+  std::function<void()> connected_fn;
+
+  // io-thread state
+  redisAsyncContext* ctx = nullptr;
+  bool is_connected = false;
+  bool stopping = false;
+  std::deque<Pending> buffer;
+  std::set<std::string> channels;
+
+  // readable from any thread
+  std::atomic<bool> up_flag{false};
+  std::atomic<uint64_t> connects{0}, dropped{0};
+  std::atomic<size_t> buffered{0};
+  Counter& reconnects;
+  Counter& dropped_metric;
+  Gauge& up_metric;
+};
+
+// ---------------------------------------------------------------- Connection
+
+Connection::Connection(asio::io_context& io, ConnectionOptions options)
+    : impl_(std::make_shared<Impl>(io, std::move(options))) {}
+
+Connection::~Connection() {
+  stop();
+}
+
+void Connection::on_message(MessageFn fn) {
+  impl_->message_fn = std::move(fn);
+}
+void Connection::on_connected(std::function<void()> fn) {
+  impl_->connected_fn = std::move(fn);
+}
+
+void Connection::start() {
+  impl_->post([](Impl& i) { i.connect(); });
+}
+
+void Connection::stop() {
+  if (impl_->io.get_executor().running_in_this_thread() || impl_->io.stopped()) {
+    impl_->shutdown();
+    return;
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  impl_->post([done](Impl& i) {
+    i.shutdown();
+    done->set_value();
+  });
+  finished.wait_for(std::chrono::seconds(5));
+}
+
+void Connection::command(std::vector<std::string> args, ReplyFn done) {
+  impl_->post([p = Impl::Pending{std::move(args), nullptr, std::move(done)}](Impl& i) mutable {
+    i.submit(std::move(p));
+  });
+}
+
+void Connection::pipeline(std::vector<std::vector<std::string>> commands,
+                          std::vector<ReplyFn> done) {
+  done.resize(commands.size());
+  impl_->post([commands = std::move(commands), done = std::move(done)](Impl& i) mutable {
+    for (size_t k = 0; k < commands.size(); ++k)
+      i.submit(Impl::Pending{std::move(commands[k]), nullptr, std::move(done[k])});
+  });
+}
+
+void Connection::publish(std::string channel, std::shared_ptr<const std::string> payload) {
+  impl_->post([p = Impl::Pending{{"PUBLISH", std::move(channel)}, std::move(payload), {}}](
+                  Impl& i) mutable { i.submit(std::move(p)); });
+}
+
+void Connection::subscribe(std::string channel) {
+  impl_->post([channel = std::move(channel)](Impl& i) {
+    if (i.stopping || !i.channels.insert(channel).second) return;
+    if (i.is_connected && i.ctx) i.send_subscription({"SUBSCRIBE", channel});
+  });
+}
+
+void Connection::unsubscribe(std::string channel) {
+  impl_->post([channel = std::move(channel)](Impl& i) {
+    if (i.channels.erase(channel) == 0) return;
+    if (i.is_connected && i.ctx) i.send_subscription({"UNSUBSCRIBE", channel});
+  });
+}
+
+bool Connection::connected() const {
+  return impl_->up_flag.load();
+}
+
+Connection::Stats Connection::stats() const {
+  return Stats{impl_->connects.load(), impl_->dropped.load(), impl_->buffered.load()};
+}
+
+}  // namespace ex::redis

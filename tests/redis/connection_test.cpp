@@ -1,0 +1,221 @@
+// The hiredis-on-Asio connection against a real redis-server: commands, publish and
+// subscribe, reconnection after Redis restarts, and the bounded buffer while it is down.
+#define CAF_SUITE redis_connection
+#include <caf/test/dsl.hpp>
+
+#include <future>
+#include <mutex>
+
+#include "net/redis/redis_connection.hpp"
+#include "tests/redis/wait.hpp"
+#include "tests/support/redis_server.hpp"
+
+using namespace ex;
+using namespace ex::redis;
+using ex::testing::RedisServer;
+using ex::testing::wait_until;
+
+namespace {
+
+ConnectionOptions options_for(const RedisServer& server, const char* name) {
+  ConnectionOptions o;
+  o.endpoint = *parse_redis_url(server.url());
+  o.name = name;
+  o.backoff_initial = std::chrono::milliseconds(20);
+  o.backoff_max = std::chrono::milliseconds(200);
+  return o;
+}
+
+// Sends one command and waits for its outcome.
+Result<Reply> call(Connection& c, std::vector<std::string> args) {
+  auto p = std::make_shared<std::promise<Result<Reply>>>();
+  auto f = p->get_future();
+  c.command(std::move(args), [p](Result<Reply> r) { p->set_value(std::move(r)); });
+  if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+    return make_error(ErrorCode::unavailable, "no answer in 10 s");
+  return f.get();
+}
+
+// Collects what a subscriber connection receives.
+struct Inbox {
+  std::mutex mutex;
+  std::vector<std::pair<std::string, std::string>> messages;
+  MessageFn sink() {
+    return [this](const std::string& channel, std::shared_ptr<const std::string> payload) {
+      std::lock_guard<std::mutex> lock(mutex);
+      messages.emplace_back(channel, *payload);
+    };
+  }
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return messages.size();
+  }
+};
+
+// Publishes `probe` until a subscriber of `channel` exists (SUBSCRIBE is asynchronous).
+bool wait_for_subscriber(Connection& pub, const std::string& channel) {
+  return wait_until([&] {
+    auto r = call(pub, {"PUBSUB", "NUMSUB", channel});
+    return r && r->is_array() && r->elements.size() == 2 && r->elements[1].integer >= 1;
+  });
+}
+
+}  // namespace
+
+CAF_TEST(urls) {
+  auto e = parse_redis_url("redis://127.0.0.1:6390");
+  CAF_REQUIRE(e.ok());
+  CAF_CHECK_EQUAL(e->host, "127.0.0.1");
+  CAF_CHECK_EQUAL(e->port, 6390);
+  auto fallback = parse_redis_url("redis://cache/");
+  CAF_REQUIRE(fallback.ok());
+  CAF_CHECK_EQUAL(fallback->port, 6379);
+  CAF_CHECK(!parse_redis_url("http://x:1").ok());
+  CAF_CHECK(!parse_redis_url("redis://x:0").ok());
+  CAF_CHECK(!parse_redis_url("redis://u:p@x:1").ok());
+  CAF_CHECK(!parse_redis_url("redis://x:1/2").ok());
+}
+
+CAF_TEST(commands and error replies) {
+  RedisServer server;
+  IoThread io;
+  Connection c(io.context(), options_for(server, "cmd"));
+  c.start();
+  auto set = call(c, {"SET", "k", std::string("a\0b", 3)});
+  CAF_REQUIRE(set.ok());
+  CAF_CHECK_EQUAL(set->str, "OK");
+  auto get = call(c, {"GET", "k"});
+  CAF_REQUIRE(get.ok());
+  CAF_CHECK_EQUAL(get->str, std::string("a\0b", 3));  // binary-safe
+  CAF_CHECK(call(c, {"GET", "missing"})->is_nil());
+  auto bad = call(c, {"INCR", "k"});
+  CAF_REQUIRE(!bad.ok());
+  CAF_CHECK_EQUAL(bad.error().code, ErrorCode::internal);
+  CAF_CHECK(error_is(bad.error(), "ERR"));
+  c.stop();
+}
+
+CAF_TEST(publish and subscribe deliver every message in order) {
+  RedisServer server;
+  IoThread io;
+  Connection pub(io.context(), options_for(server, "pub"));
+  Connection sub(io.context(), options_for(server, "sub"));
+  Inbox inbox;
+  sub.on_message(inbox.sink());
+  sub.subscribe("trade@TATA_INR");
+  sub.subscribe("depth@TATA_INR");
+  pub.start();
+  sub.start();
+  CAF_REQUIRE(wait_for_subscriber(pub, "depth@TATA_INR"));
+  for (int i = 0; i < 1000; ++i)
+    pub.publish(i % 2 ? "trade@TATA_INR" : "depth@TATA_INR",
+                std::make_shared<const std::string>("{\"n\":" + std::to_string(i) + "}"));
+  pub.publish("ticker@TATA_INR", std::make_shared<const std::string>("not subscribed"));
+  CAF_REQUIRE(wait_until([&] { return inbox.size() >= 1000; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::lock_guard<std::mutex> lock(inbox.mutex);
+  CAF_REQUIRE_EQUAL(inbox.messages.size(), 1000u);
+  for (int i = 0; i < 1000; ++i) {
+    CAF_CHECK_EQUAL(inbox.messages[i].first, i % 2 ? "trade@TATA_INR" : "depth@TATA_INR");
+    CAF_CHECK_EQUAL(inbox.messages[i].second, "{\"n\":" + std::to_string(i) + "}");
+  }
+}
+
+CAF_TEST(unsubscribe stops delivery) {
+  RedisServer server;
+  IoThread io;
+  Connection pub(io.context(), options_for(server, "pub"));
+  Connection sub(io.context(), options_for(server, "sub"));
+  Inbox inbox;
+  sub.on_message(inbox.sink());
+  sub.subscribe("a");
+  pub.start();
+  sub.start();
+  CAF_REQUIRE(wait_for_subscriber(pub, "a"));
+  sub.unsubscribe("a");
+  CAF_REQUIRE(wait_until([&] {
+    auto r = call(pub, {"PUBSUB", "NUMSUB", "a"});
+    return r && r->elements.size() == 2 && r->elements[1].integer == 0;
+  }));
+  pub.publish("a", std::make_shared<const std::string>("late"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CAF_CHECK_EQUAL(inbox.size(), 0u);
+}
+
+CAF_TEST(reconnects and resubscribes after redis restarts) {
+  RedisServer server;
+  IoThread io;
+  Connection pub(io.context(), options_for(server, "pub"));
+  Connection sub(io.context(), options_for(server, "sub"));
+  Inbox inbox;
+  sub.on_message(inbox.sink());
+  sub.subscribe("ch");
+  pub.start();
+  sub.start();
+  CAF_REQUIRE(wait_for_subscriber(pub, "ch"));
+  pub.publish("ch", std::make_shared<const std::string>("before"));
+  CAF_REQUIRE(wait_until([&] { return inbox.size() == 1; }));
+
+  CAF_REQUIRE(server.restart());
+  CAF_REQUIRE(wait_until([&] { return sub.stats().connects >= 2 && pub.stats().connects >= 2; }));
+  CAF_REQUIRE(wait_for_subscriber(pub, "ch"));  // the subscription came back by itself
+  pub.publish("ch", std::make_shared<const std::string>("after"));
+  CAF_REQUIRE(wait_until([&] { return inbox.size() == 2; }));
+  std::lock_guard<std::mutex> lock(inbox.mutex);
+  CAF_CHECK_EQUAL(inbox.messages[1].second, "after");
+}
+
+CAF_TEST(commands wait in a bounded buffer while redis is down) {
+  RedisServer server;
+  IoThread io;
+  auto o = options_for(server, "buffered");
+  o.max_buffered = 10;
+  Connection c(io.context(), o);
+  c.start();
+  CAF_REQUIRE(call(c, {"PING"}).ok());
+
+  server.stop();
+  CAF_REQUIRE(wait_until([&] { return !c.connected(); }));
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<Error> errors;
+  std::mutex mutex;
+  for (int i = 0; i < 15; ++i)
+    c.command({"INCR", "counter"}, [&](Result<Reply> r) {
+      if (r)
+        ++ok;
+      else {
+        std::lock_guard<std::mutex> lock(mutex);
+        errors.push_back(r.error());
+        ++failed;
+      }
+    });
+  // The five beyond the bound fail at once; ten wait.
+  CAF_REQUIRE(wait_until([&] { return failed.load() == 5; }));
+  CAF_CHECK_EQUAL(c.stats().buffered, 10u);
+  CAF_CHECK_EQUAL(c.stats().dropped, 5u);
+  CAF_CHECK_EQUAL(errors.front().code, ErrorCode::unavailable);
+  CAF_CHECK_EQUAL(ok.load(), 0);
+
+  CAF_REQUIRE(server.start());
+  CAF_REQUIRE(wait_until([&] { return ok.load() == 10; }));
+  auto n = call(c, {"GET", "counter"});
+  CAF_REQUIRE(n.ok());
+  CAF_CHECK_EQUAL(n->str, "10");  // each buffered command ran exactly once
+  CAF_CHECK_EQUAL(c.stats().buffered, 0u);
+}
+
+CAF_TEST(stop fails what is buffered and ends reconnecting) {
+  RedisServer server;
+  IoThread io;
+  Connection c(io.context(), options_for(server, "stopped"));
+  server.stop();
+  c.start();
+  std::promise<Result<Reply>> p;
+  c.command({"PING"}, [&](Result<Reply> r) { p.set_value(std::move(r)); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  c.stop();
+  auto f = p.get_future();
+  CAF_REQUIRE(f.wait_for(std::chrono::seconds(1)) == std::future_status::ready);
+  CAF_CHECK(!f.get().ok());
+  CAF_CHECK(!c.connected());
+}
