@@ -12,7 +12,9 @@
 #include "actors/directory/directory_actor.hpp"
 #include "actors/gateway/caf_gateway.hpp"
 #include "actors/hub/hub_actor.hpp"
+#include "actors/journal/journal_actor.hpp"
 #include "actors/market/market_actor.hpp"
+#include "config/recovery.hpp"
 #include "actors/writer/writer_actor.hpp"
 #include "net/edge.hpp"
 #include "storage/sqlite_store.hpp"
@@ -22,12 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-book::StpPolicy stp_of(const std::string& s) {
-  if (s == "cancel_taker") return book::StpPolicy::cancel_taker;
-  if (s == "cancel_both") return book::StpPolicy::cancel_both;
-  return book::StpPolicy::cancel_resting;
-}
-
 std::string find_static_dir(const Options& o, const char* program_path) {
   if (!o.static_dir.empty()) return o.static_dir;
   std::error_code ec;
@@ -36,23 +32,6 @@ std::string find_static_dir(const Options& o, const char* program_path) {
                             exe.parent_path() / "../../frontend/out"})
     if (fs::is_regular_file(p / "index.html", ec)) return p.lexically_normal().string();
   return "";
-}
-
-// Loads what a market shows of its past (candles, the last day of trades) from storage.
-void warm_start(Store& store, const std::string& market, MarketStart& start) {
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
-  constexpr int64_t kKeep = 1500;  // candles per interval kept in memory (CandleBook's default)
-  for (Interval i : kAllIntervals) {
-    auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));
-    if (c) start.candles[static_cast<size_t>(i)] = std::move(*c);
-  }
-  auto trades = store.recent_trades(market, 200000);
-  if (!trades) return;
-  for (auto it = trades->rbegin(); it != trades->rend(); ++it)
-    if (it->time_ms > now - RollingTicker::kWindowMs || std::next(it) == trades->rend())
-      start.trades.push_back(std::move(*it));
 }
 
 // Blocks until SIGINT or SIGTERM. The signals are blocked in every thread (the mask is
@@ -108,46 +87,63 @@ int run_node(const Options& o, const char* program_path) {
       writer_actor, writer_store, WriterOptions{std::chrono::milliseconds(o.writer_interval_ms), 5000});
   catalog->history = system.spawn<caf::detached>(history_actor, reader_store);
 
-  for (const MarketSpec& spec : o.markets) {
+  auto recovered = recover(o, *reader_store, system, catalog->writer);
+  if (!recovered) {
+    log(Level::error, "recovery failed", {{"detail", recovered.error().message}});
+    std::cerr << "exchange: recovery failed: " << recovered.error().message << "\n";
+    caf::anon_send_exit(catalog->writer, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(catalog->history, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  Recovery& rec = *recovered;
+  uint64_t replayed = rec.deposits_replayed;
+  for (auto& m : rec.markets) replayed += m.replayed;
+  std::cout << "exchange recovered in " << rec.took.count() << " ms: " << replayed
+            << " journal records replayed (" << rec.deposits_replayed << " deposits), "
+            << rec.accounts.size() << " accounts, " << rec.caught_up
+            << " updates caught up into storage; durability=" << o.durability << std::endl;
+
+  journal::Durability durability_level;
+  journal::parse_durability(o.durability, &durability_level);
+  std::vector<caf::actor> journals;
+  catalog->deposit_journal = system.spawn<caf::detached>(
+      journal_actor, JournalLink{kDepositStream, rec.deposits_dir, durability_level}, rec.deposits);
+  journals.push_back(catalog->deposit_journal);
+  std::unordered_map<std::string, caf::actor> accounts;
+  for (auto& [user, restore] : rec.accounts)
+    accounts.emplace(user, system.spawn(account_actor, user, CatalogPtr(catalog), std::move(restore)));
+
+  for (size_t i = 0; i < o.markets.size(); ++i) {
+    const MarketSpec& spec = o.markets[i];
+    RecoveredMarket& m = rec.markets[i];
     MarketAssets assets;  // validate_options() checked both exist
-    for (size_t i = 0; i < o.assets.size(); ++i) {
-      if (o.assets[i].name == spec.base) assets.base = static_cast<AssetId>(i);
-      if (o.assets[i].name == spec.quote) assets.quote = static_cast<AssetId>(i);
+    for (size_t a = 0; a < o.assets.size(); ++a) {
+      if (o.assets[a].name == spec.base) assets.base = static_cast<AssetId>(a);
+      if (o.assets[a].name == spec.quote) assets.quote = static_cast<AssetId>(a);
     }
-    MarketStart start;
-    start.band_bps = spec.band_bps;
-    start.stp = stp_of(o.stp);
-    auto last_trade = reader_store->max_trade_id(spec.symbol);
-    auto last_order = reader_store->max_order_id(spec.symbol);
-    if (!last_trade || !last_order) {
-      log(Level::error, "cannot read storage", {{"market", spec.symbol}});
-      return 1;
-    }
-    start.next_trade_id = *last_trade + 1;
-    start.next_order_seq = (*last_order >> 12) + 1;
-    // Books start empty (journals and snapshots are not built yet), so orders a previous
-    // run left open are closed in history rather than shown open forever.
-    auto closed = writer_store->close_open_orders(
-        spec.symbol, std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count());
-    if (closed && *closed > 0)
-      log(Level::warn, "orders of a previous run closed (books are not durable yet)",
-          {{"market", spec.symbol}, {"orders", std::to_string(*closed)}});
-    warm_start(*reader_store, spec.symbol, start);
+    std::vector<caf::actor> traders(m.core->trader_count());
+    for (size_t u = 0; u < traders.size(); ++u)
+      traders[u] = accounts.at(m.core->user_of(static_cast<book::UserId>(u)));
+    caf::actor journal =
+        system.spawn<caf::detached>(journal_actor, JournalLink{spec.symbol, m.dir, durability_level}, m.journal);
+    journals.push_back(journal);
+    MarketDurability durability{durability_level, o.snapshot_every, std::chrono::seconds(o.snapshot_interval_s),
+                                m.stored_seq};
     caf::actor hub = system.spawn(hub_actor, spec.symbol, std::chrono::milliseconds(o.depth_batch_ms));
-    caf::actor market = system.spawn(market_actor, spec, assets,
-                                     MarketLinks{hub, catalog->writer, catalog->history}, start);
+    caf::actor market = system.spawn(market_actor, m.core,
+                                      MarketLinks{hub, catalog->writer, catalog->history, journal},
+                                      durability, std::move(traders));
     catalog->markets.push_back(MarketEntry{spec, assets, market, hub});
   }
-  caf::actor directory = system.spawn(directory_actor, CatalogPtr(catalog));
+  caf::actor directory = system.spawn(directory_actor, CatalogPtr(catalog), accounts);
   CafGateway gateway(system, catalog, directory, 2);
 
   if (o.demo) {
     caf::scoped_actor self{system};
     Decimal amount = *Decimal::parse(o.demo_amount);
     for (const char* user : {"1", "2", "5"})
-      for (const AssetSpec& a : o.assets)
+      if (!rec.accounts.count(user))  // a restart keeps their balances
+        for (const AssetSpec& a : o.assets)
         self->request(directory, std::chrono::seconds(10), deposit_atom::value, std::string(user),
                       a.name, amount)
             .receive([](Decimal) {},
@@ -177,6 +173,7 @@ int run_node(const Options& o, const char* program_path) {
       caf::anon_send_exit(m.market, caf::exit_reason::user_shutdown);
       caf::anon_send_exit(m.hub, caf::exit_reason::user_shutdown);
     }
+    for (auto& j : journals) caf::anon_send_exit(j, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->writer, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->history, caf::exit_reason::user_shutdown);
   };
@@ -203,6 +200,9 @@ int run_node(const Options& o, const char* program_path) {
   edge.stop();
   {
     caf::scoped_actor self{system};
+    // What the journals hold in memory (level none) goes to disk before they stop.
+    for (auto& j : journals)
+      self->request(j, std::chrono::seconds(30), flush_atom::value).receive([] {}, [](caf::error&) {});
     self->request(catalog->writer, std::chrono::seconds(30), flush_atom::value)
         .receive([](bool) {},
                  [&](caf::error& e) {

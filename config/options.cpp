@@ -1,4 +1,5 @@
 #include "config/options.hpp"
+#include "storage/journal.hpp"
 
 #include <CLI/CLI.hpp>
 #include <iostream>
@@ -145,6 +146,13 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--stp", o.stp, "Self-trade prevention: cancel_resting, cancel_taker, cancel_both")->capture_default_str();
   app.add_option("--data-dir", o.data_dir, "Where storage lives (exchange.db)")->envname("EXCHANGE_DATA_DIR")->capture_default_str();
   app.add_option("--writer-interval-ms", o.writer_interval_ms, "How long the writer batches records")->capture_default_str();
+  app.add_option("--durability", o.durability,
+                 "none: journal written, not synced, replies do not wait (a crash may lose the last moments); "
+                 "batch: replies wait for a group fdatasync; sync: one fdatasync per command")
+      ->envname("EXCHANGE_DURABILITY")->capture_default_str();
+  app.add_option("--snapshot-every", o.snapshot_every, "Commands between snapshots of a market")->capture_default_str();
+  app.add_option("--snapshot-interval-s", o.snapshot_interval_s, "Seconds between snapshots of a busy market")->capture_default_str();
+  app.add_option("--journal-segment-mb", o.journal_segment_mb, "Size of a journal file before the next one starts")->capture_default_str();
   app.add_flag("--demo", o.demo, "Create demo users 1, 2 and 5 holding --demo-amount of every asset")->envname("EXCHANGE_DEMO");
   app.add_option("--demo-amount", o.demo_amount, "Demo users' starting balance per asset")->capture_default_str();
   app.add_option("--log-level", o.log_level, "debug, info, warn, error, off")->envname("EXCHANGE_LOG_LEVEL")->capture_default_str();
@@ -170,6 +178,10 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
     return make_error(ErrorCode::invalid_field, "--log-level: debug, info, warn, error or off");
   if (o.stp != "cancel_resting" && o.stp != "cancel_taker" && o.stp != "cancel_both")
     return make_error(ErrorCode::invalid_field, "--stp: cancel_resting, cancel_taker or cancel_both");
+  if (journal::Durability d; !journal::parse_durability(o.durability, &d))
+    return make_error(ErrorCode::invalid_field, "--durability: none, batch or sync");
+  if (o.snapshot_every == 0 || o.snapshot_interval_s <= 0 || o.journal_segment_mb == 0)
+    return make_error(ErrorCode::invalid_field, "--snapshot-every, --snapshot-interval-s and --journal-segment-mb must be positive");
   if (!Decimal::parse(o.demo_amount) || !Decimal::parse(o.demo_amount)->is_positive())
     return make_error(ErrorCode::invalid_field, "--demo-amount must be a positive decimal");
   auto valid = validate_options(o);

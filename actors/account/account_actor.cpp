@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "actors/account/ledger.hpp"
+#include "actors/common/binary_codec.hpp"
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/common/metrics.hpp"
@@ -35,6 +36,16 @@ class Account {
         ledger_errors_(Metrics::global().counter(
             "exchange_ledger_errors_total", "Settlements refused by a ledger (bugs; must stay 0)")) {
     ledger_.ensure_account(kSelf);
+  }
+
+  // Puts back what recovery rebuilt: totals as deposits, then each hold locks its part.
+  void restore(AccountRestore& r) {
+    for (size_t a = 0; a < r.totals.size(); ++a)
+      if (r.totals[a].is_positive()) check(ledger_.deposit(kSelf, static_cast<AssetId>(a), r.totals[a]));
+      else if (!r.totals[a].is_zero())
+        check(Result<bool>(make_error(ErrorCode::internal, "recovered a negative total of " + catalog_->assets[a].name)));
+    for (const HoldRequest& h : r.holds) check(ledger_.place(kSelf, h));
+    for (OrderInfo& o : r.open) open_[o.order_id] = std::move(o);
   }
 
   caf::result<PlaceReply> place(caf::event_based_actor* self, PlaceOrder& order) {
@@ -105,12 +116,29 @@ class Account {
       return to_caf_error(ErrorCode::invalid_field,
                           "amount has more decimals than " + asset + " allows (" +
                               std::to_string(catalog_->assets[*id].decimals) + ")");
-    auto r = ledger_.deposit(kSelf, *id, amount);
-    if (!r) return to_caf_error(r.error());
-    if (catalog_->writer)
-      self->send(catalog_->writer, deposit_atom::value,
-                 DepositRecord{deposit_id, user_id_, asset, amount, now_ms()}, uint64_t{0});
-    return *r;
+    if (!amount.is_positive()) return to_caf_error(ErrorCode::invalid_field, "amount must be positive");
+    Balance b = *ledger_.balance(kSelf, *id);
+    auto total = Decimal::add(b.available, b.locked);
+    if (!total || !Decimal::add(*total, amount))
+      return to_caf_error(ErrorCode::invalid_field, "amount would overflow the balance");
+    DepositRecord record{deposit_id, user_id_, asset, amount, now_ms()};
+    if (!catalog_->deposit_journal) {
+      auto r = credit(self, record, *id, 0);
+      if (!r) return to_caf_error(r.error());
+      return *r;
+    }
+    // Credited only once journaled: funds never exist that a restart would take back.
+    auto rp = self->make_response_promise<Decimal>();
+    self->request(catalog_->deposit_journal, caf::infinite, append_atom::value, uint64_t{0},
+                  encode_binary(record))
+        .then(
+            [=](uint64_t seq) mutable {
+              auto r = credit(self, record, *id, seq);
+              if (r) rp.deliver(*r);
+              else rp.deliver(to_caf_error(r.error()));
+            },
+            [=](caf::error& e) mutable { rp.deliver(e); });
+    return rp;
   }
 
   std::vector<AssetBalance> balances() const {
@@ -143,6 +171,13 @@ class Account {
   }
 
  private:
+  Result<Decimal> credit(caf::event_based_actor* self, const DepositRecord& d, AssetId asset,
+                         uint64_t seq) {
+    auto r = ledger_.deposit(kSelf, asset, d.amount);
+    if (r && catalog_->writer) self->send(catalog_->writer, deposit_atom::value, d, seq);
+    return r;
+  }
+
   struct Pending {
     caf::response_promise promise;
     std::string client_order_id;
@@ -167,8 +202,10 @@ class Account {
 
 }  // namespace
 
-caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog) {
+caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog,
+                            AccountRestore restore) {
   auto a = std::make_shared<Account>(std::move(user_id), std::move(catalog));
+  a->restore(restore);
   return {
       [=](place_atom, PlaceOrder& order) { return a->place(self, order); },
       [=](PlaceOutcome& out) { a->on_outcome(out); },

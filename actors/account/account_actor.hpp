@@ -7,7 +7,8 @@
 //        POST_ONLY_WOULD_CROSS, rule violations).
 //  PlaceOutcome                   the market's answer (see market_actor.hpp).
 //  (settle, AccountUpdate)        fills and closes of its orders from a market.
-//  (deposit, asset, amount, id)   -> available balance after it.
+//  (deposit, asset, amount, id)   -> available balance after it, once the deposits
+//        journal has it (the catalog's deposit_journal; at once without one).
 //  (balances)                     -> vector<AssetBalance>, every configured asset.
 //  (open, market)                 -> its open orders ("" = every market), oldest first.
 //  (history, market, limit)       -> open and recently closed orders, newest first.
@@ -15,10 +16,21 @@
 
 #include <caf/all.hpp>
 
+#include "actors/account/ledger.hpp"
+#include "actors/common/domain.hpp"
 #include "actors/directory/catalog.hpp"
 
 namespace ex {
 
-caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog);
+// An account as recovery rebuilt it (config/recovery.hpp): per asset its total
+// (available + locked), the holds of its open orders and those orders.
+struct AccountRestore {
+  std::vector<Decimal> totals;  // by catalog AssetId; may be shorter (zeros)
+  std::vector<HoldRequest> holds;
+  std::vector<OrderInfo> open;
+};
+
+caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog,
+                            AccountRestore restore);
 
 }  // namespace ex

@@ -132,6 +132,14 @@ Result<Decimal> Ledger::held(uint64_t order_id) const {
   return Decimal::from_units(holds_[slot].remaining);
 }
 
+Result<HoldRequest> Ledger::hold(uint64_t order_id) const {
+  uint32_t slot = index_.find(order_id);
+  if (slot == FlatIdMap::kMissing) return make_error(ErrorCode::unknown_order, "no hold");
+  const Hold& h = holds_[slot];
+  return HoldRequest{h.order_id, h.side, h.base, h.quote, Decimal::from_units(h.remaining),
+                     Decimal::from_units(h.limit)};
+}
+
 Decimal Ledger::total(AssetId asset) const {
   int64_t sum = 0;
   for (size_t a = 0; a < account_count_; ++a) {

@@ -69,6 +69,9 @@ class Ledger {
   Result<Decimal> close(AccountId account, uint64_t order_id);
   // How much an open order's hold still has (for tests and queries).
   Result<Decimal> held(uint64_t order_id) const;
+  // An open order's hold as it stands now (`amount` = what it still has): placing it
+  // again into another ledger recreates it, which is how accounts are rebuilt.
+  Result<HoldRequest> hold(uint64_t order_id) const;
   size_t open_holds() const { return index_.size(); }
 
   Decimal total(AssetId asset) const;  // sum of available + locked over accounts

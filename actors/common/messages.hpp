@@ -9,6 +9,7 @@
 
 #include "actors/common/domain.hpp"
 #include "actors/gateway/exchange_api.hpp"
+#include "actors/market/market_events.hpp"
 
 namespace ex {
 
@@ -48,75 +49,6 @@ caf::error to_caf_error(ErrorCode code, std::string message);
 // Any caf::error back to an API error: ours keep their code; timeouts and dead or
 // unreachable actors become UNAVAILABLE.
 Error from_caf_error(const caf::error& e);
-
-template <class Inspector>
-auto inspect(Inspector& f, Settlement& x) {
-  return f(caf::meta::type_name("settlement"), x.kind, x.user, x.order_id, x.price, x.qty);
-}
-
-template <class Inspector>
-auto inspect(Inspector& f, CancelReply& x) {
-  return f(caf::meta::type_name("cancel_reply"), x.order_id, x.executed, x.remaining);
-}
-
-// What a market tells one account after a command: ledger operations for its orders,
-// in order, and the new state of those orders.
-struct AccountUpdate {
-  std::vector<Settlement> settlements;
-  std::vector<OrderInfo> orders;
-};
-
-template <class Inspector>
-auto inspect(Inspector& f, AccountUpdate& x) {
-  return f(caf::meta::type_name("account_update"), x.settlements, x.orders);
-}
-
-// The market's answer to an account's (place, PlaceOrder, held, hold_key): the client's
-// reply and the taker's own account update, applied by the account before it answers
-// the client. `error` is set (and nothing happened) if the market refused the order.
-struct PlaceOutcome {
-  uint64_t hold_key = 0;
-  PlaceReply reply;
-  AccountUpdate taker;
-  uint8_t error = 0;  // 0: none, else an ErrorCode + 1
-  std::string error_message;
-};
-
-template <class Inspector>
-auto inspect(Inspector& f, PlaceOutcome& x) {
-  return f(caf::meta::type_name("place_outcome"), x.hold_key, x.reply, x.taker, x.error,
-           x.error_message);
-}
-
-// Everything one market command changed, for the hub (streams) and the writer (storage).
-struct MarketUpdate {
-  std::string market;
-  uint64_t seq = 0;
-  int64_t time_ms = 0;
-  uint64_t depth_update_id = 0;  // non-zero when levels changed
-  std::vector<PriceLevel> bids, asks;  // changed levels, new totals (0 = gone)
-  std::vector<TradeRecord> trades;
-  std::vector<OrderInfo> orders;  // orders created or changed
-  std::vector<Candle> candles;    // current candle of every interval, when trades happened
-  std::vector<TickerStats> ticker;  // one element when trades happened
-};
-
-template <class Inspector>
-auto inspect(Inspector& f, MarketUpdate& x) {
-  return f(caf::meta::type_name("market_update"), x.market, x.seq, x.time_ms,
-           x.depth_update_id, x.bids, x.asks, x.trades, x.orders, x.candles, x.ticker);
-}
-
-// Candles a market holds in memory for a range, and where its memory starts.
-struct KlineSlice {
-  std::vector<Candle> candles;
-  int64_t oldest_kept_ms = 0;
-};
-
-template <class Inspector>
-auto inspect(Inspector& f, KlineSlice& x) {
-  return f(caf::meta::type_name("kline_slice"), x.candles, x.oldest_kept_ms);
-}
 
 void add_message_types(caf::actor_system_config& cfg);
 

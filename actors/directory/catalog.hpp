@@ -27,6 +27,7 @@ struct Catalog {
   std::vector<MarketEntry> markets;
   caf::actor writer;   // may be invalid (no storage)
   caf::actor history;  // may be invalid
+  caf::actor deposit_journal;  // deposits are acknowledged once journaled; may be invalid
   std::chrono::milliseconds timeout{5000};  // for requests on behalf of a client
 
   const MarketEntry* market(const std::string& symbol) const {

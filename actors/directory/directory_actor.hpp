@@ -8,10 +8,16 @@
 
 #include <caf/all.hpp>
 
+#include <string>
+#include <unordered_map>
+
 #include "actors/directory/catalog.hpp"
 
 namespace ex {
 
-caf::behavior directory_actor(caf::event_based_actor* self, CatalogPtr catalog);
+// `restored`: accounts recovery already started (the directory links to them, so they
+// stop with it).
+caf::behavior directory_actor(caf::event_based_actor* self, CatalogPtr catalog,
+                              std::unordered_map<std::string, caf::actor> restored);
 
 }  // namespace ex

@@ -1,25 +1,31 @@
-// The market actor: the only place where one market's orders match.
+// The market actor: the only place where one market's orders match. A thin shell around
+// MarketCore (market_core.hpp) that journals each accepted command and releases its
+// effects - the reply, the accounts' settlements, the hub's and writer's update - only
+// once the journal says the command is durable (DESIGN.md, "Durability").
 //
 // Messages it accepts (and what it does):
-//  (place, PlaceOrder, Decimal held)      from an account that has locked `held`: assigns
-//        the order id, matches, replies PlaceOutcome to the account, sends every other
-//        account that traded its AccountUpdate, and hands the MarketUpdate to hub and writer.
+//  (place, PlaceOrder, Decimal held, hold_key)   from an account that has locked `held`:
+//        matches, then sends the account a PlaceOutcome, every other account that traded
+//        its (settle, AccountUpdate), and the MarketUpdate to hub and writer.
 //  (cancel, order id, user id)            -> CancelReply, or UNKNOWN_ORDER (also when the
 //        named user does not own it); the owner's account gets the unlock.
 //  (cancel_all, user id)                  -> vector<CancelReply>
 //  (order, order id)                      -> OrderInfo (memory, else the history actor)
 //  (depth, limit) -> DepthSnapshot; (trades, limit) -> vector<TradeRecord>, newest first;
 //  (klines, Interval, from, to) -> KlineSlice; (ticker) -> TickerStats.
+//  (stored, stream, seq)                  from the writer: storage has the market up to seq.
+// If the journal fails, the market stops taking commands (UNAVAILABLE) rather than
+// acknowledge what it could not make durable.
 #pragma once
 
 #include <caf/all.hpp>
 
-#include <array>
+#include <chrono>
+#include <memory>
 #include <vector>
 
-#include "actors/common/domain.hpp"
-#include "actors/market/clearing.hpp"
-#include "actors/market/market_spec.hpp"
+#include "actors/market/market_core.hpp"
+#include "storage/journal.hpp"
 
 namespace ex {
 
@@ -27,23 +33,20 @@ struct MarketLinks {
   caf::actor hub;      // streams; may be invalid
   caf::actor writer;   // storage; may be invalid
   caf::actor history;  // storage queries; may be invalid
+  caf::actor journal;  // durability; invalid: nothing is journaled (tests)
 };
 
-struct MarketStart {
-  uint64_t next_order_seq = 1;  // order ids are never reused, even across restarts
-  uint64_t next_trade_id = 1;
-  int64_t band_bps = 1000;
-  book::StpPolicy stp = book::StpPolicy::cancel_resting;
-  size_t recent_trades = 1000;    // served from memory
-  size_t recent_closed = 10000;   // closed orders answered from memory
-  // History from storage, so candles, tickers and recent trades survive a restart:
-  // the latest candles of every interval (oldest first) and the trades of the last
-  // 24 hours (oldest first). The last trade's price is the market orders' reference.
-  std::array<std::vector<Candle>, kIntervalCount> candles;
-  std::vector<TradeRecord> trades;
+struct MarketDurability {
+  journal::Durability level = journal::Durability::batch;
+  uint64_t snapshot_every = 100000;  // commands between snapshots
+  std::chrono::milliseconds snapshot_interval{std::chrono::minutes(5)};
+  uint64_t stored_seq = 0;  // what storage had at start
 };
 
-caf::behavior market_actor(caf::event_based_actor* self, MarketSpec spec, MarketAssets assets,
-                           MarketLinks links, MarketStart start);
+// `accounts[u]` is the account actor of the core's trader u, for traders restored from
+// the journal (later traders are learnt from their orders).
+caf::behavior market_actor(caf::event_based_actor* self, std::shared_ptr<MarketCore> core,
+                           MarketLinks links, MarketDurability durability,
+                           std::vector<caf::actor> accounts);
 
 }  // namespace ex

@@ -242,6 +242,21 @@ void OrderBook::rest(const NewOrder& o, Lots qty, Lots original) {
   note_level(o.side, o.price, lv.total);
 }
 
+bool OrderBook::restore(const RestingOrder& r) {
+  if (r.id == 0 || r.price <= 0 || r.remaining <= 0 || r.original < r.remaining) return false;
+  if (index_.find(r.id) != FlatIdMap::kMissing) return false;
+  Ticks best_opp;
+  if (best(opposite(r.side), &best_opp) && within(r.side, best_opp, r.price)) return false;
+  NewOrder o;
+  o.id = r.id;
+  o.user = r.user;
+  o.side = r.side;
+  o.price = r.price;
+  rest(o, r.remaining, r.original);
+  changes_.clear();
+  return true;
+}
+
 AddResult OrderBook::add(const NewOrder& o) {
   events_.clear();
   ++seq_;

@@ -136,6 +136,10 @@ class OrderBook {
   uint64_t next_trade_id() const { return next_trade_id_; }
   // Restores counters when a book is rebuilt from a snapshot.
   void set_counters(uint64_t next_trade_id, Ticks last_price, uint64_t sequence = 0);
+  // Puts a resting order back at the end of its level, with no matching and no events:
+  // rebuilding from a snapshot, in for_each_order() order. Refuses (false) an order that
+  // is not valid, is already resting, or would cross the other side.
+  bool restore(const RestingOrder& order);
 
   // Calls f(const RestingOrder&) for every resting order, side by side, best level
   // first, FIFO within a level: the order a snapshot must preserve.

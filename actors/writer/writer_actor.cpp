@@ -121,7 +121,7 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
         else arm();
       },
       [=](deposit_atom, const DepositRecord& d, uint64_t seq) {
-        w->add(d, seq, caf::actor_cast<caf::actor>(self->current_sender()));
+        w->add(d, seq, caf::actor{});  // accounts need no word back
         arm();
       },
       [=](tick_atom) {

@@ -54,10 +54,10 @@ struct fixture : test_coordinator_fixture<config> {
   fixture() {
     catalog->assets = {{"TATA", 2}, {"INR", 2}};
     hub = sys.spawn(hub_actor, std::string("TATA_INR"), std::chrono::milliseconds(0));
-    market = sys.spawn(market_actor, tata_inr(), MarketAssets{0, 1}, MarketLinks{hub, {}, {}},
-                       MarketStart{});
+    market = sys.spawn(market_actor, std::make_shared<MarketCore>(tata_inr(), MarketStart{}),
+                       MarketLinks{hub, {}, {}, {}}, MarketDurability{}, std::vector<caf::actor>{});
     catalog->markets.push_back(MarketEntry{tata_inr(), MarketAssets{0, 1}, market, hub});
-    directory = sys.spawn(directory_actor, CatalogPtr(catalog));
+    directory = sys.spawn(directory_actor, CatalogPtr(catalog), std::unordered_map<std::string, caf::actor>{});
     run();
   }
 

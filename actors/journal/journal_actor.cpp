@@ -1,0 +1,127 @@
+#include "actors/journal/journal_actor.hpp"
+
+#include <deque>
+
+#include "actors/common/log.hpp"
+#include "actors/common/messages.hpp"
+#include "actors/common/metrics.hpp"
+#include "storage/snapshot_file.hpp"
+
+namespace ex {
+namespace {
+
+class Journal {
+ public:
+  Journal(JournalLink link, std::shared_ptr<journal::Writer> writer)
+      : link_(std::move(link)),
+        writer_(std::move(writer)),
+        syncs_(Metrics::global().counter("exchange_journal_syncs_total", "Journal writes made durable",
+                                         "stream=\"" + link_.stream + "\"")),
+        records_(Metrics::global().counter("exchange_journal_records_total", "Journal records written",
+                                           "stream=\"" + link_.stream + "\"")) {}
+
+  caf::result<uint64_t> append(caf::event_based_actor* self, uint64_t seq, const std::string& payload) {
+    if (failed_) return to_caf_error(failure_);
+    uint64_t next = writer_->next_seq() + pending_.size();
+    if (seq == 0) seq = next;
+    if (seq != next)
+      return to_caf_error(ErrorCode::internal, "journal " + link_.stream + ": record " + std::to_string(seq) +
+                                                   " appended where " + std::to_string(next) + " was expected");
+    journal::append_frame(frames_, seq, payload);
+    auto rp = self->make_response_promise<uint64_t>();
+    pending_.push_back(Pending{seq, rp, frames_.size()});
+    if (link_.durability == journal::Durability::sync) {
+      flush();
+    } else if (!flush_queued_) {
+      // Lands behind every append already in the mailbox: all of them share one write.
+      flush_queued_ = true;
+      self->send(self, flush_atom::value);
+    }
+    return rp;
+  }
+
+  void on_flush() {
+    flush_queued_ = false;
+    flush();
+  }
+
+  caf::result<bool> snapshot(uint64_t seq, const std::string& payload, uint64_t stored_seq) {
+    flush();
+    if (failed_) return to_caf_error(failure_);
+    auto written = snapshot::write(link_.dir, seq, payload);
+    if (!written) {
+      log(Level::error, "snapshot failed", {{"stream", link_.stream}, {"detail", written.error().message}});
+      return to_caf_error(written.error());
+    }
+    SnapshotChoice keep = snapshot_to_keep(link_.dir, stored_seq);
+    auto snaps = snapshot::remove_before(link_.dir, keep.seq);
+    auto segments = writer_->remove_before(keep.seq + 1);
+    if (!snaps || !segments)
+      log(Level::warn, "journal clean-up failed", {{"stream", link_.stream}});
+    log(Level::debug, "snapshot written",
+        {{"stream", link_.stream}, {"seq", std::to_string(seq)}, {"kept_from", std::to_string(keep.seq)},
+         {"segments_removed", std::to_string(segments ? *segments : 0)}});
+    return true;
+  }
+
+ private:
+  struct Pending {
+    uint64_t seq;
+    caf::response_promise promise;
+    size_t end;  // where its frame ends in frames_
+  };
+
+  void flush() {
+    if (pending_.empty() || failed_) return;
+    const bool durable = link_.durability != journal::Durability::none;
+    auto r = writer_->write(frames_, pending_.back().seq, durable);
+    if (!r) {
+      failed_ = true;
+      failure_ = make_error(ErrorCode::unavailable, "journal write failed: " + r.error().message);
+      log(Level::error, "journal write failed; the stream stops acknowledging",
+          {{"stream", link_.stream}, {"detail", r.error().message}});
+      for (Pending& p : pending_) p.promise.deliver(to_caf_error(failure_));
+    } else {
+      syncs_.inc();
+      records_.inc(pending_.size());
+      for (Pending& p : pending_) p.promise.deliver(p.seq);
+    }
+    pending_.clear();
+    frames_.clear();
+  }
+
+  JournalLink link_;
+  std::shared_ptr<journal::Writer> writer_;
+  std::string frames_;
+  std::vector<Pending> pending_;
+  bool flush_queued_ = false;
+  bool failed_ = false;
+  Error failure_;
+  Counter& syncs_;
+  Counter& records_;
+};
+
+}  // namespace
+
+SnapshotChoice snapshot_to_keep(const std::string& dir, uint64_t stored_seq) {
+  SnapshotChoice choice;
+  for (const snapshot::Info& s : snapshot::list(dir)) {
+    if (!choice.path.empty() && s.seq > stored_seq) break;
+    choice = SnapshotChoice{s.seq, s.path};
+  }
+  return choice;
+}
+
+caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
+                            std::shared_ptr<journal::Writer> writer) {
+  auto j = std::make_shared<Journal>(std::move(link), std::move(writer));
+  return {
+      [=](append_atom, uint64_t seq, const std::string& payload) { return j->append(self, seq, payload); },
+      [=](flush_atom) { j->on_flush(); },
+      [=](snapshot_atom, uint64_t seq, const std::string& payload, uint64_t stored_seq) {
+        return j->snapshot(seq, payload, stored_seq);
+      },
+  };
+}
+
+}  // namespace ex

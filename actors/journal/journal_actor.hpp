@@ -1,0 +1,45 @@
+// The journal of one stream (a market, or the deposits of every account), on its own
+// thread: appends records, makes them durable in groups, writes snapshots, and removes
+// what snapshots and storage no longer need.
+//
+// Messages it accepts:
+//  (append, seq, payload) -> seq      seq 0: the journal numbers the record. Answered once
+//        the record is as durable as the level asks (none: written, not synced; batch:
+//        written and fdatasync'ed with every record that arrived meanwhile; sync: its own
+//        write and fdatasync). A failed write fails this and every later request: an
+//        owner must stop acknowledging then.
+//  (snapshot, seq, payload, stored_seq) -> bool   writes a snapshot that includes records
+//        up to seq (after everything appended before it is written), then removes older
+//        snapshots and segments, keeping the newest snapshot at or before `stored_seq`
+//        (what storage already has) and the journal after it, so storage can always be
+//        caught up from the journal.
+//  (flush)  its own: writes what is pending
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "storage/journal.hpp"
+
+namespace ex {
+
+struct JournalLink {
+  std::string stream;  // for messages
+  std::string dir;     // journal segments and snapshots
+  journal::Durability durability = journal::Durability::batch;
+};
+
+caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
+                            std::shared_ptr<journal::Writer> writer);
+
+// The newest snapshot at or before `stored_seq`, or the oldest if none is: where a
+// recovery that must also catch storage up starts. seq 0 and an empty path if none.
+struct SnapshotChoice {
+  uint64_t seq = 0;
+  std::string path;
+};
+SnapshotChoice snapshot_to_keep(const std::string& dir, uint64_t stored_seq);
+
+}  // namespace ex

@@ -1,0 +1,290 @@
+#include "config/recovery.hpp"
+
+#include <filesystem>
+#include <map>
+
+#include "actors/common/binary_codec.hpp"
+#include "actors/common/log.hpp"
+#include "actors/common/messages.hpp"
+#include "actors/journal/journal_actor.hpp"
+#include "storage/snapshot_file.hpp"
+
+namespace ex {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The deposits journal's snapshot: what every user has deposited, per asset.
+constexpr uint32_t kDepositStateVersion = 1;
+
+struct DepositTotal {
+  std::string user_id;
+  std::string asset;
+  int64_t units = 0;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, DepositTotal& x) {
+  return f(caf::meta::type_name("deposit_total"), x.user_id, x.asset, x.units);
+}
+
+struct DepositState {
+  uint32_t version = kDepositStateVersion;
+  std::vector<DepositTotal> totals;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, DepositState& x) {
+  return f(caf::meta::type_name("deposit_state"), x.version, x.totals);
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Error at(const std::string& where, const Error& e) {
+  return make_error(e.code, where + ": " + e.message);
+}
+
+book::StpPolicy stp_of(const std::string& s) {
+  if (s == "cancel_taker") return book::StpPolicy::cancel_taker;
+  if (s == "cancel_both") return book::StpPolicy::cancel_both;
+  return book::StpPolicy::cancel_resting;
+}
+
+// What a market shows of its past (candles, the last day of trades), from storage.
+MarketHistory load_history(Store& store, const std::string& market) {
+  MarketHistory h;
+  const int64_t now = now_ms();
+  constexpr int64_t kKeep = 1500;  // candles per interval kept in memory (CandleBook's default)
+  for (Interval i : kAllIntervals) {
+    auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));
+    if (c) h.candles[static_cast<size_t>(i)] = std::move(*c);
+  }
+  auto trades = store.recent_trades(market, 200000);
+  if (!trades) return h;
+  for (auto it = trades->rbegin(); it != trades->rend(); ++it)
+    if (it->time_ms > now - RollingTicker::kWindowMs || std::next(it) == trades->rend())
+      h.trades.push_back(std::move(*it));
+  return h;
+}
+
+// Sends storage what it lacks, in bounded steps: the writer's mailbox never holds more
+// than one step of a long replay.
+class CatchUp {
+ public:
+  CatchUp(caf::actor_system& system, caf::actor writer) : self_(system), writer_(std::move(writer)) {}
+
+  template <class... Ts>
+  Result<bool> send(Ts&&... xs) {
+    if (!writer_) return true;
+    caf::anon_send(writer_, std::forward<Ts>(xs)...);
+    ++sent_;
+    if (sent_ % 20000 == 0) return flush();
+    return true;
+  }
+
+  Result<bool> flush() {
+    if (!writer_) return true;
+    Result<bool> out = true;
+    self_->request(writer_, std::chrono::minutes(5), flush_atom::value)
+        .receive([&](bool ok) { if (!ok) out = make_error(ErrorCode::unavailable, "storage refused the catch-up"); },
+                 [&](caf::error& e) { out = from_caf_error(e); });
+    return out;
+  }
+
+  uint64_t sent() const { return sent_; }
+
+ private:
+  caf::scoped_actor self_;
+  caf::actor writer_;
+  uint64_t sent_ = 0;
+};
+
+Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec, Store& store,
+                                       CatchUp& catch_up) {
+  RecoveredMarket m;
+  m.dir = (fs::path(journal_root(o)) / spec.symbol).string();
+  const std::string& symbol = spec.symbol;
+  auto stored = store.stored_seq(symbol);
+  auto last_trade = store.max_trade_id(symbol);
+  auto last_order = store.max_order_id(symbol);
+  if (!stored || !last_trade || !last_order) return at("storage of " + symbol, stored ? (last_trade ? last_order.error() : last_trade.error()) : stored.error());
+  m.stored_seq = *stored;
+
+  MarketStart start;
+  start.band_bps = spec.band_bps;
+  start.stp = stp_of(o.stp);
+  start.next_trade_id = *last_trade + 1;
+  start.next_order_seq = (*last_order >> 12) + 1;
+
+  SnapshotChoice snap = snapshot_to_keep(m.dir, m.stored_seq);
+  if (snap.path.empty()) {
+    if (!journal::list_segments(m.dir).empty())
+      return make_error(ErrorCode::internal, "journal " + m.dir + " has segments but no snapshot to start from");
+    // A market's first run with a journal: orders storage still shows open come from a
+    // run without one, and no book holds them any more.
+    auto closed = store.close_open_orders(symbol, now_ms());
+    if (closed && *closed > 0)
+      log(Level::warn, "orders of a run without a journal closed", {{"market", symbol}, {"orders", std::to_string(*closed)}});
+    m.core = std::make_shared<MarketCore>(spec, start);
+    // The starting counters must survive: the journal's first record is replayed on them.
+    MarketState state = m.core->state();
+    if (auto w = snapshot::write(m.dir, 0, encode_binary(state)); !w) return w.error();
+  } else {
+    auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
+    if (!payload) return payload.error();
+    MarketState state;
+    if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
+    auto core = MarketCore::restore(spec, start, state);
+    if (!core) return at(snap.path, core.error());
+    m.core = std::shared_ptr<MarketCore>(std::move(*core));
+  }
+
+  bool history_loaded = false;
+  auto seed_history = [&] {
+    m.core->load_history(load_history(store, symbol));
+    history_loaded = true;
+  };
+  if (m.stored_seq < m.core->sequence()) {
+    log(Level::warn, "storage is behind the oldest snapshot: history between them cannot be rebuilt",
+        {{"market", symbol}, {"stored", std::to_string(m.stored_seq)}, {"snapshot", std::to_string(m.core->sequence())}});
+  }
+  if (m.stored_seq <= m.core->sequence()) seed_history();
+
+  auto report = journal::replay(m.dir, m.core->sequence() + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
+    MarketCommand cmd;
+    if (auto d = decode_binary(bytes, cmd); !d) return at("record " + std::to_string(seq), d.error());
+    // Storage has the market up to stored_seq: its candles and trades are the history
+    // the rest of the replay builds on.
+    if (!history_loaded && seq > m.stored_seq) seed_history();
+    MarketCore::Output out;
+    if (auto r = m.core->apply(cmd, out, true); !r) return at("record " + std::to_string(seq), r.error());
+    if (m.core->sequence() != seq)
+      return make_error(ErrorCode::internal, "record " + std::to_string(seq) + " replayed as " + std::to_string(m.core->sequence()));
+    ++m.replayed;
+    if (seq > m.stored_seq) return catch_up.send(update_atom::value, std::move(out.update));
+    return true;
+  });
+  if (!report) return at("replay of " + m.dir, report.error());
+  if (report->torn_tail)
+    log(Level::warn, "journal had a torn tail (an unacknowledged write cut by a crash); cut off",
+        {{"file", report->tail_file}, {"offset", std::to_string(report->tail_offset)}});
+  if (!history_loaded) seed_history();
+  if (m.core->ledger_errors() > 0)
+    return make_error(ErrorCode::internal, "replay of " + m.dir + " broke the market's ledger");
+
+  auto writer = journal::Writer::open(m.dir, m.core->sequence() + 1, o.journal_segment_mb << 20);
+  if (!writer) return writer.error();
+  m.journal = std::move(*writer);
+  return m;
+}
+
+// Deposits: totals per user and asset from the newest usable snapshot and the journal.
+Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up, Recovery& rec,
+                              std::map<std::pair<std::string, std::string>, int64_t>& totals) {
+  rec.deposits_dir = (fs::path(journal_root(o)) / kDepositStream).string();
+  const std::string& dir = rec.deposits_dir;
+  auto stored = store.stored_seq(kDepositStream);
+  if (!stored) return at("storage", stored.error());
+  SnapshotChoice snap = snapshot_to_keep(dir, *stored);
+  if (!snap.path.empty()) {
+    auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
+    if (!payload) return payload.error();
+    DepositState state;
+    if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
+    if (state.version != kDepositStateVersion) return make_error(ErrorCode::internal, snap.path + ": unsupported version");
+    for (auto& t : state.totals) totals[{t.user_id, t.asset}] += t.units;
+  }
+  auto report = journal::replay(dir, snap.seq + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
+    DepositRecord d;
+    if (auto r = decode_binary(bytes, d); !r) return at("record " + std::to_string(seq), r.error());
+    totals[{d.user_id, d.asset}] += d.amount.units();
+    ++rec.deposits_replayed;
+    if (seq > *stored) return catch_up.send(deposit_atom::value, std::move(d), seq);
+    return true;
+  });
+  if (!report) return at("replay of " + dir, report.error());
+  if (report->torn_tail)
+    log(Level::warn, "deposits journal had a torn tail; cut off",
+        {{"file", report->tail_file}, {"offset", std::to_string(report->tail_offset)}});
+  const uint64_t last = std::max(snap.seq, report->last_seq);
+  auto writer = journal::Writer::open(dir, last + 1, o.journal_segment_mb << 20);
+  if (!writer) return writer.error();
+  rec.deposits = std::move(*writer);
+  if (rec.deposits_replayed > 0 || snap.path.empty()) {
+    // The deposits' snapshot is taken here, at start: deposits are rare, so the journal a
+    // run leaves is short, and this keeps it from growing across runs.
+    DepositState state;
+    for (auto& [key, units] : totals) state.totals.push_back(DepositTotal{key.first, key.second, units});
+    if (auto w = snapshot::write(dir, last, encode_binary(state)); !w) return w.error();
+    SnapshotChoice keep = snapshot_to_keep(dir, *stored);
+    snapshot::remove_before(dir, keep.seq);
+    rec.deposits->remove_before(keep.seq + 1);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string journal_root(const Options& o) { return (fs::path(o.data_dir) / "journal").string(); }
+
+Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& system, const caf::actor& writer) {
+  const auto began = std::chrono::steady_clock::now();
+  Recovery rec;
+  CatchUp catch_up(system, writer);
+  std::map<std::pair<std::string, std::string>, int64_t> deposits;
+  if (auto r = recover_deposits(o, store, catch_up, rec, deposits); !r) return r.error();
+  for (const MarketSpec& spec : o.markets) {
+    auto m = recover_market(o, spec, store, catch_up);
+    if (!m) return m.error();
+    rec.markets.push_back(std::move(*m));
+  }
+  if (auto r = catch_up.flush(); !r) return at("catching storage up", r.error());
+  rec.caught_up = catch_up.sent();
+
+  // Accounts: deposits plus what trading in each market added or took, with the holds
+  // of their open orders.
+  auto asset_id = [&](const std::string& name) -> int {
+    for (size_t i = 0; i < o.assets.size(); ++i)
+      if (o.assets[i].name == name) return static_cast<int>(i);
+    return -1;
+  };
+  std::unordered_map<std::string, std::vector<int64_t>> totals;
+  auto totals_of = [&](const std::string& user) -> std::vector<int64_t>& {
+    auto& t = totals[user];
+    t.resize(o.assets.size());
+    return t;
+  };
+  for (auto& [key, units] : deposits) {
+    int a = asset_id(key.second);
+    if (a < 0) return make_error(ErrorCode::internal, "the deposits journal names asset " + key.second + ", which is not configured");
+    totals_of(key.first)[a] += units;
+  }
+  for (size_t i = 0; i < rec.markets.size(); ++i) {
+    const MarketSpec& spec = o.markets[i];
+    AssetId base = static_cast<AssetId>(asset_id(spec.base)), quote = static_cast<AssetId>(asset_id(spec.quote));
+    for (AccountView& v : rec.markets[i].core->account_views()) {
+      auto& t = totals_of(v.user_id);
+      t[base] += v.base_flow.units();
+      t[quote] += v.quote_flow.units();
+      AccountRestore& a = rec.accounts[v.user_id];
+      for (HoldRequest h : v.holds) {
+        h.base = base;
+        h.quote = quote;
+        a.holds.push_back(h);
+      }
+      for (OrderInfo& order : v.open) a.open.push_back(std::move(order));
+    }
+  }
+  for (auto& [user, t] : totals) {
+    AccountRestore& a = rec.accounts[user];
+    for (int64_t units : t) a.totals.push_back(Decimal::from_units(units));
+  }
+  rec.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+  return rec;
+}
+
+}  // namespace ex
