@@ -340,9 +340,12 @@ bool OrderBook::cancel_one(OrderId id) {
 }
 
 size_t OrderBook::cancel_user(UserId user) {
+  // In book order, not pool order: the pool's layout depends on history (a book rebuilt
+  // from a snapshot lays out differently), and the events must not.
   std::vector<OrderId> ids;
-  for (const Slot& s : pool_)
-    if (s.order.remaining > 0 && s.order.user == user) ids.push_back(s.order.id);
+  for_each_order([&](const RestingOrder& o) {
+    if (o.user == user) ids.push_back(o.id);
+  });
   events_.clear();
   ++seq_;
   for (OrderId id : ids) cancel_one(id);
