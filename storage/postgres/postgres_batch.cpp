@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <functional>
 #include <pqxx/connection_base>
+#include <pqxx/except>
 #include <pqxx/nontransaction>
 #include <pqxx/stream_to>
+#include <pqxx/subtransaction>
 #include <pqxx/transaction_base>
 #include <tuple>
 #include <unordered_map>
@@ -171,6 +173,48 @@ void copy_then_merge(std::string& sql, pqxx::transaction_base& tx, const Table& 
   append_merge(sql, t, std::string("SELECT ") + column_list(t) + " FROM " + t.staging);
 }
 
+// The fast path for trades, which are nearly always new: COPY straight into `trades` under
+// a savepoint, then add the per-market counts. No staging table and no speculative
+// insertion. If any trade is already stored (a replay) or repeated in the batch, the
+// unique key stops the COPY, the savepoint undoes it, and false sends the caller to the
+// staged ON CONFLICT path.
+bool copy_new_trades(std::string& sql, pqxx::dbtransaction& tx,
+                     const std::vector<TradeRecord>& trades,
+                     std::vector<std::pair<std::string, int64_t>>& counts) {
+  if (trades.empty()) return true;
+  try {
+    pqxx::subtransaction savepoint{tx, "new_trades"};
+    {
+      std::vector<std::string> columns(kTrades.columns.begin(), kTrades.columns.end());
+      pqxx::stream_to copy{savepoint, kTrades.name, columns};
+      for (const TradeRecord& t : trades)
+        copy << row_of(t);
+      copy.complete();
+    }
+    savepoint.commit();
+  } catch (const pqxx::unique_violation&) {
+    return false;
+  }
+  // A batch rarely spans more than a few markets: a linear list beats a map.
+  counts.clear();
+  for (const TradeRecord& t : trades) {
+    auto it = std::find_if(counts.begin(), counts.end(),
+                           [&](const auto& c) { return c.first == t.market; });
+    if (it == counts.end())
+      counts.emplace_back(t.market, 1);
+    else
+      ++it->second;
+  }
+  sql += "INSERT INTO trade_counts (market, trades) VALUES ";
+  for (size_t i = 0; i < counts.size(); ++i) {
+    sql += i == 0 ? "(" : ", (";
+    append_value(sql, tx, counts[i].first);
+    sql += ", " + std::to_string(counts[i].second) + ")";
+  }
+  sql += " ON CONFLICT (market) DO UPDATE SET trades = trade_counts.trades + excluded.trades;\n";
+  return true;
+}
+
 // --- Rows that must reach an ON CONFLICT DO UPDATE at most once per key. ---
 
 // One row per order_id, holding the state sequential writes of `orders` would leave:
@@ -261,7 +305,7 @@ void create_staging(pqxx::connection_base& conn) {
   tx.exec(sql);
 }
 
-void write_batch(pqxx::transaction_base& tx, const WriteBatch& b, PostgresTuning::Load load,
+void write_batch(pqxx::dbtransaction& tx, const WriteBatch& b, PostgresTuning::Load load,
                  BatchScratch& s) {
   std::string& sql = s.sql;
   sql.clear();
@@ -272,11 +316,13 @@ void write_batch(pqxx::transaction_base& tx, const WriteBatch& b, PostgresTuning
     else
       append_values_merge(sql, tx, t, rows);
   };
-  add(kTrades, b.trades);
+  if (load != PostgresTuning::Load::copy || !copy_new_trades(sql, tx, b.trades, s.counts))
+    add(kTrades, b.trades);
   add(kOrders, merged(b.orders, s.orders));
   add(kDeposits, b.deposits);
   add(kCandles, merged(b.candles, s.candles));
-  add(kPositions, merged(b.positions, s.positions));
+  if (!b.positions.empty())
+    append_values_merge(sql, tx, kPositions, merged(b.positions, s.positions));
   tx.exec(sql);  // every merge in one round trip
 }
 

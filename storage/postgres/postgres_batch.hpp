@@ -3,7 +3,8 @@
 //
 // Each kind of row is sent in one go, by COPY into a session's temporary staging table then
 // one INSERT ... SELECT ... ON CONFLICT (Load::copy), or by one multi-row INSERT ... VALUES
-// (Load::values). Either way a batch costs a few round trips, not one per row.
+// (Load::values). Either way a batch costs a few round trips, not one per row. Trades, the
+// bulk of the volume, first try COPY straight into their table (see copy_new_trades).
 #pragma once
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 
 namespace pqxx {
 class connection_base;
-class transaction_base;
+class dbtransaction;
 }  // namespace pqxx
 
 namespace ex::pg {
@@ -37,12 +38,13 @@ struct BatchScratch {
   std::vector<OrderInfo> orders;
   std::vector<CandleRecord> candles;
   std::vector<StreamPosition> positions;
+  std::vector<std::pair<std::string, int64_t>> counts;  // new trades per market
   std::string sql;
 };
 
 // Writes every row of `batch` within `tx` (which the caller commits). Throws pqxx
 // exceptions; the caller's transaction then rolls back whole.
-void write_batch(pqxx::transaction_base& tx, const WriteBatch& batch, PostgresTuning::Load load,
+void write_batch(pqxx::dbtransaction& tx, const WriteBatch& batch, PostgresTuning::Load load,
                  BatchScratch& scratch);
 
 }  // namespace ex::pg

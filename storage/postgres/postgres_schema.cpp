@@ -15,14 +15,17 @@ namespace {
 //  - Ids are BIGINT, below 2^63. Times are BIGINT unix milliseconds, UTC.
 //  - Enums are TEXT names (actors/common/domain.hpp name_of()), checked by CHECK
 //    constraints; flags are BOOLEAN.
+//  - Text in keys (market, user_id, stream) is COLLATE "C": compared as bytes, whatever the
+//    database's locale, which keeps index inserts and lookups cheap; nothing sorts these
+//    by language rules.
 constexpr const char* kV1 = R"sql(
 -- fillfactor 80: an order's state changes touch no indexed column, so with room on the page
 -- PostgreSQL updates it in place (a HOT update) without touching any index.
 CREATE TABLE orders (
   order_id        BIGINT  PRIMARY KEY,
   client_order_id TEXT    NOT NULL,     -- '' when none
-  market          TEXT    NOT NULL,
-  user_id         TEXT    NOT NULL,
+  market          TEXT    COLLATE "C" NOT NULL,
+  user_id         TEXT    COLLATE "C" NOT NULL,
   side            TEXT    NOT NULL CHECK (side IN ('buy', 'sell')),
   kind            TEXT    NOT NULL CHECK (kind IN ('limit', 'market')),
   tif             TEXT    NOT NULL CHECK (tif IN ('GTC', 'IOC', 'FOK')),
@@ -45,7 +48,7 @@ CREATE INDEX orders_by_user ON orders (user_id, market, time_ms, order_id);
 CREATE INDEX orders_by_market ON orders (market, order_id);
 
 CREATE TABLE trades (
-  market        TEXT    NOT NULL,
+  market        TEXT    COLLATE "C" NOT NULL,
   trade_id      BIGINT  NOT NULL,       -- increasing within a market: newest = highest
   price         BIGINT  NOT NULL,       -- units
   qty           BIGINT  NOT NULL,       -- units of base
@@ -62,13 +65,13 @@ CREATE TABLE trades (
 -- Invariant: trades = (SELECT COUNT(*) FROM trades WHERE trades.market = market); the
 -- store's write() keeps it in the same transaction as the inserts it counts.
 CREATE TABLE trade_counts (
-  market TEXT   PRIMARY KEY,
+  market TEXT   COLLATE "C" PRIMARY KEY,
   trades BIGINT NOT NULL
 );
 
 CREATE TABLE deposits (
   deposit_id BIGINT PRIMARY KEY,
-  user_id    TEXT   NOT NULL,
+  user_id    TEXT   COLLATE "C" NOT NULL,
   asset      TEXT   NOT NULL,
   amount     BIGINT NOT NULL,           -- units
   time_ms    BIGINT NOT NULL
@@ -78,7 +81,7 @@ CREATE INDEX deposits_by_user ON deposits (user_id, time_ms, deposit_id);
 -- Maintained by the writer. With TimescaleDB the continuous aggregates candles_1m ...
 -- candles_1w are read instead (postgres_timescale.cpp); this table is then a spare copy.
 CREATE TABLE candles (
-  market   TEXT   NOT NULL,
+  market   TEXT   COLLATE "C" NOT NULL,
   interval TEXT   NOT NULL CHECK (interval IN ('1m', '5m', '15m', '30m', '1h', '4h', '1d',
                                                '1w')),
   start_ms BIGINT NOT NULL,             -- bucket start (weeks start on Monday, UTC)
@@ -93,7 +96,7 @@ CREATE TABLE candles (
 
 -- Where the stored rows reach in each journal (storage/store.hpp, StreamPosition).
 CREATE TABLE stream_positions (
-  stream TEXT   PRIMARY KEY,            -- a market symbol, or 'deposits'
+  stream TEXT   COLLATE "C" PRIMARY KEY,            -- a market symbol, or 'deposits'
   seq    BIGINT NOT NULL                -- journal command sequence, below 2^63
 );
 )sql";

@@ -1,13 +1,17 @@
-// Write throughput of the SQLite store: N trades in batches of B, one write() (one
-// transaction) per batch, into a fresh database file, as the writer actor would.
+// Write throughput of a store: N trades in batches of B, one write() (one transaction) per
+// batch, into a fresh database, as the writer actor would.
 //
 //   store_bench [--trades N] [--batch B] [--markets M] [--path FILE] [--keep]
+//               [--store postgresql://user:pass@host:port/db [--load copy|values]]
 //
-// Defaults: 1,000,000 trades, batches of 1000, 1 market, a file in a new temporary
-// directory that is removed afterwards (--keep leaves it). The timed loop includes filling
-// each batch (field assignments into reused records, no allocation) and every write(), WAL
-// checkpoints included. Progress goes to stderr; the last stdout line is name=value pairs
-// for scripts.
+// Defaults: 1,000,000 trades, batches of 1000, 1 market, SQLite in a file in a new
+// temporary directory that is removed afterwards (--keep leaves it). --store measures
+// PostgreSQL instead (the database must hold no trades of the benchmark's markets; e.g.
+// tests/support/pg_server.sh run sh -c 'build/store_bench --store "$EXCHANGE_TEST_PG_URL"'),
+// --load choosing how rows are sent (storage/postgres/postgres_store.hpp, PostgresTuning). The
+// timed loop includes filling each batch (field assignments into reused records, no allocation) and
+// every write(), WAL checkpoints included. Progress goes to stderr; the last stdout line is
+// name=value pairs for scripts.
 #include <stdlib.h>
 
 #include <algorithm>
@@ -19,6 +23,8 @@
 #include <string>
 #include <vector>
 
+#include "storage/postgres/postgres_store.hpp"
+#include "storage/postgres/postgres_url.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace ex;
@@ -31,12 +37,14 @@ struct Options {
   uint64_t markets = 1;
   std::string path;
   bool keep = false;
+  std::string store;  // a PostgreSQL URL; empty: SQLite at `path`
+  PostgresTuning::Load load = PostgresTuning::Load::copy;
 };
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "%s\nusage: store_bench [--trades N] [--batch B] [--markets M] [--path FILE] "
-               "[--keep]\n",
+               "[--keep] [--store postgresql://... [--load copy|values]]\n",
                why);
   std::exit(2);
 }
@@ -64,6 +72,12 @@ Options parse(int argc, char** argv) {
       o.markets = positive(value());
     } else if (arg == "--path") {
       o.path = value();
+    } else if (arg == "--store") {
+      o.store = value();
+    } else if (arg == "--load") {
+      std::string load = value();
+      if (load != "copy" && load != "values") usage("--load: copy or values");
+      o.load = load == "copy" ? PostgresTuning::Load::copy : PostgresTuning::Load::values;
     } else if (arg == "--keep") {
       o.keep = true;
     } else {
@@ -78,7 +92,10 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   Options opt = parse(argc, argv);
   std::filesystem::path temp_dir;
-  if (opt.path.empty()) {
+  bool postgres = !opt.store.empty();
+  if (postgres) {
+    opt.path = pg::redact_url(opt.store);
+  } else if (opt.path.empty()) {
     std::string tmpl = (std::filesystem::temp_directory_path() / "store-bench-XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr) {
       std::perror("mkdtemp");
@@ -91,7 +108,10 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto opened = open_sqlite_store(opt.path);
+  PostgresTuning tuning;
+  tuning.load = opt.load;
+  auto opened =
+      postgres ? open_postgres_store(opt.store, nullptr, tuning) : open_sqlite_store(opt.path);
   if (!opened) {
     std::fprintf(stderr, "open failed: %s\n", opened.error().message.c_str());
     return 1;
@@ -104,6 +124,12 @@ int main(int argc, char** argv) {
   for (int u = 0; u < 64; ++u)
     users.push_back("user-" + std::to_string(u));
   std::vector<uint64_t> next_id(opt.markets, 1);
+  for (const auto& m : markets)
+    if (auto c = store.trade_count(m); !c || *c != 0) {
+      std::fprintf(stderr, "%s already holds trades of %s: the benchmark needs a fresh database\n",
+                   opt.path.c_str(), m.c_str());
+      return 2;
+    }
 
   WriteBatch batch;
   batch.trades.resize(opt.batch);
@@ -164,15 +190,20 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::error_code ec;
-  auto bytes = std::filesystem::file_size(opt.path, ec);
-  auto wal = std::filesystem::file_size(opt.path + "-wal", ec);
-  std::fprintf(stderr, "  done: %llu trades stored, database %.1f MB (+ WAL %.1f MB)\n",
-               static_cast<unsigned long long>(stored), bytes / 1e6, ec ? 0.0 : wal / 1e6);
+  if (!postgres) {
+    auto bytes = std::filesystem::file_size(opt.path, ec);
+    auto wal = std::filesystem::file_size(opt.path + "-wal", ec);
+    std::fprintf(stderr, "  done: %llu trades stored, database %.1f MB (+ WAL %.1f MB)\n",
+                 static_cast<unsigned long long>(stored), bytes / 1e6, ec ? 0.0 : wal / 1e6);
+  }
 
   opened->reset();  // close before removing the files
   if (!temp_dir.empty() && !opt.keep) std::filesystem::remove_all(temp_dir, ec);
 
-  std::printf("store=sqlite trades=%llu batch=%llu seconds=%.3f trades_per_sec=%.0f\n",
+  const char* name = !postgres                                ? "sqlite"
+                     : opt.load == PostgresTuning::Load::copy ? "postgresql-copy"
+                                                              : "postgresql-values";
+  std::printf("store=%s trades=%llu batch=%llu seconds=%.3f trades_per_sec=%.0f\n", name,
               static_cast<unsigned long long>(opt.trades),
               static_cast<unsigned long long>(opt.batch), seconds, opt.trades / seconds);
   return 0;
