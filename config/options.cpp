@@ -7,6 +7,7 @@
 #include <toml.hpp>
 
 #include "actors/common/log.hpp"
+#include "storage/postgres/postgres_url.hpp"
 
 namespace ex {
 namespace {
@@ -145,6 +146,10 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--depth-batch-ms", o.depth_batch_ms, "Coalesce depth events for this long (0: one per change)")->capture_default_str();
   app.add_option("--stp", o.stp, "Self-trade prevention: cancel_resting, cancel_taker, cancel_both")->capture_default_str();
   app.add_option("--data-dir", o.data_dir, "Where storage lives (exchange.db)")->envname("EXCHANGE_DATA_DIR")->capture_default_str();
+  app.add_option("--store", o.store,
+                 "postgresql://user:password@host:port/db to store orders, trades, deposits and candles "
+                 "in PostgreSQL (TimescaleDB if available); empty: SQLite in <data-dir>/exchange.db")
+      ->envname("EXCHANGE_STORE");
   app.add_option("--writer-interval-ms", o.writer_interval_ms, "How long the writer batches records")->capture_default_str();
   app.add_option("--durability", o.durability,
                  "none: journal written, not synced, replies do not wait (a crash may lose the last moments); "
@@ -176,6 +181,9 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   Level level;
   if (!parse_log_level(o.log_level, &level))
     return make_error(ErrorCode::invalid_field, "--log-level: debug, info, warn, error or off");
+  if (!o.store.empty() && !pg::is_postgres_url(o.store))
+    return make_error(ErrorCode::invalid_field,
+                      "--store: empty (embedded SQLite) or postgresql://user:password@host:port/db");
   if (o.stp != "cancel_resting" && o.stp != "cancel_taker" && o.stp != "cancel_both")
     return make_error(ErrorCode::invalid_field, "--stp: cancel_resting, cancel_taker or cancel_both");
   if (journal::Durability d; !journal::parse_durability(o.durability, &d))

@@ -34,6 +34,9 @@ struct Options {
   std::string stp = "cancel_resting";
   // Storage
   std::string data_dir = "data";
+  // The shared store: postgresql://user:password@host:port/db (TimescaleDB used if the
+  // server has it); empty = the embedded SQLite file <data_dir>/exchange.db.
+  std::string store;
   int64_t writer_interval_ms = 10;
   // Durability (README, "Durability"): journals and snapshots under <data_dir>/journal.
   std::string durability = "batch";       // none, batch or sync
