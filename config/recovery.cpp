@@ -161,7 +161,8 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
     // the rest of the replay builds on.
     if (!history_loaded && seq > m.stored_seq) seed_history();
     MarketCore::Output out;
-    if (auto r = m.core->apply(cmd, out, true); !r) return at("record " + std::to_string(seq), r.error());
+    const auto mode = seq > m.stored_seq ? MarketCore::Mode::replay : MarketCore::Mode::silent;
+    if (auto r = m.core->apply(cmd, out, mode); !r) return at("record " + std::to_string(seq), r.error());
     if (m.core->sequence() != seq)
       return make_error(ErrorCode::internal, "record " + std::to_string(seq) + " replayed as " + std::to_string(m.core->sequence()));
     ++m.replayed;

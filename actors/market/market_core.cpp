@@ -59,20 +59,21 @@ Result<std::unique_ptr<MarketCore>> MarketCore::restore(MarketSpec spec, MarketS
   return m;
 }
 
-Result<bool> MarketCore::apply(MarketCommand& c, Output& out, bool replaying) {
+Result<bool> MarketCore::apply(MarketCommand& c, Output& out, Mode mode) {
+  mode_ = mode;
   switch (c.kind) {
-    case MarketCommand::place: return place(c, out, replaying);
+    case MarketCommand::place: return place(c, out);
     case MarketCommand::cancel: return cancel(c, out);
     case MarketCommand::cancel_all: return cancel_all(c, out);
   }
   return make_error(ErrorCode::internal, "unknown market command");
 }
 
-Result<bool> MarketCore::place(MarketCommand& c, Output& out, bool replaying) {
+Result<bool> MarketCore::place(MarketCommand& c, Output& out) {
   auto valid = validate_order(spec_, c.order.request);
   if (!valid) return valid.error();
   uint64_t id = make_order_id(next_order_seq_, spec_.id);
-  if (replaying && c.order_id != id)
+  if (mode_ != Mode::live && c.order_id != id)
     return make_error(ErrorCode::internal, "replay diverged: order id " + std::to_string(c.order_id) +
                                                " was recorded, " + std::to_string(id) + " assigned");
   ++next_order_seq_;
@@ -106,10 +107,12 @@ Result<bool> MarketCore::place(MarketCommand& c, Output& out, bool replaying) {
   info.status = r.status;
   info.time_ms = info.update_ms = c.time_ms;
 
-  out.reply.order = info;
   process(out, c.time_ms, id, true);
-  out.taker_update.orders.push_back(info);
-  out.update.orders.push_back(info);
+  if (mode_ != Mode::silent) {
+    out.reply.order = info;
+    out.taker_update.orders.push_back(info);
+    out.update.orders.push_back(info);
+  }
   if (r.resting > 0) open_.emplace(id, std::move(info));
   else remember_closed(std::move(info));
   return true;
@@ -253,13 +256,14 @@ void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_pl
   out.update.market = spec_.symbol;
   out.update.seq = book_.sequence();
   out.update.time_ms = now;
+  const bool silent = mode_ == Mode::silent;
   settlements_.clear();
   settlements_of(spec_, book_.events(), settlements_);
   for (const Settlement& s : settlements_) {
     if (!apply_settlement(shadow_, s.user, s)) ++ledger_errors_;
-    account_update(out, s.user, is_place).settlements.push_back(s);
+    if (!silent) account_update(out, s.user, is_place).settlements.push_back(s);
   }
-  bool traded = false;
+  bool traded = false, levels = false;
   for (const book::Event& e : book_.events()) {
     switch (e.type) {
       case book::EventType::trade:
@@ -268,14 +272,16 @@ void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_pl
         break;
       case book::EventType::done: on_done(out, e, now, taker_id, is_place); break;
       case book::EventType::level: {
+        levels = true;
+        if (silent) break;
         PriceLevel l{spec_.price_of(e.price), spec_.qty_of(e.qty)};
         (e.side == book::Side::buy ? out.update.bids : out.update.asks).push_back(l);
         break;
       }
     }
   }
-  if (!out.update.bids.empty() || !out.update.asks.empty()) out.update.depth_update_id = ++depth_update_id_;
-  if (traded) {
+  if (levels) out.update.depth_update_id = ++depth_update_id_;
+  if (traded && !silent) {
     for (Interval i : kAllIntervals) out.update.candles.push_back(*candles_.current(i));
     out.update.ticker.push_back(ticker_.stats(now));
   }
@@ -285,6 +291,16 @@ void MarketCore::on_trade(Output& out, const book::Event& e, int64_t now, uint64
                           bool is_place) {
   Decimal price = spec_.price_of(e.price), qty = spec_.qty_of(e.qty);
   const bool taker_buys = e.side == book::Side::buy;
+  OrderInfo* maker = nullptr;
+  if (auto it = open_.find(e.maker); it != open_.end()) {
+    maker = &it->second;
+    maker->executed = units(maker->executed.units() + qty.units());
+    maker->executed_quote = units(maker->executed_quote.units() + spec_.amount_of(e.price * e.qty).units());
+    maker->status = OrderStatus::partially_filled;
+    maker->update_ms = now;
+  }
+  if (mode_ == Mode::silent) return;  // the maker's public state is all the state there is
+
   TradeRecord t;
   t.market = spec_.symbol;
   t.trade_id = e.trade_id;
@@ -300,16 +316,8 @@ void MarketCore::on_trade(Output& out, const book::Event& e, int64_t now, uint64
   ticker_.on_trade(now, price, qty);
   remember_trade(t);
   out.update.trades.push_back(std::move(t));
-
-  if (auto it = open_.find(e.maker); it != open_.end()) {
-    OrderInfo& m = it->second;
-    m.executed = units(m.executed.units() + qty.units());
-    m.executed_quote = units(m.executed_quote.units() + spec_.amount_of(e.price * e.qty).units());
-    m.status = OrderStatus::partially_filled;
-    m.update_ms = now;
-    // A maker the trade filled reports its final state with its done event, right after.
-    if (book_.find(e.maker)) touch(out, e.maker_user, m, is_place);
-  }
+  // A maker the trade filled reports its final state with its done event, right after.
+  if (maker && book_.find(e.maker)) touch(out, e.maker_user, *maker, is_place);
   if (is_place && e.order == taker_id)
     out.reply.fills.push_back(
         Fill{e.trade_id, price, qty, traders_[e.maker_user].user_id, e.maker, !taker_buys});
@@ -326,6 +334,7 @@ void MarketCore::on_done(Output& out, const book::Event& e, int64_t now, uint64_
   info.update_ms = now;
   if (e.reason == book::DoneReason::canceled)
     out.cancels.push_back(CancelReply{info.order_id, info.executed, spec_.qty_of(e.qty)});
+  if (mode_ == Mode::silent) return;
   touch(out, e.user, info, is_place);
   remember_closed(std::move(info));
 }
@@ -345,6 +354,7 @@ void MarketCore::touch(Output& out, book::UserId user, const OrderInfo& info, bo
 }
 
 void MarketCore::remember_closed(OrderInfo info) {
+  if (mode_ == Mode::silent) return;
   uint64_t id = info.order_id;
   closed_[id] = std::move(info);
   closed_order_.push_back(id);

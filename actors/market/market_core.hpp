@@ -70,10 +70,16 @@ class MarketCore {
   static Result<std::unique_ptr<MarketCore>> restore(MarketSpec spec, MarketStart start,
                                                      const MarketState& state);
 
+  // How a command comes in: live; replayed from the journal with its effects wanted (for
+  // storage's catch-up); or replayed silently, where only the state matters - the
+  // effects, candles, ticker and recent memory are skipped, since storage already has
+  // them and load_history() follows.
+  enum class Mode : uint8_t { live, replay, silent };
+
   // Applies one command. A refused command (invalid order, unknown order) changes nothing
   // and must not be journaled. A place gets its order id here; a replayed command that
   // names a different id than the one it gets means the replay diverged (internal error).
-  Result<bool> apply(MarketCommand& command, Output& out, bool replaying = false);
+  Result<bool> apply(MarketCommand& command, Output& out, Mode mode = Mode::live);
 
   // Seeds candles, ticker and recent trades from storage. The last trade price seeds the
   // market orders' reference only if the book has none yet.
@@ -103,7 +109,7 @@ class MarketCore {
     int64_t funded[2] = {0, 0};  // base, quote: brought in by holds
   };
 
-  Result<bool> place(MarketCommand& c, Output& out, bool replaying);
+  Result<bool> place(MarketCommand& c, Output& out);
   Result<bool> cancel(MarketCommand& c, Output& out);
   Result<bool> cancel_all(MarketCommand& c, Output& out);
   book::UserId intern(const std::string& user_id);
@@ -131,6 +137,7 @@ class MarketCore {
   uint64_t next_order_seq_;
   uint64_t depth_update_id_ = 0;
   uint64_t ledger_errors_ = 0;
+  Mode mode_ = Mode::live;  // of the command being applied
 };
 
 }  // namespace ex

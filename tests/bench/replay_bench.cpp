@@ -19,49 +19,13 @@
 
 #include "actors/market/clearing.hpp"
 #include "tests/bench/bench_support.hpp"
+#include "tests/bench/workload.hpp"
 
 using namespace ex;
 using namespace ex::book;
+using ex::bench::Op;
 
 namespace {
-
-struct Op {
-  char kind;  // 'A', 'C', 'M'
-  Side side;
-  uint64_t id;
-  Ticks price;
-  Lots qty;
-};
-
-std::vector<Op> load(const char* path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::fprintf(stderr, "cannot open %s\n", path);
-    std::exit(2);
-  }
-  std::vector<Op> ops;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || (line[0] != 'A' && line[0] != 'C' && line[0] != 'M')) continue;
-    Op op{line[0], Side::buy, 0, 0, 0};
-    char side = 'B';
-    unsigned long long id = 0;
-    long long price = 0, qty = 0;
-    if (op.kind == 'A' && std::sscanf(line.c_str(), "A,%llu,%c,%lld,%lld", &id, &side, &price, &qty) == 4) {
-    } else if (op.kind == 'C' && std::sscanf(line.c_str(), "C,%llu", &id) == 1) {
-    } else if (op.kind == 'M' && std::sscanf(line.c_str(), "M,%llu,%c,%lld", &id, &side, &qty) == 3) {
-    } else {
-      std::fprintf(stderr, "bad line: %s\n", line.c_str());
-      std::exit(2);
-    }
-    op.id = id;
-    op.side = side == 'S' ? Side::sell : Side::buy;
-    op.price = price;
-    op.qty = qty;
-    ops.push_back(op);
-  }
-  return ops;
-}
 
 MarketSpec bench_spec() {
   MarketSpec m;
@@ -209,7 +173,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--ledger")) with_ledger = true;
     else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
   }
-  std::vector<Op> ops = load(argv[1]);
+  std::vector<Op> ops = ex::bench::load_workload(argv[1]);
   uint64_t max_id = 0;
   for (const Op& op : ops) max_id = std::max(max_id, op.id);
   std::fprintf(stderr, "loaded %zu ops; mode=%s; %d timed runs\n", ops.size(),
