@@ -78,6 +78,7 @@ CAF_TEST(urls) {
 
 CAF_TEST(commands and error replies) {
   RedisServer server;
+  CAF_REQUIRE(server.started());
   IoThread io;
   Connection c(io.context(), options_for(server, "cmd"));
   c.start();
@@ -97,6 +98,7 @@ CAF_TEST(commands and error replies) {
 
 CAF_TEST(publish and subscribe deliver every message in order) {
   RedisServer server;
+  CAF_REQUIRE(server.started());
   IoThread io;
   Connection pub(io.context(), options_for(server, "pub"));
   Connection sub(io.context(), options_for(server, "sub"));
@@ -123,6 +125,7 @@ CAF_TEST(publish and subscribe deliver every message in order) {
 
 CAF_TEST(unsubscribe stops delivery) {
   RedisServer server;
+  CAF_REQUIRE(server.started());
   IoThread io;
   Connection pub(io.context(), options_for(server, "pub"));
   Connection sub(io.context(), options_for(server, "sub"));
@@ -144,6 +147,7 @@ CAF_TEST(unsubscribe stops delivery) {
 
 CAF_TEST(reconnects and resubscribes after redis restarts) {
   RedisServer server;
+  CAF_REQUIRE(server.started());
   IoThread io;
   Connection pub(io.context(), options_for(server, "pub"));
   Connection sub(io.context(), options_for(server, "sub"));
@@ -167,6 +171,7 @@ CAF_TEST(reconnects and resubscribes after redis restarts) {
 
 CAF_TEST(commands wait in a bounded buffer while redis is down) {
   RedisServer server;
+  CAF_REQUIRE(server.started());
   IoThread io;
   auto o = options_for(server, "buffered");
   o.max_buffered = 10;
@@ -206,6 +211,7 @@ CAF_TEST(commands wait in a bounded buffer while redis is down) {
 
 CAF_TEST(stop fails what is buffered and ends reconnecting) {
   RedisServer server;
+  CAF_REQUIRE(server.started());
   IoThread io;
   Connection c(io.context(), options_for(server, "stopped"));
   server.stop();

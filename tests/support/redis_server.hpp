@@ -126,21 +126,33 @@ inline std::string tcp_exchange(uint16_t port, const std::string& request,
 
 class RedisServer {
  public:
-  explicit RedisServer(uint16_t port = 0) : port_(port ? port : free_port()) { start(); }
+  // Starts at once; with no port given, tries a few free ports (another process may take
+  // the one chosen before redis-server binds it). started() says whether it worked.
+  explicit RedisServer(uint16_t port = 0) : port_(port ? port : free_port()) {
+    started_ = start();
+    for (int attempt = 0; !started_ && port == 0 && attempt < 3; ++attempt) {
+      stop();
+      port_ = free_port();
+      started_ = start();
+    }
+  }
   ~RedisServer() { stop(); }
 
-  // Starts redis-server and waits until it answers PING (false after 5 s).
+  // Starts redis-server and waits until it answers PING (false after about 5 s, or if the
+  // process exits, e.g. because the port is taken).
   bool start() {
     if (!process_.start({"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
                          "--save", "", "--appendonly", "no", "--daemonize", "no"}))
       return false;
-    for (int i = 0; i < 500; ++i) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline && process_.running()) {
       if (tcp_exchange(port_, "PING\r\n", std::chrono::milliseconds(200)).rfind("+PONG", 0) == 0)
         return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
   }
+  bool started() const { return started_; }
   void stop() { process_.stop(); }
   bool restart() {
     stop();
@@ -152,6 +164,7 @@ class RedisServer {
 
  private:
   uint16_t port_;
+  bool started_ = false;
   ChildProcess process_;
 };
 

@@ -1,0 +1,46 @@
+// The storage side of a market with --bus: stands where the writer stands (markets and
+// accounts send it what they would send the writer) and appends each record to its Redis
+// stream with XADD, for stream_consumer (which feeds the writer) to read.
+//
+// Messages it accepts (the writer's own):
+//  (update, MarketUpdate)          -> XADD events:<market>
+//  (deposit, DepositRecord, seq)   -> XADD events:deposits
+//  (flush) -> bool                 true once everything received is in Redis (false if
+//                                  Redis stays away for `flush_timeout`)
+//
+// Batching: one pipelined batch (up to `max_batch` XADDs) is in flight at a time and the
+// records arriving meanwhile form the next one, so a burst costs few round trips and a
+// lone record goes out at once. Order is kept per stream: when a batch fails (Redis went
+// away mid-batch), everything from the first failed XADD on is sent again, before any
+// newer record. A record whose reply was lost may then appear twice in the stream, which
+// is harmless: the writer's writes are idempotent by id.
+//
+// While Redis is down records wait in memory, at most `max_pending`; beyond that new ones
+// are dropped (counted in exchange_bus_dropped_total and logged), since memory must stay
+// bounded; the journal remains the source of truth. Streams are capped with
+// XADD MAXLEN ~ `max_len` so Redis memory stays bounded too: a consumer away for longer
+// than max_len records of a stream loses the oldest (to be rebuilt from the journal).
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "net/redis/redis_connection.hpp"
+
+namespace ex::redis {
+
+struct ProducerOptions {
+  size_t max_batch = 1000;
+  size_t max_pending = 1000000;
+  size_t max_len = 1000000;  // per stream, approximate (MAXLEN ~)
+  std::chrono::milliseconds retry{200};
+  std::chrono::milliseconds flush_timeout{10000};
+};
+
+// `connection`: a started command connection, used by this actor alone.
+caf::behavior stream_producer(caf::event_based_actor* self, std::shared_ptr<Connection> connection,
+                              ProducerOptions options);
+
+}  // namespace ex::redis
