@@ -9,7 +9,7 @@
 // offset, for weeks starting on Monday), loaded by the server
 // (shared_preload_libraries = 'timescaledb' in postgresql.conf), and a role allowed to
 // CREATE EXTENSION. Debian has no TimescaleDB package, so this path is not exercised by the
-// tests here; see README "PostgreSQL and TimescaleDB" for how to run against such a server.
+// tests here; storage/postgres/README.md says how to enable it on a server.
 #pragma once
 
 #include <string>

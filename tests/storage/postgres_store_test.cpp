@@ -16,6 +16,7 @@
 
 #include "storage/open_store.hpp"
 #include "storage/postgres/postgres_store.hpp"
+#include "storage/postgres/postgres_timescale.hpp"
 #include "storage/postgres/postgres_url.hpp"
 #include "tests/storage/store_records.hpp"
 
@@ -119,6 +120,27 @@ CAF_TEST(urls are shown without their password) {
   CAF_REQUIRE(!r);
   CAF_CHECK(r.error().code == ErrorCode::invalid_field);
   CAF_CHECK(r.error().message.find("secret") == std::string::npos);
+}
+
+// The TimescaleDB SQL cannot run here (no Debian package): check at least its shape.
+CAF_TEST(the timescaledb migration makes a continuous aggregate per interval) {
+  const auto& list = pg::timescale_migrations();
+  CAF_REQUIRE_EQUAL(list.size(), 2u);
+  CAF_CHECK_EQUAL(list[0].version, 1);
+  CAF_CHECK_EQUAL(list[1].version, 2);
+  std::string sql = list[1].sql;
+  for (Interval i : kAllIntervals) {
+    std::string view = pg::candle_view(i);
+    CAF_CHECK(sql.find("CREATE MATERIALIZED VIEW " + view + " WITH") != std::string::npos);
+    CAF_CHECK(sql.find("add_continuous_aggregate_policy('" + view + "'") != std::string::npos);
+    CAF_CHECK(sql.find("time_bucket(BIGINT '" + std::to_string(interval_ms(i)) + "', time_ms") !=
+              std::string::npos);
+  }
+  // Weeks start on Monday: 1970-01-05, four days after the epoch.
+  CAF_CHECK(sql.find("time_bucket(BIGINT '604800000', time_ms, BIGINT '345600000')") !=
+            std::string::npos);
+  CAF_CHECK(std::string(list[0].sql).find("create_hypertable('trades'") != std::string::npos);
+  CAF_MESSAGE("candles_1w:\n" << sql.substr(sql.find("CREATE MATERIALIZED VIEW candles_1w")));
 }
 
 CAF_TEST_FIXTURE_SCOPE(postgres_store_tests, fixture)
