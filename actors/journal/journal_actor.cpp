@@ -22,14 +22,36 @@ class Journal {
 
   caf::result<uint64_t> append(caf::event_based_actor* self, uint64_t seq, const std::string& payload) {
     if (failed_) return to_caf_error(failure_);
+    auto added = add(self, seq, payload);
+    if (!added) return to_caf_error(added.error());
+    auto rp = self->make_response_promise<uint64_t>();
+    pending_.back().promise = rp;
+    schedule(self);
+    return rp;
+  }
+
+  void record(caf::event_based_actor* self, uint64_t seq, const std::string& payload) {
+    owner_ = caf::actor_cast<caf::actor>(self->current_sender());
+    if (failed_) return;  // the owner has heard
+    if (auto added = add(self, seq, payload); !added) {
+      fail(added.error());
+      return;
+    }
+    schedule(self);
+  }
+
+  Result<bool> add(caf::event_based_actor*, uint64_t seq, const std::string& payload) {
     uint64_t next = writer_->next_seq() + pending_.size();
     if (seq == 0) seq = next;
     if (seq != next)
-      return to_caf_error(ErrorCode::internal, "journal " + link_.stream + ": record " + std::to_string(seq) +
-                                                   " appended where " + std::to_string(next) + " was expected");
+      return make_error(ErrorCode::internal, "journal " + link_.stream + ": record " + std::to_string(seq) +
+                                                 " appended where " + std::to_string(next) + " was expected");
     journal::append_frame(frames_, seq, payload);
-    auto rp = self->make_response_promise<uint64_t>();
-    pending_.push_back(Pending{seq, rp, frames_.size()});
+    pending_.push_back(Pending{seq, {}});
+    return true;
+  }
+
+  void schedule(caf::event_based_actor* self) {
     if (link_.durability == journal::Durability::sync) {
       flush();
     } else if (!flush_queued_) {
@@ -37,7 +59,6 @@ class Journal {
       flush_queued_ = true;
       self->send(self, flush_atom::value);
     }
-    return rp;
   }
 
   void on_flush() {
@@ -67,8 +88,7 @@ class Journal {
  private:
   struct Pending {
     uint64_t seq;
-    caf::response_promise promise;
-    size_t end;  // where its frame ends in frames_
+    caf::response_promise promise;  // pending() only for append requests
   };
 
   void flush() {
@@ -76,22 +96,36 @@ class Journal {
     const bool durable = link_.durability != journal::Durability::none;
     auto r = writer_->write(frames_, pending_.back().seq, durable);
     if (!r) {
-      failed_ = true;
-      failure_ = make_error(ErrorCode::unavailable, "journal write failed: " + r.error().message);
-      log(Level::error, "journal write failed; the stream stops acknowledging",
-          {{"stream", link_.stream}, {"detail", r.error().message}});
-      for (Pending& p : pending_) p.promise.deliver(to_caf_error(failure_));
-    } else {
-      syncs_.inc();
-      records_.inc(pending_.size());
-      for (Pending& p : pending_) p.promise.deliver(p.seq);
+      fail(r.error());
+      return;
     }
+    syncs_.inc();
+    records_.inc(pending_.size());
+    bool owned = false;
+    for (Pending& p : pending_) {
+      if (p.promise.pending()) p.promise.deliver(p.seq);
+      else owned = true;
+    }
+    if (owned && owner_) caf::anon_send(owner_, synced_atom::value, pending_.back().seq);
+    pending_.clear();
+    frames_.clear();
+  }
+
+  void fail(const Error& e) {
+    failed_ = true;
+    failure_ = make_error(ErrorCode::unavailable, "journal write failed: " + e.message);
+    log(Level::error, "journal write failed; the stream stops acknowledging",
+        {{"stream", link_.stream}, {"detail", e.message}});
+    for (Pending& p : pending_)
+      if (p.promise.pending()) p.promise.deliver(to_caf_error(failure_));
+    if (owner_) caf::anon_send(owner_, synced_atom::value, to_caf_error(failure_));
     pending_.clear();
     frames_.clear();
   }
 
   JournalLink link_;
   std::shared_ptr<journal::Writer> writer_;
+  caf::actor owner_;  // of `record`s
   std::string frames_;
   std::vector<Pending> pending_;
   bool flush_queued_ = false;
@@ -117,6 +151,7 @@ caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
   auto j = std::make_shared<Journal>(std::move(link), std::move(writer));
   return {
       [=](append_atom, uint64_t seq, const std::string& payload) { return j->append(self, seq, payload); },
+      [=](record_atom, uint64_t seq, const std::string& payload) { j->record(self, seq, payload); },
       [=](flush_atom) { j->on_flush(); },
       [=](snapshot_atom, uint64_t seq, const std::string& payload, uint64_t stored_seq) {
         return j->snapshot(seq, payload, stored_seq);

@@ -129,19 +129,14 @@ class MarketShell {
       release();
       return;
     }
-    std::string payload = encode_binary(cmd);
-    if (durability_.level == journal::Durability::none) {
-      self_->send(links_.journal, append_atom::value, seq, std::move(payload));
-      release();
-    } else {
-      waiting_.emplace_back(seq, std::move(release));
-      self_->request(links_.journal, caf::infinite, append_atom::value, seq, std::move(payload))
-          .then([this](uint64_t durable) { release_upto(durable); },
-                [this](caf::error& e) { halt(from_caf_error(e)); });
-    }
+    self_->send(links_.journal, record_atom::value, seq, encode_binary(cmd));
+    if (durability_.level == journal::Durability::none) release();
+    else waiting_.emplace_back(seq, std::move(release));
     maybe_snapshot(cmd.time_ms);
   }
 
+ public:
+  // The journal has made every record up to `seq` durable.
   void release_upto(uint64_t seq) {
     while (!waiting_.empty() && waiting_.front().first <= seq) {
       auto release = std::move(waiting_.front().second);
@@ -158,6 +153,7 @@ class MarketShell {
     waiting_.clear();
   }
 
+ private:
   void maybe_snapshot(int64_t now) {
     const uint64_t seq = core_->sequence();
     const bool due = seq - snapshot_seq_ >= durability_.snapshot_every ||
@@ -219,6 +215,8 @@ caf::behavior market_actor(caf::event_based_actor* self, std::shared_ptr<MarketC
       },
       [=](ticker_atom) { return m->core().ticker(now_ms()); },
       [=](stored_atom, const std::string&, uint64_t seq) { m->on_stored(seq); },
+      [=](synced_atom, uint64_t seq) { m->release_upto(seq); },
+      [=](synced_atom, const caf::error& e) { m->halt(from_caf_error(e)); },
   };
 }
 
