@@ -15,8 +15,9 @@ bool is_postgres_url(std::string_view url);
 // of a URL that may appear in messages and logs.
 std::string redact_url(std::string_view url);
 
-// The URL with connect_timeout (seconds) and application_name added unless it sets them:
-// an unreachable host fails within the timeout rather than hanging the caller.
+// The URL with connect_timeout (seconds), application_name and TCP keepalive settings added
+// unless it sets them: an unreachable host fails within the timeout, and a silently dead
+// one within seconds, rather than hanging the caller.
 std::string conninfo_of(const std::string& url, int connect_timeout_s = 5);
 
 }  // namespace ex::pg

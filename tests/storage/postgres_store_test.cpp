@@ -112,10 +112,14 @@ CAF_TEST(urls are shown without their password) {
   CAF_CHECK(pg::is_postgres_url("postgres://h/db"));
   CAF_CHECK(pg::is_postgres_url("postgresql://h/db"));
   CAF_CHECK(!pg::is_postgres_url("mysql://h/db"));
-  CAF_CHECK_EQUAL(pg::conninfo_of("postgresql://h/db", 3),
-                  "postgresql://h/db?connect_timeout=3&application_name=exchange");
-  CAF_CHECK_EQUAL(pg::conninfo_of("postgresql://h/db?connect_timeout=1&x=y", 3),
-                  "postgresql://h/db?connect_timeout=1&x=y&application_name=exchange");
+  CAF_CHECK_EQUAL(
+      pg::conninfo_of("postgresql://h/db", 3),
+      "postgresql://h/db?connect_timeout=3&application_name=exchange&keepalives_idle=10&"
+      "keepalives_interval=5&keepalives_count=3");
+  CAF_CHECK_EQUAL(
+      pg::conninfo_of("postgresql://h/db?connect_timeout=1&x=y", 3),
+      "postgresql://h/db?connect_timeout=1&x=y&application_name=exchange&keepalives_idle=10&"
+      "keepalives_interval=5&keepalives_count=3");
   auto r = open_store("mysql://u:secret@h/db", "unused");
   CAF_REQUIRE(!r);
   CAF_CHECK(r.error().code == ErrorCode::invalid_field);
