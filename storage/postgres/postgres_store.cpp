@@ -112,9 +112,9 @@ class PostgresStore final : public Store {
   Result<bool> open() {
     std::unique_ptr<pqxx::connection> conn;
     if (auto r = connect_raw(conn); !r) return r;
-    if (auto v = pg::migrate(*conn); !v) return v.error();
+    if (auto v = pg::migrate(*conn); !v) return at_url(v.error());
     auto available = pg::timescaledb_available(*conn);
-    if (!available) return available.error();
+    if (!available) return at_url(available.error());
     std::string mode =
         "plain PostgreSQL (timescaledb not available): candles maintained by the writer";
     if (*available) {
@@ -126,7 +126,8 @@ class PostgresStore final : public Store {
     }
     note(timescale_ || !*available ? Level::info : Level::warn, "storage: postgresql",
          {{"url", shown_url_}, {"mode", mode}});
-    if (auto r = guard("prepare session", [&] { prepare_session(*conn); }); !r) return r;
+    if (auto r = guard("prepare session", [&] { prepare_session(*conn); }); !r)
+      return at_url(r.error());
     conn_ = std::move(conn);
     return true;
   }
@@ -270,6 +271,12 @@ class PostgresStore final : public Store {
   }
 
  private:
+  // Opening's errors name the database (never its password).
+  Error at_url(Error e) const {
+    e.message += " [" + shown_url_ + "]";
+    return e;
+  }
+
   void note(Level level, std::string_view msg,
             std::initializer_list<std::pair<std::string_view, std::string>> fields) {
     if (log_) log_(level, msg, fields);
