@@ -4,6 +4,7 @@
 
 #include "config/node.hpp"
 #include "config/options.hpp"
+#include "config/ws_edge.hpp"
 
 int main(int argc, char** argv) {
   int exit_code = -1;
@@ -13,5 +14,6 @@ int main(int argc, char** argv) {
     std::cerr << "exchange: " << options.error().message << "\n";
     return 2;
   }
+  if (options->role == "ws-edge") return ex::run_ws_edge(*options);  // config/ws_edge.hpp
   return ex::run_node(*options, argv[0]);
 }

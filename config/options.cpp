@@ -7,6 +7,7 @@
 #include <toml.hpp>
 
 #include "actors/common/log.hpp"
+#include "net/redis/redis_reply.hpp"
 #include "storage/postgres/postgres_url.hpp"
 
 namespace ex {
@@ -151,6 +152,18 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "in PostgreSQL (TimescaleDB if available); empty: SQLite in <data-dir>/exchange.db")
       ->envname("EXCHANGE_STORE");
   app.add_option("--writer-interval-ms", o.writer_interval_ms, "How long the writer batches records")->capture_default_str();
+  app.add_option("--bus", o.bus,
+                 "redis://host:port: publish every stream's events on Redis channels named after the "
+                 "streams, and pass storage events through Redis streams (consumer group); empty: all in process")
+      ->envname("EXCHANGE_BUS");
+  app.add_option("--role", o.role,
+                 "node: host the configured markets; ws-edge: serve only WebSocket streams, from --bus "
+                 "(REST calls that need a market answer 503)")
+      ->envname("EXCHANGE_ROLE")->capture_default_str();
+  app.add_option("--bus-consumer", o.bus_consumer,
+                 "This node's name in the Redis consumer group of writers (keep it stable across restarts)")
+      ->envname("EXCHANGE_BUS_CONSUMER")->capture_default_str();
+  app.add_option("--bus-stream-maxlen", o.bus_stream_maxlen, "Approximate length cap of each Redis event stream")->capture_default_str();
   app.add_option("--durability", o.durability,
                  "none: journal written, not synced, replies do not wait (a crash may lose the last moments); "
                  "batch: replies wait for a group fdatasync; sync: one fdatasync per command")
@@ -184,6 +197,12 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   if (!o.store.empty() && !pg::is_postgres_url(o.store))
     return make_error(ErrorCode::invalid_field,
                       "--store: empty (embedded SQLite) or postgresql://user:password@host:port/db");
+  if (!o.bus.empty())
+    if (auto bus = redis::parse_redis_url(o.bus); !bus) return bus.error();
+  if (o.role != "node" && o.role != "ws-edge")
+    return make_error(ErrorCode::invalid_field, "--role: node or ws-edge");
+  if (o.role == "ws-edge" && o.bus.empty())
+    return make_error(ErrorCode::invalid_field, "--role ws-edge needs --bus redis://host:port");
   if (o.stp != "cancel_resting" && o.stp != "cancel_taker" && o.stp != "cancel_both")
     return make_error(ErrorCode::invalid_field, "--stp: cancel_resting, cancel_taker or cancel_both");
   if (journal::Durability d; !journal::parse_durability(o.durability, &d))

@@ -38,6 +38,12 @@ struct Options {
   // server has it); empty = the embedded SQLite file <data_dir>/exchange.db.
   std::string store;
   int64_t writer_interval_ms = 10;
+  // Redis bus (DESIGN.md, "Scaling out"): redis://host:port publishes market data on Redis
+  // pub/sub and sends storage events through Redis streams; empty = all in process.
+  std::string bus;
+  std::string role = "node";              // node, or ws-edge: WebSocket streams from --bus only
+  std::string bus_consumer = "writer-1";  // this node's name in the writers' consumer group
+  size_t bus_stream_maxlen = 1000000;     // approximate cap of each Redis event stream
   // Durability (README, "Durability"): journals and snapshots under <data_dir>/journal.
   std::string durability = "batch";       // none, batch or sync
   uint64_t snapshot_every = 100000;       // commands between a market's snapshots

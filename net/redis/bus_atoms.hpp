@@ -10,6 +10,7 @@ using bus_retry_atom = caf::atom_constant<caf::atom("busretry")>;  // try Redis 
 using bus_read_atom = caf::atom_constant<caf::atom("busread")>;    // XREADGROUP/XAUTOCLAIM answered
 using bus_acked_atom = caf::atom_constant<caf::atom("busacked")>;  // XACKs answered
 using bus_ready_atom = caf::atom_constant<caf::atom("busready")>;  // consumer groups exist
-using bus_late_atom = caf::atom_constant<caf::atom("buslate")>;    // a flush waited too long
+using bus_source_atom = caf::atom_constant<caf::atom("bussource")>;  // who hears (stored, ...)
+using bus_late_atom = caf::atom_constant<caf::atom("buslate")>;      // a flush waited too long
 
 }  // namespace ex::redis

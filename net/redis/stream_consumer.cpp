@@ -266,6 +266,7 @@ caf::behavior stream_consumer(caf::event_based_actor* self, std::shared_ptr<Conn
   auto c = std::make_shared<Consumer>(std::move(connection), std::move(streams), std::move(writer),
                                       std::move(options));
   c->setup(self);
+  auto sources = std::make_shared<std::map<std::string, caf::actor>>();
   return {
       [=](bus_ready_atom, const std::shared_ptr<ReadOutcome>& o) { c->ready(self, *o); },
       [=](bus_read_atom, const std::shared_ptr<ReadOutcome>& o) {
@@ -274,7 +275,13 @@ caf::behavior stream_consumer(caf::event_based_actor* self, std::shared_ptr<Conn
       },
       [=](bus_acked_atom, const std::shared_ptr<ReadOutcome>& o) { c->acked(self, *o); },
       [=](bus_retry_atom) { c->retry(self); },
-      [=](stored_atom, const std::string&, uint64_t) {},
+      [=](bus_source_atom, const std::string& stream, const caf::actor& source) {
+        (*sources)[stream] = source;
+      },
+      [=](stored_atom, const std::string& stream, uint64_t seq) {
+        if (auto it = sources->find(stream); it != sources->end())
+          self->send(it->second, stored_atom::value, stream, seq);
+      },
   };
 }
 

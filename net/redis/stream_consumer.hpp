@@ -14,9 +14,10 @@
 // crash or restart, never acknowledged), then new ones. Entries it cannot decode (a
 // newer format) are logged and left pending for a consumer that can.
 //
-// Messages: (stored, stream, seq) from the writer is ignored: the journal positions
-// belong to the markets' nodes, which hear them through their own writer (not yet
-// through the bus).
+// Messages besides its own: (bus_source, stream, actor) names the actor of this node that
+// produces `stream` (its market); (stored, stream, seq) from the writer is passed on to it,
+// so a market hears how far storage has it as it would without the bus. Streams whose
+// source lives on another node (or deposits) are not told (their journals are kept longer).
 #pragma once
 
 #include <chrono>

@@ -1,0 +1,90 @@
+#include "config/bus_wiring.hpp"
+
+#include "actors/common/log.hpp"
+#include "actors/common/messages.hpp"
+#include "net/redis/bus_atoms.hpp"
+#include "net/redis/market_publisher.hpp"
+#include "net/redis/stream_consumer.hpp"
+#include "net/redis/stream_producer.hpp"
+
+namespace ex {
+namespace {
+
+class RedisBus : public Bus {
+ public:
+  RedisBus(const Options& o, caf::actor_system& system) : options_(o), system_(system) {
+    endpoint_ = *redis::parse_redis_url(o.bus);  // load_options checked it
+    publisher_conn_ = connect("publisher");
+    publisher_ = std::make_unique<redis::MarketPublisher>(publisher_conn_);
+    log(Level::info, "bus: redis", {{"endpoint", endpoint_.text()}});
+  }
+
+  ~RedisBus() override {
+    stop();
+    publisher_.reset();
+    connections_.clear();
+    io_.stop();
+  }
+
+  caf::actor route_storage(const caf::actor& writer) override {
+    writer_ = writer;
+    redis::ProducerOptions p;
+    p.max_len = options_.bus_stream_maxlen;
+    producer_ = system_.spawn(redis::stream_producer, connect("producer"), p);
+    std::vector<std::string> streams;
+    for (const auto& m : options_.markets)
+      streams.push_back(m.symbol);
+    streams.push_back(kDepositStream);
+    redis::ConsumerOptions c;
+    c.consumer = options_.bus_consumer;
+    consumer_ =
+        system_.spawn(redis::stream_consumer, connect("consumer"), std::move(streams), writer, c);
+    return producer_;
+  }
+
+  void attach_market(const std::string& symbol, const caf::actor& market,
+                     const caf::actor& hub) override {
+    publisher_->attach(symbol, hub);
+    if (consumer_) caf::anon_send(consumer_, redis::bus_source_atom::value, symbol, market);
+  }
+
+  void stop() override {
+    if (stopped_) return;
+    stopped_ = true;
+    publisher_->detach_all();
+    for (auto* a : {&producer_, &consumer_, &writer_})
+      if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+    for (auto& c : connections_)
+      c->stop();
+  }
+
+ private:
+  std::shared_ptr<redis::Connection> connect(const char* name) {
+    redis::ConnectionOptions o;
+    o.endpoint = endpoint_;
+    o.name = name;
+    auto c = std::make_shared<redis::Connection>(io_.context(), o);
+    c->start();
+    connections_.push_back(c);
+    return c;
+  }
+
+  Options options_;
+  caf::actor_system& system_;
+  redis::Endpoint endpoint_;
+  redis::IoThread io_;
+  std::vector<std::shared_ptr<redis::Connection>> connections_;
+  std::shared_ptr<redis::Connection> publisher_conn_;
+  std::unique_ptr<redis::MarketPublisher> publisher_;
+  caf::actor producer_, consumer_, writer_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Bus> open_bus(const Options& options, caf::actor_system& system) {
+  if (options.bus.empty()) return nullptr;
+  return std::make_unique<RedisBus>(options, system);
+}
+
+}  // namespace ex
