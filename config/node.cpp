@@ -17,7 +17,7 @@
 #include "config/recovery.hpp"
 #include "actors/writer/writer_actor.hpp"
 #include "net/edge.hpp"
-#include "storage/sqlite_store.hpp"
+#include "storage/open_store.hpp"
 
 namespace ex {
 namespace {
@@ -58,14 +58,13 @@ int run_node(const Options& o, const char* program_path) {
 
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
-  std::string db_path = (fs::path(o.data_dir) / "exchange.db").string();
-  // The writer and the history queries each own a connection (SQLite: one per thread).
+  // The writer and the history queries each own a connection (one per thread).
   std::shared_ptr<Store> stores[2];
   for (auto& store : stores) {
-    auto opened = open_sqlite_store(db_path);
-    if (!opened) {
-      log(Level::error, "cannot open storage", {{"path", db_path}, {"detail", opened.error().message}});
-      std::cerr << "exchange: cannot open storage " << db_path << ": " << opened.error().message << "\n";
+    auto opened = open_store(o.store, o.data_dir, &ex::log);
+    if (!opened) {  // the message names the SQLite path or the URL without its password
+      log(Level::error, "cannot open storage", {{"detail", opened.error().message}});
+      std::cerr << "exchange: cannot open storage: " << opened.error().message << "\n";
       return 1;
     }
     store = std::move(*opened);
