@@ -4,7 +4,9 @@
 // WebSocket.
 //
 // EXCHANGE_BIN (default: build/exchange next to this repository) is the binary under test;
-// EXCHANGE_EXTRA_ARGS adds command-line arguments to every instance.
+// EXCHANGE_EXTRA_ARGS adds command-line arguments to every instance. With
+// EXCHANGE_TEST_PG_URL (tests/support/pg_server.sh run ...), each data directory gets a
+// PostgreSQL database of its own on that server, and the instance stores into it.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import net from 'node:net';
@@ -19,6 +21,19 @@ export const BIN = process.env.EXCHANGE_BIN ?? path.resolve(here, '../../build/e
 const EXTRA_ARGS = (process.env.EXCHANGE_EXTRA_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// --store for a data directory when the suite runs against PostgreSQL: one database per
+// directory (created once), so instances never share rows and a restart finds its own.
+function storeArgs(dir) {
+  const url = process.env.EXCHANGE_TEST_PG_URL;
+  if (!url) return [];
+  const db = 'e2e_' + path.basename(dir).toLowerCase().replace(/[^a-z0-9]/g, '_');
+  const exists = execFileSync('psql', [url, '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${db}'`]).toString().trim();
+  if (exists !== '1') execFileSync('psql', [url, '-qc', `CREATE DATABASE ${db}`]);
+  const u = new URL(url);
+  u.pathname = '/' + db;
+  return ['--store', u.toString()];
+}
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -45,8 +60,9 @@ export async function startExchange({ demo = true, args = [], dataDir } = {}) {
     const httpPort = await freePort();
     let wsPort = await freePort();
     while (wsPort === httpPort) wsPort = await freePort();
+    const store = storeArgs(dir);
     const argv = ['--http-port', String(httpPort), '--ws-port', String(wsPort), '--data-dir', dir,
-      '--log-level', 'warn', ...(demo ? ['--demo'] : []), ...args, ...EXTRA_ARGS];
+      '--log-level', 'warn', ...(demo ? ['--demo'] : []), ...store, ...args, ...EXTRA_ARGS];
     const child = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -76,7 +92,7 @@ export async function startExchange({ demo = true, args = [], dataDir } = {}) {
       await sleep(50);
     }
     const ex = {
-      pid: child.pid, child, httpPort, wsPort, dataDir: dir, base,
+      pid: child.pid, child, httpPort, wsPort, dataDir: dir, base, storeUrl: store[1] ?? null,
       wsUrl: `ws://127.0.0.1:${wsPort}/`, wsHttpUrl: `ws://127.0.0.1:${httpPort}/ws`,
       output: () => output,
       exited,
@@ -315,10 +331,17 @@ export async function eventually(fn, { timeoutMs = 5000, intervalMs = 25, what =
   }
 }
 
-/** Runs sqlite3 on a database (read-only); null if the CLI is not installed. */
-export function sqlite(dbFile, sql) {
+/**
+ * Runs a query on an instance's store - its PostgreSQL database, else sqlite3 on its
+ * SQLite file (read-only) - and returns the rows as text, one per line; null if the
+ * command-line client is not installed.
+ */
+export function queryStore(ex, sql) {
+  const [cmd, argv] = ex.storeUrl
+    ? ['psql', [ex.storeUrl, '-tAc', sql]]
+    : ['sqlite3', ['-readonly', path.join(ex.dataDir, 'exchange.db'), sql]];
   try {
-    return execFileSync('sqlite3', ['-readonly', dbFile, sql], { encoding: 'utf8' }).trim();
+    return execFileSync(cmd, argv, { encoding: 'utf8' }).trim();
   } catch (e) {
     if (e.code === 'ENOENT') return null;
     throw e;
