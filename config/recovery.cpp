@@ -7,6 +7,7 @@
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/journal/journal_actor.hpp"
+#include "actors/market/market_replay.hpp"
 #include "storage/snapshot_file.hpp"
 
 namespace ex {
@@ -52,23 +53,6 @@ book::StpPolicy stp_of(const std::string& s) {
   if (s == "cancel_taker") return book::StpPolicy::cancel_taker;
   if (s == "cancel_both") return book::StpPolicy::cancel_both;
   return book::StpPolicy::cancel_resting;
-}
-
-// What a market shows of its past (candles, the last day of trades), from storage.
-MarketHistory load_history(Store& store, const std::string& market) {
-  MarketHistory h;
-  const int64_t now = now_ms();
-  constexpr int64_t kKeep = 1500;  // candles per interval kept in memory (CandleBook's default)
-  for (Interval i : kAllIntervals) {
-    auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));
-    if (c) h.candles[static_cast<size_t>(i)] = std::move(*c);
-  }
-  auto trades = store.recent_trades(market, 200000);
-  if (!trades) return h;
-  for (auto it = trades->rbegin(); it != trades->rend(); ++it)
-    if (it->time_ms > now - RollingTicker::kWindowMs || std::next(it) == trades->rend())
-      h.trades.push_back(std::move(*it));
-  return h;
 }
 
 // Sends storage what it lacks, in bounded steps: the writer's mailbox never holds more
@@ -120,8 +104,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   start.next_trade_id = *last_trade + 1;
   start.next_order_seq = (*last_order >> 12) + 1;
 
-  SnapshotChoice snap = snapshot_to_keep(m.dir, m.stored_seq);
-  if (snap.path.empty()) {
+  if (snapshot_to_keep(m.dir, m.stored_seq).path.empty()) {
     if (!journal::list_segments(m.dir).empty())
       return make_error(ErrorCode::internal, "journal " + m.dir + " has segments but no snapshot to start from");
     // A market's first run with a journal: orders storage still shows open come from a
@@ -129,53 +112,18 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
     auto closed = store.close_open_orders(symbol, now_ms());
     if (closed && *closed > 0)
       log(Level::warn, "orders of a run without a journal closed", {{"market", symbol}, {"orders", std::to_string(*closed)}});
-    m.core = std::make_shared<MarketCore>(spec, start);
     // The starting counters must survive: the journal's first record is replayed on them.
-    MarketState state = m.core->state();
+    MarketState state = MarketCore(spec, start).state();
     if (auto w = snapshot::write(m.dir, 0, encode_binary(state)); !w) return w.error();
-  } else {
-    auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
-    if (!payload) return payload.error();
-    MarketState state;
-    if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
-    auto core = MarketCore::restore(spec, start, state);
-    if (!core) return at(snap.path, core.error());
-    m.core = std::shared_ptr<MarketCore>(std::move(*core));
   }
-
-  bool history_loaded = false;
-  auto seed_history = [&] {
-    m.core->load_history(load_history(store, symbol));
-    history_loaded = true;
-  };
-  if (m.stored_seq < m.core->sequence()) {
-    log(Level::warn, "storage is behind the oldest snapshot: history between them cannot be rebuilt",
-        {{"market", symbol}, {"stored", std::to_string(m.stored_seq)}, {"snapshot", std::to_string(m.core->sequence())}});
-  }
-  if (m.stored_seq <= m.core->sequence()) seed_history();
-
-  auto report = journal::replay(m.dir, m.core->sequence() + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
-    MarketCommand cmd;
-    if (auto d = decode_binary(bytes, cmd); !d) return at("record " + std::to_string(seq), d.error());
-    // Storage has the market up to stored_seq: its candles and trades are the history
-    // the rest of the replay builds on.
-    if (!history_loaded && seq > m.stored_seq) seed_history();
-    MarketCore::Output out;
-    const auto mode = seq > m.stored_seq ? MarketCore::Mode::replay : MarketCore::Mode::silent;
-    if (auto r = m.core->apply(cmd, out, mode); !r) return at("record " + std::to_string(seq), r.error());
-    if (m.core->sequence() != seq)
-      return make_error(ErrorCode::internal, "record " + std::to_string(seq) + " replayed as " + std::to_string(m.core->sequence()));
-    ++m.replayed;
-    if (seq > m.stored_seq) return catch_up.send(update_atom::value, std::move(out.update));
-    return true;
-  });
-  if (!report) return at("replay of " + m.dir, report.error());
-  if (report->torn_tail)
+  auto replay = replay_market(MarketReplayPlan{m.dir, spec, start, m.stored_seq, true}, store,
+                              [&](MarketUpdate&& up) { return catch_up.send(update_atom::value, std::move(up)); });
+  if (!replay) return replay.error();
+  if (replay->torn_tail)
     log(Level::warn, "journal had a torn tail (an unacknowledged write cut by a crash); cut off",
-        {{"file", report->tail_file}, {"offset", std::to_string(report->tail_offset)}});
-  if (!history_loaded) seed_history();
-  if (m.core->ledger_errors() > 0)
-    return make_error(ErrorCode::internal, "replay of " + m.dir + " broke the market's ledger");
+        {{"file", replay->tail_file}, {"offset", std::to_string(replay->tail_offset)}});
+  m.core = std::move(replay->core);
+  m.replayed = replay->replayed;
 
   auto writer = journal::Writer::open(m.dir, m.core->sequence() + 1, o.journal_segment_mb << 20);
   if (!writer) return writer.error();

@@ -147,7 +147,7 @@ Result<bool> sync_dir(const std::string& dir) {
   return true;
 }
 
-Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordFn& f) {
+Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordFn& f, bool repair) {
   ReplayReport report;
   std::vector<Segment> segments = list_segments(dir);
   if (segments.empty()) return report;
@@ -169,6 +169,7 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
                                       ", expected " + std::to_string(expected));
     if (data.size() < kFileHeader) {
       if (!last) return corrupt(seg.path, 0, "segment header is missing");
+      if (!repair) break;  // being created right now
       // A crash while the newest segment was being created: nothing in it was acknowledged.
       report.torn_tail = !data.empty();
       report.tail_file = seg.path;
@@ -185,6 +186,7 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
       size_t size = 0;
       if (!valid_frame(data, off, &seq, &size)) {
         if (!last) return corrupt(seg.path, off, "bad frame (length or checksum)");
+        if (!repair) break;  // a write in progress
         for (size_t probe = off + 1; probe < data.size(); ++probe)
           if (valid_frame(data, probe, &seq, &size))
             return corrupt(seg.path, off, "bad frame followed by a valid one at offset " +

@@ -90,12 +90,15 @@ struct ReplayReport {
   uint64_t tail_offset = 0;
 };
 
-// Calls `f(seq, payload)` for every record with seq >= `from`, in order, and cuts a torn
-// tail off the newest segment. An error from `f` stops the replay and is returned.
+// Calls `f(seq, payload)` for every record with seq >= `from`, in order, and (with
+// `repair`) cuts a torn tail off the newest segment. Without `repair` the journal may be
+// live - another thread appending - so an incomplete last frame just ends the replay and
+// nothing is changed. An error from `f` stops the replay and is returned.
 // Errors: corruption (file and offset named), a gap in seqs, a missing start (`from` is
 // older than the oldest segment while the journal has records after it).
 using RecordFn = std::function<Result<bool>(uint64_t seq, std::string_view payload)>;
-Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordFn& f);
+Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordFn& f,
+                            bool repair = true);
 
 // The segments in `dir` by first seq, oldest first (file names only checked).
 struct Segment {

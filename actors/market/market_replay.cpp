@@ -1,0 +1,89 @@
+#include "actors/market/market_replay.hpp"
+
+#include <chrono>
+
+#include "actors/common/binary_codec.hpp"
+#include "actors/common/log.hpp"
+#include "actors/journal/journal_actor.hpp"
+#include "storage/journal.hpp"
+#include "storage/snapshot_file.hpp"
+
+namespace ex {
+namespace {
+
+Error at(const std::string& where, const Error& e) { return make_error(e.code, where + ": " + e.message); }
+
+}  // namespace
+
+MarketHistory load_history(Store& store, const std::string& market) {
+  MarketHistory h;
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  constexpr int64_t kKeep = 1500;  // candles per interval kept in memory (CandleBook's default)
+  for (Interval i : kAllIntervals) {
+    auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));
+    if (c) h.candles[static_cast<size_t>(i)] = std::move(*c);
+  }
+  auto trades = store.recent_trades(market, 200000);
+  if (!trades) return h;
+  for (auto it = trades->rbegin(); it != trades->rend(); ++it)
+    if (it->time_ms > now - RollingTicker::kWindowMs || std::next(it) == trades->rend())
+      h.trades.push_back(std::move(*it));
+  return h;
+}
+
+Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store, const EmitUpdate& emit) {
+  MarketReplay m;
+  const std::string& symbol = plan.spec.symbol;
+  SnapshotChoice snap = snapshot_to_keep(plan.dir, plan.stored_seq);
+  if (snap.path.empty()) return make_error(ErrorCode::internal, "no snapshot to start from in " + plan.dir);
+  auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
+  if (!payload) return payload.error();
+  MarketState state;
+  if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
+  auto core = MarketCore::restore(plan.spec, plan.start, state);
+  if (!core) return at(snap.path, core.error());
+  m.core = std::shared_ptr<MarketCore>(std::move(*core));
+
+  bool history_loaded = false;
+  auto seed_history = [&] {
+    m.core->load_history(load_history(store, symbol));
+    history_loaded = true;
+  };
+  if (plan.stored_seq < m.core->sequence())
+    log(Level::warn, "storage is behind the oldest snapshot: history between them cannot be rebuilt",
+        {{"market", symbol}, {"stored", std::to_string(plan.stored_seq)},
+         {"snapshot", std::to_string(m.core->sequence())}});
+  if (plan.stored_seq <= m.core->sequence()) seed_history();
+
+  auto report = journal::replay(
+      plan.dir, m.core->sequence() + 1,
+      [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
+        MarketCommand cmd;
+        if (auto d = decode_binary(bytes, cmd); !d) return at("record " + std::to_string(seq), d.error());
+        // Storage has the market up to stored_seq: its candles and trades are the history
+        // the rest of the replay builds on.
+        if (!history_loaded && seq > plan.stored_seq) seed_history();
+        MarketCore::Output out;
+        const auto mode = seq > plan.stored_seq ? MarketCore::Mode::replay : MarketCore::Mode::silent;
+        if (auto r = m.core->apply(cmd, out, mode); !r) return at("record " + std::to_string(seq), r.error());
+        if (m.core->sequence() != seq)
+          return make_error(ErrorCode::internal,
+                            "record " + std::to_string(seq) + " replayed as " + std::to_string(m.core->sequence()));
+        ++m.replayed;
+        if (seq > plan.stored_seq) return emit(std::move(out.update));
+        return true;
+      },
+      plan.repair);
+  if (!report) return at("replay of " + plan.dir, report.error());
+  m.torn_tail = report->torn_tail;
+  m.tail_file = report->tail_file;
+  m.tail_offset = report->tail_offset;
+  if (!history_loaded) seed_history();
+  if (m.core->ledger_errors() > 0)
+    return make_error(ErrorCode::internal, "replay of " + plan.dir + " broke the market's ledger");
+  return m;
+}
+
+}  // namespace ex
