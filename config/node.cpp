@@ -34,6 +34,20 @@ std::string find_static_dir(const Options& o, const char* program_path) {
   return "";
 }
 
+// The writer, and how it rebuilds from the journals what it could not hold while storage
+// was away.
+WriterOptions writer_options(const Options& o) {
+  WriterOptions w;
+  w.interval = std::chrono::milliseconds(o.writer_interval_ms);
+  w.max_pending = o.writer_max_pending;
+  auto catch_up = std::make_shared<WriterCatchUp>();
+  catch_up->open_store = [o] { return open_store(o.store, o.data_dir, &ex::log); };
+  for (const MarketSpec& spec : o.markets)
+    catch_up->markets.push_back(MarketReplayPlan{journal_dir(o, spec.symbol), spec, market_start(o, spec), 0, false});
+  w.catch_up = std::move(catch_up);
+  return w;
+}
+
 // Blocks until SIGINT or SIGTERM. The signals are blocked in every thread (the mask is
 // set before any thread starts), so they queue for this sigwait.
 int wait_for_signal(const sigset_t& set) {
@@ -83,7 +97,7 @@ int run_node(const Options& o, const char* program_path) {
   catalog->assets = o.assets;
   catalog->timeout = std::chrono::milliseconds(o.request_timeout_ms);
   catalog->writer = system.spawn<caf::detached>(
-      writer_actor, writer_store, WriterOptions{std::chrono::milliseconds(o.writer_interval_ms), 5000});
+      writer_actor, writer_store, writer_options(o));
   catalog->history = system.spawn<caf::detached>(history_actor, reader_store);
 
   auto recovered = recover(o, *reader_store, system, catalog->writer);

@@ -152,6 +152,9 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "in PostgreSQL (TimescaleDB if available); empty: SQLite in <data-dir>/exchange.db")
       ->envname("EXCHANGE_STORE");
   app.add_option("--writer-interval-ms", o.writer_interval_ms, "How long the writer batches records")->capture_default_str();
+  app.add_option("--writer-max-pending", o.writer_max_pending,
+                 "Records the writer holds while storage is away; beyond, it rebuilds them from the journals once storage is back")
+      ->capture_default_str();
   app.add_option("--bus", o.bus,
                  "redis://host:port: publish every stream's events on Redis channels named after the "
                  "streams, and pass storage events through Redis streams (consumer group); empty: all in process")

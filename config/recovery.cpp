@@ -90,7 +90,7 @@ class CatchUp {
 Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec, Store& store,
                                        CatchUp& catch_up) {
   RecoveredMarket m;
-  m.dir = (fs::path(journal_root(o)) / spec.symbol).string();
+  m.dir = journal_dir(o, spec.symbol);
   const std::string& symbol = spec.symbol;
   auto stored = store.stored_seq(symbol);
   auto last_trade = store.max_trade_id(symbol);
@@ -98,9 +98,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   if (!stored || !last_trade || !last_order) return at("storage of " + symbol, stored ? (last_trade ? last_order.error() : last_trade.error()) : stored.error());
   m.stored_seq = *stored;
 
-  MarketStart start;
-  start.band_bps = spec.band_bps;
-  start.stp = stp_of(o.stp);
+  MarketStart start = market_start(o, spec);
   start.next_trade_id = *last_trade + 1;
   start.next_order_seq = (*last_order >> 12) + 1;
 
@@ -134,7 +132,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
 // Deposits: totals per user and asset from the newest usable snapshot and the journal.
 Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up, Recovery& rec,
                               std::map<std::pair<std::string, std::string>, int64_t>& totals) {
-  rec.deposits_dir = (fs::path(journal_root(o)) / kDepositStream).string();
+  rec.deposits_dir = journal_dir(o, kDepositStream);
   const std::string& dir = rec.deposits_dir;
   auto stored = store.stored_seq(kDepositStream);
   if (!stored) return at("storage", stored.error());
@@ -179,6 +177,17 @@ Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up,
 }  // namespace
 
 std::string journal_root(const Options& o) { return (fs::path(o.data_dir) / "journal").string(); }
+
+std::string journal_dir(const Options& o, const std::string& stream) {
+  return (fs::path(journal_root(o)) / stream).string();
+}
+
+MarketStart market_start(const Options& o, const MarketSpec& spec) {
+  MarketStart start;
+  start.band_bps = spec.band_bps;
+  start.stp = stp_of(o.stp);
+  return start;
+}
 
 Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& system, const caf::actor& writer) {
   const auto began = std::chrono::steady_clock::now();

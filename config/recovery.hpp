@@ -42,6 +42,9 @@ struct Recovery {
 };
 
 std::string journal_root(const Options& o);
+std::string journal_dir(const Options& o, const std::string& stream);
+// A market's fixed settings (band, STP) as the options give them.
+MarketStart market_start(const Options& o, const MarketSpec& spec);
 
 // Rebuilds everything from <data_dir>/journal. Updates storage lacks go to `writer` (the
 // writer actor) as it replays; the caller flushes the writer before serving. `store`

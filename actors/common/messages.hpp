@@ -39,6 +39,7 @@ using synced_atom = caf::atom_constant<caf::atom("synced")>;
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
 using append_atom = caf::atom_constant<caf::atom("append")>;
 using record_atom = caf::atom_constant<caf::atom("record")>;
+using replay_atom = caf::atom_constant<caf::atom("replay")>;
 
 // The journal stream of account deposits (markets' streams are named by their symbols).
 constexpr const char* kDepositStream = "deposits";

@@ -175,4 +175,14 @@ std::string Metrics::render() const {
   return out;
 }
 
+Gauge& writer_pending_records() {
+  return Metrics::global().gauge("exchange_writer_pending_records",
+                                 "Records waiting to be written to storage (writer lag)");
+}
+
+Gauge& writer_streams_behind() {
+  return Metrics::global().gauge("exchange_writer_streams_behind",
+                                 "Markets whose updates storage will get from their journals (catch-up)");
+}
+
 }  // namespace ex

@@ -95,4 +95,8 @@ class Metrics {
   std::map<std::string, Family> families_;
 };
 
+// The storage writer's lag, set by the writer and reported by /ready as well as /metrics.
+Gauge& writer_pending_records();
+Gauge& writer_streams_behind();
+
 }  // namespace ex

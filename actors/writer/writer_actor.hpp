@@ -9,21 +9,42 @@
 // With each write goes the journal position it reaches (storage/store.hpp, StreamPosition);
 // once written, the sender of that stream hears (stored, stream, seq), so it knows which
 // journal segments history no longer needs. Writes are idempotent by id (see storage/store.hpp), so a replayed update is harmless.
-// A failed write is retried on the next tick with the same batch; nothing is dropped.
+// A failed write is retried with exponential backoff, with the same batch plus what came
+// meanwhile. Past max_pending the writer stops holding a market's updates and notes where
+// it stopped; when storage answers again, a catch-up worker replays that market's journal
+// from there (market_replay.hpp) while the writer holds the market's live updates, then
+// hands over: storage gets every trade once and in order, and the journal position stored
+// with each batch never passes a gap. Deposits are rare and small: they are always held.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/market/market_replay.hpp"
 #include "storage/store.hpp"
 
 namespace ex {
 
+// How the writer rebuilds market updates it had to drop while storage was away: each
+// market's journal (MarketReplayPlan, stored_seq filled in per catch-up) and a way to open
+// a store connection of its own for the replay's history.
+struct WriterCatchUp {
+  std::function<Result<std::shared_ptr<Store>>()> open_store;
+  std::vector<MarketReplayPlan> markets;
+};
+
 struct WriterOptions {
   std::chrono::milliseconds interval{10};  // how long records may wait for company
   size_t max_batch = 5000;                 // records per transaction
+  // While storage is away, records wait in memory up to this many; after that a market's
+  // updates are dropped and, once storage is back, rebuilt from its journal (catch_up).
+  size_t max_pending = 200000;
+  std::chrono::milliseconds backoff_min{50}, backoff_max{5000};  // retries while away
+  std::shared_ptr<const WriterCatchUp> catch_up;  // none: dropped updates wait for a restart
 };
 
 caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> store,

@@ -43,8 +43,9 @@ def free_port():
 
 
 class Exchange:
-    def __init__(self, binary, data_dir, durability):
+    def __init__(self, binary, data_dir, durability, extra_args=()):
         self.binary, self.data_dir, self.durability = binary, data_dir, durability
+        self.extra_args = list(extra_args)
         self.proc = None
         self.port = None
         self.recovery_line = ""
@@ -54,7 +55,7 @@ class Exchange:
         self.proc = subprocess.Popen(
             [self.binary, "--data-dir", self.data_dir, "--bind", "127.0.0.1",
              "--http-port", str(self.port), "--ws-port", "0", "--durability", self.durability,
-             "--snapshot-every", "500", "--log-level", "warn"],
+             "--snapshot-every", "500", "--log-level", "warn", *self.extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -148,25 +149,47 @@ def units(x):
     return Decimal(x) * UNIT
 
 
-def check(ex, acks):
+def sqlite_query(data_dir):
+    """Queries on the exchange's SQLite file (read-only)."""
+    def query(sql):
+        db = sqlite3.connect(f"file:{os.path.join(data_dir, 'exchange.db')}?mode=ro", uri=True)
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+    return query
+
+
+def psql_query(url):
+    """Queries on a PostgreSQL database through psql (no Python driver needed)."""
+    def query(sql):
+        out = subprocess.run(["psql", url, "-tA", "-F", "\t", "-c", sql], check=True,
+                             capture_output=True, text=True).stdout
+        rows = []
+        for line in out.splitlines():
+            if line:
+                rows.append(tuple(int(v) if v.lstrip("-").isdigit() else v for v in line.split("\t")))
+        return rows
+    return query
+
+
+def check(ex, acks, query):
     """Everything the module docstring promises. Returns a list of failures."""
     bad = []
-    db = sqlite3.connect(f"file:{os.path.join(ex.data_dir, 'exchange.db')}?mode=ro", uri=True)
     orders = {}
-    for oid, user, side, price, qty, executed, status in db.execute(
-            "SELECT order_id, user_id, side, price, quantity, executed, status FROM orders WHERE market = ?", (MARKET,)):
+    for oid, user, side, price, qty, executed, status in query(
+            f"SELECT order_id, user_id, side, price, quantity, executed, status FROM orders WHERE market = '{MARKET}'"):
         orders[oid] = (user, side, units(price), units(qty), units(executed), status)
     trades = {}
     executed_by_order = defaultdict(Decimal)
-    for tid, price, qty, buy, sell in db.execute(
-            "SELECT trade_id, price, qty, buy_order_id, sell_order_id FROM trades WHERE market = ?", (MARKET,)):
+    for tid, price, qty, buy, sell in query(
+            f"SELECT trade_id, price, qty, buy_order_id, sell_order_id FROM trades WHERE market = '{MARKET}'"):
         trades[tid] = (units(price), units(qty))
         executed_by_order[buy] += units(qty)
         executed_by_order[sell] += units(qty)
     deposits = defaultdict(Decimal)
-    for user, asset, amount in db.execute("SELECT user_id, asset, amount FROM deposits"):
+    for user, asset, amount in query("SELECT user_id, asset, amount FROM deposits"):
         deposits[(user, asset)] += units(amount)
-    db.close()
 
     def decode(oid):  # base36 order ids, as the API writes them
         return int(oid, 36)
@@ -259,7 +282,7 @@ def main():
         for t in threads:
             t.join()
         ex.start()
-        bad, n_orders, n_trades = check(ex, acks)
+        bad, n_orders, n_trades = check(ex, acks, sqlite_query(data_dir))
         ex.stop()
         print(f"round {round_no}/{args.kills}: {ex.recovery_line} | stored orders={n_orders} trades={n_trades} "
               f"acknowledged orders={len(acks.orders)} -> {'ok' if not bad else f'{len(bad)} FAILURES'}", flush=True)
