@@ -57,11 +57,17 @@ struct fixture {
           ("redis_streams_" + std::to_string(getpid()) + "_" + std::to_string(++counter));
     fs::remove_all(dir);
     fs::create_directories(dir);
+    // The writer and the test each own a connection: SQLite connections are opened
+    // without a mutex (one per thread), as node bootstrap does.
     auto opened = open_sqlite_store((dir / "exchange.db").string());
     CAF_REQUIRE(opened.ok());
+    auto for_writer = open_sqlite_store((dir / "exchange.db").string());
+    CAF_REQUIRE(for_writer.ok());
     store = std::move(*opened);
-    writer = system.spawn<caf::detached>(writer_actor, store,
-                                         WriterOptions{std::chrono::milliseconds(5), 5000});
+    WriterOptions w;
+    w.interval = std::chrono::milliseconds(5);
+    writer = system.spawn<caf::detached>(writer_actor,
+                                         std::shared_ptr<Store>(std::move(*for_writer)), w);
   }
 
   ~fixture() {
@@ -115,7 +121,7 @@ struct fixture {
   IoThread io;
   caf::actor_system system;
   fs::path dir;
-  std::shared_ptr<Store> store;
+  std::shared_ptr<Store> store;  // the test's own connection (reads)
   caf::actor writer;
   std::vector<caf::actor> actors;
   std::vector<std::shared_ptr<Connection>> connections;
