@@ -18,6 +18,7 @@ struct ReadOutcome {
     std::string type, version, data;
   };
   bool ok = true;
+  bool more = false;  // XAUTOCLAIM: more entries to take over than one call took
   std::string error;
   std::vector<Item> items;
 };
@@ -91,6 +92,9 @@ class Consumer {
         outcome->ok = false;
         outcome->error = r.error().message;
       }
+      // XAUTOCLAIM answers [next cursor, entries, deleted ids]; "0-0": nothing left.
+      if (r && r->is_array() && !r->elements.empty() && r->elements[0].str != "0-0")
+        outcome->more = true;
       if (--*remaining == 0) caf::anon_send(me, bus_ready_atom::value, outcome);
     };
     for (const auto& key : keys_) {
@@ -111,14 +115,15 @@ class Consumer {
   void ready(caf::event_based_actor* self, const ReadOutcome& outcome) {
     if (!outcome.ok) return fail(self, outcome.error);
     phase_ = Phase::own_pending;
+    claim_more_ = outcome.more;
     for (const auto& key : keys_)
       pending_from_[key] = "0";
     read(self);
   }
 
   void read(caf::event_based_actor* self) {
-    if (phase_ == Phase::fresh && Clock::now() - last_claim_ > options_.claim_idle)
-      return setup(self);  // now and then: take over what dead consumers left
+    if (phase_ == Phase::fresh && (claim_more_ || Clock::now() - last_claim_ > options_.claim_idle))
+      return setup(self);  // now and then (or until done): take over what dead consumers left
     std::vector<std::string> args{"XREADGROUP",      "GROUP", options_.group,
                                   options_.consumer, "COUNT", std::to_string(options_.count)};
     if (phase_ == Phase::fresh) {
@@ -254,6 +259,7 @@ class Consumer {
   std::map<std::string, std::vector<std::string>> acks_;  // read, to acknowledge once stored
   Clock::time_point last_claim_;
   bool retry_is_store_ = false;
+  bool claim_more_ = false;
   bool failing_ = false;
   Counter& stored_;
 };

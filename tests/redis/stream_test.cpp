@@ -92,9 +92,11 @@ struct fixture {
     return c;
   }
 
-  caf::actor consumer(const std::string& name, std::chrono::milliseconds claim_idle) {
+  caf::actor consumer(const std::string& name, std::chrono::milliseconds claim_idle,
+                      size_t count = 1000) {
     ConsumerOptions o;
     o.consumer = name;
+    o.count = count;
     o.block = std::chrono::milliseconds(100);
     o.claim_idle = claim_idle;
     o.retry = std::chrono::milliseconds(50);
@@ -217,8 +219,9 @@ CAF_TEST(entries read but never acknowledged are stored after a consumer restart
   CAF_REQUIRE(wait_until([&] { return trades() == 60; }));
   CAF_REQUIRE(wait_until([&] { return pending(*admin, key) == 40; }));
 
-  // writer-2 never returns: a consumer with a short claim delay takes its entries over.
-  consumer("writer-3", std::chrono::milliseconds(100));
+  // writer-2 never returns: a consumer with a short claim delay takes its entries over,
+  // ten at a time.
+  consumer("writer-3", std::chrono::milliseconds(100), 10);
   CAF_REQUIRE(wait_until([&] { return trades() == 100; }));
   CAF_REQUIRE(wait_until([&] { return pending(*admin, key) == 0; }));
 
