@@ -340,10 +340,7 @@ test('after the restart it still leaves no open orders on SIGTERM', { skip }, as
   mm2.restartSummary = s;
 });
 
-// BOTS_E2E_DURABILITY_TODO=1 reports this one without failing the run (for an exchange
-// build that does not restore accounts and books on restart yet).
-const todo = process.env.BOTS_E2E_DURABILITY_TODO ? 'exchange state is not restored on restart' : false;
-test('the exchange keeps the balances it reported across a kill and restart', { skip, todo }, async () => {
+test('the exchange keeps the balances it reported across a kill and restart', { skip }, async () => {
   // The maker's ledger started from the exchange's balances, then followed every fill; if
   // the exchange forgets acknowledged trades or deposits when it restarts, they differ.
   const s = mm2.restartSummary ?? summary(mm2);
