@@ -14,6 +14,7 @@
 #include "actors/hub/hub_actor.hpp"
 #include "actors/journal/journal_actor.hpp"
 #include "actors/market/market_actor.hpp"
+#include "config/bus_wiring.hpp"
 #include "config/recovery.hpp"
 #include "actors/writer/writer_actor.hpp"
 #include "net/edge.hpp"
@@ -116,6 +117,10 @@ int run_node(const Options& o, const char* program_path) {
             << rec.accounts.size() << " accounts, " << rec.caught_up
             << " updates caught up into storage; durability=" << o.durability << std::endl;
 
+  // With --bus, storage events go through Redis streams and market data to Redis channels.
+  auto bus = open_bus(o, system);
+  if (bus) catalog->writer = bus->route_storage(catalog->writer);
+
   journal::Durability durability_level;
   journal::parse_durability(o.durability, &durability_level);
   std::vector<caf::actor> journals;
@@ -146,6 +151,7 @@ int run_node(const Options& o, const char* program_path) {
     caf::actor market = system.spawn(market_actor, m.core,
                                       MarketLinks{hub, catalog->writer, catalog->history, journal},
                                       durability, std::move(traders));
+    if (bus) bus->attach_market(spec.symbol, market, hub);
     catalog->markets.push_back(MarketEntry{spec, assets, market, hub});
   }
   caf::actor directory = system.spawn(directory_actor, CatalogPtr(catalog), accounts);
@@ -189,6 +195,7 @@ int run_node(const Options& o, const char* program_path) {
     for (auto& j : journals) caf::anon_send_exit(j, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->writer, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->history, caf::exit_reason::user_shutdown);
+    if (bus) bus->stop();
   };
   Edge edge(edge_config, gateway);
   try {
