@@ -1,13 +1,57 @@
 #include "actors/account/ledger.hpp"
 
+#include <new>
 #include <string>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace ex {
 namespace {
 
-Error bug(const std::string& what) { return make_error(ErrorCode::internal, "ledger: " + what); }
+Error bug(const std::string& what) {
+  return make_error(ErrorCode::internal, "ledger: " + what);
+}
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+constexpr size_t kHugePage = size_t{2} << 20;
+size_t huge_size(size_t bytes) {
+  return (bytes + kHugePage - 1) & ~(kHugePage - 1);
+}
+#endif
 
 }  // namespace
+
+void* allocate_table(size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (bytes >= kHugePage) {
+    // Map one extra huge page and trim both ends so the table starts 2 MiB-aligned.
+    const size_t size = huge_size(bytes);
+    void* raw =
+        mmap(nullptr, size + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (raw == MAP_FAILED) throw std::bad_alloc();
+    const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
+    const uintptr_t aligned = (start + kHugePage - 1) & ~(uintptr_t{kHugePage} - 1);
+    if (aligned > start) munmap(raw, aligned - start);
+    const size_t tail = kHugePage - (aligned - start);
+    if (tail > 0) munmap(reinterpret_cast<void*>(aligned + size), tail);
+    madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);  // advice: may be ignored
+    return reinterpret_cast<void*>(aligned);
+  }
+#endif
+  return ::operator new(bytes);
+}
+
+void free_table(void* p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (bytes >= kHugePage) {
+    munmap(p, huge_size(bytes));
+    return;
+  }
+#endif
+  ::operator delete(p);
+}
 
 void Ledger::ensure_account(AccountId account) {
   if (account < account_count_) return;
@@ -34,37 +78,30 @@ Result<Decimal> Ledger::deposit(AccountId account, AssetId asset, Decimal amount
   return b.available;
 }
 
-Ledger::Hold* Ledger::find_hold(AccountId account, uint64_t order_id) {
-  uint32_t slot = index_.find(order_id);
-  if (slot == FlatIdMap::kMissing || holds_[slot].account != account) return nullptr;
-  return &holds_[slot];
-}
-
 Result<bool> Ledger::place(AccountId account, const HoldRequest& r) {
   if (account >= account_count_) return make_error(ErrorCode::unknown_user, "unknown user");
-  if (r.base >= assets_ || r.quote >= assets_) return make_error(ErrorCode::invalid_field, "unknown asset");
+  if (r.base >= assets_ || r.quote >= assets_)
+    return make_error(ErrorCode::invalid_field, "unknown asset");
   if (!r.amount.is_positive())
     return make_error(ErrorCode::insufficient_funds, "insufficient funds: nothing available");
-  AssetId asset = r.side == HoldSide::buy ? r.quote : r.base;
-  Balance& b = at(account, asset);
+  Balance& b = at(account, r.side == HoldSide::buy ? r.quote : r.base);
   if (b.available < r.amount)
-    return make_error(ErrorCode::insufficient_funds,
-                      "insufficient funds: needs " + r.amount.to_string() + ", available " +
-                          b.available.to_string());
-  uint32_t slot = free_holds_.empty() ? static_cast<uint32_t>(holds_.size()) : free_holds_.back();
-  if (!index_.insert(r.order_id, slot)) return bug("duplicate hold for an order");  // one probe
-  if (free_holds_.empty()) holds_.emplace_back();
-  else free_holds_.pop_back();
-  holds_[slot] = Hold{r.order_id, account, r.side, r.base, r.quote, r.amount.units(),
-                      r.limit_price.units()};
+    return make_error(ErrorCode::insufficient_funds, "insufficient funds: needs " +
+                                                         r.amount.to_string() + ", available " +
+                                                         b.available.to_string());
+  const Hold h{account, r.side, r.base, r.quote, r.amount.units(), r.limit_price.units()};
+  if (!holds_.insert(r.order_id, h))  // one probe
+    return bug(r.order_id == 0 ? "hold for order id 0" : "duplicate hold for an order");
+  // available + locked is in range (deposit keeps it so), hence both results are.
   b.available = Decimal::from_units(b.available.units() - r.amount.units());
   b.locked = Decimal::from_units(b.locked.units() + r.amount.units());
   return true;
 }
 
 Result<bool> Ledger::fill(AccountId account, uint64_t order_id, Decimal price, Decimal qty) {
-  Hold* h = find_hold(account, order_id);
-  if (!h) return bug("fill for an order without a hold");
+  prefetch(account);  // the balances load while the hold is probed
+  Hold* h = holds_.find(order_id);
+  if (!h || h->account != account) return bug("fill for an order without a hold");
   if (!price.is_positive() || !qty.is_positive()) return bug("fill of a non-positive trade");
   auto cost = Decimal::mul(price, qty);
   if (!cost) return bug("trade cost out of range");
@@ -77,7 +114,8 @@ Result<bool> Ledger::fill(AccountId account, uint64_t order_id, Decimal price, D
     }
     Balance& q = at(account, h->quote);
     Balance& base = at(account, h->base);
-    if (consumed > h->remaining || consumed > q.locked.units()) return bug("buy fill exceeds its hold");
+    if (consumed > h->remaining || consumed > q.locked.units())
+      return bug("buy fill exceeds its hold");
     auto received = Decimal::add(base.available, qty);
     if (!received) return bug("base balance overflow");
     h->remaining -= consumed;
@@ -99,45 +137,44 @@ Result<bool> Ledger::fill(AccountId account, uint64_t order_id, Decimal price, D
 }
 
 Result<Decimal> Ledger::close(AccountId account, uint64_t order_id) {
-  // take() finds and forgets the id in one probe; a wrong account puts it back.
-  const uint32_t slot = index_.take(order_id);
-  if (slot == FlatIdMap::kMissing) return bug("close of an order without a hold");
-  Hold& h = holds_[slot];
-  Balance& b = at(account, h.side == HoldSide::buy ? h.quote : h.base);
-  if (h.account != account || h.remaining > b.locked.units()) {
-    index_.insert(order_id, slot);
-    return bug(h.account != account ? "close of another account's hold" : "hold exceeds locked");
-  }
-  b.locked = Decimal::from_units(b.locked.units() - h.remaining);
-  b.available = Decimal::from_units(b.available.units() + h.remaining);
-  const Decimal released = Decimal::from_units(h.remaining);
-  free_holds_.push_back(slot);
-  h.order_id = 0;
-  return released;
+  prefetch(account);  // the balances load while the hold is probed
+  Hold* h = holds_.find(order_id);
+  if (!h) return bug("close of an order without a hold");
+  if (h->account != account) return bug("close of another account's hold");
+  Balance& b = at(account, held_asset(*h));
+  if (h->remaining > b.locked.units()) return bug("hold exceeds locked");
+  const int64_t released = h->remaining;
+  b.locked = Decimal::from_units(b.locked.units() - released);
+  b.available = Decimal::from_units(b.available.units() + released);
+  holds_.erase_found(h);
+  return Decimal::from_units(released);
 }
 
 Result<bool> Ledger::rename_hold(uint64_t from, uint64_t to) {
-  uint32_t slot = index_.find(from);
-  if (slot == FlatIdMap::kMissing) return bug("rename of a missing hold");
-  if (to == 0 || index_.find(to) != FlatIdMap::kMissing) return bug("rename onto an existing hold");
-  index_.erase(from);
-  index_.insert(to, slot);
-  holds_[slot].order_id = to;
+  Hold* h = holds_.find(from);
+  if (!h) return bug("rename of a missing hold");
+  if (to == 0 || holds_.find(to)) return bug("rename onto an existing hold");
+  const Hold moved = *h;
+  holds_.erase_found(h);
+  holds_.insert(to, moved);
   return true;
 }
 
 Result<Decimal> Ledger::held(uint64_t order_id) const {
-  uint32_t slot = index_.find(order_id);
-  if (slot == FlatIdMap::kMissing) return make_error(ErrorCode::unknown_order, "no hold");
-  return Decimal::from_units(holds_[slot].remaining);
+  const Hold* h = holds_.find(order_id);
+  if (!h) return make_error(ErrorCode::unknown_order, "no hold");
+  return Decimal::from_units(h->remaining);
 }
 
 Result<HoldRequest> Ledger::hold(uint64_t order_id) const {
-  uint32_t slot = index_.find(order_id);
-  if (slot == FlatIdMap::kMissing) return make_error(ErrorCode::unknown_order, "no hold");
-  const Hold& h = holds_[slot];
-  return HoldRequest{h.order_id, h.side, h.base, h.quote, Decimal::from_units(h.remaining),
-                     Decimal::from_units(h.limit)};
+  const Hold* h = holds_.find(order_id);
+  if (!h) return make_error(ErrorCode::unknown_order, "no hold");
+  return HoldRequest{order_id,
+                     h->side,
+                     h->base,
+                     h->quote,
+                     Decimal::from_units(h->remaining),
+                     Decimal::from_units(h->limit)};
 }
 
 Decimal Ledger::total(AssetId asset) const {
@@ -151,12 +188,14 @@ Decimal Ledger::total(AssetId asset) const {
 
 bool Ledger::check_invariants() const {
   std::vector<int64_t> held_sum(balances_.size(), 0);
-  for (const Hold& h : holds_) {
-    if (h.order_id == 0) continue;
-    if (h.remaining < 0) return false;
-    AssetId asset = h.side == HoldSide::buy ? h.quote : h.base;
-    held_sum[h.account * assets_ + asset] += h.remaining;
-  }
+  bool ok = true;
+  holds_.for_each([&](uint64_t, const Hold& h) {
+    if (h.remaining < 0 || h.account >= account_count_)
+      ok = false;
+    else
+      held_sum[h.account * assets_ + held_asset(h)] += h.remaining;
+  });
+  if (!ok) return false;
   for (size_t i = 0; i < balances_.size(); ++i) {
     const Balance& b = balances_[i];
     if (b.available.is_negative() || b.locked.is_negative()) return false;

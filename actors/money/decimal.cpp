@@ -122,27 +122,8 @@ std::string Decimal::to_string() const {
   return out;
 }
 
-std::optional<Decimal> Decimal::add(Decimal a, Decimal b) {
-  int64_t r;
-  if (__builtin_add_overflow(a.units_, b.units_, &r)) return std::nullopt;
-  return Decimal(r);
-}
-
-std::optional<Decimal> Decimal::sub(Decimal a, Decimal b) {
-  int64_t r;
-  if (__builtin_sub_overflow(a.units_, b.units_, &r)) return std::nullopt;
-  return Decimal(r);
-}
-
-std::optional<Decimal> Decimal::mul(Decimal a, Decimal b) {
-  // Most products of money fit 64 bits before scaling back; the rest (price x quantity
-  // of large values) take one 128-by-64-bit division. Either way the result is exact or
-  // refused.
-  int64_t p64;
-  if (!__builtin_mul_overflow(a.units_, b.units_, &p64)) {
-    if (p64 % kScale != 0) return std::nullopt;
-    return Decimal(p64 / kScale);
-  }
+std::optional<Decimal> Decimal::mul_wide(Decimal a, Decimal b) {
+  // The 64-bit product overflowed (see mul): divide the 128-bit one, exact or refused.
   __int128 p = static_cast<__int128>(a.units_) * b.units_;
   const bool negative = p < 0;
   const unsigned __int128 m = negative ? -static_cast<unsigned __int128>(p)

@@ -43,11 +43,26 @@ class Decimal {
   // Appends the shortest exact text to `out` without allocating a temporary.
   void append_to(std::string& out) const;
 
-  // Checked arithmetic: nullopt on overflow.
-  static std::optional<Decimal> add(Decimal a, Decimal b);
-  static std::optional<Decimal> sub(Decimal a, Decimal b);
+  // Checked arithmetic: nullopt on overflow. Inline: they sit on the settlement path.
+  static std::optional<Decimal> add(Decimal a, Decimal b) {
+    int64_t r;
+    if (__builtin_add_overflow(a.units_, b.units_, &r)) return std::nullopt;
+    return Decimal(r);
+  }
+  static std::optional<Decimal> sub(Decimal a, Decimal b) {
+    int64_t r;
+    if (__builtin_sub_overflow(a.units_, b.units_, &r)) return std::nullopt;
+    return Decimal(r);
+  }
   // a * b, exact only when the product fits 8 decimals; nullopt if it does not or overflows.
-  static std::optional<Decimal> mul(Decimal a, Decimal b);
+  // Most products of money fit 64 bits before scaling back (inline); the rest (price x
+  // quantity of large values) take one 128-by-64-bit division in mul_wide.
+  static std::optional<Decimal> mul(Decimal a, Decimal b) {
+    int64_t p64;
+    if (__builtin_mul_overflow(a.units_, b.units_, &p64)) return mul_wide(a, b);
+    if (p64 % kScale != 0) return std::nullopt;
+    return Decimal(p64 / kScale);
+  }
 
   friend constexpr bool operator==(Decimal a, Decimal b) { return a.units_ == b.units_; }
   friend constexpr bool operator!=(Decimal a, Decimal b) { return a.units_ != b.units_; }
@@ -63,6 +78,7 @@ class Decimal {
 
  private:
   constexpr explicit Decimal(int64_t units) : units_(units) {}
+  static std::optional<Decimal> mul_wide(Decimal a, Decimal b);  // a * b beyond 64 bits
   int64_t units_ = 0;
 };
 
