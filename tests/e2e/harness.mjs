@@ -6,7 +6,9 @@
 // EXCHANGE_BIN (default: build/exchange next to this repository) is the binary under test;
 // EXCHANGE_EXTRA_ARGS adds command-line arguments to every instance. With
 // EXCHANGE_TEST_PG_URL (tests/support/pg_server.sh run ...), each data directory gets a
-// PostgreSQL database of its own on that server, and the instance stores into it.
+// PostgreSQL database of its own on that server, and the instance stores into it. With
+// EXCHANGE_TEST_REDIS=1, each data directory gets a redis-server of its own (free port,
+// no persistence, stopped with the directory) and the instance runs with --bus on it.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import net from 'node:net';
@@ -21,6 +23,39 @@ export const BIN = process.env.EXCHANGE_BIN ?? path.resolve(here, '../../build/e
 const EXTRA_ARGS = (process.env.EXCHANGE_EXTRA_ARGS ?? '').split(/\s+/).filter(Boolean);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// --bus for a data directory when the suite runs with Redis: one server per directory, so
+// instances never read each other's event streams and a restart finds its own.
+const redisByDir = new Map();
+process.on('exit', () => { for (const r of redisByDir.values()) r.kill('SIGKILL'); });
+
+async function busArgs(dir) {
+  if (!process.env.EXCHANGE_TEST_REDIS) return [];
+  let r = redisByDir.get(dir);
+  if (!r) {
+    const port = await freePort();
+    r = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+      '--appendonly', 'no'], { stdio: 'ignore' });
+    r.port = port;
+    redisByDir.set(dir, r);
+    for (let i = 0; ; ++i) {
+      const up = await new Promise((resolve) => {
+        const c = net.connect(port, '127.0.0.1', () => { c.end(); resolve(true); });
+        c.on('error', () => resolve(false));
+      });
+      if (up) break;
+      if (i > 100) throw new Error('redis-server did not start');
+      await sleep(50);
+    }
+  }
+  return ['--bus', `redis://127.0.0.1:${r.port}`];
+}
+
+function stopRedis(dir) {
+  const r = redisByDir.get(dir);
+  if (r) r.kill('SIGTERM');
+  redisByDir.delete(dir);
+}
 
 // --store for a data directory when the suite runs against PostgreSQL: one database per
 // directory (created once), so instances never share rows and a restart finds its own.
@@ -47,6 +82,11 @@ async function freePort() {
   });
 }
 
+function removeDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  stopRedis(dir);
+}
+
 /**
  * Starts the exchange. Options: demo (default true), args (extra CLI arguments), dataDir
  * (default: a fresh temp dir, removed by stop()). Resolves once it printed "listening"
@@ -61,8 +101,9 @@ export async function startExchange({ demo = true, args = [], dataDir } = {}) {
     let wsPort = await freePort();
     while (wsPort === httpPort) wsPort = await freePort();
     const store = storeArgs(dir);
+    const bus = await busArgs(dir);
     const argv = ['--http-port', String(httpPort), '--ws-port', String(wsPort), '--data-dir', dir,
-      '--log-level', 'warn', ...(demo ? ['--demo'] : []), ...store, ...args, ...EXTRA_ARGS];
+      '--log-level', 'warn', ...(demo ? ['--demo'] : []), ...store, ...bus, ...args, ...EXTRA_ARGS];
     const child = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -103,10 +144,10 @@ export async function startExchange({ demo = true, args = [], dataDir } = {}) {
           const timer = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL'); } catch {} }, timeoutMs);
           const result = await exited;
           clearTimeout(timer);
-          if (ownDir && !keepData) rmSync(dir, { recursive: true, force: true });
+          if (ownDir && !keepData) removeDir(dir);
           return result;
         }
-        if (ownDir && !keepData) rmSync(dir, { recursive: true, force: true });
+        if (ownDir && !keepData) removeDir(dir);
         return exited;
       },
       req: (method, p, body, opts) => request(base, method, p, body, opts),
