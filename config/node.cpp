@@ -15,6 +15,7 @@
 #include "actors/journal/journal_actor.hpp"
 #include "actors/market/market_actor.hpp"
 #include "config/bus_wiring.hpp"
+#include "config/process.hpp"
 #include "config/recovery.hpp"
 #include "actors/writer/writer_actor.hpp"
 #include "net/edge.hpp"
@@ -49,27 +50,10 @@ WriterOptions writer_options(const Options& o) {
   return w;
 }
 
-// Blocks until SIGINT or SIGTERM. The signals are blocked in every thread (the mask is
-// set before any thread starts), so they queue for this sigwait.
-int wait_for_signal(const sigset_t& set) {
-  int sig = 0;
-  sigwait(&set, &sig);
-  return sig;
-}
-
 }  // namespace
 
 int run_node(const Options& o, const char* program_path) {
-  Level level;
-  parse_log_level(o.log_level, &level);
-  set_log_level(level);
-
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
+  const sigset_t signals = prepare_process(o);
 
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
@@ -171,18 +155,7 @@ int run_node(const Options& o, const char* program_path) {
                      });
   }
 
-  EdgeConfig edge_config;
-  edge_config.bind_address = o.bind_address;
-  edge_config.http_port = o.http_port;
-  edge_config.ws_port = o.ws_port;
-  edge_config.static_dir = find_static_dir(o, program_path);
-  edge_config.cors_origins = o.cors_origins;
-  edge_config.max_body_bytes = o.max_body_bytes;
-  edge_config.max_ws_message_bytes = o.max_ws_message_bytes;
-  edge_config.max_streams_per_connection = o.max_streams_per_connection;
-  edge_config.ws_send_queue_frames = o.ws_send_queue_frames;
-  edge_config.rate_limit_per_second = o.rate_limit_per_second;
-  edge_config.io_threads = o.io_threads;
+  const EdgeConfig config = edge_config(o, find_static_dir(o, program_path));
   // Stops every actor (accounts are linked to the directory and stop with it), so the
   // actor system can shut down.
   auto stop_actors = [&] {
@@ -197,7 +170,7 @@ int run_node(const Options& o, const char* program_path) {
     caf::anon_send_exit(catalog->history, caf::exit_reason::user_shutdown);
     if (bus) bus->stop();
   };
-  Edge edge(edge_config, gateway);
+  Edge edge(config, gateway);
   try {
     edge.start();
   } catch (const std::exception& e) {
@@ -208,12 +181,8 @@ int run_node(const Options& o, const char* program_path) {
   }
   gateway.start_health_checks();
   // The one line a person (or a test) waits for.
-  std::cout << "exchange listening: http://" << o.bind_address << ":" << edge.http_port()
-            << " ws://" << o.bind_address << ":"
-            << (edge.ws_port() ? std::to_string(edge.ws_port()) : std::to_string(edge.http_port()) + "/ws")
-            << " markets=" << o.markets.size() << " data=" << o.data_dir
-            << (edge_config.static_dir.empty() ? "" : " page=" + edge_config.static_dir)
-            << std::endl;
+  print_listening(o, edge, "markets=" + std::to_string(o.markets.size()) + " data=" + o.data_dir +
+                             (config.static_dir.empty() ? "" : " page=" + config.static_dir));
 
   int sig = wait_for_signal(signals);
   log(Level::info, "shutting down", {{"signal", std::to_string(sig)}});

@@ -1,0 +1,51 @@
+#include "config/process.hpp"
+
+#include <iostream>
+
+#include "actors/common/log.hpp"
+
+namespace ex {
+
+sigset_t prepare_process(const Options& o) {
+  Level level;
+  parse_log_level(o.log_level, &level);  // load_options checked it
+  set_log_level(level);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+  return signals;
+}
+
+int wait_for_signal(const sigset_t& signals) {
+  int sig = 0;
+  sigwait(&signals, &sig);
+  return sig;
+}
+
+EdgeConfig edge_config(const Options& o, std::string static_dir) {
+  EdgeConfig c;
+  c.bind_address = o.bind_address;
+  c.http_port = o.http_port;
+  c.ws_port = o.ws_port;
+  c.static_dir = std::move(static_dir);
+  c.cors_origins = o.cors_origins;
+  c.max_body_bytes = o.max_body_bytes;
+  c.max_ws_message_bytes = o.max_ws_message_bytes;
+  c.max_streams_per_connection = o.max_streams_per_connection;
+  c.ws_send_queue_frames = o.ws_send_queue_frames;
+  c.rate_limit_per_second = o.rate_limit_per_second;
+  c.io_threads = o.io_threads;
+  return c;
+}
+
+void print_listening(const Options& o, const Edge& edge, const std::string& what) {
+  std::cout << "exchange listening: http://" << o.bind_address << ":" << edge.http_port()
+            << " ws://" << o.bind_address << ":"
+            << (edge.ws_port() ? std::to_string(edge.ws_port()) : std::to_string(edge.http_port()) + "/ws")
+            << " " << what << std::endl;
+}
+
+}  // namespace ex

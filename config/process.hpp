@@ -1,0 +1,25 @@
+// What every kind of node does the same way as a process: logging set up, SIGINT/SIGTERM
+// taken by one sigwait, the edge configured from the options, and the one line a person
+// (or a test) waits for.
+#pragma once
+
+#include <csignal>
+#include <string>
+
+#include "config/options.hpp"
+#include "net/edge.hpp"
+
+namespace ex {
+
+// Sets the log level and blocks SIGINT and SIGTERM in this thread, before any other
+// starts (so every thread inherits the mask and the signals queue for wait_for_signal).
+sigset_t prepare_process(const Options& o);
+// Blocks until SIGINT or SIGTERM; returns which.
+int wait_for_signal(const sigset_t& signals);
+
+EdgeConfig edge_config(const Options& o, std::string static_dir);
+
+// "exchange listening: http://... ws://... <what>": printed once the edge listens.
+void print_listening(const Options& o, const Edge& edge, const std::string& what);
+
+}  // namespace ex
