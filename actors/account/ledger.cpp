@@ -79,6 +79,7 @@ Result<Decimal> Ledger::deposit(AccountId account, AssetId asset, Decimal amount
 }
 
 Result<bool> Ledger::place(AccountId account, const HoldRequest& r) {
+  holds_.prefetch(r.order_id);  // the hold's cell loads while the balance is checked
   if (account >= account_count_) return make_error(ErrorCode::unknown_user, "unknown user");
   if (r.base >= assets_ || r.quote >= assets_)
     return make_error(ErrorCode::invalid_field, "unknown asset");

@@ -93,10 +93,15 @@ class Ledger {
   Result<HoldRequest> hold(uint64_t order_id) const;
   size_t open_holds() const { return holds_.size(); }
 
-  // A hint, no effect on state: starts loading `account`'s balances into the cache, for
-  // a caller that knows which account it will settle next and has other work meanwhile.
+  // Hints, no effect on state: start loading `account`'s balances (and the hold of
+  // `order_id`) into the cache, for a caller that knows what it will settle next and has
+  // other work meanwhile. Settlements touch makers' accounts, which are rarely cached.
   void prefetch(AccountId account) const {
     if (account < account_count_) __builtin_prefetch(&balances_[account * assets_], 1, 3);
+  }
+  void prefetch(AccountId account, uint64_t order_id) const {
+    prefetch(account);
+    holds_.prefetch(order_id);
   }
 
   Decimal total(AssetId asset) const;  // sum of available + locked over accounts

@@ -99,4 +99,9 @@ Result<bool> apply_settlement(Ledger& ledger, AccountId account, const Settlemen
   return true;
 }
 
+void prefetch_accounts(const Ledger& ledger, const std::vector<Settlement>& settlements) {
+  for (const Settlement& s : settlements)
+    ledger.prefetch(s.user, s.order_id);
+}
+
 }  // namespace ex

@@ -123,7 +123,14 @@ std::string Decimal::to_string() const {
 }
 
 std::optional<Decimal> Decimal::mul_wide(Decimal a, Decimal b) {
-  // The 64-bit product overflowed (see mul): divide the 128-bit one, exact or refused.
+  // The 64-bit product overflowed and b is not whole (see mul). A whole a (a round price)
+  // scales down first, exactly, and needs no division of the product.
+  int64_t scaled;
+  if (a.units_ % kScale == 0) {
+    if (__builtin_mul_overflow(a.units_ / kScale, b.units_, &scaled)) return std::nullopt;
+    return Decimal(scaled);
+  }
+  // Otherwise divide the 128-bit product: exact or refused.
   __int128 p = static_cast<__int128>(a.units_) * b.units_;
   const bool negative = p < 0;
   const unsigned __int128 m = negative ? -static_cast<unsigned __int128>(p)

@@ -55,13 +55,18 @@ class Decimal {
     return Decimal(r);
   }
   // a * b, exact only when the product fits 8 decimals; nullopt if it does not or overflows.
-  // Most products of money fit 64 bits before scaling back (inline); the rest (price x
+  // Inline fast paths: a whole b (a quantity in whole units) scales down first, exactly;
+  // otherwise most products of money fit 64 bits before scaling back. The rest (price x
   // quantity of large values) take one 128-by-64-bit division in mul_wide.
   static std::optional<Decimal> mul(Decimal a, Decimal b) {
-    int64_t p64;
-    if (__builtin_mul_overflow(a.units_, b.units_, &p64)) return mul_wide(a, b);
-    if (p64 % kScale != 0) return std::nullopt;
-    return Decimal(p64 / kScale);
+    int64_t r;
+    if (b.units_ % kScale == 0) {
+      if (__builtin_mul_overflow(a.units_, b.units_ / kScale, &r)) return std::nullopt;
+      return Decimal(r);
+    }
+    if (__builtin_mul_overflow(a.units_, b.units_, &r)) return mul_wide(a, b);
+    if (r % kScale != 0) return std::nullopt;
+    return Decimal(r / kScale);
   }
 
   friend constexpr bool operator==(Decimal a, Decimal b) { return a.units_ == b.units_; }
