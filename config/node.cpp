@@ -14,10 +14,10 @@
 #include "actors/hub/hub_actor.hpp"
 #include "actors/journal/journal_actor.hpp"
 #include "actors/market/market_actor.hpp"
+#include "actors/writer/writer_actor.hpp"
 #include "config/bus_wiring.hpp"
 #include "config/process.hpp"
 #include "config/recovery.hpp"
-#include "actors/writer/writer_actor.hpp"
 #include "net/edge.hpp"
 #include "storage/open_store.hpp"
 
@@ -45,7 +45,8 @@ WriterOptions writer_options(const Options& o) {
   auto catch_up = std::make_shared<WriterCatchUp>();
   catch_up->open_store = [o] { return open_store(o.store, o.data_dir, &ex::log); };
   for (const MarketSpec& spec : o.markets)
-    catch_up->markets.push_back(MarketReplayPlan{journal_dir(o, spec.symbol), spec, market_start(o, spec), 0, false});
+    catch_up->markets.push_back(
+        MarketReplayPlan{journal_dir(o, spec.symbol), spec, market_start(o, spec), 0, false});
   w.catch_up = std::move(catch_up);
   return w;
 }
@@ -81,8 +82,7 @@ int run_node(const Options& o, const char* program_path) {
   auto catalog = std::make_shared<Catalog>();
   catalog->assets = o.assets;
   catalog->timeout = std::chrono::milliseconds(o.request_timeout_ms);
-  catalog->writer = system.spawn<caf::detached>(
-      writer_actor, writer_store, writer_options(o));
+  catalog->writer = system.spawn<caf::detached>(writer_actor, writer_store, writer_options(o));
   catalog->history = system.spawn<caf::detached>(history_actor, reader_store);
 
   auto recovered = recover(o, *reader_store, system, catalog->writer);
@@ -95,7 +95,8 @@ int run_node(const Options& o, const char* program_path) {
   }
   Recovery& rec = *recovered;
   uint64_t replayed = rec.deposits_replayed;
-  for (auto& m : rec.markets) replayed += m.replayed;
+  for (auto& m : rec.markets)
+    replayed += m.replayed;
   std::cout << "exchange recovered in " << rec.took.count() << " ms: " << replayed
             << " journal records replayed (" << rec.deposits_replayed << " deposits), "
             << rec.accounts.size() << " accounts, " << rec.caught_up
@@ -113,7 +114,8 @@ int run_node(const Options& o, const char* program_path) {
   journals.push_back(catalog->deposit_journal);
   std::unordered_map<std::string, caf::actor> accounts;
   for (auto& [user, restore] : rec.accounts)
-    accounts.emplace(user, system.spawn(account_actor, user, CatalogPtr(catalog), std::move(restore)));
+    accounts.emplace(user,
+                     system.spawn(account_actor, user, CatalogPtr(catalog), std::move(restore)));
 
   for (size_t i = 0; i < o.markets.size(); ++i) {
     const MarketSpec& spec = o.markets[i];
@@ -126,15 +128,16 @@ int run_node(const Options& o, const char* program_path) {
     std::vector<caf::actor> traders(m.core->trader_count());
     for (size_t u = 0; u < traders.size(); ++u)
       traders[u] = accounts.at(m.core->user_of(static_cast<book::UserId>(u)));
-    caf::actor journal =
-        system.spawn<caf::detached>(journal_actor, JournalLink{spec.symbol, m.dir, durability_level}, m.journal);
+    caf::actor journal = system.spawn<caf::detached>(
+        journal_actor, JournalLink{spec.symbol, m.dir, durability_level}, m.journal);
     journals.push_back(journal);
-    MarketDurability durability{durability_level, o.snapshot_every, std::chrono::seconds(o.snapshot_interval_s),
-                                m.stored_seq};
-    caf::actor hub = system.spawn(hub_actor, spec.symbol, std::chrono::milliseconds(o.depth_batch_ms));
+    MarketDurability durability{durability_level, o.snapshot_every,
+                                std::chrono::seconds(o.snapshot_interval_s), m.stored_seq};
+    caf::actor hub =
+        system.spawn(hub_actor, spec.symbol, std::chrono::milliseconds(o.depth_batch_ms));
     caf::actor market = system.spawn(market_actor, m.core,
-                                      MarketLinks{hub, catalog->writer, catalog->history, journal},
-                                      durability, std::move(traders));
+                                     MarketLinks{hub, catalog->writer, catalog->history, journal},
+                                     durability, std::move(traders));
     if (bus) bus->attach_market(spec.symbol, market, hub);
     catalog->markets.push_back(MarketEntry{spec, assets, market, hub});
   }
@@ -147,12 +150,12 @@ int run_node(const Options& o, const char* program_path) {
     for (const char* user : {"1", "2", "5"})
       if (!rec.accounts.count(user))  // a restart keeps their balances
         for (const AssetSpec& a : o.assets)
-        self->request(directory, std::chrono::seconds(10), deposit_atom::value, std::string(user),
-                      a.name, amount)
-            .receive([](Decimal) {},
-                     [&](caf::error& e) {
-                       log(Level::error, "demo deposit failed", {{"detail", system.render(e)}});
-                     });
+          self->request(directory, std::chrono::seconds(10), deposit_atom::value, std::string(user),
+                        a.name, amount)
+              .receive([](Decimal) {},
+                       [&](caf::error& e) {
+                         log(Level::error, "demo deposit failed", {{"detail", system.render(e)}});
+                       });
   }
 
   const EdgeConfig config = edge_config(o, find_static_dir(o, program_path));
@@ -165,7 +168,8 @@ int run_node(const Options& o, const char* program_path) {
       caf::anon_send_exit(m.market, caf::exit_reason::user_shutdown);
       caf::anon_send_exit(m.hub, caf::exit_reason::user_shutdown);
     }
-    for (auto& j : journals) caf::anon_send_exit(j, caf::exit_reason::user_shutdown);
+    for (auto& j : journals)
+      caf::anon_send_exit(j, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->writer, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->history, caf::exit_reason::user_shutdown);
     if (bus) bus->stop();
@@ -181,8 +185,9 @@ int run_node(const Options& o, const char* program_path) {
   }
   gateway.start_health_checks();
   // The one line a person (or a test) waits for.
-  print_listening(o, edge, "markets=" + std::to_string(o.markets.size()) + " data=" + o.data_dir +
-                             (config.static_dir.empty() ? "" : " page=" + config.static_dir));
+  print_listening(o, edge,
+                  "markets=" + std::to_string(o.markets.size()) + " data=" + o.data_dir +
+                      (config.static_dir.empty() ? "" : " page=" + config.static_dir));
 
   int sig = wait_for_signal(signals);
   log(Level::info, "shutting down", {{"signal", std::to_string(sig)}});
@@ -191,7 +196,8 @@ int run_node(const Options& o, const char* program_path) {
     caf::scoped_actor self{system};
     // What the journals hold in memory (level none) goes to disk before they stop.
     for (auto& j : journals)
-      self->request(j, std::chrono::seconds(30), flush_atom::value).receive([] {}, [](caf::error&) {});
+      self->request(j, std::chrono::seconds(30), flush_atom::value)
+          .receive([] {}, [](caf::error&) {});
     self->request(catalog->writer, std::chrono::seconds(30), flush_atom::value)
         .receive([](bool) {},
                  [&](caf::error& e) {

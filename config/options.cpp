@@ -13,7 +13,9 @@
 namespace ex {
 namespace {
 
-Decimal dec(const char* s) { return *Decimal::parse(s); }
+Decimal dec(const char* s) {
+  return *Decimal::parse(s);
+}
 
 MarketSpec default_market(uint16_t id, const char* base) {
   MarketSpec m;
@@ -33,12 +35,17 @@ Result<Decimal> decimal_field(const toml::value& t, const char* key, const char*
   std::string text = fallback;
   if (t.contains(key)) {
     const auto& v = t.at(key);
-    if (v.is_string()) text = v.as_string();
-    else if (v.is_integer()) text = std::to_string(v.as_integer());
-    else return make_error(ErrorCode::invalid_field, std::string(key) + ": write decimals as strings, e.g. \"0.01\"");
+    if (v.is_string())
+      text = v.as_string();
+    else if (v.is_integer())
+      text = std::to_string(v.as_integer());
+    else
+      return make_error(ErrorCode::invalid_field,
+                        std::string(key) + ": write decimals as strings, e.g. \"0.01\"");
   }
   auto d = Decimal::parse(text);
-  if (!d) return make_error(ErrorCode::invalid_field, std::string(key) + ": not a decimal: " + text);
+  if (!d)
+    return make_error(ErrorCode::invalid_field, std::string(key) + ": not a decimal: " + text);
   return *d;
 }
 
@@ -65,11 +72,10 @@ Result<bool> load_tables(const std::string& path, Options& o) {
         m.base = toml::find<std::string>(t, "base");
         m.quote = toml::find<std::string>(t, "quote");
         m.symbol = toml::find_or<std::string>(t, "symbol", m.base + "_" + m.quote);
-        for (auto [key, dst, fallback] :
-             {std::make_tuple("tick_size", &m.tick_size, "0.01"),
-              std::make_tuple("step_size", &m.step_size, "0.01"),
-              std::make_tuple("min_qty", &m.min_qty, "0"),
-              std::make_tuple("min_notional", &m.min_notional, "0")}) {
+        for (auto [key, dst, fallback] : {std::make_tuple("tick_size", &m.tick_size, "0.01"),
+                                          std::make_tuple("step_size", &m.step_size, "0.01"),
+                                          std::make_tuple("min_qty", &m.min_qty, "0"),
+                                          std::make_tuple("min_notional", &m.min_notional, "0")}) {
           auto d = decimal_field(t, key, fallback);
           if (!d) return d.error();
           *dst = *d;
@@ -102,7 +108,8 @@ Result<bool> validate_options(const Options& o) {
     auto ok = m.validate();
     if (!ok) return ok.error();
     if (!ids.insert(m.id).second || !symbols.insert(m.symbol).second)
-      return make_error(ErrorCode::invalid_field, "market " + m.symbol + ": id and symbol must be unique");
+      return make_error(ErrorCode::invalid_field,
+                        "market " + m.symbol + ": id and symbol must be unique");
     auto decimals_of = [&](const std::string& asset) {
       for (const auto& a : o.assets)
         if (a.name == asset) return a.decimals;
@@ -112,8 +119,9 @@ Result<bool> validate_options(const Options& o) {
     if (bd < 0 || qd < 0)
       return make_error(ErrorCode::invalid_field, "market " + m.symbol + ": unknown asset");
     if (m.step_size.decimals() > bd || m.tick_size.decimals() > qd)
-      return make_error(ErrorCode::invalid_field,
-                        "market " + m.symbol + ": tick/step sizes have more decimals than the assets");
+      return make_error(
+          ErrorCode::invalid_field,
+          "market " + m.symbol + ": tick/step sizes have more decimals than the assets");
   }
   if (o.markets.empty()) return make_error(ErrorCode::invalid_field, "no markets configured");
   return true;
@@ -125,58 +133,116 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   o.markets = {default_market(1, "TATA"), default_market(2, "INFY")};
   *exit_code = -1;
 
-  CLI::App app{"exchange: a real-time trading and order-matching system (one node).\n"
-               "Companions: exchange-mm (market maker), exchange-sim (simulated traders)."};
+  CLI::App app{
+      "exchange: a real-time trading and order-matching system (one node).\n"
+      "Companions: exchange-mm (market maker), exchange-sim (simulated traders)."};
   std::string config_path;
   std::string cors = "*";
-  app.set_config("--config", "", "TOML config file; [[assets]] and [[markets]] tables define markets");
+  app.set_config("--config", "",
+                 "TOML config file; [[assets]] and [[markets]] tables define markets");
   app.allow_config_extras(true);
-  app.add_option("--bind", o.bind_address, "Address to listen on")->envname("EXCHANGE_BIND")->capture_default_str();
-  app.add_option("--http-port", o.http_port, "REST + /ws + trading page port")->envname("EXCHANGE_HTTP_PORT")->capture_default_str();
-  app.add_option("--ws-port", o.ws_port, "WebSocket port (the original's); 0 disables")->envname("EXCHANGE_WS_PORT")->capture_default_str();
-  app.add_option("--cors-origins", cors, "Allowed CORS origins, comma separated")->envname("EXCHANGE_CORS_ORIGINS")->capture_default_str();
-  app.add_option("--static-dir", o.static_dir, "Trading page files (default: frontend/out if built)")->envname("EXCHANGE_STATIC_DIR");
-  app.add_option("--max-body-bytes", o.max_body_bytes, "Largest accepted request body")->envname("EXCHANGE_MAX_BODY_BYTES")->capture_default_str();
-  app.add_option("--max-ws-message-bytes", o.max_ws_message_bytes, "Largest accepted WebSocket message")->capture_default_str();
-  app.add_option("--max-streams-per-connection", o.max_streams_per_connection, "Subscriptions one WebSocket may hold")->capture_default_str();
-  app.add_option("--ws-send-queue", o.ws_send_queue_frames, "Frames queued per WebSocket before it is closed as a slow consumer")->capture_default_str();
-  app.add_option("--rate-limit", o.rate_limit_per_second, "REST requests per second per client IP (0: off)")->envname("EXCHANGE_RATE_LIMIT")->capture_default_str();
-  app.add_option("--io-threads", o.io_threads, "Threads serving HTTP/WebSocket")->envname("EXCHANGE_IO_THREADS")->capture_default_str();
-  app.add_option("--scheduler-threads", o.scheduler_threads, "Threads running actors")->envname("EXCHANGE_SCHEDULER_THREADS")->capture_default_str();
-  app.add_option("--request-timeout-ms", o.request_timeout_ms, "Timeout of a request to an actor (then 503)")->capture_default_str();
-  app.add_option("--depth-batch-ms", o.depth_batch_ms, "Coalesce depth events for this long (0: one per change)")->capture_default_str();
-  app.add_option("--stp", o.stp, "Self-trade prevention: cancel_resting, cancel_taker, cancel_both")->capture_default_str();
-  app.add_option("--data-dir", o.data_dir, "Where storage lives (exchange.db)")->envname("EXCHANGE_DATA_DIR")->capture_default_str();
-  app.add_option("--store", o.store,
-                 "postgresql://user:password@host:port/db to store orders, trades, deposits and candles "
-                 "in PostgreSQL (TimescaleDB if available); empty: SQLite in <data-dir>/exchange.db")
-      ->envname("EXCHANGE_STORE");
-  app.add_option("--writer-interval-ms", o.writer_interval_ms, "How long the writer batches records")->capture_default_str();
-  app.add_option("--writer-max-pending", o.writer_max_pending,
-                 "Records the writer holds while storage is away; beyond, it rebuilds them from the journals once storage is back")
+  app.add_option("--bind", o.bind_address, "Address to listen on")
+      ->envname("EXCHANGE_BIND")
       ->capture_default_str();
-  app.add_option("--bus", o.bus,
-                 "redis://host:port: publish every stream's events on Redis channels named after the "
-                 "streams, and pass storage events through Redis streams (consumer group); empty: all in process")
+  app.add_option("--http-port", o.http_port, "REST + /ws + trading page port")
+      ->envname("EXCHANGE_HTTP_PORT")
+      ->capture_default_str();
+  app.add_option("--ws-port", o.ws_port, "WebSocket port (the original's); 0 disables")
+      ->envname("EXCHANGE_WS_PORT")
+      ->capture_default_str();
+  app.add_option("--cors-origins", cors, "Allowed CORS origins, comma separated")
+      ->envname("EXCHANGE_CORS_ORIGINS")
+      ->capture_default_str();
+  app.add_option("--static-dir", o.static_dir,
+                 "Trading page files (default: frontend/out if built)")
+      ->envname("EXCHANGE_STATIC_DIR");
+  app.add_option("--max-body-bytes", o.max_body_bytes, "Largest accepted request body")
+      ->envname("EXCHANGE_MAX_BODY_BYTES")
+      ->capture_default_str();
+  app.add_option("--max-ws-message-bytes", o.max_ws_message_bytes,
+                 "Largest accepted WebSocket message")
+      ->capture_default_str();
+  app.add_option("--max-streams-per-connection", o.max_streams_per_connection,
+                 "Subscriptions one WebSocket may hold")
+      ->capture_default_str();
+  app.add_option("--ws-send-queue", o.ws_send_queue_frames,
+                 "Frames queued per WebSocket before it is closed as a slow consumer")
+      ->capture_default_str();
+  app.add_option("--rate-limit", o.rate_limit_per_second,
+                 "REST requests per second per client IP (0: off)")
+      ->envname("EXCHANGE_RATE_LIMIT")
+      ->capture_default_str();
+  app.add_option("--io-threads", o.io_threads, "Threads serving HTTP/WebSocket")
+      ->envname("EXCHANGE_IO_THREADS")
+      ->capture_default_str();
+  app.add_option("--scheduler-threads", o.scheduler_threads, "Threads running actors")
+      ->envname("EXCHANGE_SCHEDULER_THREADS")
+      ->capture_default_str();
+  app.add_option("--request-timeout-ms", o.request_timeout_ms,
+                 "Timeout of a request to an actor (then 503)")
+      ->capture_default_str();
+  app.add_option("--depth-batch-ms", o.depth_batch_ms,
+                 "Coalesce depth events for this long (0: one per change)")
+      ->capture_default_str();
+  app.add_option("--stp", o.stp, "Self-trade prevention: cancel_resting, cancel_taker, cancel_both")
+      ->capture_default_str();
+  app.add_option("--data-dir", o.data_dir, "Where storage lives (exchange.db)")
+      ->envname("EXCHANGE_DATA_DIR")
+      ->capture_default_str();
+  app.add_option(
+         "--store", o.store,
+         "postgresql://user:password@host:port/db to store orders, trades, deposits and candles "
+         "in PostgreSQL (TimescaleDB if available); empty: SQLite in <data-dir>/exchange.db")
+      ->envname("EXCHANGE_STORE");
+  app.add_option("--writer-interval-ms", o.writer_interval_ms,
+                 "How long the writer batches records")
+      ->capture_default_str();
+  app.add_option("--writer-max-pending", o.writer_max_pending,
+                 "Records the writer holds while storage is away; beyond, it rebuilds them from "
+                 "the journals once storage is back")
+      ->capture_default_str();
+  app.add_option(
+         "--bus", o.bus,
+         "redis://host:port: publish every stream's events on Redis channels named after the "
+         "streams, and pass storage events through Redis streams (consumer group); empty: all in "
+         "process")
       ->envname("EXCHANGE_BUS");
-  app.add_option("--role", o.role,
-                 "node: host the configured markets; ws-edge: serve only WebSocket streams, from --bus "
-                 "(REST calls that need a market answer 503)")
-      ->envname("EXCHANGE_ROLE")->capture_default_str();
-  app.add_option("--bus-consumer", o.bus_consumer,
-                 "This node's name in the Redis consumer group of writers (keep it stable across restarts)")
-      ->envname("EXCHANGE_BUS_CONSUMER")->capture_default_str();
-  app.add_option("--bus-stream-maxlen", o.bus_stream_maxlen, "Approximate length cap of each Redis event stream")->capture_default_str();
+  app.add_option(
+         "--role", o.role,
+         "node: host the configured markets; ws-edge: serve only WebSocket streams, from --bus "
+         "(REST calls that need a market answer 503)")
+      ->envname("EXCHANGE_ROLE")
+      ->capture_default_str();
+  app.add_option(
+         "--bus-consumer", o.bus_consumer,
+         "This node's name in the Redis consumer group of writers (keep it stable across restarts)")
+      ->envname("EXCHANGE_BUS_CONSUMER")
+      ->capture_default_str();
+  app.add_option("--bus-stream-maxlen", o.bus_stream_maxlen,
+                 "Approximate length cap of each Redis event stream")
+      ->capture_default_str();
   app.add_option("--durability", o.durability,
-                 "none: journal written, not synced, replies do not wait (a crash may lose the last moments); "
+                 "none: journal written, not synced, replies do not wait (a crash may lose the "
+                 "last moments); "
                  "batch: replies wait for a group fdatasync; sync: one fdatasync per command")
-      ->envname("EXCHANGE_DURABILITY")->capture_default_str();
-  app.add_option("--snapshot-every", o.snapshot_every, "Commands between snapshots of a market")->capture_default_str();
-  app.add_option("--snapshot-interval-s", o.snapshot_interval_s, "Seconds between snapshots of a busy market")->capture_default_str();
-  app.add_option("--journal-segment-mb", o.journal_segment_mb, "Size of a journal file before the next one starts")->capture_default_str();
-  app.add_flag("--demo", o.demo, "Create demo users 1, 2 and 5 holding --demo-amount of every asset")->envname("EXCHANGE_DEMO");
-  app.add_option("--demo-amount", o.demo_amount, "Demo users' starting balance per asset")->capture_default_str();
-  app.add_option("--log-level", o.log_level, "debug, info, warn, error, off")->envname("EXCHANGE_LOG_LEVEL")->capture_default_str();
+      ->envname("EXCHANGE_DURABILITY")
+      ->capture_default_str();
+  app.add_option("--snapshot-every", o.snapshot_every, "Commands between snapshots of a market")
+      ->capture_default_str();
+  app.add_option("--snapshot-interval-s", o.snapshot_interval_s,
+                 "Seconds between snapshots of a busy market")
+      ->capture_default_str();
+  app.add_option("--journal-segment-mb", o.journal_segment_mb,
+                 "Size of a journal file before the next one starts")
+      ->capture_default_str();
+  app.add_flag("--demo", o.demo,
+               "Create demo users 1, 2 and 5 holding --demo-amount of every asset")
+      ->envname("EXCHANGE_DEMO");
+  app.add_option("--demo-amount", o.demo_amount, "Demo users' starting balance per asset")
+      ->capture_default_str();
+  app.add_option("--log-level", o.log_level, "debug, info, warn, error, off")
+      ->envname("EXCHANGE_LOG_LEVEL")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -198,8 +264,9 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   if (!parse_log_level(o.log_level, &level))
     return make_error(ErrorCode::invalid_field, "--log-level: debug, info, warn, error or off");
   if (!o.store.empty() && !pg::is_postgres_url(o.store))
-    return make_error(ErrorCode::invalid_field,
-                      "--store: empty (embedded SQLite) or postgresql://user:password@host:port/db");
+    return make_error(
+        ErrorCode::invalid_field,
+        "--store: empty (embedded SQLite) or postgresql://user:password@host:port/db");
   if (!o.bus.empty())
     if (auto bus = redis::parse_redis_url(o.bus); !bus) return bus.error();
   if (o.role != "node" && o.role != "ws-edge")
@@ -207,11 +274,14 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   if (o.role == "ws-edge" && o.bus.empty())
     return make_error(ErrorCode::invalid_field, "--role ws-edge needs --bus redis://host:port");
   if (o.stp != "cancel_resting" && o.stp != "cancel_taker" && o.stp != "cancel_both")
-    return make_error(ErrorCode::invalid_field, "--stp: cancel_resting, cancel_taker or cancel_both");
+    return make_error(ErrorCode::invalid_field,
+                      "--stp: cancel_resting, cancel_taker or cancel_both");
   if (journal::Durability d; !journal::parse_durability(o.durability, &d))
     return make_error(ErrorCode::invalid_field, "--durability: none, batch or sync");
   if (o.snapshot_every == 0 || o.snapshot_interval_s <= 0 || o.journal_segment_mb == 0)
-    return make_error(ErrorCode::invalid_field, "--snapshot-every, --snapshot-interval-s and --journal-segment-mb must be positive");
+    return make_error(
+        ErrorCode::invalid_field,
+        "--snapshot-every, --snapshot-interval-s and --journal-segment-mb must be positive");
   if (!Decimal::parse(o.demo_amount) || !Decimal::parse(o.demo_amount)->is_positive())
     return make_error(ErrorCode::invalid_field, "--demo-amount must be a positive decimal");
   auto valid = validate_options(o);

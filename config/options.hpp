@@ -46,10 +46,10 @@ struct Options {
   std::string bus_consumer = "writer-1";  // this node's name in the writers' consumer group
   size_t bus_stream_maxlen = 1000000;     // approximate cap of each Redis event stream
   // Durability (README, "Durability"): journals and snapshots under <data_dir>/journal.
-  std::string durability = "batch";       // none, batch or sync
-  uint64_t snapshot_every = 100000;       // commands between a market's snapshots
-  int64_t snapshot_interval_s = 300;      // or this long, whichever comes first
-  uint64_t journal_segment_mb = 64;       // a journal file's size before the next starts
+  std::string durability = "batch";   // none, batch or sync
+  uint64_t snapshot_every = 100000;   // commands between a market's snapshots
+  int64_t snapshot_interval_s = 300;  // or this long, whichever comes first
+  uint64_t journal_segment_mb = 64;   // a journal file's size before the next starts
   // Demo: users "1", "2" and "5" start with `demo_amount` of every asset (as the original
   // system did), so its page and market maker work out of the box. Off in production.
   bool demo = false;

@@ -44,7 +44,8 @@ EdgeConfig edge_config(const Options& o, std::string static_dir) {
 void print_listening(const Options& o, const Edge& edge, const std::string& what) {
   std::cout << "exchange listening: http://" << o.bind_address << ":" << edge.http_port()
             << " ws://" << o.bind_address << ":"
-            << (edge.ws_port() ? std::to_string(edge.ws_port()) : std::to_string(edge.http_port()) + "/ws")
+            << (edge.ws_port() ? std::to_string(edge.ws_port())
+                               : std::to_string(edge.http_port()) + "/ws")
             << " " << what << std::endl;
 }
 

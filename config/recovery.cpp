@@ -59,7 +59,8 @@ book::StpPolicy stp_of(const std::string& s) {
 // than one step of a long replay.
 class CatchUp {
  public:
-  CatchUp(caf::actor_system& system, caf::actor writer) : self_(system), writer_(std::move(writer)) {}
+  CatchUp(caf::actor_system& system, caf::actor writer)
+      : self_(system), writer_(std::move(writer)) {}
 
   template <class... Ts>
   Result<bool> send(Ts&&... xs) {
@@ -74,8 +75,11 @@ class CatchUp {
     if (!writer_) return true;
     Result<bool> out = true;
     self_->request(writer_, std::chrono::minutes(5), flush_atom::value)
-        .receive([&](bool ok) { if (!ok) out = make_error(ErrorCode::unavailable, "storage refused the catch-up"); },
-                 [&](caf::error& e) { out = from_caf_error(e); });
+        .receive(
+            [&](bool ok) {
+              if (!ok) out = make_error(ErrorCode::unavailable, "storage refused the catch-up");
+            },
+            [&](caf::error& e) { out = from_caf_error(e); });
     return out;
   }
 
@@ -95,7 +99,9 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   auto stored = store.stored_seq(symbol);
   auto last_trade = store.max_trade_id(symbol);
   auto last_order = store.max_order_id(symbol);
-  if (!stored || !last_trade || !last_order) return at("storage of " + symbol, stored ? (last_trade ? last_order.error() : last_trade.error()) : stored.error());
+  if (!stored || !last_trade || !last_order)
+    return at("storage of " + symbol,
+              stored ? (last_trade ? last_order.error() : last_trade.error()) : stored.error());
   m.stored_seq = *stored;
 
   MarketStart start = market_start(o, spec);
@@ -104,18 +110,21 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
 
   if (snapshot_to_keep(m.dir, m.stored_seq).path.empty()) {
     if (!journal::list_segments(m.dir).empty())
-      return make_error(ErrorCode::internal, "journal " + m.dir + " has segments but no snapshot to start from");
+      return make_error(ErrorCode::internal,
+                        "journal " + m.dir + " has segments but no snapshot to start from");
     // A market's first run with a journal: orders storage still shows open come from a
     // run without one, and no book holds them any more.
     auto closed = store.close_open_orders(symbol, now_ms());
     if (closed && *closed > 0)
-      log(Level::warn, "orders of a run without a journal closed", {{"market", symbol}, {"orders", std::to_string(*closed)}});
+      log(Level::warn, "orders of a run without a journal closed",
+          {{"market", symbol}, {"orders", std::to_string(*closed)}});
     // The starting counters must survive: the journal's first record is replayed on them.
     MarketState state = MarketCore(spec, start).state();
     if (auto w = snapshot::write(m.dir, 0, encode_binary(state)); !w) return w.error();
   }
-  auto replay = replay_market(MarketReplayPlan{m.dir, spec, start, m.stored_seq, true}, store,
-                              [&](MarketUpdate&& up) { return catch_up.send(update_atom::value, std::move(up)); });
+  auto replay = replay_market(
+      MarketReplayPlan{m.dir, spec, start, m.stored_seq, true}, store,
+      [&](MarketUpdate&& up) { return catch_up.send(update_atom::value, std::move(up)); });
   if (!replay) return replay.error();
   if (replay->torn_tail)
     log(Level::warn, "journal had a torn tail (an unacknowledged write cut by a crash); cut off",
@@ -142,17 +151,21 @@ Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up,
     if (!payload) return payload.error();
     DepositState state;
     if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
-    if (state.version != kDepositStateVersion) return make_error(ErrorCode::internal, snap.path + ": unsupported version");
-    for (auto& t : state.totals) totals[{t.user_id, t.asset}] += t.units;
+    if (state.version != kDepositStateVersion)
+      return make_error(ErrorCode::internal, snap.path + ": unsupported version");
+    for (auto& t : state.totals)
+      totals[{t.user_id, t.asset}] += t.units;
   }
-  auto report = journal::replay(dir, snap.seq + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
-    DepositRecord d;
-    if (auto r = decode_binary(bytes, d); !r) return at("record " + std::to_string(seq), r.error());
-    totals[{d.user_id, d.asset}] += d.amount.units();
-    ++rec.deposits_replayed;
-    if (seq > *stored) return catch_up.send(deposit_atom::value, std::move(d), seq);
-    return true;
-  });
+  auto report =
+      journal::replay(dir, snap.seq + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
+        DepositRecord d;
+        if (auto r = decode_binary(bytes, d); !r)
+          return at("record " + std::to_string(seq), r.error());
+        totals[{d.user_id, d.asset}] += d.amount.units();
+        ++rec.deposits_replayed;
+        if (seq > *stored) return catch_up.send(deposit_atom::value, std::move(d), seq);
+        return true;
+      });
   if (!report) return at("replay of " + dir, report.error());
   if (report->torn_tail)
     log(Level::warn, "deposits journal had a torn tail; cut off",
@@ -165,7 +178,8 @@ Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up,
     // The deposits' snapshot is taken here, at start: deposits are rare, so the journal a
     // run leaves is short, and this keeps it from growing across runs.
     DepositState state;
-    for (auto& [key, units] : totals) state.totals.push_back(DepositTotal{key.first, key.second, units});
+    for (auto& [key, units] : totals)
+      state.totals.push_back(DepositTotal{key.first, key.second, units});
     if (auto w = snapshot::write(dir, last, encode_binary(state)); !w) return w.error();
     SnapshotChoice keep = snapshot_to_keep(dir, *stored);
     snapshot::remove_before(dir, keep.seq);
@@ -176,7 +190,9 @@ Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up,
 
 }  // namespace
 
-std::string journal_root(const Options& o) { return (fs::path(o.data_dir) / "journal").string(); }
+std::string journal_root(const Options& o) {
+  return (fs::path(o.data_dir) / "journal").string();
+}
 
 std::string journal_dir(const Options& o, const std::string& stream) {
   return (fs::path(journal_root(o)) / stream).string();
@@ -189,7 +205,8 @@ MarketStart market_start(const Options& o, const MarketSpec& spec) {
   return start;
 }
 
-Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& system, const caf::actor& writer) {
+Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& system,
+                         const caf::actor& writer) {
   const auto began = std::chrono::steady_clock::now();
   Recovery rec;
   CatchUp catch_up(system, writer);
@@ -218,12 +235,15 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
   };
   for (auto& [key, units] : deposits) {
     int a = asset_id(key.second);
-    if (a < 0) return make_error(ErrorCode::internal, "the deposits journal names asset " + key.second + ", which is not configured");
+    if (a < 0)
+      return make_error(ErrorCode::internal, "the deposits journal names asset " + key.second +
+                                                 ", which is not configured");
     totals_of(key.first)[a] += units;
   }
   for (size_t i = 0; i < rec.markets.size(); ++i) {
     const MarketSpec& spec = o.markets[i];
-    AssetId base = static_cast<AssetId>(asset_id(spec.base)), quote = static_cast<AssetId>(asset_id(spec.quote));
+    AssetId base = static_cast<AssetId>(asset_id(spec.base)),
+            quote = static_cast<AssetId>(asset_id(spec.quote));
     for (AccountView& v : rec.markets[i].core->account_views()) {
       auto& t = totals_of(v.user_id);
       t[base] += v.base_flow.units();
@@ -234,14 +254,17 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
         h.quote = quote;
         a.holds.push_back(h);
       }
-      for (OrderInfo& order : v.open) a.open.push_back(std::move(order));
+      for (OrderInfo& order : v.open)
+        a.open.push_back(std::move(order));
     }
   }
   for (auto& [user, t] : totals) {
     AccountRestore& a = rec.accounts[user];
-    for (int64_t units : t) a.totals.push_back(Decimal::from_units(units));
+    for (int64_t units : t)
+      a.totals.push_back(Decimal::from_units(units));
   }
-  rec.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - began);
+  rec.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - began);
   return rec;
 }
 

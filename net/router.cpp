@@ -175,18 +175,20 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       return answer(ok_json(R"({"status":"ok"})"));
     case RouteId::ready:
       if (m != "GET") return method_not_allowed();
-    {
-      // The storage writer's lag, from its gauges: how far history is behind trading.
-      const int64_t pending = writer_pending_records().value();
-      const int64_t behind = writer_streams_behind().value();
-      if (api_.ready())
-        return answer(ok_json(R"({"status":"ready","writerPendingRecords":)" + std::to_string(pending) +
-                              R"(,"marketsCatchingUp":)" + std::to_string(behind) + "}"));
-      return answer(error_reply(503, "UNAVAILABLE",
-                                "the exchange is starting or a part of it is down (storage writer: " +
-                                    std::to_string(pending) + " records pending, " + std::to_string(behind) +
-                                    " markets to catch up from their journals)"));
-    }
+      {
+        // The storage writer's lag, from its gauges: how far history is behind trading.
+        const int64_t pending = writer_pending_records().value();
+        const int64_t behind = writer_streams_behind().value();
+        if (api_.ready())
+          return answer(ok_json(R"({"status":"ready","writerPendingRecords":)" +
+                                std::to_string(pending) + R"(,"marketsCatchingUp":)" +
+                                std::to_string(behind) + "}"));
+        return answer(
+            error_reply(503, "UNAVAILABLE",
+                        "the exchange is starting or a part of it is down (storage writer: " +
+                            std::to_string(pending) + " records pending, " +
+                            std::to_string(behind) + " markets to catch up from their journals)"));
+      }
     case RouteId::metrics: {
       if (m != "GET") return method_not_allowed();
       ApiReply r;

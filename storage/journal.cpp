@@ -30,8 +30,12 @@ Error corrupt(const std::string& path, uint64_t offset, const std::string& why) 
                                              std::to_string(offset) + ": " + why);
 }
 
-void put32(std::string& out, uint32_t v) { out.append(reinterpret_cast<const char*>(&v), 4); }
-void put64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
+void put32(std::string& out, uint32_t v) {
+  out.append(reinterpret_cast<const char*>(&v), 4);
+}
+void put64(std::string& out, uint64_t v) {
+  out.append(reinterpret_cast<const char*>(&v), 8);
+}
 uint32_t get32(const char* p) {
   uint32_t v;
   std::memcpy(&v, p, 4);
@@ -107,9 +111,12 @@ bool parse_durability(std::string_view text, Durability* out) {
 
 const char* durability_name(Durability d) {
   switch (d) {
-    case Durability::none: return "none";
-    case Durability::sync: return "sync";
-    default: return "batch";
+    case Durability::none:
+      return "none";
+    case Durability::sync:
+      return "sync";
+    default:
+      return "batch";
   }
 }
 
@@ -152,10 +159,10 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
   std::vector<Segment> segments = list_segments(dir);
   if (segments.empty()) return report;
   if (segments.front().first_seq > std::max<uint64_t>(from, 1))
-    return make_error(ErrorCode::internal,
-                      "journal " + dir + " starts at record " +
-                          std::to_string(segments.front().first_seq) + " but record " +
-                          std::to_string(from) + " is needed (segments were removed)");
+    return make_error(ErrorCode::internal, "journal " + dir + " starts at record " +
+                                               std::to_string(segments.front().first_seq) +
+                                               " but record " + std::to_string(from) +
+                                               " is needed (segments were removed)");
   uint64_t expected = segments.front().first_seq;
   std::string data;
   for (size_t i = 0; i < segments.size(); ++i) {
@@ -165,8 +172,9 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
     ++report.segments;
     report.bytes += data.size();
     if (seg.first_seq != expected)
-      return corrupt(seg.path, 0, "segment starts at record " + std::to_string(seg.first_seq) +
-                                      ", expected " + std::to_string(expected));
+      return corrupt(seg.path, 0,
+                     "segment starts at record " + std::to_string(seg.first_seq) + ", expected " +
+                         std::to_string(expected));
     if (data.size() < kFileHeader) {
       if (!last) return corrupt(seg.path, 0, "segment header is missing");
       if (!repair) break;  // being created right now
@@ -176,10 +184,13 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
       if (auto r = cut(seg.path, 0); !r) return r.error();
       break;
     }
-    if (std::memcmp(data.data(), kMagic, 8) != 0) return corrupt(seg.path, 0, "not a journal segment");
+    if (std::memcmp(data.data(), kMagic, 8) != 0)
+      return corrupt(seg.path, 0, "not a journal segment");
     if (uint32_t v = get32(data.data() + 8); v != kFormatVersion)
-      return corrupt(seg.path, 8, "format version " + std::to_string(v) + " is not supported (this build reads " +
-                                      std::to_string(kFormatVersion) + ")");
+      return corrupt(seg.path, 8,
+                     "format version " + std::to_string(v) +
+                         " is not supported (this build reads " + std::to_string(kFormatVersion) +
+                         ")");
     size_t off = kFileHeader;
     while (off < data.size()) {
       uint64_t seq = 0;
@@ -189,8 +200,8 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
         if (!repair) break;  // a write in progress
         for (size_t probe = off + 1; probe < data.size(); ++probe)
           if (valid_frame(data, probe, &seq, &size))
-            return corrupt(seg.path, off, "bad frame followed by a valid one at offset " +
-                                              std::to_string(probe));
+            return corrupt(seg.path, off,
+                           "bad frame followed by a valid one at offset " + std::to_string(probe));
         report.torn_tail = true;
         report.tail_file = seg.path;
         report.tail_offset = off;
@@ -198,10 +209,13 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
         break;
       }
       if (seq != expected)
-        return corrupt(seg.path, off, "record " + std::to_string(seq) + " where " +
-                                          std::to_string(expected) + " was expected");
+        return corrupt(seg.path, off,
+                       "record " + std::to_string(seq) + " where " + std::to_string(expected) +
+                           " was expected");
       if (seq >= from) {
-        if (auto r = f(seq, std::string_view(data.data() + off + kFrameHeader, size - kFrameHeader)); !r)
+        if (auto r =
+                f(seq, std::string_view(data.data() + off + kFrameHeader, size - kFrameHeader));
+            !r)
           return r.error();
         if (report.records++ == 0) report.first_seq = seq;
       }
@@ -214,10 +228,12 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
 }
 
 Result<std::unique_ptr<Writer>> Writer::open(const std::string& dir, uint64_t next_seq,
-                                            size_t segment_bytes) {
+                                             size_t segment_bytes) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return make_error(ErrorCode::unavailable, "journal: cannot create " + dir + ": " + ec.message());
+  if (ec)
+    return make_error(ErrorCode::unavailable,
+                      "journal: cannot create " + dir + ": " + ec.message());
   std::unique_ptr<Writer> w(new Writer(dir, std::max<size_t>(segment_bytes, 4096)));
   if (auto r = w->start_segment(next_seq); !r) return r.error();
   return w;

@@ -50,7 +50,7 @@ class Writer {
   // Starts a new segment whose first record will be `next_seq` (replay() first, so the
   // directory holds nothing at or after it).
   static Result<std::unique_ptr<Writer>> open(const std::string& dir, uint64_t next_seq,
-                                             size_t segment_bytes);
+                                              size_t segment_bytes);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -69,7 +69,8 @@ class Writer {
   Result<size_t> remove_before(uint64_t seq);
 
  private:
-  Writer(std::string dir, size_t segment_bytes) : dir_(std::move(dir)), segment_bytes_(segment_bytes) {}
+  Writer(std::string dir, size_t segment_bytes)
+      : dir_(std::move(dir)), segment_bytes_(segment_bytes) {}
   Result<bool> start_segment(uint64_t first_seq);
 
   std::string dir_;

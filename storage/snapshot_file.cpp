@@ -24,7 +24,8 @@ constexpr const char* kSuffix = ".snap";
 
 std::string file_name(uint64_t seq) {
   char name[64];
-  std::snprintf(name, sizeof name, "%s%020llu%s", kPrefix, static_cast<unsigned long long>(seq), kSuffix);
+  std::snprintf(name, sizeof name, "%s%020llu%s", kPrefix, static_cast<unsigned long long>(seq),
+                kSuffix);
   return name;
 }
 
@@ -75,7 +76,9 @@ Result<Info> write(const std::string& dir, uint64_t seq, const std::string& payl
   put<uint64_t>(header, payload.size());
   put<uint64_t>(header, XXH3_64bits(payload.data(), payload.size()));
   int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error(ErrorCode::unavailable, "snapshot: cannot create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return make_error(ErrorCode::unavailable,
+                      "snapshot: cannot create " + tmp + ": " + std::strerror(errno));
   bool ok = true;
   for (const std::string* part : {static_cast<const std::string*>(&header), &payload}) {
     const char* p = part->data();
@@ -93,7 +96,8 @@ Result<Info> write(const std::string& dir, uint64_t seq, const std::string& payl
   if (!ok || ::rename(tmp.c_str(), info.path.c_str()) != 0) {
     if (ok) saved = errno;
     ::unlink(tmp.c_str());
-    return make_error(ErrorCode::unavailable, "snapshot: cannot write " + info.path + ": " + std::strerror(saved));
+    return make_error(ErrorCode::unavailable,
+                      "snapshot: cannot write " + info.path + ": " + std::strerror(saved));
   }
   if (auto r = journal::sync_dir(dir); !r) return r.error();
   return info;
@@ -107,7 +111,8 @@ Result<std::string> read(const Info& info) {
     return bad(info.path, "not a snapshot file");
   if (uint32_t v = get<uint32_t>(data.data() + 8); v != kFormatVersion)
     return bad(info.path, "format version " + std::to_string(v) + " is not supported");
-  if (get<uint64_t>(data.data() + 16) != info.seq) return bad(info.path, "seq does not match its name");
+  if (get<uint64_t>(data.data() + 16) != info.seq)
+    return bad(info.path, "seq does not match its name");
   uint64_t size = get<uint64_t>(data.data() + 24);
   if (size != data.size() - kHeader) return bad(info.path, "truncated");
   if (XXH3_64bits(data.data() + kHeader, size) != get<uint64_t>(data.data() + 32))
@@ -120,7 +125,8 @@ Result<size_t> remove_before(const std::string& dir, uint64_t seq) {
   for (const Info& info : list(dir)) {
     if (info.seq >= seq) break;
     if (::unlink(info.path.c_str()) != 0)
-      return make_error(ErrorCode::unavailable, "snapshot: cannot remove " + info.path + ": " + std::strerror(errno));
+      return make_error(ErrorCode::unavailable,
+                        "snapshot: cannot remove " + info.path + ": " + std::strerror(errno));
     ++removed;
   }
   if (removed > 0)

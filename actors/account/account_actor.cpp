@@ -15,7 +15,7 @@
 namespace ex {
 namespace {
 
-constexpr AccountId kSelf = 0;  // an account actor's ledger holds one account
+constexpr AccountId kSelf = 0;                // an account actor's ledger holds one account
 constexpr uint64_t kPendingBit = 1ull << 63;  // hold keys of orders the market has not numbered yet
 constexpr size_t kRecentClosed = 200;
 
@@ -25,7 +25,9 @@ int64_t now_ms() {
       .count();
 }
 
-bool is_open(OrderStatus s) { return s == OrderStatus::new_ || s == OrderStatus::partially_filled; }
+bool is_open(OrderStatus s) {
+  return s == OrderStatus::new_ || s == OrderStatus::partially_filled;
+}
 
 class Account {
  public:
@@ -33,19 +35,24 @@ class Account {
       : user_id_(std::move(user_id)),
         catalog_(std::move(catalog)),
         ledger_(catalog_->assets.size()),
-        ledger_errors_(Metrics::global().counter(
-            "exchange_ledger_errors_total", "Settlements refused by a ledger (bugs; must stay 0)")) {
+        ledger_errors_(
+            Metrics::global().counter("exchange_ledger_errors_total",
+                                      "Settlements refused by a ledger (bugs; must stay 0)")) {
     ledger_.ensure_account(kSelf);
   }
 
   // Puts back what recovery rebuilt: totals as deposits, then each hold locks its part.
   void restore(AccountRestore& r) {
     for (size_t a = 0; a < r.totals.size(); ++a)
-      if (r.totals[a].is_positive()) check(ledger_.deposit(kSelf, static_cast<AssetId>(a), r.totals[a]));
+      if (r.totals[a].is_positive())
+        check(ledger_.deposit(kSelf, static_cast<AssetId>(a), r.totals[a]));
       else if (!r.totals[a].is_zero())
-        check(Result<bool>(make_error(ErrorCode::internal, "recovered a negative total of " + catalog_->assets[a].name)));
-    for (const HoldRequest& h : r.holds) check(ledger_.place(kSelf, h));
-    for (OrderInfo& o : r.open) open_[o.order_id] = std::move(o);
+        check(Result<bool>(make_error(
+            ErrorCode::internal, "recovered a negative total of " + catalog_->assets[a].name)));
+    for (const HoldRequest& h : r.holds)
+      check(ledger_.place(kSelf, h));
+    for (OrderInfo& o : r.open)
+      open_[o.order_id] = std::move(o);
   }
 
   caf::result<PlaceReply> place(caf::event_based_actor* self, PlaceOrder& order) {
@@ -96,7 +103,8 @@ class Account {
   }
 
   void apply(AccountUpdate& up) {
-    for (const Settlement& s : up.settlements) check(apply_settlement(ledger_, kSelf, s));
+    for (const Settlement& s : up.settlements)
+      check(apply_settlement(ledger_, kSelf, s));
     for (OrderInfo& o : up.orders) {
       if (is_open(o.status)) {
         open_[o.order_id] = std::move(o);
@@ -116,7 +124,8 @@ class Account {
       return to_caf_error(ErrorCode::invalid_field,
                           "amount has more decimals than " + asset + " allows (" +
                               std::to_string(catalog_->assets[*id].decimals) + ")");
-    if (!amount.is_positive()) return to_caf_error(ErrorCode::invalid_field, "amount must be positive");
+    if (!amount.is_positive())
+      return to_caf_error(ErrorCode::invalid_field, "amount must be positive");
     Balance b = *ledger_.balance(kSelf, *id);
     auto total = Decimal::add(b.available, b.locked);
     if (!total || !Decimal::add(*total, amount))
@@ -134,8 +143,10 @@ class Account {
         .then(
             [=](uint64_t seq) mutable {
               auto r = credit(self, record, *id, seq);
-              if (r) rp.deliver(*r);
-              else rp.deliver(to_caf_error(r.error()));
+              if (r)
+                rp.deliver(*r);
+              else
+                rp.deliver(to_caf_error(r.error()));
             },
             [=](caf::error& e) mutable { rp.deliver(e); });
     return rp;
@@ -187,7 +198,8 @@ class Account {
   void check(const Result<T>& r) {
     if (r) return;
     ledger_errors_.inc();
-    log(Level::error, "ledger refused a settlement", {{"user", user_id_}, {"detail", r.error().message}});
+    log(Level::error, "ledger refused a settlement",
+        {{"user", user_id_}, {"detail", r.error().message}});
   }
 
   std::string user_id_;

@@ -26,12 +26,15 @@ std::string encode_binary(T& record) {
 // Refuses bytes that do not decode completely into a T.
 template <class T>
 Result<bool> decode_binary(std::string_view bytes, T& record) {
-  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr), bytes.data(), bytes.size()};
+  caf::binary_deserializer source{static_cast<caf::execution_unit*>(nullptr), bytes.data(),
+                                  bytes.size()};
   if (auto err = source(record))
-    return make_error(ErrorCode::internal, "cannot decode a stored record (" + caf::to_string(err) + ")");
+    return make_error(ErrorCode::internal,
+                      "cannot decode a stored record (" + caf::to_string(err) + ")");
   if (source.remaining() != 0)
-    return make_error(ErrorCode::internal, "a stored record has " + std::to_string(source.remaining()) +
-                                               " unexpected trailing bytes");
+    return make_error(
+        ErrorCode::internal,
+        "a stored record has " + std::to_string(source.remaining()) + " unexpected trailing bytes");
   return true;
 }
 

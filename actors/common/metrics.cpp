@@ -181,8 +181,9 @@ Gauge& writer_pending_records() {
 }
 
 Gauge& writer_streams_behind() {
-  return Metrics::global().gauge("exchange_writer_streams_behind",
-                                 "Markets whose updates storage will get from their journals (catch-up)");
+  return Metrics::global().gauge(
+      "exchange_writer_streams_behind",
+      "Markets whose updates storage will get from their journals (catch-up)");
 }
 
 }  // namespace ex

@@ -21,7 +21,8 @@ struct Directory {
     auto it = accounts.find(user);
     if (it != accounts.end()) return it->second;
     if (!create) return {};
-    auto a = self->spawn<caf::linked>(account_actor, user, catalog, AccountRestore{});  // stops with the directory
+    auto a = self->spawn<caf::linked>(account_actor, user, catalog,
+                                      AccountRestore{});  // stops with the directory
     accounts.emplace(user, a);
     account_count.set(static_cast<int64_t>(accounts.size()));
     return a;
@@ -46,7 +47,8 @@ caf::error unknown_user(const std::string& user) {
 
 caf::behavior directory_actor(caf::event_based_actor* self, CatalogPtr catalog,
                               std::unordered_map<std::string, caf::actor> restored) {
-  for (auto& [user, account] : restored) self->link_to(account);
+  for (auto& [user, account] : restored)
+    self->link_to(account);
   auto d = std::make_shared<Directory>(Directory{std::move(catalog), std::move(restored), 0});
   d->account_count.set(static_cast<int64_t>(d->accounts.size()));
   return {

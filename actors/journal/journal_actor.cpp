@@ -15,12 +15,15 @@ class Journal {
   Journal(JournalLink link, std::shared_ptr<journal::Writer> writer)
       : link_(std::move(link)),
         writer_(std::move(writer)),
-        syncs_(Metrics::global().counter("exchange_journal_syncs_total", "Journal writes made durable",
+        syncs_(Metrics::global().counter("exchange_journal_syncs_total",
+                                         "Journal writes made durable",
                                          "stream=\"" + link_.stream + "\"")),
-        records_(Metrics::global().counter("exchange_journal_records_total", "Journal records written",
+        records_(Metrics::global().counter("exchange_journal_records_total",
+                                           "Journal records written",
                                            "stream=\"" + link_.stream + "\"")) {}
 
-  caf::result<uint64_t> append(caf::event_based_actor* self, uint64_t seq, const std::string& payload) {
+  caf::result<uint64_t> append(caf::event_based_actor* self, uint64_t seq,
+                               const std::string& payload) {
     if (failed_) return to_caf_error(failure_);
     auto added = add(self, seq, payload);
     if (!added) return to_caf_error(added.error());
@@ -44,8 +47,9 @@ class Journal {
     uint64_t next = writer_->next_seq() + pending_.size();
     if (seq == 0) seq = next;
     if (seq != next)
-      return make_error(ErrorCode::internal, "journal " + link_.stream + ": record " + std::to_string(seq) +
-                                                 " appended where " + std::to_string(next) + " was expected");
+      return make_error(ErrorCode::internal, "journal " + link_.stream + ": record " +
+                                                 std::to_string(seq) + " appended where " +
+                                                 std::to_string(next) + " was expected");
     journal::append_frame(frames_, seq, payload);
     pending_.push_back(Pending{seq, {}});
     return true;
@@ -71,7 +75,8 @@ class Journal {
     if (failed_) return to_caf_error(failure_);
     auto written = snapshot::write(link_.dir, seq, payload);
     if (!written) {
-      log(Level::error, "snapshot failed", {{"stream", link_.stream}, {"detail", written.error().message}});
+      log(Level::error, "snapshot failed",
+          {{"stream", link_.stream}, {"detail", written.error().message}});
       return to_caf_error(written.error());
     }
     SnapshotChoice keep = snapshot_to_keep(link_.dir, stored_seq);
@@ -80,7 +85,9 @@ class Journal {
     if (!snaps || !segments)
       log(Level::warn, "journal clean-up failed", {{"stream", link_.stream}});
     log(Level::debug, "snapshot written",
-        {{"stream", link_.stream}, {"seq", std::to_string(seq)}, {"kept_from", std::to_string(keep.seq)},
+        {{"stream", link_.stream},
+         {"seq", std::to_string(seq)},
+         {"kept_from", std::to_string(keep.seq)},
          {"segments_removed", std::to_string(segments ? *segments : 0)}});
     return true;
   }
@@ -103,8 +110,10 @@ class Journal {
     records_.inc(pending_.size());
     bool owned = false;
     for (Pending& p : pending_) {
-      if (p.promise.pending()) p.promise.deliver(p.seq);
-      else owned = true;
+      if (p.promise.pending())
+        p.promise.deliver(p.seq);
+      else
+        owned = true;
     }
     if (owned && owner_) caf::anon_send(owner_, synced_atom::value, pending_.back().seq);
     pending_.clear();
@@ -150,7 +159,9 @@ caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
                             std::shared_ptr<journal::Writer> writer) {
   auto j = std::make_shared<Journal>(std::move(link), std::move(writer));
   return {
-      [=](append_atom, uint64_t seq, const std::string& payload) { return j->append(self, seq, payload); },
+      [=](append_atom, uint64_t seq, const std::string& payload) {
+        return j->append(self, seq, payload);
+      },
       [=](record_atom, uint64_t seq, const std::string& payload) { j->record(self, seq, payload); },
       [=](flush_atom) { j->on_flush(); },
       [=](snapshot_atom, uint64_t seq, const std::string& payload, uint64_t stored_seq) {

@@ -30,8 +30,8 @@ class MarketShell {
         stored_seq_(durability.stored_seq),
         snapshot_seq_(core_->sequence()),
         snapshot_ms_(now_ms()),
-        orders_placed_(Metrics::global().counter("exchange_orders_total", "Orders accepted by markets",
-                                                 "market=\"" + symbol() + "\"")),
+        orders_placed_(Metrics::global().counter(
+            "exchange_orders_total", "Orders accepted by markets", "market=\"" + symbol() + "\"")),
         trades_(Metrics::global().counter("exchange_trades_total", "Trades executed",
                                           "market=\"" + symbol() + "\"")) {}
 
@@ -130,8 +130,10 @@ class MarketShell {
       return;
     }
     self_->send(links_.journal, record_atom::value, seq, encode_binary(cmd));
-    if (durability_.level == journal::Durability::none) release();
-    else waiting_.emplace_back(seq, std::move(release));
+    if (durability_.level == journal::Durability::none)
+      release();
+    else
+      waiting_.emplace_back(seq, std::move(release));
     maybe_snapshot(cmd.time_ms);
   }
 
@@ -147,8 +149,10 @@ class MarketShell {
 
   void halt(const Error& e) {
     if (halted()) return;
-    halt_error_ = make_error(ErrorCode::unavailable, "market " + symbol() + " is halted: " + e.message);
-    log(Level::error, "market halted: its journal failed", {{"market", symbol()}, {"detail", e.message}});
+    halt_error_ =
+        make_error(ErrorCode::unavailable, "market " + symbol() + " is halted: " + e.message);
+    log(Level::error, "market halted: its journal failed",
+        {{"market", symbol()}, {"detail", e.message}});
     // What was not made durable is never acknowledged; its clients time out.
     waiting_.clear();
   }
@@ -162,10 +166,14 @@ class MarketShell {
     snapshot_seq_ = seq;
     snapshot_ms_ = now;
     MarketState state = core_->state();
-    self_->request(links_.journal, caf::infinite, snapshot_atom::value, seq, encode_binary(state), stored_seq_)
-        .then([](bool) {}, [this](caf::error& e) {
-          log(Level::warn, "snapshot failed", {{"market", symbol()}, {"detail", from_caf_error(e).message}});
-        });
+    self_
+        ->request(links_.journal, caf::infinite, snapshot_atom::value, seq, encode_binary(state),
+                  stored_seq_)
+        .then([](bool) {},
+              [this](caf::error& e) {
+                log(Level::warn, "snapshot failed",
+                    {{"market", symbol()}, {"detail", from_caf_error(e).message}});
+              });
   }
 
   void publish(MarketCore::Output& out) {
@@ -174,7 +182,8 @@ class MarketShell {
       if (user < accounts_.size() && accounts_[user])
         self_->send(accounts_[user], settle_atom::value, std::move(up));
       else
-        log(Level::error, "no account to settle", {{"market", symbol()}, {"user", core_->user_of(user)}});
+        log(Level::error, "no account to settle",
+            {{"market", symbol()}, {"user", core_->user_of(user)}});
     auto msg = caf::make_message(update_atom::value, std::move(out.update));
     if (links_.hub) self_->send(links_.hub, msg);
     if (links_.writer) self_->send(links_.writer, msg);
@@ -184,7 +193,7 @@ class MarketShell {
   std::shared_ptr<MarketCore> core_;
   MarketLinks links_;
   MarketDurability durability_;
-  std::vector<caf::actor> accounts_;  // by the core's UserId
+  std::vector<caf::actor> accounts_;                                // by the core's UserId
   std::deque<std::pair<uint64_t, std::function<void()>>> waiting_;  // effects not yet durable
   uint64_t stored_seq_;
   uint64_t snapshot_seq_;

@@ -7,14 +7,20 @@ constexpr AssetId kBase = 0, kQuote = 1;  // the shadow ledger's assets
 
 OrderStatus status_of(book::DoneReason r) {
   switch (r) {
-    case book::DoneReason::filled: return OrderStatus::filled;
-    case book::DoneReason::expired: return OrderStatus::expired;
-    case book::DoneReason::rejected: return OrderStatus::rejected;
-    default: return OrderStatus::canceled;
+    case book::DoneReason::filled:
+      return OrderStatus::filled;
+    case book::DoneReason::expired:
+      return OrderStatus::expired;
+    case book::DoneReason::rejected:
+      return OrderStatus::rejected;
+    default:
+      return OrderStatus::canceled;
   }
 }
 
-Decimal units(int64_t u) { return Decimal::from_units(u); }
+Decimal units(int64_t u) {
+  return Decimal::from_units(u);
+}
 
 }  // namespace
 
@@ -30,9 +36,11 @@ MarketCore::MarketCore(MarketSpec spec, MarketStart start)
 Result<std::unique_ptr<MarketCore>> MarketCore::restore(MarketSpec spec, MarketStart start,
                                                         const MarketState& s) {
   auto bad = [&](const std::string& why) {
-    return make_error(ErrorCode::internal, "snapshot of " + s.market + " at " + std::to_string(s.seq) + ": " + why);
+    return make_error(ErrorCode::internal,
+                      "snapshot of " + s.market + " at " + std::to_string(s.seq) + ": " + why);
   };
-  if (s.version != kMarketStateVersion) return bad("state version " + std::to_string(s.version) + " is not supported");
+  if (s.version != kMarketStateVersion)
+    return bad("state version " + std::to_string(s.version) + " is not supported");
   if (s.market != spec.symbol) return bad("it belongs to market " + s.market);
   auto m = std::make_unique<MarketCore>(std::move(spec), start);
   m->next_order_seq_ = s.next_order_seq;
@@ -41,17 +49,26 @@ Result<std::unique_ptr<MarketCore>> MarketCore::restore(MarketSpec spec, MarketS
   for (const TraderState& t : s.traders) {
     book::UserId u = m->intern(t.user_id);
     m->shadow_.ensure_account(u);
-    if (t.base_total > 0 && !m->shadow_.deposit(u, kBase, units(t.base_total))) return bad("trader base total");
-    if (t.quote_total > 0 && !m->shadow_.deposit(u, kQuote, units(t.quote_total))) return bad("trader quote total");
+    if (t.base_total > 0 && !m->shadow_.deposit(u, kBase, units(t.base_total)))
+      return bad("trader base total");
+    if (t.quote_total > 0 && !m->shadow_.deposit(u, kQuote, units(t.quote_total)))
+      return bad("trader quote total");
     m->traders_[u].funded[kBase] = t.base_funded;
     m->traders_[u].funded[kQuote] = t.quote_funded;
   }
   for (const RestingState& r : s.orders) {
-    if (r.user >= m->traders_.size()) return bad("order " + std::to_string(r.info.order_id) + " has no trader");
-    book::RestingOrder o{r.info.order_id, r.user, r.info.side, r.price_ticks, r.remaining_lots, r.original_lots};
-    if (!m->book_.restore(o)) return bad("order " + std::to_string(o.id) + " does not fit the book");
-    HoldRequest hold{o.id, o.side == book::Side::buy ? HoldSide::buy : HoldSide::sell, kBase, kQuote,
-                     units(r.hold_remaining), units(r.hold_limit)};
+    if (r.user >= m->traders_.size())
+      return bad("order " + std::to_string(r.info.order_id) + " has no trader");
+    book::RestingOrder o{r.info.order_id, r.user,           r.info.side,
+                         r.price_ticks,   r.remaining_lots, r.original_lots};
+    if (!m->book_.restore(o))
+      return bad("order " + std::to_string(o.id) + " does not fit the book");
+    HoldRequest hold{o.id,
+                     o.side == book::Side::buy ? HoldSide::buy : HoldSide::sell,
+                     kBase,
+                     kQuote,
+                     units(r.hold_remaining),
+                     units(r.hold_limit)};
     if (!m->shadow_.place(r.user, hold)) return bad("hold of order " + std::to_string(o.id));
     m->open_.emplace(o.id, r.info);
   }
@@ -62,9 +79,12 @@ Result<std::unique_ptr<MarketCore>> MarketCore::restore(MarketSpec spec, MarketS
 Result<bool> MarketCore::apply(MarketCommand& c, Output& out, Mode mode) {
   mode_ = mode;
   switch (c.kind) {
-    case MarketCommand::place: return place(c, out);
-    case MarketCommand::cancel: return cancel(c, out);
-    case MarketCommand::cancel_all: return cancel_all(c, out);
+    case MarketCommand::place:
+      return place(c, out);
+    case MarketCommand::cancel:
+      return cancel(c, out);
+    case MarketCommand::cancel_all:
+      return cancel_all(c, out);
   }
   return make_error(ErrorCode::internal, "unknown market command");
 }
@@ -74,8 +94,9 @@ Result<bool> MarketCore::place(MarketCommand& c, Output& out) {
   if (!valid) return valid.error();
   uint64_t id = make_order_id(next_order_seq_, spec_.id);
   if (mode_ != Mode::live && c.order_id != id)
-    return make_error(ErrorCode::internal, "replay diverged: order id " + std::to_string(c.order_id) +
-                                               " was recorded, " + std::to_string(id) + " assigned");
+    return make_error(ErrorCode::internal, "replay diverged: order id " +
+                                               std::to_string(c.order_id) + " was recorded, " +
+                                               std::to_string(id) + " assigned");
   ++next_order_seq_;
   c.order_id = id;
   book::UserId user = intern(c.order.user_id);
@@ -113,8 +134,10 @@ Result<bool> MarketCore::place(MarketCommand& c, Output& out) {
     out.taker_update.orders.push_back(info);
     out.update.orders.push_back(info);
   }
-  if (r.resting > 0) open_.emplace(id, std::move(info));
-  else remember_closed(std::move(info));
+  if (r.resting > 0)
+    open_.emplace(id, std::move(info));
+  else
+    remember_closed(std::move(info));
   return true;
 }
 
@@ -140,14 +163,16 @@ void MarketCore::load_history(const MarketHistory& history) {
   candles_ = CandleBook{};
   ticker_ = RollingTicker{};
   recent_trades_.clear();
-  for (Interval i : kAllIntervals) candles_.restore(i, history.candles[static_cast<size_t>(i)]);
+  for (Interval i : kAllIntervals)
+    candles_.restore(i, history.candles[static_cast<size_t>(i)]);
   for (const TradeRecord& t : history.trades) {
     ticker_.on_trade(t.time_ms, t.price, t.qty);
     remember_trade(t);
   }
   if (book_.last_price() == 0 && !history.trades.empty())
     book_.set_counters(book_.next_trade_id(),
-                       history.trades.back().price.units() / spec_.tick_size.units(), book_.sequence());
+                       history.trades.back().price.units() / spec_.tick_size.units(),
+                       book_.sequence());
 }
 
 MarketState MarketCore::state() const {
@@ -270,7 +295,9 @@ void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_pl
         on_trade(out, e, now, taker_id, is_place);
         traded = true;
         break;
-      case book::EventType::done: on_done(out, e, now, taker_id, is_place); break;
+      case book::EventType::done:
+        on_done(out, e, now, taker_id, is_place);
+        break;
       case book::EventType::level: {
         levels = true;
         if (silent) break;
@@ -282,7 +309,8 @@ void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_pl
   }
   if (levels) out.update.depth_update_id = ++depth_update_id_;
   if (traded && !silent) {
-    for (Interval i : kAllIntervals) out.update.candles.push_back(*candles_.current(i));
+    for (Interval i : kAllIntervals)
+      out.update.candles.push_back(*candles_.current(i));
     out.update.ticker.push_back(ticker_.stats(now));
   }
 }
@@ -295,7 +323,8 @@ void MarketCore::on_trade(Output& out, const book::Event& e, int64_t now, uint64
   if (auto it = open_.find(e.maker); it != open_.end()) {
     maker = &it->second;
     maker->executed = units(maker->executed.units() + qty.units());
-    maker->executed_quote = units(maker->executed_quote.units() + spec_.amount_of(e.price * e.qty).units());
+    maker->executed_quote =
+        units(maker->executed_quote.units() + spec_.amount_of(e.price * e.qty).units());
     maker->status = OrderStatus::partially_filled;
     maker->update_ms = now;
   }

@@ -34,8 +34,8 @@ struct MarketStart {
   uint64_t next_trade_id = 1;
   int64_t band_bps = 1000;
   book::StpPolicy stp = book::StpPolicy::cancel_resting;
-  size_t recent_trades = 1000;    // served from memory
-  size_t recent_closed = 10000;   // closed orders answered from memory
+  size_t recent_trades = 1000;   // served from memory
+  size_t recent_closed = 10000;  // closed orders answered from memory
 };
 
 // What a market shows of its past, from storage: the latest candles of every interval
@@ -48,7 +48,7 @@ struct MarketHistory {
 // One trader's part of a market, for rebuilding its account.
 struct AccountView {
   std::string user_id;
-  Decimal base_flow, quote_flow;  // what trading here added to (or took from) its totals
+  Decimal base_flow, quote_flow;   // what trading here added to (or took from) its totals
   std::vector<HoldRequest> holds;  // of its open orders; assets: 0 = base, 1 = quote
   std::vector<OrderInfo> open;
 };
@@ -57,12 +57,12 @@ class MarketCore {
  public:
   // One command's effects.
   struct Output {
-    MarketUpdate update;                 // for hub and writer
-    book::UserId taker = 0;              // places: the taker's user
-    PlaceReply reply;                    // places
-    AccountUpdate taker_update;          // places: the taker's own settlements and order
+    MarketUpdate update;         // for hub and writer
+    book::UserId taker = 0;      // places: the taker's user
+    PlaceReply reply;            // places
+    AccountUpdate taker_update;  // places: the taker's own settlements and order
     std::vector<std::pair<book::UserId, AccountUpdate>> accounts;  // every other account
-    std::vector<CancelReply> cancels;    // orders the command cancelled at its owner's wish
+    std::vector<CancelReply> cancels;  // orders the command cancelled at its owner's wish
   };
 
   MarketCore(MarketSpec spec, MarketStart start);

@@ -57,18 +57,18 @@ struct MarketUpdate {
   std::string market;
   uint64_t seq = 0;
   int64_t time_ms = 0;
-  uint64_t depth_update_id = 0;  // non-zero when levels changed
+  uint64_t depth_update_id = 0;        // non-zero when levels changed
   std::vector<PriceLevel> bids, asks;  // changed levels, new totals (0 = gone)
   std::vector<TradeRecord> trades;
-  std::vector<OrderInfo> orders;  // orders created or changed
-  std::vector<Candle> candles;    // current candle of every interval, when trades happened
+  std::vector<OrderInfo> orders;    // orders created or changed
+  std::vector<Candle> candles;      // current candle of every interval, when trades happened
   std::vector<TickerStats> ticker;  // one element when trades happened
 };
 
 template <class Inspector>
 auto inspect(Inspector& f, MarketUpdate& x) {
-  return f(caf::meta::type_name("market_update"), x.market, x.seq, x.time_ms,
-           x.depth_update_id, x.bids, x.asks, x.trades, x.orders, x.candles, x.ticker);
+  return f(caf::meta::type_name("market_update"), x.market, x.seq, x.time_ms, x.depth_update_id,
+           x.bids, x.asks, x.trades, x.orders, x.candles, x.ticker);
 }
 
 // Candles a market holds in memory for a range, and where its memory starts.
@@ -87,17 +87,17 @@ auto inspect(Inspector& f, KlineSlice& x) {
 struct MarketCommand {
   enum Kind : uint8_t { place, cancel, cancel_all };
   Kind kind = place;
-  int64_t time_ms = 0;      // the command's time: matching reads no clock
-  PlaceOrder order;         // place
-  Decimal held;             // place: what the account locked for it
-  uint64_t order_id = 0;    // place: the id it got; cancel: the order
-  std::string user_id;      // cancel, cancel_all: who asks ("" = anyone, for cancel)
+  int64_t time_ms = 0;    // the command's time: matching reads no clock
+  PlaceOrder order;       // place
+  Decimal held;           // place: what the account locked for it
+  uint64_t order_id = 0;  // place: the id it got; cancel: the order
+  std::string user_id;    // cancel, cancel_all: who asks ("" = anyone, for cancel)
 };
 
 template <class Inspector>
 auto inspect(Inspector& f, MarketCommand& x) {
-  return f(caf::meta::type_name("market_command"), x.kind, x.time_ms, x.order, x.held,
-           x.order_id, x.user_id);
+  return f(caf::meta::type_name("market_command"), x.kind, x.time_ms, x.order, x.held, x.order_id,
+           x.user_id);
 }
 
 // A market's state in a snapshot (format kMarketStateVersion). Candles, the ticker and
@@ -128,8 +128,8 @@ struct RestingState {
 
 template <class Inspector>
 auto inspect(Inspector& f, RestingState& x) {
-  return f(caf::meta::type_name("resting_state"), x.info, x.user, x.price_ticks,
-           x.remaining_lots, x.original_lots, x.hold_remaining, x.hold_limit);
+  return f(caf::meta::type_name("resting_state"), x.info, x.user, x.price_ticks, x.remaining_lots,
+           x.original_lots, x.hold_remaining, x.hold_limit);
 }
 
 struct MarketState {

@@ -11,7 +11,9 @@
 namespace ex {
 namespace {
 
-Error at(const std::string& where, const Error& e) { return make_error(e.code, where + ": " + e.message); }
+Error at(const std::string& where, const Error& e) {
+  return make_error(e.code, where + ": " + e.message);
+}
 
 }  // namespace
 
@@ -33,11 +35,13 @@ MarketHistory load_history(Store& store, const std::string& market) {
   return h;
 }
 
-Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store, const EmitUpdate& emit) {
+Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store,
+                                   const EmitUpdate& emit) {
   MarketReplay m;
   const std::string& symbol = plan.spec.symbol;
   SnapshotChoice snap = snapshot_to_keep(plan.dir, plan.stored_seq);
-  if (snap.path.empty()) return make_error(ErrorCode::internal, "no snapshot to start from in " + plan.dir);
+  if (snap.path.empty())
+    return make_error(ErrorCode::internal, "no snapshot to start from in " + plan.dir);
   auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
   if (!payload) return payload.error();
   MarketState state;
@@ -52,8 +56,10 @@ Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store, c
     history_loaded = true;
   };
   if (plan.stored_seq < m.core->sequence())
-    log(Level::warn, "storage is behind the oldest snapshot: history between them cannot be rebuilt",
-        {{"market", symbol}, {"stored", std::to_string(plan.stored_seq)},
+    log(Level::warn,
+        "storage is behind the oldest snapshot: history between them cannot be rebuilt",
+        {{"market", symbol},
+         {"stored", std::to_string(plan.stored_seq)},
          {"snapshot", std::to_string(m.core->sequence())}});
   if (plan.stored_seq <= m.core->sequence()) seed_history();
 
@@ -61,16 +67,19 @@ Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store, c
       plan.dir, m.core->sequence() + 1,
       [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
         MarketCommand cmd;
-        if (auto d = decode_binary(bytes, cmd); !d) return at("record " + std::to_string(seq), d.error());
+        if (auto d = decode_binary(bytes, cmd); !d)
+          return at("record " + std::to_string(seq), d.error());
         // Storage has the market up to stored_seq: its candles and trades are the history
         // the rest of the replay builds on.
         if (!history_loaded && seq > plan.stored_seq) seed_history();
         MarketCore::Output out;
-        const auto mode = seq > plan.stored_seq ? MarketCore::Mode::replay : MarketCore::Mode::silent;
-        if (auto r = m.core->apply(cmd, out, mode); !r) return at("record " + std::to_string(seq), r.error());
+        const auto mode =
+            seq > plan.stored_seq ? MarketCore::Mode::replay : MarketCore::Mode::silent;
+        if (auto r = m.core->apply(cmd, out, mode); !r)
+          return at("record " + std::to_string(seq), r.error());
         if (m.core->sequence() != seq)
-          return make_error(ErrorCode::internal,
-                            "record " + std::to_string(seq) + " replayed as " + std::to_string(m.core->sequence()));
+          return make_error(ErrorCode::internal, "record " + std::to_string(seq) + " replayed as " +
+                                                     std::to_string(m.core->sequence()));
         ++m.replayed;
         if (seq > plan.stored_seq) return emit(std::move(out.update));
         return true;

@@ -13,7 +13,7 @@
 namespace ex {
 
 struct MarketReplayPlan {
-  std::string dir;       // the market's journal and snapshots
+  std::string dir;  // the market's journal and snapshots
   MarketSpec spec;
   MarketStart start;
   uint64_t stored_seq = 0;  // storage has the market up to here
@@ -35,6 +35,7 @@ MarketHistory load_history(Store& store, const std::string& market);
 // point candles, ticker and recent trades are loaded from `store` (which has exactly them),
 // and every later command's update goes to `emit`. An error from `emit` stops the replay.
 using EmitUpdate = std::function<Result<bool>(MarketUpdate&&)>;
-Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store, const EmitUpdate& emit);
+Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store,
+                                   const EmitUpdate& emit);
 
 }  // namespace ex

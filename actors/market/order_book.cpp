@@ -60,7 +60,8 @@ uint32_t OrderBook::open_level(Side side, Ticks price) {
   }
   levels_[li] = Level{price, 0, kNil, kNil};
   auto& v = ladder(side);
-  v.insert(v.begin() + static_cast<std::ptrdiff_t>(ladder_position(side, price)), LevelRef{price, li});
+  v.insert(v.begin() + static_cast<std::ptrdiff_t>(ladder_position(side, price)),
+           LevelRef{price, li});
   price_index(side).insert(static_cast<uint64_t>(price), li);
   return li;
 }
@@ -68,8 +69,10 @@ uint32_t OrderBook::open_level(Side side, Ticks price) {
 void OrderBook::close_level(Side side, uint32_t li) {
   const Ticks price = levels_[li].price;
   auto& v = ladder(side);
-  if (!v.empty() && v.back().level == li) v.pop_back();
-  else v.erase(v.begin() + static_cast<std::ptrdiff_t>(ladder_position(side, price)));
+  if (!v.empty() && v.back().level == li)
+    v.pop_back();
+  else
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(ladder_position(side, price)));
   price_index(side).erase(static_cast<uint64_t>(price));
   free_levels_.push_back(li);
 }
@@ -123,8 +126,8 @@ void OrderBook::flush_level_changes() {
 }
 
 void OrderBook::emit_done(const RestingOrder& o, DoneReason reason) {
-  events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0, o.price,
-                          o.remaining, o.original - o.remaining, 0, seq_});
+  events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0, o.price, o.remaining,
+                          o.original - o.remaining, 0, seq_});
 }
 
 void OrderBook::emit_taker_done(const NewOrder& o, DoneReason reason, Lots left, Lots filled) {
@@ -139,8 +142,14 @@ void OrderBook::remove_slot(uint32_t idx, Level& level) {
 
 void OrderBook::unlink_slot(uint32_t idx, Level& level) {
   Slot& s = pool_[idx];
-  if (s.prev == kNil) level.head = s.next; else pool_[s.prev].next = s.next;
-  if (s.next == kNil) level.tail = s.prev; else pool_[s.next].prev = s.prev;
+  if (s.prev == kNil)
+    level.head = s.next;
+  else
+    pool_[s.prev].next = s.next;
+  if (s.next == kNil)
+    level.tail = s.prev;
+  else
+    pool_[s.next].prev = s.prev;
   s.order.remaining = 0;
   free_.push_back(idx);
 }
@@ -235,7 +244,10 @@ void OrderBook::rest(const NewOrder& o, Lots qty, Lots original) {
   s.prev = lv.tail;
   s.next = kNil;
   s.level = li;
-  if (lv.tail == kNil) lv.head = idx; else pool_[lv.tail].next = idx;
+  if (lv.tail == kNil)
+    lv.head = idx;
+  else
+    pool_[lv.tail].next = idx;
   lv.tail = idx;
   lv.total += qty;
   index_.insert(o.id, idx);
@@ -348,7 +360,8 @@ size_t OrderBook::cancel_user(UserId user) {
   });
   events_.clear();
   ++seq_;
-  for (OrderId id : ids) cancel_one(id);
+  for (OrderId id : ids)
+    cancel_one(id);
   flush_level_changes();
   return ids.size();
 }
@@ -362,15 +375,16 @@ bool OrderBook::check_invariants() const {
       const Level& l = levels_[v[k].level];
       if (k > 0 && (side == Side::buy ? v[k - 1].price >= l.price : v[k - 1].price <= l.price))
         return false;
-      if (l.price != v[k].price || price_index(side).find(static_cast<uint64_t>(l.price)) != v[k].level)
+      if (l.price != v[k].price ||
+          price_index(side).find(static_cast<uint64_t>(l.price)) != v[k].level)
         return false;
       if (l.head == kNil || l.total <= 0) return false;
       Lots sum = 0;
       uint32_t prev = kNil;
       for (uint32_t i = l.head; i != kNil; i = pool_[i].next) {
         const Slot& s = pool_[i];
-        if (s.prev != prev || s.level != v[k].level || s.order.remaining <= 0 || s.order.price != l.price ||
-            s.order.side != side || index_.find(s.order.id) != i)
+        if (s.prev != prev || s.level != v[k].level || s.order.remaining <= 0 ||
+            s.order.price != l.price || s.order.side != side || index_.find(s.order.id) != i)
           return false;
         sum += s.order.remaining;
         prev = i;

@@ -34,7 +34,9 @@ enum class TimeInForce : uint8_t { gtc, ioc, fok };
 // Self-trade prevention: what happens when a taker meets its own user's resting order.
 enum class StpPolicy : uint8_t { cancel_resting, cancel_taker, cancel_both };
 
-inline Side opposite(Side s) { return s == Side::buy ? Side::sell : Side::buy; }
+inline Side opposite(Side s) {
+  return s == Side::buy ? Side::sell : Side::buy;
+}
 
 struct NewOrder {
   OrderId id = 0;
@@ -54,10 +56,10 @@ struct NewOrder {
 enum class EventType : uint8_t { trade, done, level };
 enum class DoneReason : uint8_t {
   filled,
-  canceled,      // by its owner (cancel or cancel-all)
-  expired,       // IOC / FOK / market remainder that may not rest
-  self_trade,    // cancelled by self-trade prevention
-  rejected,      // post-only that would cross, duplicate id
+  canceled,    // by its owner (cancel or cancel-all)
+  expired,     // IOC / FOK / market remainder that may not rest
+  self_trade,  // cancelled by self-trade prevention
+  rejected,    // post-only that would cross, duplicate id
 };
 
 // One flat record for every event kind, so the buffer is a plain reusable vector.
@@ -147,7 +149,8 @@ class OrderBook {
   void for_each_order(F&& f) const {
     for (const auto* side : {&bids_, &asks_})
       for (auto it = side->rbegin(); it != side->rend(); ++it)
-        for (uint32_t i = levels_[it->level].head; i != kNil; i = pool_[i].next) f(pool_[i].order);
+        for (uint32_t i = levels_[it->level].head; i != kNil; i = pool_[i].next)
+          f(pool_[i].order);
   }
 
   // Verifies the invariants listed above; returns false on the first violation.
@@ -183,8 +186,8 @@ class OrderBook {
   const FlatIdMap& price_index(Side s) const { return s == Side::buy ? bid_index_ : ask_index_; }
   // Position in the side's ladder of `price`, or where it would be inserted.
   size_t ladder_position(Side side, Ticks price) const;
-  uint32_t open_level(Side side, Ticks price);   // finds or creates the level at a price
-  void close_level(Side side, uint32_t level);   // removes an empty level
+  uint32_t open_level(Side side, Ticks price);  // finds or creates the level at a price
+  void close_level(Side side, uint32_t level);  // removes an empty level
 
   Lots fillable(const NewOrder& o, Ticks limit) const;
   void match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budget, bool& taker_stopped,
@@ -203,8 +206,8 @@ class OrderBook {
   // (the best level), adds and cancels reach their level in O(1) (price index, or the
   // order's own level), and only creating or emptying a level pays a search and a
   // memmove, over a few dozen entries near the top in a live book.
-  std::vector<LevelRef> bids_;  // ascending: best (highest) at back
-  std::vector<LevelRef> asks_;  // descending: best (lowest) at back
+  std::vector<LevelRef> bids_;       // ascending: best (highest) at back
+  std::vector<LevelRef> asks_;       // descending: best (lowest) at back
   FlatIdMap bid_index_, ask_index_;  // price -> level (prices are > 0, so valid keys)
   std::vector<Level> levels_;
   std::vector<uint32_t> free_levels_;

@@ -14,7 +14,7 @@ namespace ex {
 namespace {
 
 constexpr size_t kHeldWhileCatchingUp = 20000;  // live updates held during a catch-up
-constexpr uint64_t kCatchUpStep = 5000;          // updates between a worker's flushes
+constexpr uint64_t kCatchUpStep = 5000;         // updates between a worker's flushes
 
 // Replays a market's journal from where the writer stopped holding its updates, sending
 // them as (replay, update) and pacing itself by flushes; ends with
@@ -25,20 +25,28 @@ void catch_up_worker(caf::blocking_actor* self, caf::actor writer, MarketReplayP
   auto flushed = [&] {
     for (;;) {
       bool ok = false;
-      self->request(writer, caf::infinite, flush_atom::value).receive([&](bool r) { ok = r; }, [](caf::error&) {});
+      self->request(writer, caf::infinite, flush_atom::value)
+          .receive([&](bool r) { ok = r; }, [](caf::error&) {});
       if (ok) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(500));  // storage went away again
     }
   };
   auto store = open_store();
-  Result<MarketReplay> r = store ? replay_market(plan, **store, [&](MarketUpdate&& up) -> Result<bool> {
-    last = up.seq;
-    self->send(writer, replay_atom::value, std::move(up));
-    if (++sent % kCatchUpStep == 0) flushed();
-    return true;
-  }) : Result<MarketReplay>(store.error());
-  if (!r) log(Level::error, "storage catch-up failed", {{"market", plan.spec.symbol}, {"detail", r.error().message}});
-  else log(Level::info, "storage caught up from the journal", {{"market", plan.spec.symbol}, {"updates", std::to_string(sent)}});
+  Result<MarketReplay> r =
+      store ? replay_market(plan, **store,
+                            [&](MarketUpdate&& up) -> Result<bool> {
+                              last = up.seq;
+                              self->send(writer, replay_atom::value, std::move(up));
+                              if (++sent % kCatchUpStep == 0) flushed();
+                              return true;
+                            })
+            : Result<MarketReplay>(store.error());
+  if (!r)
+    log(Level::error, "storage catch-up failed",
+        {{"market", plan.spec.symbol}, {"detail", r.error().message}});
+  else
+    log(Level::info, "storage caught up from the journal",
+        {{"market", plan.spec.symbol}, {"updates", std::to_string(sent)}});
   self->send(writer, replay_atom::value, plan.spec.symbol, last, static_cast<bool>(r));
 }
 
@@ -50,14 +58,16 @@ class Writer {
         options_(options),
         backoff_(options.backoff_min),
         lag_(writer_pending_records()),
-        up_(Metrics::global().gauge("exchange_storage_up", "1 while storage accepts writes, 0 while it is away")),
+        up_(Metrics::global().gauge("exchange_storage_up",
+                                    "1 while storage accepts writes, 0 while it is away")),
         behind_(writer_streams_behind()),
         written_(Metrics::global().counter("exchange_writer_records_total",
                                            "Records written to storage")),
         failures_(Metrics::global().counter("exchange_writer_failures_total",
                                             "Storage writes that failed (retried)")),
-        dropped_(Metrics::global().counter("exchange_writer_dropped_updates_total",
-                                           "Market updates left to a catch-up from the journal (storage was away too long)")),
+        dropped_(Metrics::global().counter(
+            "exchange_writer_dropped_updates_total",
+            "Market updates left to a catch-up from the journal (storage was away too long)")),
         catch_ups_(Metrics::global().counter("exchange_writer_catch_ups_total",
                                              "Catch-ups of storage from a market's journal")) {
     up_.set(1);
@@ -75,17 +85,22 @@ class Writer {
           st.mode = Mode::spilled;
           st.from = up.seq;
           dropped_.inc();
-          log(Level::warn, "storage is away too long: the market's updates will come from its journal",
+          log(Level::warn,
+              "storage is away too long: the market's updates will come from its journal",
               {{"market", up.market}, {"from_seq", std::to_string(up.seq)}});
           count_behind();
           return;
         }
         add_rows(up);
         return;
-      case Mode::spilled: dropped_.inc(); return;
+      case Mode::spilled:
+        dropped_.inc();
+        return;
       case Mode::catching_up:
-        if (st.held.size() < kHeldWhileCatchingUp) st.held.push_back(up);
-        else st.overflow = true;
+        if (st.held.size() < kHeldWhileCatchingUp)
+          st.held.push_back(up);
+        else
+          st.overflow = true;
         return;
     }
   }
@@ -102,14 +117,16 @@ class Writer {
     st.mode = Mode::spilled;  // unless the hand-over below works
     if (!ok) return;          // retried after the next successful write
     st.from = last + 1;
-    while (!st.held.empty() && st.held.front().seq <= last) st.held.pop_front();
+    while (!st.held.empty() && st.held.front().seq <= last)
+      st.held.pop_front();
     if (st.overflow || (!st.held.empty() && st.held.front().seq != last + 1)) {
       st.held.clear();  // what was missed comes from the journal again
       st.overflow = false;
       return;
     }
     st.mode = Mode::live;
-    for (const MarketUpdate& up : st.held) add_rows(up);
+    for (const MarketUpdate& up : st.held)
+      add_rows(up);
     st.held.clear();
     count_behind();
   }
@@ -142,7 +159,8 @@ class Writer {
     if (!r) {
       failures_.inc();
       if (!down_)
-        log(Level::warn, "storage write failed; retrying with backoff", {{"detail", r.error().message}});
+        log(Level::warn, "storage write failed; retrying with backoff",
+            {{"detail", r.error().message}});
       down_ = true;
       up_.set(0);
       backoff_ = std::min(backoff_ * 2, options_.backoff_max);
@@ -165,7 +183,8 @@ class Writer {
  private:
   void count_behind() {
     int64_t n = 0;
-    for (auto& [market, st] : streams_) n += st.mode != Mode::live;
+    for (auto& [market, st] : streams_)
+      n += st.mode != Mode::live;
     behind_.set(n);
   }
 
@@ -179,8 +198,8 @@ class Writer {
   enum class Mode : uint8_t { live, spilled, catching_up };
   struct Stream {
     Mode mode = Mode::live;
-    uint64_t last = 0;  // seq of the last update taken
-    uint64_t from = 0;  // spilled: the first update not taken
+    uint64_t last = 0;              // seq of the last update taken
+    uint64_t from = 0;              // spilled: the first update not taken
     std::deque<MarketUpdate> held;  // catching_up: live updates, in order
     bool overflow = false;
     caf::actor source;
@@ -189,18 +208,23 @@ class Writer {
   void add_rows(const MarketUpdate& up) {
     advance(up.market, up.seq);
     streams_[up.market].last = std::max(streams_[up.market].last, up.seq);
-    for (const TradeRecord& t : up.trades) batch_.trades.push_back(t);
+    for (const TradeRecord& t : up.trades)
+      batch_.trades.push_back(t);
     for (const OrderInfo& o : up.orders) {
       auto [it, fresh] = order_slot_.emplace(o.order_id, batch_.orders.size());
-      if (fresh) batch_.orders.push_back(o);
-      else batch_.orders[it->second] = o;  // later state of the same order wins
+      if (fresh)
+        batch_.orders.push_back(o);
+      else
+        batch_.orders[it->second] = o;  // later state of the same order wins
     }
     for (size_t i = 0; i < up.candles.size(); ++i) {
       auto key = std::make_tuple(up.market, i, up.candles[i].start_ms);
       auto [it, fresh] = candle_slot_.emplace(key, batch_.candles.size());
       CandleRecord r{up.market, static_cast<Interval>(i), up.candles[i]};
-      if (fresh) batch_.candles.push_back(std::move(r));
-      else batch_.candles[it->second] = std::move(r);
+      if (fresh)
+        batch_.candles.push_back(std::move(r));
+      else
+        batch_.candles[it->second] = std::move(r);
     }
     lag_.set(static_cast<int64_t>(pending()));
   }
@@ -226,8 +250,10 @@ class Writer {
   void advance(const std::string& stream, uint64_t seq) {
     if (seq == 0) return;  // not journaled
     auto [it, fresh] = position_slot_.emplace(stream, batch_.positions.size());
-    if (fresh) batch_.positions.push_back(StreamPosition{stream, seq});
-    else batch_.positions[it->second].seq = std::max(batch_.positions[it->second].seq, seq);
+    if (fresh)
+      batch_.positions.push_back(StreamPosition{stream, seq});
+    else
+      batch_.positions[it->second].seq = std::max(batch_.positions[it->second].seq, seq);
   }
 
   caf::event_based_actor* self_;
@@ -273,8 +299,10 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
   return {
       [=](update_atom, const MarketUpdate& up) {
         w->add(up, caf::actor_cast<caf::actor>(self->current_sender()));
-        if (w->full() && !w->down()) flush();
-        else arm();
+        if (w->full() && !w->down())
+          flush();
+        else
+          arm();
       },
       [=](replay_atom, const MarketUpdate& up) { w->add_replayed(up); },
       [=](replay_atom, const std::string& market, uint64_t last, bool ok) {

@@ -8,11 +8,11 @@
 //  (tick)                   its own timer
 // With each write goes the journal position it reaches (storage/store.hpp, StreamPosition);
 // once written, the sender of that stream hears (stored, stream, seq), so it knows which
-// journal segments history no longer needs. Writes are idempotent by id (see storage/store.hpp), so a replayed update is harmless.
-// A failed write is retried with exponential backoff, with the same batch plus what came
-// meanwhile. Past max_pending the writer stops holding a market's updates and notes where
-// it stopped; when storage answers again, a catch-up worker replays that market's journal
-// from there (market_replay.hpp) while the writer holds the market's live updates, then
+// journal segments history no longer needs. Writes are idempotent by id (see storage/store.hpp), so
+// a replayed update is harmless. A failed write is retried with exponential backoff, with the same
+// batch plus what came meanwhile. Past max_pending the writer stops holding a market's updates and
+// notes where it stopped; when storage answers again, a catch-up worker replays that market's
+// journal from there (market_replay.hpp) while the writer holds the market's live updates, then
 // hands over: storage gets every trade once and in order, and the journal position stored
 // with each batch never passes a gap. Deposits are rare and small: they are always held.
 #pragma once

@@ -4,11 +4,11 @@
 #include <caf/test/dsl.hpp>
 
 #include "actors/common/messages.hpp"
-#include "tests/support/fixtures.hpp"
 #include "actors/directory/directory_actor.hpp"
 #include "actors/gateway/caf_gateway.hpp"
 #include "actors/hub/hub_actor.hpp"
 #include "actors/market/market_actor.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex;
 using ex::testing::dec;
@@ -57,12 +57,14 @@ struct fixture : test_coordinator_fixture<config> {
     market = sys.spawn(market_actor, std::make_shared<MarketCore>(tata_inr(), MarketStart{}),
                        MarketLinks{hub, {}, {}, {}}, MarketDurability{}, std::vector<caf::actor>{});
     catalog->markets.push_back(MarketEntry{tata_inr(), MarketAssets{0, 1}, market, hub});
-    directory = sys.spawn(directory_actor, CatalogPtr(catalog), std::unordered_map<std::string, caf::actor>{});
+    directory = sys.spawn(directory_actor, CatalogPtr(catalog),
+                          std::unordered_map<std::string, caf::actor>{});
     run();
   }
 
   ~fixture() {
-    for (auto& a : {hub, market, directory}) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& a : {hub, market, directory})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     run();
   }
 
@@ -83,7 +85,8 @@ struct fixture : test_coordinator_fixture<config> {
   }
 
   void fund(const std::string& user, const char* asset, const char* amount) {
-    CAF_REQUIRE(ask<Decimal>(directory, deposit_atom::value, user, std::string(asset), dec(amount)));
+    CAF_REQUIRE(
+        ask<Decimal>(directory, deposit_atom::value, user, std::string(asset), dec(amount)));
   }
 
   Result<PlaceReply> place(PlaceOrder o) {
@@ -154,9 +157,10 @@ CAF_TEST(a cancel that loses the race against a fill finds nothing to cancel) {
   run();
   int filled = 0, refused = 0;
   for (int i = 0; i < 2; ++i)
-    self->receive([&](PlaceReply& r) { filled += r.order.status == OrderStatus::filled; },
-                  [&](CancelReply&) {},
-                  [&](caf::error& e) { refused += from_caf_error(e).code == ErrorCode::unknown_order; });
+    self->receive(
+        [&](PlaceReply& r) { filled += r.order.status == OrderStatus::filled; },
+        [&](CancelReply&) {},
+        [&](caf::error& e) { refused += from_caf_error(e).code == ErrorCode::unknown_order; });
   CAF_CHECK_EQUAL(filled, 1);
   CAF_CHECK_EQUAL(refused, 1);
   CAF_CHECK_EQUAL(balance("seller", "TATA"), "8/0");
@@ -193,7 +197,8 @@ CAF_TEST(a cancel that wins the race unlocks and the fill finds nothing) {
 CAF_TEST(cancel by someone who does not own the order is refused) {
   fund("seller", "TATA", "10");
   auto resting = place(limit("seller", Side::sell, "100", "2"));
-  auto r = ask<CancelReply>(market, cancel_atom::value, resting->order.order_id, std::string("mallory"));
+  auto r =
+      ask<CancelReply>(market, cancel_atom::value, resting->order.order_id, std::string("mallory"));
   CAF_REQUIRE(!r);
   CAF_CHECK(r.error().code == ErrorCode::unknown_order);
   CAF_CHECK_EQUAL(balance("seller", "TATA"), "8/2");

@@ -125,8 +125,10 @@ void write_deposits(const std::string& dir) {
   std::string frames;
   uint64_t seq = 0;
   for (int u = 0; u < kUsers; ++u)
-    for (auto [asset, amount] : {std::pair{"INR", 1000000000000LL}, std::pair{"TATA", 1000000000LL}}) {
-      DepositRecord d{++seq, "u" + std::to_string(u), asset, Decimal::from_int(amount), 1764000000000};
+    for (auto [asset, amount] :
+         {std::pair{"INR", 1000000000000LL}, std::pair{"TATA", 1000000000LL}}) {
+      DepositRecord d{++seq, "u" + std::to_string(u), asset, Decimal::from_int(amount),
+                      1764000000000};
       journal::append_frame(frames, seq, encode_binary(d));
     }
   must(writer->write(frames, seq, true), "deposits write");
@@ -148,12 +150,19 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) die("missing value for " + a);
       return argv[++i];
     };
-    if (a == "--exchange") exchange = next();
-    else if (a == "--workload") workload = next();
-    else if (a == "--commands") commands = std::stoull(next());
-    else if (a == "--keep") keep = next();
-    else if (a == "--catch-up") catch_up = true;
-    else die("usage: recovery_bench --exchange BIN --workload w.csv [--commands N] [--catch-up] [--keep DIR]");
+    if (a == "--exchange")
+      exchange = next();
+    else if (a == "--workload")
+      workload = next();
+    else if (a == "--commands")
+      commands = std::stoull(next());
+    else if (a == "--keep")
+      keep = next();
+    else if (a == "--catch-up")
+      catch_up = true;
+    else
+      die("usage: recovery_bench --exchange BIN --workload w.csv [--commands N] [--catch-up] "
+          "[--keep DIR]");
   }
   if (exchange.empty() || workload.empty()) die("--exchange and --workload are required");
   std::string dir = keep;
@@ -164,8 +173,8 @@ int main(int argc, char** argv) {
   fs::remove_all(fs::path(dir) / "journal");
   fs::remove(fs::path(dir) / "exchange.db");
   std::vector<bench::Op> ops = bench::load_workload(workload.c_str());
-  std::fprintf(stderr, "writing %llu commands of %s into %s ...\n", static_cast<unsigned long long>(commands),
-               workload.c_str(), dir.c_str());
+  std::fprintf(stderr, "writing %llu commands of %s into %s ...\n",
+               static_cast<unsigned long long>(commands), workload.c_str(), dir.c_str());
   Written w = write_market((fs::path(dir) / "journal" / "TATA_INR").string(), ops, commands);
   write_deposits((fs::path(dir) / "journal" / "deposits").string());
   {
@@ -175,7 +184,8 @@ int main(int argc, char** argv) {
     must(store->write(b), "store positions");  // an empty batch only creates the schema
   }
   std::fprintf(stderr, "journal: %llu commands, %.1f MB; starting %s ...\n",
-               static_cast<unsigned long long>(w.commands), static_cast<double>(w.bytes) / 1e6, exchange.c_str());
+               static_cast<unsigned long long>(w.commands), static_cast<double>(w.bytes) / 1e6,
+               exchange.c_str());
 
   int out[2];
   if (pipe(out) != 0) die("pipe");
@@ -185,8 +195,9 @@ int main(int argc, char** argv) {
     dup2(out[1], 1);
     close(out[0]);
     std::string port = std::to_string(free_port());
-    execl(exchange.c_str(), exchange.c_str(), "--data-dir", dir.c_str(), "--bind", "127.0.0.1", "--http-port",
-          port.c_str(), "--ws-port", "0", "--log-level", "error", static_cast<char*>(nullptr));
+    execl(exchange.c_str(), exchange.c_str(), "--data-dir", dir.c_str(), "--bind", "127.0.0.1",
+          "--http-port", port.c_str(), "--ws-port", "0", "--log-level", "error",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out[1]);
@@ -200,7 +211,9 @@ int main(int argc, char** argv) {
       if (const char* c = std::strstr(line, "accounts, ")) caught_up = std::atol(c + 10);
     }
     if (std::strncmp(line, "exchange listening", 18) == 0) {
-      listen_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
+      listen_ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began)
+              .count();
       break;
     }
   }
@@ -209,8 +222,9 @@ int main(int argc, char** argv) {
   waitpid(pid, &status, 0);
   if (keep.empty()) fs::remove_all(dir);
   if (listen_ms < 0) die("the exchange did not start");
-  std::printf("commands=%llu journal_mb=%.1f recovery_ms=%ld start_to_listen_ms=%.0f caught_up=%ld\n",
-              static_cast<unsigned long long>(w.commands), static_cast<double>(w.bytes) / 1e6, recovery_ms,
-              listen_ms, caught_up);
+  std::printf(
+      "commands=%llu journal_mb=%.1f recovery_ms=%ld start_to_listen_ms=%.0f caught_up=%ld\n",
+      static_cast<unsigned long long>(w.commands), static_cast<double>(w.bytes) / 1e6, recovery_ms,
+      listen_ms, caught_up);
   return 0;
 }

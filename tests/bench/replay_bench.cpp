@@ -110,8 +110,8 @@ struct BookAndLedger {
       auto valid = validate_order(spec, req);
       AccountId user = static_cast<AccountId>(op.id);
       // Only a market buy by quantity needs the available balance (it holds all of it).
-      Decimal available = req.is_market && req.side == Side::buy ? ledger.balance(user, 1)->available
-                                                                  : Decimal{};
+      Decimal available =
+          req.is_market && req.side == Side::buy ? ledger.balance(user, 1)->available : Decimal{};
       auto hold = hold_for(spec, {0, 1}, *valid, op.id, available);
       if (!valid || !ledger.place(user, hold)) {
         ++refused;
@@ -181,7 +181,6 @@ void latency_pass(const std::vector<Op>& ops, std::vector<uint32_t> (&samples)[3
   }
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,12 +191,15 @@ int main(int argc, char** argv) {
   bool with_ledger = false;
   int repeat = 5;
   for (int i = 2; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--ledger")) with_ledger = true;
-    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--ledger"))
+      with_ledger = true;
+    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc)
+      repeat = std::atoi(argv[++i]);
   }
   std::vector<Op> ops = ex::bench::load_workload(argv[1]);
   uint64_t max_id = 0;
-  for (const Op& op : ops) max_id = std::max(max_id, op.id);
+  for (const Op& op : ops)
+    max_id = std::max(max_id, op.id);
   std::fprintf(stderr, "loaded %zu ops; mode=%s; %d timed runs\n", ops.size(),
                with_ledger ? "book+ledger" : "book", repeat);
 
@@ -215,19 +217,24 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "best: %.0f ops/s wall, %.0f ops/cpu-s\n", ops.size() / best,
                ops.size() / best_cpu);
   std::vector<uint32_t> samples[3];
-  for (auto& v : samples) v.reserve(ops.size());
-  if (with_ledger) latency_pass<BookAndLedger>(ops, samples, max_id);
-  else latency_pass<BookOnly>(ops, samples);
+  for (auto& v : samples)
+    v.reserve(ops.size());
+  if (with_ledger)
+    latency_pass<BookAndLedger>(ops, samples, max_id);
+  else
+    latency_pass<BookOnly>(ops, samples);
   double tpn = ticks_per_ns();
 
-  std::printf("mode=%s ops=%zu ops_per_sec=%.0f trades=%llu traded_qty=%lld", with_ledger ? "book+ledger" : "book",
-              ops.size(), ops.size() / best, static_cast<unsigned long long>(totals.trades),
+  std::printf("mode=%s ops=%zu ops_per_sec=%.0f trades=%llu traded_qty=%lld",
+              with_ledger ? "book+ledger" : "book", ops.size(), ops.size() / best,
+              static_cast<unsigned long long>(totals.trades),
               static_cast<long long>(totals.traded_qty));
   const char* names[3] = {"add", "cancel", "market"};
   for (int k = 0; k < 3; ++k)
     std::printf(" %s_p50_ns=%.0f %s_p99_ns=%.0f %s_p999_ns=%.0f", names[k],
-                ex::bench::percentile(samples[k], 0.50) / tpn, names[k], ex::bench::percentile(samples[k], 0.99) / tpn,
-                names[k], ex::bench::percentile(samples[k], 0.999) / tpn);
+                ex::bench::percentile(samples[k], 0.50) / tpn, names[k],
+                ex::bench::percentile(samples[k], 0.99) / tpn, names[k],
+                ex::bench::percentile(samples[k], 0.999) / tpn);
   std::printf("\n");
   return 0;
 }

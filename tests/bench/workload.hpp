@@ -34,9 +34,11 @@ inline std::vector<Op> load_workload(const char* path) {
     char side = 'B';
     unsigned long long id = 0;
     long long price = 0, qty = 0;
-    if (op.kind == 'A' && std::sscanf(line.c_str(), "A,%llu,%c,%lld,%lld", &id, &side, &price, &qty) == 4) {
+    if (op.kind == 'A' &&
+        std::sscanf(line.c_str(), "A,%llu,%c,%lld,%lld", &id, &side, &price, &qty) == 4) {
     } else if (op.kind == 'C' && std::sscanf(line.c_str(), "C,%llu", &id) == 1) {
-    } else if (op.kind == 'M' && std::sscanf(line.c_str(), "M,%llu,%c,%lld", &id, &side, &qty) == 3) {
+    } else if (op.kind == 'M' &&
+               std::sscanf(line.c_str(), "M,%llu,%c,%lld", &id, &side, &qty) == 3) {
     } else {
       std::fprintf(stderr, "bad line: %s\n", line.c_str());
       std::exit(2);

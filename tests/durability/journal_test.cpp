@@ -25,7 +25,9 @@ struct TempDir {
   std::string str() const { return path.string(); }
 };
 
-std::string payload(uint64_t seq) { return "record-" + std::to_string(seq) + std::string(seq % 7, 'x'); }
+std::string payload(uint64_t seq) {
+  return "record-" + std::to_string(seq) + std::string(seq % 7, 'x');
+}
 
 // Appends records [from, to] in batches of `batch`, each batch one write.
 void append(journal::Writer& w, uint64_t from, uint64_t to, size_t batch = 3) {
@@ -40,7 +42,8 @@ void append(journal::Writer& w, uint64_t from, uint64_t to, size_t batch = 3) {
   }
 }
 
-std::vector<uint64_t> read_all(const std::string& dir, uint64_t from, journal::ReplayReport* report = nullptr) {
+std::vector<uint64_t> read_all(const std::string& dir, uint64_t from,
+                               journal::ReplayReport* report = nullptr) {
   std::vector<uint64_t> seqs;
   auto r = journal::replay(dir, from, [&](uint64_t seq, std::string_view p) -> Result<bool> {
     CAF_CHECK_EQUAL(std::string(p), payload(seq));
@@ -54,11 +57,14 @@ std::vector<uint64_t> read_all(const std::string& dir, uint64_t from, journal::R
 
 std::vector<uint64_t> range(uint64_t from, uint64_t to) {
   std::vector<uint64_t> v;
-  for (uint64_t s = from; s <= to; ++s) v.push_back(s);
+  for (uint64_t s = from; s <= to; ++s)
+    v.push_back(s);
   return v;
 }
 
-uint64_t file_size(const std::string& path) { return fs::file_size(path); }
+uint64_t file_size(const std::string& path) {
+  return fs::file_size(path);
+}
 
 void flip_byte(const std::string& path, uint64_t offset) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -118,7 +124,8 @@ CAF_TEST(segments rotate by size and are removed only when covered) {
   CAF_CHECK_EQUAL(left.size() + *removed, segments.size());
   CAF_CHECK(read_all(d.str(), keep) == range(keep, 2000));
   // Records before the oldest segment are gone: asking for them is an error.
-  auto r = journal::replay(d.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; });
+  auto r =
+      journal::replay(d.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; });
   CAF_CHECK(!r);
   // The current segment is never removed, even when everything is covered.
   CAF_REQUIRE((*w)->remove_before(5000));
@@ -200,7 +207,8 @@ CAF_TEST(corruption in an older segment is never a torn tail) {
   auto segments = journal::list_segments(d.str());
   CAF_REQUIRE(segments.size() > 2);
   flip_byte(segments[0].path, file_size(segments[0].path) - 1);
-  auto r = journal::replay(d.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; });
+  auto r =
+      journal::replay(d.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; });
   CAF_REQUIRE(!r);
   CAF_CHECK(r.error().message.find(segments[0].path) != std::string::npos);
 }
@@ -213,7 +221,8 @@ CAF_TEST(a record out of sequence is corruption) {
   std::string frames;
   journal::append_frame(frames, 5, payload(5));  // 4 is missing
   CAF_REQUIRE((*w)->write(frames, 5, true));
-  auto r = journal::replay(d.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; });
+  auto r =
+      journal::replay(d.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; });
   CAF_REQUIRE(!r);
   CAF_CHECK(r.error().message.find("record 5 where 4 was expected") != std::string::npos);
 }

@@ -50,7 +50,9 @@ class Commands {
     int64_t ticks = mid_ + (o.request.side == book::Side::buy ? -pick(-3, 20) : pick(-3, 20));
     o.request.price = Decimal::from_units(ticks * 1000000);
     int tif = pick(0, 9);
-    o.request.tif = tif == 0 ? book::TimeInForce::ioc : tif == 1 ? book::TimeInForce::fok : book::TimeInForce::gtc;
+    o.request.tif = tif == 0   ? book::TimeInForce::ioc
+                    : tif == 1 ? book::TimeInForce::fok
+                               : book::TimeInForce::gtc;
     o.request.post_only = tif == 2;
     c.held = o.request.side == book::Side::buy ? *Decimal::mul(o.request.price, o.request.quantity)
                                                : o.request.quantity;
@@ -90,8 +92,10 @@ std::string trades_of(const MarketCore::Output& out) {
   for (const TradeRecord& t : out.update.trades)
     s += std::to_string(t.trade_id) + ":" + t.price.to_string() + "x" + t.qty.to_string() + "/" +
          std::to_string(t.buy_order_id) + "-" + std::to_string(t.sell_order_id) + " ";
-  for (const PriceLevel& l : out.update.bids) s += "b" + l.price.to_string() + "=" + l.qty.to_string() + " ";
-  for (const PriceLevel& l : out.update.asks) s += "a" + l.price.to_string() + "=" + l.qty.to_string() + " ";
+  for (const PriceLevel& l : out.update.bids)
+    s += "b" + l.price.to_string() + "=" + l.qty.to_string() + " ";
+  for (const PriceLevel& l : out.update.asks)
+    s += "a" + l.price.to_string() + "=" + l.qty.to_string() + " ";
   return s;
 }
 
@@ -101,7 +105,8 @@ void check_conservation(const MarketCore& m) {
   for (const AccountView& v : m.account_views()) {
     base += v.base_flow.units();
     quote += v.quote_flow.units();
-    for (const HoldRequest& h : v.holds) CAF_CHECK(h.amount.is_positive());
+    for (const HoldRequest& h : v.holds)
+      CAF_CHECK(h.amount.is_positive());
   }
   CAF_CHECK_EQUAL(base, 0);
   CAF_CHECK_EQUAL(quote, 0);

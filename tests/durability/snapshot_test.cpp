@@ -26,7 +26,8 @@ struct TempDir {
 CAF_TEST(snapshots round trip and list oldest first) {
   TempDir d;
   std::string big(100000, '\0');
-  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 31);
+  for (size_t i = 0; i < big.size(); ++i)
+    big[i] = static_cast<char>(i * 31);
   CAF_REQUIRE(snapshot::write(d.str(), 7, "seven"));
   CAF_REQUIRE(snapshot::write(d.str(), 42, big));
   auto all = snapshot::list(d.str());
