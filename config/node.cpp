@@ -36,6 +36,17 @@ std::string find_static_dir(const Options& o, const char* program_path) {
   return "";
 }
 
+// The deposits journal keeps the totals and snapshots them itself.
+class DepositJournalState final : public JournalState {
+ public:
+  explicit DepositJournalState(DepositTotals totals) : totals_(std::move(totals)) {}
+  Result<bool> apply(std::string_view record) override { return totals_.apply(record); }
+  std::string snapshot() const override { return totals_.encode(); }
+
+ private:
+  DepositTotals totals_;
+};
+
 // The writer, and how it rebuilds from the journals what it could not hold while storage
 // was away.
 WriterOptions writer_options(const Options& o) {
@@ -109,8 +120,12 @@ int run_node(const Options& o, const char* program_path) {
   journal::Durability durability_level;
   journal::parse_durability(o.durability, &durability_level);
   std::vector<caf::actor> journals;
-  catalog->deposit_journal = system.spawn<caf::detached>(
-      journal_actor, JournalLink{kDepositStream, rec.deposits_dir, durability_level}, rec.deposits);
+  JournalLink deposits_link{kDepositStream, rec.deposits_dir, durability_level};
+  deposits_link.state = std::make_shared<DepositJournalState>(std::move(rec.deposit_totals));
+  deposits_link.snapshot_every = o.snapshot_every;
+  deposits_link.stored_seq = rec.deposits_stored_seq;
+  catalog->deposit_journal =
+      system.spawn<caf::detached>(journal_actor, deposits_link, rec.deposits);
   journals.push_back(catalog->deposit_journal);
   std::unordered_map<std::string, caf::actor> accounts;
   for (auto& [user, restore] : rec.accounts)

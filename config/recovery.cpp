@@ -1,7 +1,6 @@
 #include "config/recovery.hpp"
 
 #include <filesystem>
-#include <map>
 
 #include "actors/common/binary_codec.hpp"
 #include "actors/common/log.hpp"
@@ -14,30 +13,6 @@ namespace ex {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The deposits journal's snapshot: what every user has deposited, per asset.
-constexpr uint32_t kDepositStateVersion = 1;
-
-struct DepositTotal {
-  std::string user_id;
-  std::string asset;
-  int64_t units = 0;
-};
-
-template <class Inspector>
-auto inspect(Inspector& f, DepositTotal& x) {
-  return f(caf::meta::type_name("deposit_total"), x.user_id, x.asset, x.units);
-}
-
-struct DepositState {
-  uint32_t version = kDepositStateVersion;
-  std::vector<DepositTotal> totals;
-};
-
-template <class Inspector>
-auto inspect(Inspector& f, DepositState& x) {
-  return f(caf::meta::type_name("deposit_state"), x.version, x.totals);
-}
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -139,29 +114,26 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
 }
 
 // Deposits: totals per user and asset from the newest usable snapshot and the journal.
-Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up, Recovery& rec,
-                              std::map<std::pair<std::string, std::string>, int64_t>& totals) {
+Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up, Recovery& rec) {
   rec.deposits_dir = journal_dir(o, kDepositStream);
   const std::string& dir = rec.deposits_dir;
   auto stored = store.stored_seq(kDepositStream);
   if (!stored) return at("storage", stored.error());
+  rec.deposits_stored_seq = *stored;
   SnapshotChoice snap = snapshot_to_keep(dir, *stored);
   if (!snap.path.empty()) {
     auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
     if (!payload) return payload.error();
-    DepositState state;
-    if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
-    if (state.version != kDepositStateVersion)
-      return make_error(ErrorCode::internal, snap.path + ": unsupported version");
-    for (auto& t : state.totals)
-      totals[{t.user_id, t.asset}] += t.units;
+    auto totals = DepositTotals::decode(*payload);
+    if (!totals) return at(snap.path, totals.error());
+    rec.deposit_totals = std::move(*totals);
   }
   auto report =
       journal::replay(dir, snap.seq + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
         DepositRecord d;
         if (auto r = decode_binary(bytes, d); !r)
           return at("record " + std::to_string(seq), r.error());
-        totals[{d.user_id, d.asset}] += d.amount.units();
+        rec.deposit_totals.add(d);
         ++rec.deposits_replayed;
         if (seq > *stored) return catch_up.send(deposit_atom::value, std::move(d), seq);
         return true;
@@ -175,12 +147,8 @@ Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up,
   if (!writer) return writer.error();
   rec.deposits = std::move(*writer);
   if (rec.deposits_replayed > 0 || snap.path.empty()) {
-    // The deposits' snapshot is taken here, at start: deposits are rare, so the journal a
-    // run leaves is short, and this keeps it from growing across runs.
-    DepositState state;
-    for (auto& [key, units] : totals)
-      state.totals.push_back(DepositTotal{key.first, key.second, units});
-    if (auto w = snapshot::write(dir, last, encode_binary(state)); !w) return w.error();
+    // A snapshot at start too: the run begins with a short deposits journal.
+    if (auto w = snapshot::write(dir, last, rec.deposit_totals.encode()); !w) return w.error();
     SnapshotChoice keep = snapshot_to_keep(dir, *stored);
     snapshot::remove_before(dir, keep.seq);
     rec.deposits->remove_before(keep.seq + 1);
@@ -210,8 +178,7 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
   const auto began = std::chrono::steady_clock::now();
   Recovery rec;
   CatchUp catch_up(system, writer);
-  std::map<std::pair<std::string, std::string>, int64_t> deposits;
-  if (auto r = recover_deposits(o, store, catch_up, rec, deposits); !r) return r.error();
+  if (auto r = recover_deposits(o, store, catch_up, rec); !r) return r.error();
   for (const MarketSpec& spec : o.markets) {
     auto m = recover_market(o, spec, store, catch_up);
     if (!m) return m.error();
@@ -233,7 +200,7 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
     t.resize(o.assets.size());
     return t;
   };
-  for (auto& [key, units] : deposits) {
+  for (auto& [key, units] : rec.deposit_totals.units()) {
     int a = asset_id(key.second);
     if (a < 0)
       return make_error(ErrorCode::internal, "the deposits journal names asset " + key.second +

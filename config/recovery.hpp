@@ -16,6 +16,7 @@
 #include <caf/all.hpp>
 
 #include "actors/account/account_actor.hpp"
+#include "actors/account/deposit_totals.hpp"
 #include "actors/market/market_core.hpp"
 #include "config/options.hpp"
 #include "storage/journal.hpp"
@@ -36,6 +37,8 @@ struct Recovery {
   std::unordered_map<std::string, AccountRestore> accounts;
   std::shared_ptr<journal::Writer> deposits;
   std::string deposits_dir;
+  DepositTotals deposit_totals;  // what the deposits journal holds
+  uint64_t deposits_stored_seq = 0;
   uint64_t deposits_replayed = 0;
   uint64_t caught_up = 0;  // updates sent to storage
   std::chrono::milliseconds took{0};

@@ -185,7 +185,13 @@ class Account {
   Result<Decimal> credit(caf::event_based_actor* self, const DepositRecord& d, AssetId asset,
                          uint64_t seq) {
     auto r = ledger_.deposit(kSelf, asset, d.amount);
-    if (r && catalog_->writer) self->send(catalog_->writer, deposit_atom::value, d, seq);
+    // Sent as the deposits journal, which hears from the writer how far storage reaches.
+    if (r && catalog_->writer) {
+      if (catalog_->deposit_journal)
+        caf::send_as(catalog_->deposit_journal, catalog_->writer, deposit_atom::value, d, seq);
+      else
+        self->send(catalog_->writer, deposit_atom::value, d, seq);
+    }
     return r;
   }
 

@@ -52,6 +52,10 @@ class Journal {
                                                  std::to_string(next) + " was expected");
     journal::append_frame(frames_, seq, payload);
     pending_.push_back(Pending{seq, {}});
+    if (link_.state)
+      if (auto r = link_.state->apply(payload); !r)
+        log(Level::error, "journal state refused a record",
+            {{"stream", link_.stream}, {"detail", r.error().message}});
     return true;
   }
 
@@ -73,12 +77,28 @@ class Journal {
   caf::result<bool> snapshot(uint64_t seq, const std::string& payload, uint64_t stored_seq) {
     flush();
     if (failed_) return to_caf_error(failure_);
+    if (auto r = write_snapshot(seq, payload, stored_seq); !r) return to_caf_error(r.error());
+    return true;
+  }
+
+  void on_stored(uint64_t seq) { link_.stored_seq = std::max(link_.stored_seq, seq); }
+
+ private:
+  struct Pending {
+    uint64_t seq;
+    caf::response_promise promise;  // pending() only for append requests
+  };
+
+  // Writes a snapshot covering records up to `seq`, then removes what it and storage
+  // together make unnecessary.
+  Result<bool> write_snapshot(uint64_t seq, const std::string& payload, uint64_t stored_seq) {
     auto written = snapshot::write(link_.dir, seq, payload);
     if (!written) {
       log(Level::error, "snapshot failed",
           {{"stream", link_.stream}, {"detail", written.error().message}});
-      return to_caf_error(written.error());
+      return written.error();
     }
+    snapshot_seq_ = seq;
     SnapshotChoice keep = snapshot_to_keep(link_.dir, stored_seq);
     auto snaps = snapshot::remove_before(link_.dir, keep.seq);
     auto segments = writer_->remove_before(keep.seq + 1);
@@ -91,12 +111,6 @@ class Journal {
          {"segments_removed", std::to_string(segments ? *segments : 0)}});
     return true;
   }
-
- private:
-  struct Pending {
-    uint64_t seq;
-    caf::response_promise promise;  // pending() only for append requests
-  };
 
   void flush() {
     if (pending_.empty() || failed_) return;
@@ -115,9 +129,12 @@ class Journal {
       else
         owned = true;
     }
-    if (owned && owner_) caf::anon_send(owner_, synced_atom::value, pending_.back().seq);
+    const uint64_t last = pending_.back().seq;
+    if (owned && owner_) caf::anon_send(owner_, synced_atom::value, last);
     pending_.clear();
     frames_.clear();
+    if (link_.state && link_.snapshot_every > 0 && last - snapshot_seq_ >= link_.snapshot_every)
+      write_snapshot(last, link_.state->snapshot(), link_.stored_seq);
   }
 
   void fail(const Error& e) {
@@ -135,6 +152,7 @@ class Journal {
   JournalLink link_;
   std::shared_ptr<journal::Writer> writer_;
   caf::actor owner_;  // of `record`s
+  uint64_t snapshot_seq_ = 0;
   std::string frames_;
   std::vector<Pending> pending_;
   bool flush_queued_ = false;
@@ -164,6 +182,7 @@ caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
       },
       [=](record_atom, uint64_t seq, const std::string& payload) { j->record(self, seq, payload); },
       [=](flush_atom) { j->on_flush(); },
+      [=](stored_atom, const std::string&, uint64_t seq) { j->on_stored(seq); },
       [=](snapshot_atom, uint64_t seq, const std::string& payload, uint64_t stored_seq) {
         return j->snapshot(seq, payload, stored_seq);
       },

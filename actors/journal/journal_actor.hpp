@@ -16,11 +16,15 @@
 //        snapshots and segments, keeping the newest snapshot at or before `stored_seq`
 //        (what storage already has) and the journal after it, so storage can always be
 //        caught up from the journal.
+//  (stored, stream, seq)     storage has the stream up to seq (from the writer)
 //  (flush)  its own: writes what is pending
+// A journal may also keep a state of its own from its records (JournalLink::state, the
+// deposits' totals): it snapshots that state itself every `snapshot_every` records.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <caf/all.hpp>
 
@@ -28,10 +32,24 @@
 
 namespace ex {
 
+// A state rebuilt from a journal's records, which the journal snapshots by itself.
+class JournalState {
+ public:
+  virtual ~JournalState() = default;
+  virtual Result<bool> apply(std::string_view record) = 0;
+  virtual std::string snapshot() const = 0;
+};
+
 struct JournalLink {
+  JournalLink(std::string stream_name, std::string journal_dir, journal::Durability level)
+      : stream(std::move(stream_name)), dir(std::move(journal_dir)), durability(level) {}
+
   std::string stream;  // for messages
   std::string dir;     // journal segments and snapshots
   journal::Durability durability = journal::Durability::batch;
+  std::shared_ptr<JournalState> state;  // optional
+  uint64_t snapshot_every = 0;          // records between snapshots of `state`
+  uint64_t stored_seq = 0;              // storage's position at start
 };
 
 caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,

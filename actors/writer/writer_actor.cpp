@@ -131,7 +131,8 @@ class Writer {
     count_behind();
   }
 
-  void add(const DepositRecord& d, uint64_t seq) {
+  void add(const DepositRecord& d, uint64_t seq, const caf::actor& source) {
+    if (source) streams_[kDepositStream].source = source;
     advance(kDepositStream, seq);
     batch_.deposits.push_back(d);
     lag_.set(static_cast<int64_t>(pending()));
@@ -310,7 +311,7 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
         arm();
       },
       [=](deposit_atom, const DepositRecord& d, uint64_t seq) {
-        w->add(d, seq);  // accounts need no word back
+        w->add(d, seq, caf::actor_cast<caf::actor>(self->current_sender()));
         arm();
       },
       [=](tick_atom) {

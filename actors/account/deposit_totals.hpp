@@ -1,0 +1,34 @@
+// What every user has deposited, per asset: the state the deposits journal rebuilds and
+// snapshots (accounts are then deposits plus what trading moved, see market_core.hpp).
+// Pure: no CAF beyond the record codec, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "actors/common/domain.hpp"
+#include "actors/common/status.hpp"
+
+namespace ex {
+
+class DepositTotals {
+ public:
+  using Key = std::pair<std::string, std::string>;  // user id, asset
+
+  void add(const DepositRecord& d) { units_[{d.user_id, d.asset}] += d.amount.units(); }
+  // A deposits journal record (an encoded DepositRecord).
+  Result<bool> apply(std::string_view record);
+  const std::map<Key, int64_t>& units() const { return units_; }
+
+  // The snapshot payload (versioned) and back.
+  std::string encode() const;
+  static Result<DepositTotals> decode(std::string_view payload);
+
+ private:
+  std::map<Key, int64_t> units_;
+};
+
+}  // namespace ex
