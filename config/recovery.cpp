@@ -83,7 +83,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   start.next_trade_id = *last_trade + 1;
   start.next_order_seq = (*last_order >> 12) + 1;
 
-  if (snapshot_to_keep(m.dir, m.stored_seq).path.empty()) {
+  if (snapshot::list(m.dir).empty()) {
     if (!journal::list_segments(m.dir).empty())
       return make_error(ErrorCode::internal,
                         "journal " + m.dir + " has segments but no snapshot to start from");
@@ -120,16 +120,28 @@ Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up,
   auto stored = store.stored_seq(kDepositStream);
   if (!stored) return at("storage", stored.error());
   rec.deposits_stored_seq = *stored;
-  SnapshotChoice snap = snapshot_to_keep(dir, *stored);
-  if (!snap.path.empty()) {
-    auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
-    if (!payload) return payload.error();
-    auto totals = DepositTotals::decode(*payload);
-    if (!totals) return at(snap.path, totals.error());
+  // The newest usable snapshot of the totals: an unreadable one is reported and an
+  // older one tried.
+  uint64_t from = 0;
+  bool found = snapshot::list(dir).empty();
+  for (const snapshot::Info& snap : snapshots_to_try(dir, *stored)) {
+    auto payload = snapshot::read(snap);
+    auto totals =
+        payload ? DepositTotals::decode(*payload) : Result<DepositTotals>(payload.error());
+    if (!totals) {
+      log(Level::error, "snapshot unusable; trying an older one",
+          {{"file", snap.path}, {"detail", totals.error().message}});
+      continue;
+    }
     rec.deposit_totals = std::move(*totals);
+    from = snap.seq;
+    found = true;
+    break;
   }
+  if (!found)
+    return make_error(ErrorCode::internal, "no usable snapshot of the deposits in " + dir);
   auto report =
-      journal::replay(dir, snap.seq + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
+      journal::replay(dir, from + 1, [&](uint64_t seq, std::string_view bytes) -> Result<bool> {
         DepositRecord d;
         if (auto r = decode_binary(bytes, d); !r)
           return at("record " + std::to_string(seq), r.error());
@@ -142,16 +154,16 @@ Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up,
   if (report->torn_tail)
     log(Level::warn, "deposits journal had a torn tail; cut off",
         {{"file", report->tail_file}, {"offset", std::to_string(report->tail_offset)}});
-  const uint64_t last = std::max(snap.seq, report->last_seq);
+  const uint64_t last = std::max(from, report->last_seq);
   auto writer = journal::Writer::open(dir, last + 1, o.journal_segment_mb << 20);
   if (!writer) return writer.error();
   rec.deposits = std::move(*writer);
-  if (rec.deposits_replayed > 0 || snap.path.empty()) {
+  if (rec.deposits_replayed > 0 || from == 0) {
     // A snapshot at start too: the run begins with a short deposits journal.
     if (auto w = snapshot::write(dir, last, rec.deposit_totals.encode()); !w) return w.error();
-    SnapshotChoice keep = snapshot_to_keep(dir, *stored);
-    snapshot::remove_before(dir, keep.seq);
-    rec.deposits->remove_before(keep.seq + 1);
+    const uint64_t keep = keep_from(dir, *stored);
+    snapshot::remove_before(dir, keep);
+    rec.deposits->remove_before(keep + 1);
   }
   return true;
 }

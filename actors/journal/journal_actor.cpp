@@ -99,15 +99,15 @@ class Journal {
       return written.error();
     }
     snapshot_seq_ = seq;
-    SnapshotChoice keep = snapshot_to_keep(link_.dir, stored_seq);
-    auto snaps = snapshot::remove_before(link_.dir, keep.seq);
-    auto segments = writer_->remove_before(keep.seq + 1);
+    const uint64_t keep = keep_from(link_.dir, stored_seq);
+    auto snaps = snapshot::remove_before(link_.dir, keep);
+    auto segments = writer_->remove_before(keep + 1);
     if (!snaps || !segments)
       log(Level::warn, "journal clean-up failed", {{"stream", link_.stream}});
     log(Level::debug, "snapshot written",
         {{"stream", link_.stream},
          {"seq", std::to_string(seq)},
-         {"kept_from", std::to_string(keep.seq)},
+         {"kept_from", std::to_string(keep)},
          {"segments_removed", std::to_string(segments ? *segments : 0)}});
     return true;
   }
@@ -164,13 +164,18 @@ class Journal {
 
 }  // namespace
 
-SnapshotChoice snapshot_to_keep(const std::string& dir, uint64_t stored_seq) {
-  SnapshotChoice choice;
-  for (const snapshot::Info& s : snapshot::list(dir)) {
-    if (!choice.path.empty() && s.seq > stored_seq) break;
-    choice = SnapshotChoice{s.seq, s.path};
-  }
-  return choice;
+std::vector<snapshot::Info> snapshots_to_try(const std::string& dir, uint64_t stored_seq) {
+  std::vector<snapshot::Info> all = snapshot::list(dir), out;
+  for (auto it = all.rbegin(); it != all.rend(); ++it)
+    if (it->seq <= stored_seq) out.push_back(*it);
+  if (out.empty() && !all.empty()) out.push_back(all.front());
+  return out;
+}
+
+uint64_t keep_from(const std::string& dir, uint64_t stored_seq) {
+  auto candidates = snapshots_to_try(dir, stored_seq);
+  if (candidates.empty()) return 0;
+  return candidates.size() > 1 ? candidates[1].seq : candidates[0].seq;
 }
 
 caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,

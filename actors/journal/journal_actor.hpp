@@ -25,10 +25,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <caf/all.hpp>
 
 #include "storage/journal.hpp"
+#include "storage/snapshot_file.hpp"
 
 namespace ex {
 
@@ -55,12 +57,11 @@ struct JournalLink {
 caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
                             std::shared_ptr<journal::Writer> writer);
 
-// The newest snapshot at or before `stored_seq`, or the oldest if none is: where a
-// recovery that must also catch storage up starts. seq 0 and an empty path if none.
-struct SnapshotChoice {
-  uint64_t seq = 0;
-  std::string path;
-};
-SnapshotChoice snapshot_to_keep(const std::string& dir, uint64_t stored_seq);
+// Snapshots a recovery may start from, best first: those at or before `stored_seq`
+// (storage can be caught up from them), newest first; if none is, the oldest alone.
+std::vector<snapshot::Info> snapshots_to_try(const std::string& dir, uint64_t stored_seq);
+// Where clean-up keeps snapshots and journal from: the second of snapshots_to_try (a
+// spare, should the first be unreadable), else the first; 0 if there is none.
+uint64_t keep_from(const std::string& dir, uint64_t stored_seq);
 
 }  // namespace ex

@@ -15,6 +15,17 @@ Error at(const std::string& where, const Error& e) {
   return make_error(e.code, where + ": " + e.message);
 }
 
+Result<std::shared_ptr<MarketCore>> restore_snapshot(const MarketReplayPlan& plan,
+                                                     const snapshot::Info& snap) {
+  auto payload = snapshot::read(snap);
+  if (!payload) return payload.error();
+  MarketState state;
+  if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
+  auto core = MarketCore::restore(plan.spec, plan.start, state);
+  if (!core) return at(snap.path, core.error());
+  return std::shared_ptr<MarketCore>(std::move(*core));
+}
+
 }  // namespace
 
 MarketHistory load_history(Store& store, const std::string& market) {
@@ -39,16 +50,19 @@ Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store,
                                    const EmitUpdate& emit) {
   MarketReplay m;
   const std::string& symbol = plan.spec.symbol;
-  SnapshotChoice snap = snapshot_to_keep(plan.dir, plan.stored_seq);
-  if (snap.path.empty())
-    return make_error(ErrorCode::internal, "no snapshot to start from in " + plan.dir);
-  auto payload = snapshot::read(snapshot::Info{snap.seq, snap.path});
-  if (!payload) return payload.error();
-  MarketState state;
-  if (auto d = decode_binary(*payload, state); !d) return at(snap.path, d.error());
-  auto core = MarketCore::restore(plan.spec, plan.start, state);
-  if (!core) return at(snap.path, core.error());
-  m.core = std::shared_ptr<MarketCore>(std::move(*core));
+  // The newest usable snapshot: an unreadable one is reported and an older one tried.
+  Error first_error = make_error(ErrorCode::internal, "no snapshot to start from in " + plan.dir);
+  for (const snapshot::Info& snap : snapshots_to_try(plan.dir, plan.stored_seq)) {
+    auto restored = restore_snapshot(plan, snap);
+    if (restored) {
+      m.core = std::move(*restored);
+      break;
+    }
+    log(Level::error, "snapshot unusable; trying an older one",
+        {{"detail", restored.error().message}});
+    if (first_error.message.rfind("no snapshot", 0) == 0) first_error = restored.error();
+  }
+  if (!m.core) return first_error;
 
   bool history_loaded = false;
   auto seed_history = [&] {
