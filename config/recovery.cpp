@@ -3,10 +3,12 @@
 #include <filesystem>
 
 #include "actors/common/binary_codec.hpp"
+#include "actors/common/clock.hpp"
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/journal/journal_actor.hpp"
 #include "actors/market/market_replay.hpp"
+#include "actors/writer/writer_feed.hpp"
 #include "storage/snapshot_file.hpp"
 
 namespace ex {
@@ -14,60 +16,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-Error at(const std::string& where, const Error& e) {
-  return make_error(e.code, where + ": " + e.message);
-}
-
 book::StpPolicy stp_of(const std::string& s) {
   if (s == "cancel_taker") return book::StpPolicy::cancel_taker;
   if (s == "cancel_both") return book::StpPolicy::cancel_both;
   return book::StpPolicy::cancel_resting;
 }
 
-// Sends storage what it lacks, in bounded steps: the writer's mailbox never holds more
-// than one step of a long replay.
-class CatchUp {
- public:
-  CatchUp(caf::actor_system& system, caf::actor writer)
-      : self_(system), writer_(std::move(writer)) {}
-
-  template <class... Ts>
-  Result<bool> send(Ts&&... xs) {
-    if (!writer_) return true;
-    caf::anon_send(writer_, std::forward<Ts>(xs)...);
-    ++sent_;
-    if (sent_ % 20000 == 0) return flush();
-    return true;
-  }
-
-  Result<bool> flush() {
-    if (!writer_) return true;
-    Result<bool> out = true;
-    self_->request(writer_, std::chrono::minutes(5), flush_atom::value)
-        .receive(
-            [&](bool ok) {
-              if (!ok) out = make_error(ErrorCode::unavailable, "storage refused the catch-up");
-            },
-            [&](caf::error& e) { out = from_caf_error(e); });
-    return out;
-  }
-
-  uint64_t sent() const { return sent_; }
-
- private:
-  caf::scoped_actor self_;
-  caf::actor writer_;
-  uint64_t sent_ = 0;
-};
-
 Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec, Store& store,
-                                       CatchUp& catch_up) {
+                                       WriterFeed& catch_up) {
   RecoveredMarket m;
   m.dir = journal_dir(o, spec.symbol);
   const std::string& symbol = spec.symbol;
@@ -114,7 +70,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
 }
 
 // Deposits: totals per user and asset from the newest usable snapshot and the journal.
-Result<bool> recover_deposits(const Options& o, Store& store, CatchUp& catch_up, Recovery& rec) {
+Result<bool> recover_deposits(const Options& o, Store& store, WriterFeed& catch_up, Recovery& rec) {
   rec.deposits_dir = journal_dir(o, kDepositStream);
   const std::string& dir = rec.deposits_dir;
   auto stored = store.stored_seq(kDepositStream);
@@ -189,7 +145,7 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
                          const caf::actor& writer) {
   const auto began = std::chrono::steady_clock::now();
   Recovery rec;
-  CatchUp catch_up(system, writer);
+  WriterFeed catch_up(system, writer, 20000);  // storage catches up in steps
   if (auto r = recover_deposits(o, store, catch_up, rec); !r) return r.error();
   for (const MarketSpec& spec : o.markets) {
     auto m = recover_market(o, spec, store, catch_up);

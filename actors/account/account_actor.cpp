@@ -8,6 +8,7 @@
 
 #include "actors/account/ledger.hpp"
 #include "actors/common/binary_codec.hpp"
+#include "actors/common/clock.hpp"
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/common/metrics.hpp"
@@ -18,12 +19,6 @@ namespace {
 constexpr AccountId kSelf = 0;                // an account actor's ledger holds one account
 constexpr uint64_t kPendingBit = 1ull << 63;  // hold keys of orders the market has not numbered yet
 constexpr size_t kRecentClosed = 200;
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool is_open(OrderStatus s) {
   return s == OrderStatus::new_ || s == OrderStatus::partially_filled;

@@ -37,7 +37,14 @@ struct Error {
   std::string message;
 };
 
-inline Error make_error(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error make_error(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+// The same error, its message prefixed with where it happened ("file x: ...").
+inline Error at(const std::string& where, const Error& e) {
+  return Error{e.code, where + ": " + e.message};
+}
 
 // Either a value or an Error. Small on purpose: no exceptions on hot paths.
 template <class T>

@@ -25,7 +25,7 @@ class Journal {
   caf::result<uint64_t> append(caf::event_based_actor* self, uint64_t seq,
                                const std::string& payload) {
     if (failed_) return to_caf_error(failure_);
-    auto added = add(self, seq, payload);
+    auto added = add(seq, payload);
     if (!added) return to_caf_error(added.error());
     auto rp = self->make_response_promise<uint64_t>();
     pending_.back().promise = rp;
@@ -36,14 +36,14 @@ class Journal {
   void record(caf::event_based_actor* self, uint64_t seq, const std::string& payload) {
     owner_ = caf::actor_cast<caf::actor>(self->current_sender());
     if (failed_) return;  // the owner has heard
-    if (auto added = add(self, seq, payload); !added) {
+    if (auto added = add(seq, payload); !added) {
       fail(added.error());
       return;
     }
     schedule(self);
   }
 
-  Result<bool> add(caf::event_based_actor*, uint64_t seq, const std::string& payload) {
+  Result<bool> add(uint64_t seq, const std::string& payload) {
     uint64_t next = writer_->next_seq() + pending_.size();
     if (seq == 0) seq = next;
     if (seq != next)

@@ -5,18 +5,13 @@
 #include <functional>
 
 #include "actors/common/binary_codec.hpp"
+#include "actors/common/clock.hpp"
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/common/metrics.hpp"
 
 namespace ex {
 namespace {
-
-int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class MarketShell {
  public:

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "actors/common/binary_codec.hpp"
+#include "actors/common/clock.hpp"
 #include "actors/common/log.hpp"
 #include "actors/journal/journal_actor.hpp"
 #include "storage/journal.hpp"
@@ -10,10 +11,6 @@
 
 namespace ex {
 namespace {
-
-Error at(const std::string& where, const Error& e) {
-  return make_error(e.code, where + ": " + e.message);
-}
 
 Result<std::shared_ptr<MarketCore>> restore_snapshot(const MarketReplayPlan& plan,
                                                      const snapshot::Info& snap) {
@@ -30,9 +27,7 @@ Result<std::shared_ptr<MarketCore>> restore_snapshot(const MarketReplayPlan& pla
 
 MarketHistory load_history(Store& store, const std::string& market) {
   MarketHistory h;
-  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = now_ms();
   constexpr int64_t kKeep = 1500;  // candles per interval kept in memory (CandleBook's default)
   for (Interval i : kAllIntervals) {
     auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));

@@ -9,6 +9,7 @@
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/common/metrics.hpp"
+#include "actors/writer/writer_feed.hpp"
 
 namespace ex {
 namespace {
@@ -17,27 +18,20 @@ constexpr size_t kHeldWhileCatchingUp = 20000;  // live updates held during a ca
 constexpr uint64_t kCatchUpStep = 5000;         // updates between a worker's flushes
 
 // Replays a market's journal from where the writer stopped holding its updates, sending
-// them as (replay, update) and pacing itself by flushes; ends with
-// (replay, market, last seq, ok). Runs detached: it blocks on files and on the writer.
+// them as (replay, update) in steps; ends with (replay, market, last seq, ok). Runs
+// detached: it blocks on files and on the writer.
 void catch_up_worker(caf::blocking_actor* self, caf::actor writer, MarketReplayPlan plan,
                      std::function<Result<std::shared_ptr<Store>>()> open_store) {
-  uint64_t last = plan.stored_seq, sent = 0;
-  auto flushed = [&] {
-    for (;;) {
-      bool ok = false;
-      self->request(writer, caf::infinite, flush_atom::value)
-          .receive([&](bool r) { ok = r; }, [](caf::error&) {});
-      if (ok) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // storage went away again
-    }
-  };
+  WriterFeed feed(self->system(), writer, kCatchUpStep);
+  uint64_t last = plan.stored_seq;
   auto store = open_store();
   Result<MarketReplay> r =
       store ? replay_market(plan, **store,
                             [&](MarketUpdate&& up) -> Result<bool> {
                               last = up.seq;
-                              self->send(writer, replay_atom::value, std::move(up));
-                              if (++sent % kCatchUpStep == 0) flushed();
+                              if (!feed.send(replay_atom::value, std::move(up)))
+                                while (!feed.flush())  // storage went away again: wait for it
+                                  std::this_thread::sleep_for(std::chrono::milliseconds(500));
                               return true;
                             })
             : Result<MarketReplay>(store.error());
@@ -46,8 +40,9 @@ void catch_up_worker(caf::blocking_actor* self, caf::actor writer, MarketReplayP
         {{"market", plan.spec.symbol}, {"detail", r.error().message}});
   else
     log(Level::info, "storage caught up from the journal",
-        {{"market", plan.spec.symbol}, {"updates", std::to_string(sent)}});
-  self->send(writer, replay_atom::value, plan.spec.symbol, last, static_cast<bool>(r));
+        {{"market", plan.spec.symbol}, {"updates", std::to_string(feed.sent())}});
+  // Through the feed too: it must arrive after the updates.
+  feed.send(replay_atom::value, plan.spec.symbol, last, static_cast<bool>(r));
 }
 
 class Writer {
