@@ -17,7 +17,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import {
-  OUT_DIR, ensureArtifacts, launchBrowser, norm, openPage, rest, sleep, startExchange, stopExchange, waitFor,
+  OUT_DIR, ensureArtifacts, launchBrowser, norm, openPage, orderSender, rest, sleep, startExchange, stopExchange, waitFor,
 } from './harness.mjs';
 
 const M = 'TATA_INR';
@@ -165,6 +165,7 @@ describe('performance', { timeout: 300_000 }, () => {
     const cpu = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     const cpuBefore = await cpu();
     // Every 10 ms, send the orders that are due: a steady rate without one timer per order.
+    const orders = orderSender(ex.baseUrl);
     for (let i = 0; i < total; i++) {
       const due = started + (i * 1000) / RATE;
       while (Date.now() < due) await sleep(10);
@@ -172,10 +173,11 @@ describe('performance', { timeout: 300_000 }, () => {
       const offset = Math.floor(rand() * 400) - 200;            // +-2.00 around 1000
       const price = (100_000 + offset) / 100;
       const o = { market: M, side, price: price.toFixed(2), quantity: (0.01 + Math.floor(rand() * 20) / 100).toFixed(2), userId: side === 'buy' ? '2' : '1' };
-      const p = api.order(o).then((r) => { if (r.status >= 300) failed++; }, () => { failed++; }).finally(() => inFlight.delete(p));
+      const p = orders.send(o).then((status) => { if (status >= 300) failed++; }, () => { failed++; }).finally(() => inFlight.delete(p));
       inFlight.add(p);
     }
     await Promise.all(inFlight);
+    orders.close();
     const elapsed = (Date.now() - started) / 1000;
     await sleep(500);
     const eventsDuring = (await wsMessages()) - eventsBefore;
