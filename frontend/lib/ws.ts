@@ -10,6 +10,7 @@
  */
 import type { Candle, DepthDiff, PublicTrade, Ticker, UserFill } from './types';
 import * as wire from './wire';
+import { workerSockets, type WorkerLike } from './workerSocket';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
 
@@ -41,6 +42,8 @@ export interface SocketLike {
   onclose: ((ev: unknown) => void) | null;
   onerror: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
+  /** Messages already parsed, several at a time (a connection held by lib/socket.worker.ts). */
+  onparsed?: ((messages: readonly unknown[]) => void) | null;
   send(data: string): void;
   close(): void;
 }
@@ -122,6 +125,7 @@ export class ExchangeSocket {
     this.socket = null;
     if (s) {
       s.onclose = s.onerror = s.onmessage = s.onopen = null;
+      s.onparsed = null;
       s.close();
     }
     this.resetConnectionState();
@@ -191,6 +195,7 @@ export class ExchangeSocket {
       this.flush();
     };
     socket.onmessage = (ev) => { if (typeof ev.data === 'string') this.handleMessage(ev.data); };
+    socket.onparsed = (messages) => { for (const m of messages) this.handleParsed(m); };
     socket.onerror = () => { /* onclose follows */ };
     socket.onclose = () => {
       clearTimeout(connectTimer);
@@ -294,6 +299,10 @@ export class ExchangeSocket {
     } catch {
       return;
     }
+    this.handleParsed(msg);
+  }
+
+  private handleParsed(msg: unknown): void {
     if (typeof msg !== 'object' || msg === null) return;
     const o = msg as Obj;
     if (o.e === undefined && o.id !== undefined && ('result' in o || 'error' in o)) {
@@ -364,10 +373,23 @@ export function socketUrlFromLocation(): string {
 
 let pageSocket: ExchangeSocket | null = null;
 
+const nativeSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
+
+/** The worker that holds the page's connection (lib/socket.worker.ts), if the browser has workers. */
+function socketWorker(): WorkerLike | null {
+  if (typeof Worker === 'undefined') return null;
+  try {
+    return new Worker(new URL('./socket.worker.ts', import.meta.url), { name: 'exchange-socket' }) as unknown as WorkerLike;
+  } catch {
+    return null;
+  }
+}
+
 /** The page's single connection, started on first use (browser only). */
 export function getSocket(): ExchangeSocket {
   if (!pageSocket) {
-    pageSocket = new ExchangeSocket(socketUrlFromLocation);
+    const worker = socketWorker();
+    pageSocket = new ExchangeSocket(socketUrlFromLocation, { createSocket: worker ? workerSockets(worker, nativeSocket) : nativeSocket });
     pageSocket.start();
   }
   return pageSocket;
