@@ -168,6 +168,10 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--ws-send-queue", o.ws_send_queue_frames,
                  "Frames queued per WebSocket before it is closed as a slow consumer")
       ->capture_default_str();
+  app.add_option("--ws-flush-us", o.ws_flush_interval_us,
+                 "Longest a stream event waits for others to share its socket write: at most "
+                 "one write per WebSocket per interval (0: no wait)")
+      ->capture_default_str();
   app.add_option("--rate-limit", o.rate_limit_per_second,
                  "REST requests per second per client IP (0: off)")
       ->envname("EXCHANGE_RATE_LIMIT")

@@ -25,6 +25,7 @@ struct Options {
   size_t max_ws_message_bytes = 16 * 1024;
   size_t max_streams_per_connection = 64;
   size_t ws_send_queue_frames = 4096;
+  uint32_t ws_flush_interval_us = 5000;
   size_t rate_limit_per_second = 0;
   int io_threads = 1;
   // Actors

@@ -36,6 +36,7 @@ EdgeConfig edge_config(const Options& o, std::string static_dir) {
   c.max_ws_message_bytes = o.max_ws_message_bytes;
   c.max_streams_per_connection = o.max_streams_per_connection;
   c.ws_send_queue_frames = o.ws_send_queue_frames;
+  c.ws_flush_interval_us = o.ws_flush_interval_us;
   c.rate_limit_per_second = o.rate_limit_per_second;
   c.io_threads = o.io_threads;
   return c;

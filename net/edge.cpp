@@ -3,16 +3,15 @@
 
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "net/edge_context.hpp"
 #include "net/http_session.hpp"
@@ -27,13 +26,21 @@ using tcp = asio::ip::tcp;
 constexpr auto kInflightWait = std::chrono::seconds(5);  // stop(): replies still owed
 constexpr auto kCloseWait = std::chrono::seconds(2);     // stop(): connections closing
 
-// Accepts connections on one port and hands each to a session on its own strand.
+using IoContexts = std::vector<std::unique_ptr<asio::io_context>>;
+
+// Accepts connections on one port and hands each to a session on the next io thread, in
+// turn. Each io thread has its own io_context, so a session's handlers never run
+// concurrently and need no strand.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   enum class Kind { http, ws };
 
-  Listener(asio::io_context& ioc, Kind kind, std::shared_ptr<EdgeContext> ctx)
-      : ioc_(ioc), acceptor_(ioc), retry_(ioc), kind_(kind), ctx_(std::move(ctx)) {}
+  Listener(const IoContexts& iocs, Kind kind, std::shared_ptr<EdgeContext> ctx)
+      : iocs_(iocs),
+        acceptor_(*iocs.front()),
+        retry_(*iocs.front()),
+        kind_(kind),
+        ctx_(std::move(ctx)) {}
 
   // Binds synchronously so that start() can report a taken port.
   void bind(const std::string& address, uint16_t port, const char* what) {
@@ -74,12 +81,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   void do_accept() {
     if (closed_) return;
-    // With one io thread every handler already runs in order on it: a strand per connection
-    // would only add its bookkeeping to every operation.
-    asio::any_io_executor ex = ctx_->config.io_threads > 1
-                                   ? asio::any_io_executor(asio::make_strand(ioc_))
-                                   : asio::any_io_executor(ioc_.get_executor());
-    acceptor_.async_accept(ex, [self = shared_from_this()](error_code ec, tcp::socket socket) {
+    asio::io_context& target = *iocs_[next_++ % iocs_.size()];
+    acceptor_.async_accept(target, [self = shared_from_this()](error_code ec, tcp::socket socket) {
       self->on_accept(ec, std::move(socket));
     });
   }
@@ -109,7 +112,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
     do_accept();
   }
 
-  asio::io_context& ioc_;
+  const IoContexts& iocs_;
+  size_t next_ = 0;
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;
   Kind kind_;
@@ -121,15 +125,21 @@ class Listener : public std::enable_shared_from_this<Listener> {
 }  // namespace
 
 struct Edge::Impl {
-  Impl(EdgeConfig c, ExchangeApi& api)
-      : ctx(std::make_shared<EdgeContext>(std::move(c), api)),
-        ioc(std::make_unique<asio::io_context>(ctx->config.io_threads)) {}
+  Impl(EdgeConfig c, ExchangeApi& api) : ctx(std::make_shared<EdgeContext>(std::move(c), api)) {
+    const int n = ctx->config.io_threads < 1 ? 1 : ctx->config.io_threads;
+    for (int i = 0; i < n; ++i) {
+      iocs.push_back(std::make_unique<asio::io_context>(1));
+      ctx->fanouts.push_back(std::make_shared<FanoutShard>(
+          *iocs.back(), api, ctx->next_connection_id.fetch_add(1),
+          std::chrono::microseconds(ctx->config.ws_flush_interval_us)));
+    }
+  }
 
-  // Declared before the io_context: handlers destroyed with it may still use the context.
+  // Declared before the io_contexts: handlers destroyed with them may still use the context.
   std::shared_ptr<EdgeContext> ctx;
   // Owned, but left alive at destruction if the API still owes replies (see ~Edge).
-  std::unique_ptr<asio::io_context> ioc;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  IoContexts iocs;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::shared_ptr<Listener> http;
   std::shared_ptr<Listener> ws;
   std::vector<std::thread> threads;
@@ -150,7 +160,8 @@ Edge::~Edge() {
                  static_cast<long long>(impl_->ctx->inflight.load()));
     impl_->http.reset();
     impl_->ws.reset();
-    (void)impl_->ioc.release();
+    for (auto& ioc : impl_->iocs)
+      (void)ioc.release();
   }
 }
 
@@ -160,19 +171,18 @@ void Edge::start() {
   const EdgeConfig& cfg = m.ctx->config;
   if (cfg.ws_port != 0 && cfg.ws_port == cfg.http_port)
     throw std::runtime_error("the WebSocket port must differ from the HTTP port (or be 0)");
-  m.http = std::make_shared<Listener>(*m.ioc, Listener::Kind::http, m.ctx);
+  m.http = std::make_shared<Listener>(m.iocs, Listener::Kind::http, m.ctx);
   m.http->bind(cfg.bind_address, cfg.http_port, "HTTP");
   if (cfg.ws_port != 0) {
-    m.ws = std::make_shared<Listener>(*m.ioc, Listener::Kind::ws, m.ctx);
+    m.ws = std::make_shared<Listener>(m.iocs, Listener::Kind::ws, m.ctx);
     m.ws->bind(cfg.bind_address, cfg.ws_port, "WebSocket");
   }
   m.started = true;
   m.http->start();
   if (m.ws) m.ws->start();
-  m.work.emplace(asio::make_work_guard(*m.ioc));
-  int n = cfg.io_threads < 1 ? 1 : cfg.io_threads;
-  for (int i = 0; i < n; ++i) {
-    m.threads.emplace_back([&ioc = *m.ioc] {
+  for (auto& ioc : m.iocs) {
+    m.work.push_back(asio::make_work_guard(*ioc));
+    m.threads.emplace_back([&ioc = *ioc] {
       for (;;) {
         try {
           ioc.run();
@@ -207,11 +217,15 @@ void Edge::stop() {
   while (m.ctx->sessions.size() > 0 && Clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
 
-  m.work.reset();
-  m.ioc->stop();
+  m.work.clear();
+  for (auto& ioc : m.iocs)
+    ioc->stop();
   for (auto& t : m.threads)
     if (t.joinable()) t.join();
   m.threads.clear();
+  // The io threads are gone: the fan-outs may let go of their sessions and subscriptions.
+  for (auto& f : m.ctx->fanouts)
+    f->clear();
 }
 
 uint16_t Edge::http_port() const {

@@ -1,5 +1,6 @@
 #include "net/edge_context.hpp"
 
+#include <stdexcept>
 #include <vector>
 
 namespace ex {
@@ -42,6 +43,13 @@ bool EdgeContext::cors_echoes_origin() const {
   for (const auto& o : config.cors_origins)
     if (o == "*") return false;
   return true;
+}
+
+std::shared_ptr<FanoutShard> EdgeContext::fanout_for(
+    const boost::asio::execution_context& io_context) const {
+  for (const auto& f : fanouts)
+    if (&f->context() == &io_context) return f;
+  throw std::logic_error("edge: a session on an io_context without a fan-out");
 }
 
 }  // namespace ex

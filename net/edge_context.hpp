@@ -11,10 +11,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "actors/gateway/exchange_api.hpp"
 #include "net/edge.hpp"
 #include "net/edge_metrics.hpp"
+#include "net/fanout.hpp"
 #include "net/rate_limiter.hpp"
 #include "net/router.hpp"
 #include "net/static_files.hpp"
@@ -54,6 +56,10 @@ struct EdgeContext {
   std::string cors_origin(std::string_view request_origin) const;
   bool cors_echoes_origin() const;  // true if the value varies with Origin (no "*")
 
+  // The fan-out of the io thread that runs `io_context` (one per thread, set up by the
+  // Edge before it serves).
+  std::shared_ptr<FanoutShard> fanout_for(const boost::asio::execution_context& io_context) const;
+
   const EdgeConfig config;
   ExchangeApi& api;
   Router router;
@@ -61,6 +67,7 @@ struct EdgeContext {
   RateLimiter rate_limiter;
   EdgeMetrics metrics;
   SessionRegistry sessions;
+  std::vector<std::shared_ptr<FanoutShard>> fanouts;
   std::atomic<uint64_t> next_connection_id{1};
   std::atomic<int64_t> inflight{0};  // API calls not answered yet
   std::atomic<bool> stopping{false};

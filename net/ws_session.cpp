@@ -1,11 +1,9 @@
 #include "net/ws_session.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -17,6 +15,7 @@
 
 #include "net/coalescing_stream.hpp"
 #include "net/edge_context.hpp"
+#include "net/fanout.hpp"
 #include "net/ws_protocol.hpp"
 
 namespace ex {
@@ -37,12 +36,15 @@ constexpr auto kCloseGrace = std::chrono::seconds(3);    // then the TCP socket 
 constexpr size_t kHighWater = 256 * 1024;
 constexpr size_t kLowWater = 64 * 1024;
 
-using Frame = std::shared_ptr<const std::string>;
-
-class WsSession : public std::enable_shared_from_this<WsSession>, public Closable {
+class WsSession : public std::enable_shared_from_this<WsSession>,
+                  public Closable,
+                  public FanoutSubscriber {
  public:
   WsSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx)
-      : ws_(std::move(socket)), ctx_(std::move(ctx)), kill_timer_(ws_.get_executor()) {
+      : ws_(std::move(socket)),
+        ctx_(std::move(ctx)),
+        fanout_(ctx_->fanout_for(asio::query(ws_.get_executor(), asio::execution::context))),
+        kill_timer_(ws_.get_executor()) {
     init();
   }
 
@@ -72,26 +74,41 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
     });
   }
 
-  // From a FrameSink, on any thread: queue a frame without blocking. Overflow closes the
-  // connection (once) instead of growing without bound.
-  void push(Frame frame) {
-    if (!open_.load(std::memory_order_acquire)) return;
-    size_t backlog = backlog_.fetch_add(1, std::memory_order_acq_rel) + 1;
-    if (backlog > ctx_->config.ws_send_queue_frames) {
-      backlog_.fetch_sub(1, std::memory_order_acq_rel);
-      if (!overflowed_.exchange(true))
-        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->on_overflow(); });
+  // From the fan-out, on this session's thread: a frame of a batch goes straight into the
+  // coalescing layer while it has room, else waits in the queue; a queue over its limit
+  // closes the connection (later, not under the fan-out's feet).
+  void deliver(const Frame& frame) override {
+    if (closing_ || overflowed_) return;
+    if (queue_.empty() && writable()) {
+      CoalescingStream& layer = ws_.next_layer();
+      if (!holding_) {
+        layer.hold();
+        holding_ = true;
+      }
+      if (layer.write_text_frame(*frame)) {
+        ++batched_;
+        return;
+      }
+    }
+    if (queue_.size() >= ctx_->config.ws_send_queue_frames) {
+      overflowed_ = true;
+      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->on_overflow(); });
       return;
     }
-    bool schedule;
-    {
-      std::lock_guard<std::mutex> lock(inbox_mutex_);
-      inbox_.push_back(std::move(frame));
-      schedule = !drain_scheduled_;
-      drain_scheduled_ = true;
+    queue_.push_back(frame);
+  }
+
+  // The fan-out's batch is complete: one socket write carries it.
+  void flush() override {
+    if (holding_) {
+      holding_ = false;
+      ws_.next_layer().release();
     }
-    if (schedule)
-      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->drain_inbox(); });
+    if (batched_) {
+      ctx_->metrics.ws_frames_sent.inc(batched_);
+      batched_ = 0;
+    }
+    waiting_for_flush_ = !queue_.empty();
   }
 
  private:
@@ -118,7 +135,6 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
       if (auto self = weak.lock()) self->on_flushed();
     });
     accepted_ = true;
-    open_.store(true, std::memory_order_release);
     ctx_->metrics.ws_connections.add(1);
     if (ctx_->stopping.load())
       return begin_close(websocket::close_code::going_away, "server shutting down");
@@ -166,7 +182,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
         for (const auto& s : cmd.params) {
           auto it = std::find(streams_.begin(), streams_.end(), s);
           if (it == streams_.end()) continue;
-          ctx_->api.unsubscribe(id_, s);
+          fanout_->unsubscribe(s, this);
           streams_.erase(it);
           ctx_->metrics.ws_subscriptions.add(-1);
         }
@@ -190,15 +206,11 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
                          "at most " + std::to_string(max) + " streams per connection (" +
                              std::to_string(streams_.size()) + " subscribed)",
                          id);
-    std::weak_ptr<WsSession> weak = weak_from_this();
-    FrameSink sink = [weak](Frame frame) {
-      if (auto self = weak.lock()) self->push(std::move(frame));
-    };
     for (size_t i = 0; i < fresh.size(); ++i) {
-      Result<bool> r = ctx_->api.subscribe(id_, fresh[i], sink);
+      Result<bool> r = fanout_->subscribe(fresh[i], shared_from_this());
       if (!r) {
         for (size_t j = 0; j < i; ++j)
-          ctx_->api.unsubscribe(id_, fresh[j]);  // all or nothing
+          fanout_->unsubscribe(fresh[j], this);  // all or nothing
         return reply_error(code_name(r.error().code), r.error().message, id);
       }
     }
@@ -217,30 +229,17 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
   // A reply of our own: through the same queue and limit as events.
   void send_text(std::string text) {
     if (closing_) return;
-    size_t backlog = backlog_.fetch_add(1, std::memory_order_acq_rel) + 1;
-    if (backlog > ctx_->config.ws_send_queue_frames) {
-      backlog_.fetch_sub(1, std::memory_order_acq_rel);
-      overflowed_.store(true);
+    if (queue_.size() >= ctx_->config.ws_send_queue_frames) {
+      overflowed_ = true;
       return on_overflow();
     }
     queue_.push_back(std::make_shared<const std::string>(std::move(text)));
     do_write();
   }
 
-  void drain_inbox() {
-    std::vector<Frame> batch;
-    {
-      std::lock_guard<std::mutex> lock(inbox_mutex_);
-      batch.swap(inbox_);
-      drain_scheduled_ = false;
-    }
-    if (closing_) {
-      backlog_.fetch_sub(batch.size(), std::memory_order_acq_rel);
-      return;
-    }
-    for (auto& f : batch)
-      queue_.push_back(std::move(f));
-    do_write();
+  bool writable() {
+    return accepted_ && !close_started_ && !finished_ && ws_.is_open() &&
+           ws_.next_layer().buffered() < kHighWater;
   }
 
   // Hands queued frames to the coalescing layer, which writes them out together in as few
@@ -257,11 +256,9 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
       queue_.pop_front();
       ++sent;
     }
+    holding_ = false;
     layer.release();
-    if (sent) {
-      backlog_.fetch_sub(sent, std::memory_order_acq_rel);
-      ctx_->metrics.ws_frames_sent.inc(sent);
-    }
+    if (sent) ctx_->metrics.ws_frames_sent.inc(sent);
     waiting_for_flush_ = !queue_.empty();  // on_flushed() resumes
   }
 
@@ -288,17 +285,9 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
   void begin_close(websocket::close_code code, const char* reason) {
     if (closing_ || finished_) return;
     closing_ = true;
-    open_.store(false, std::memory_order_release);
     close_reason_ = websocket::close_reason(code, reason);
     unsubscribe_everything();
-    size_t dropped = queue_.size();
     queue_.clear();
-    {
-      std::lock_guard<std::mutex> lock(inbox_mutex_);
-      dropped += inbox_.size();
-      inbox_.clear();
-    }
-    backlog_.fetch_sub(dropped, std::memory_order_acq_rel);
     // A slow consumer loses what it has not received yet, so that the close frame can reach
     // it; a server shutdown still delivers what was accepted.
     if (code == websocket::close_code::policy_error) ws_.next_layer().discard_pending();
@@ -324,7 +313,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
   void unsubscribe_everything() {
     if (unsubscribed_) return;
     unsubscribed_ = true;
-    ctx_->api.unsubscribe_all(id_);
+    for (const auto& s : streams_)
+      fanout_->unsubscribe(s, this);
     ctx_->metrics.ws_subscriptions.add(-static_cast<int64_t>(streams_.size()));
     streams_.clear();
   }
@@ -334,7 +324,6 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
     if (finished_) return;
     finished_ = true;
     closing_ = true;
-    open_.store(false, std::memory_order_release);
     kill_timer_.cancel();
     if (accepted_) {
       unsubscribe_everything();
@@ -346,11 +335,12 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
 
   websocket::stream<CoalescingStream> ws_;
   std::shared_ptr<EdgeContext> ctx_;
+  std::shared_ptr<FanoutShard> fanout_;  // this thread's
   uint64_t id_ = 0;
   beast::flat_buffer buffer_;
   asio::steady_timer kill_timer_;
 
-  // Strand-owned state.
+  // All on the session's io thread.
   std::deque<Frame> queue_;           // waiting for room in the coalescing layer
   std::vector<std::string> streams_;  // at most max_streams_per_connection: a scan is fine
   websocket::close_reason close_reason_;
@@ -360,14 +350,9 @@ class WsSession : public std::enable_shared_from_this<WsSession>, public Closabl
   bool close_started_ = false;
   bool unsubscribed_ = false;
   bool finished_ = false;
-
-  // Shared with FrameSinks on actor threads.
-  std::atomic<bool> open_{false};
-  std::atomic<bool> overflowed_{false};
-  std::atomic<size_t> backlog_{0};  // frames queued or in the inbox, not yet written or dropped
-  std::mutex inbox_mutex_;
-  std::vector<Frame> inbox_;
-  bool drain_scheduled_ = false;  // guarded by inbox_mutex_
+  bool overflowed_ = false;
+  bool holding_ = false;  // the layer holds a fan-out batch until flush()
+  size_t batched_ = 0;    // frames of that batch
 };
 
 }  // namespace

@@ -1,11 +1,9 @@
 // One WebSocket connection: the control protocol of ws_protocol.hpp, subscriptions through
-// ExchangeApi::subscribe, and a bounded send queue fed from actor threads. Frames leave
-// through a coalescing layer (coalescing_stream.hpp): one socket write at a time, carrying
-// every frame queued meanwhile. A connection whose queue overflows is closed with 1008
-// "slow consumer" so that it never slows the hubs or other subscribers.
-// All of a session's work runs on its socket's executor (a strand, or the single io
-// thread); FrameSinks may call in from any
-// thread.
+// its io thread's fan-out (fanout.hpp), and a bounded send queue. Frames leave through a
+// coalescing layer (coalescing_stream.hpp): one socket write at a time, carrying every
+// frame queued meanwhile. A connection whose queue overflows is closed with 1008 "slow
+// consumer" so that it never slows the hubs or other subscribers.
+// All of a session's work runs on its io thread.
 #pragma once
 
 #include <memory>

@@ -64,6 +64,14 @@ class FakeApi : public ExchangeApi {
     std::lock_guard<std::mutex> lock(mutex_);
     return calls_;
   }
+  // How many connections are subscribed to `stream`.
+  size_t subscribers(const std::string& stream) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    size_t n = 0;
+    for (auto& [conn, streams] : subs_)
+      n += streams.count(stream);
+    return n;
+  }
   // Sends `frame` to every sink subscribed to `stream` (from the worker thread).
   void publish(const std::string& stream, const std::string& frame) {
     auto shared = std::make_shared<const std::string>(frame);

@@ -1,0 +1,108 @@
+#include "net/fanout.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include <boost/asio/post.hpp>
+
+namespace ex {
+
+namespace asio = boost::asio;
+
+FanoutShard::FanoutShard(asio::io_context& ioc, ExchangeApi& api, uint64_t upstream_id,
+                         std::chrono::microseconds window)
+    : ioc_(ioc), api_(api), upstream_id_(upstream_id), window_(window), timer_(ioc) {}
+
+Result<bool> FanoutShard::subscribe(const std::string& stream,
+                                    std::shared_ptr<FanoutSubscriber> sub) {
+  auto found = channel_of_.find(stream);
+  uint32_t index;
+  if (found != channel_of_.end()) {
+    index = found->second;
+  } else {
+    index = static_cast<uint32_t>(channels_.size());
+    channels_.push_back(Channel{stream, {}});
+  }
+  Channel& c = channels_[index];
+  if (c.subscribers.empty()) {
+    std::weak_ptr<FanoutShard> weak = weak_from_this();
+    Result<bool> r = api_.subscribe(upstream_id_, stream, [weak, index](Frame frame) {
+      if (auto self = weak.lock()) self->publish(index, std::move(frame));
+    });
+    if (!r) {
+      if (found == channel_of_.end()) channels_.pop_back();  // never a name upstream refused
+      return r;
+    }
+    channel_of_.emplace(stream, index);
+    ++active_;
+  }
+  c.subscribers.push_back(std::move(sub));
+  return true;
+}
+
+void FanoutShard::unsubscribe(const std::string& stream, const FanoutSubscriber* sub) {
+  auto found = channel_of_.find(stream);
+  if (found == channel_of_.end()) return;
+  auto& subs = channels_[found->second].subscribers;
+  auto it = std::find_if(subs.begin(), subs.end(), [&](const auto& s) { return s.get() == sub; });
+  if (it == subs.end()) return;
+  *it = std::move(subs.back());
+  subs.pop_back();
+  if (subs.empty()) {
+    api_.unsubscribe(upstream_id_, stream);
+    --active_;
+  }
+}
+
+void FanoutShard::clear() {
+  if (active_ > 0) api_.unsubscribe_all(upstream_id_);
+  for (Channel& c : channels_)
+    c.subscribers.clear();
+  active_ = 0;
+  timer_.cancel();
+}
+
+void FanoutShard::publish(uint32_t channel, Frame frame) {
+  bool post;
+  {
+    std::lock_guard<std::mutex> lock(inbox_mutex_);
+    inbox_.push_back(Published{channel, std::move(frame)});
+    post = !wake_posted_;
+    wake_posted_ = true;
+  }
+  if (post) asio::post(ioc_, [self = shared_from_this()] { self->wake(); });
+}
+
+void FanoutShard::wake() {
+  const auto due = last_drain_ + window_;
+  if (std::chrono::steady_clock::now() >= due) return drain();
+  timer_.expires_at(due);
+  timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+    if (!ec) self->drain();
+  });
+}
+
+void FanoutShard::drain() {
+  {
+    std::lock_guard<std::mutex> lock(inbox_mutex_);
+    draining_.swap(inbox_);
+    wake_posted_ = false;
+  }
+  last_drain_ = std::chrono::steady_clock::now();
+  const uint64_t batch = ++batch_;
+  for (const Published& p : draining_) {
+    for (const auto& sub : channels_[p.channel].subscribers) {
+      sub->deliver(p.frame);
+      if (sub->last_batch_ != batch) {
+        sub->last_batch_ = batch;
+        touched_.push_back(sub);
+      }
+    }
+  }
+  draining_.clear();
+  for (const auto& sub : touched_)
+    sub->flush();
+  touched_.clear();
+}
+
+}  // namespace ex
