@@ -20,8 +20,15 @@ export const ARTIFACTS = path.join(FRONTEND, 'test-artifacts');
 export const EXCHANGE_BIN = path.resolve(FRONTEND, process.env.EXCHANGE_BIN ?? '../build/exchange');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
+// Headless Chromium (156) builds the address bar's popups (two WebUI pages, each in its own
+// renderer) for every new browser context, i.e. during each fresh-cache page load of the tests:
+// browser UI a person's already open window does not rebuild, competing for a 2-core machine's
+// CPU with the page being measured. Chromium merges this list with playwright's own.
+const CHROMIUM_DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup', 'PreloadTopChromeWebUI'];
+
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  `--disable-features=${CHROMIUM_DISABLED_FEATURES.join(',')}`];
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

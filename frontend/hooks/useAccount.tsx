@@ -1,6 +1,7 @@
 'use client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api, errorText } from '@/lib/api';
+import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
 import type { Balance, OpenOrder, Order, Side, UserFill } from '@/lib/types';
 import { getSocket } from '@/lib/ws';
 
@@ -89,7 +90,14 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
     setBalances(null);
     setFills([]);
     setError(null);
-    void refresh();
+    // On a fresh load the book and the trades are drawn first; the account follows right after.
+    let started = false;
+    let alive = true;
+    void afterShown(FIRST_VIEW, FIRST_VIEW_WAIT_MS).then(() => {
+      if (!alive) return;
+      started = true;
+      void refresh();
+    });
     const unsubscribe = getSocket().fills(market, {
       onEvent: (f) => {
         if (f.userId !== userId) return;
@@ -97,10 +105,11 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
           prev.some((p) => p.tradeId === f.tradeId && p.orderId === f.orderId) ? prev : [f, ...prev].slice(0, KEEP_FILLS));
         void refresh();
       },
-      onActive: () => void refresh(),
+      onActive: () => { if (started) void refresh(); },
     });
     const poll = setInterval(() => void refresh(), POLL_MS);
     return () => {
+      alive = false;
       unsubscribe();
       clearInterval(poll);
     };

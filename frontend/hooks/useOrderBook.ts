@@ -23,16 +23,9 @@ export function useOrderBook(market: string): OrderBookState {
   const sync = useRef<BookSync | null>(null);
 
   useEffect(() => {
-    let announced = false;
     const s = new BookSync({
       fetchSnapshot: () => api.depth(market, BOOK_SNAPSHOT_LIMIT),
-      onChange: () => {
-        if (!announced) {
-          announced = true;
-          performance.mark('book-ready');
-        }
-        bump();
-      },
+      onChange: bump,
       onState: setState,
     });
     sync.current = s;

@@ -27,7 +27,6 @@ export function useTrades(market: string): TradesState {
   useEffect(() => {
     let alive = true;
     let pending: PublicTrade[] = [];
-    let announced = false;
     list.current = [];
     setStatus({ loading: true, error: null });
     const flush = () => {
@@ -49,10 +48,6 @@ export function useTrades(market: string): TradesState {
           list.current = mergeTrades(trades, liveSinceReload ?? []);
           liveSinceReload = null;
           setStatus({ loading: false, error: null });
-          if (!announced) {
-            announced = true;
-            performance.mark('trades-ready');
-          }
           bump();
         },
         (e: unknown) => {

@@ -5,6 +5,7 @@ import { StateMessage } from '@/components/ui/StateMessage';
 import { useAccount } from '@/hooks/useAccount';
 import { useConnection } from '@/hooks/useConnection';
 import { useOrderBook } from '@/hooks/useOrderBook';
+import { useReadyMark } from '@/hooks/useReadyMark';
 import { useTicker } from '@/hooks/useTickers';
 import { cmp, normalize, ratio, sub } from '@/lib/decimal';
 import { formatPrice, formatQty, trendOf } from '@/lib/format';
@@ -32,6 +33,8 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
 
   const mine = useMemo(() => new Set((openOrders ?? []).map((o) => `${o.side}:${normalize(o.price)}`)), [openOrders]);
 
+  useReadyMark('book-ready', view !== null && view.asks.length + view.bids.length > 0);
+
   const stale = connection !== 'live' || state !== 'synced';
   return (
     <Panel title="Order book" className="area-book book-panel" testId="orderbook"
@@ -50,14 +53,14 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
             {/* Rows keyed by slot: a moving book updates text in place instead of moving nodes. */}
             {[...view.asks].reverse().map((l, i, all) => (
               <BookRow key={all.length - i} level={l} side="ask" market={market} maxTotal={view.maxTotal}
-                mine={mine.has(`sell:${normalize(l.price)}`)} onPick={onPick} />
+                mine={mine.has(`sell:${normalize(l.price)}`)} onPick={onPick} best={i === all.length - 1} />
             ))}
           </div>
           <Spread market={market} bestBid={view.bids[0]?.price ?? null} bestAsk={view.asks[0]?.price ?? null} />
           <div className="book-side book-bids">
             {view.bids.map((l, i) => (
               <BookRow key={i} level={l} side="bid" market={market} maxTotal={view.maxTotal}
-                mine={mine.has(`buy:${normalize(l.price)}`)} onPick={onPick} />
+                mine={mine.has(`buy:${normalize(l.price)}`)} onPick={onPick} best={i === 0} />
             ))}
             {view.bids.length === 0 ? <div className="book-empty muted">No bids</div> : null}
           </div>
@@ -67,14 +70,15 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
   );
 }
 
-function BookRow({ level, side, market, maxTotal, mine, onPick }: {
-  level: BookLevel; side: 'bid' | 'ask'; market: Market; maxTotal: string; mine: boolean; onPick: (price: string) => void;
+function BookRow({ level, side, market, maxTotal, mine, onPick, best }: {
+  level: BookLevel; side: 'bid' | 'ask'; market: Market; maxTotal: string; mine: boolean; onPick: (price: string) => void; best: boolean;
 }) {
   const width = Math.min(1, ratio(level.total, maxTotal));
   return (
     <div className={`book-row ${side}`} data-testid={`book-${side}`} data-price={level.price} onClick={() => onPick(level.price)}>
       <span className="book-bar" style={{ transform: `scaleX(${width})` }} aria-hidden />
-      <span className="book-price">{mine ? <span className="mine-dot" title="Your order" aria-label="your order" /> : null}{formatPrice(level.price, market.tickSize)}</span>
+      {/* The best level's row keeps its element, so the browser reports its first paint once. */}
+      <span className="book-price" elementtiming={best ? `book-${side}` : undefined}>{mine ? <span className="mine-dot" title="Your order" aria-label="your order" /> : null}{formatPrice(level.price, market.tickSize)}</span>
       <span className="num book-qty">{formatQty(level.quantity, market.stepSize)}</span>
       <span className="num book-total">{formatQty(level.total, market.stepSize)}</span>
     </div>

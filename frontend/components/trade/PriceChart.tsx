@@ -7,10 +7,13 @@ import { useCandles, type CandleSink } from '@/hooks/useCandles';
 import { cmp, decimalsOf } from '@/lib/decimal';
 import { formatPrice, formatQty } from '@/lib/format';
 import { DEFAULT_INTERVAL, isInterval, type Interval } from '@/lib/intervals';
+import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
+import { tickMarkLabel } from '@/lib/tickMarks';
 import type { Candle, Market } from '@/lib/types';
 import { IntervalSwitcher } from './IntervalSwitcher';
 
 const INTERVAL_KEY = 'exchange.interval';
+
 
 /** Candlestick chart with volume (TradingView lightweight-charts), live from `kline@`. */
 export function PriceChart({ market }: { market: Market }) {
@@ -34,8 +37,10 @@ export function PriceChart({ market }: { market: Market }) {
     if (!el) return;
     let chart: IChartApi | null = null;
     let disposed = false;
-    // Loaded apart from the page's first bundle: the book and form show before the chart code.
-    void import('lightweight-charts').then((lc) => {
+    // Loaded apart from the page's first bundle, and only once the book and the trades are on
+    // screen: evaluating the chart code and drawing it first would delay them.
+    void afterShown(FIRST_VIEW, FIRST_VIEW_WAIT_MS).then(() => (disposed ? null : import('lightweight-charts'))).then((lc) => {
+      if (!lc) return;
       if (disposed) return;
       const css = getComputedStyle(document.documentElement);
       const color = (name: string) => css.getPropertyValue(name).trim();
@@ -46,7 +51,8 @@ export function PriceChart({ market }: { market: Market }) {
           fontFamily: css.getPropertyValue('--font').trim(), attributionLogo: false },
         grid: { vertLines: { color: color('--grid') }, horzLines: { color: color('--grid') } },
         rightPriceScale: { borderColor: color('--border') },
-        timeScale: { borderColor: color('--border'), timeVisible: true, secondsVisible: false, rightOffset: 6, barSpacing: 8 },
+        timeScale: { borderColor: color('--border'), timeVisible: true, secondsVisible: false, rightOffset: 6, barSpacing: 8,
+          tickMarkFormatter: tickMarkLabel },
         crosshair: { mode: lc.CrosshairMode.Normal },
       });
       const candles: ISeriesApi<'Candlestick'> = chart.addSeries(lc.CandlestickSeries, {

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { rememberMarket } from '@/components/layout/TradeLink';
 import { MarketsTable } from '@/components/markets/MarketsTable';
 import { StateMessage } from '@/components/ui/StateMessage';
@@ -53,7 +53,7 @@ function TradeScreen({ market }: { market: Market }) {
   const { userId } = useUser();
   const [picked, setPicked] = useState<PickedPrice | null>(null);
   useEffect(() => rememberMarket(market.symbol), [market.symbol]);
-  const pick = (price: string) => setPicked({ price, at: Date.now() });
+  const pick = useCallback((price: string) => setPicked({ price, at: Date.now() }), []);
   return (
     <AccountProvider userId={userId} market={market.symbol}>
       <div className="trade-grid" data-testid="trade-view" data-market={market.symbol}>
