@@ -1,43 +1,63 @@
 /**
- * Runs `fn` on an animation frame after `schedule()`, at most once per frame and at most once per
- * `minIntervalMs` slot. Streams that change hundreds of times per second are drawn at a steady
- * rate instead of once per event.
+ * Runs `fn` on an animation frame after `schedule()`, at most once per `minIntervalMs`. Streams
+ * that change hundreds of times per second are drawn at a steady rate instead of once per event.
  *
- * Slots are multiples of `minIntervalMs` on the page's clock (performance.now()), shared by every
- * throttle: the book and the trades (100 ms), the ticker and the chart (200 ms) all redraw in the
- * same frames, so a busy market costs the browser ten painted frames a second rather than one for
- * each stream at its own phase. A stream quiet for a slot or more is drawn on the next frame.
+ * The throttles of the page also share the frames between them: at most one of them runs per
+ * frame (the others wait for the next ones, a few milliseconds), so the book, the trades, the
+ * ticker and the chart never all redraw in the same frame. Each redraw costs the main thread a
+ * few milliseconds of rendering; together, in one frame, they took longer than a frame lasts.
  */
 export interface FrameThrottle {
   schedule(): void;
   cancel(): void;
 }
 
+/** Redraws due, oldest first; one is run per animation frame. */
+const due: (() => void)[] = [];
+let frameRequested = false;
+
+function runOne(): void {
+  frameRequested = false;
+  due.shift()?.();
+  requestFrame();
+}
+
+function requestFrame(): void {
+  if (frameRequested || due.length === 0) return;
+  frameRequested = true;
+  requestAnimationFrame(runOne);
+}
+
 export function frameThrottle(fn: () => void, minIntervalMs = 0, now: () => number = () => performance.now()): FrameThrottle {
-  let frame: number | null = null;
+  let queued = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let lastSlot = -Infinity;
-  const slotOf = (t: number) => (minIntervalMs > 0 ? Math.floor(t / minIntervalMs) : t);
-  const run = () => {
+  let last = -Infinity;
+  const job = () => {
+    queued = false;
+    last = now();
+    fn();
+  };
+  const enqueue = () => {
     timer = null;
-    frame = requestAnimationFrame(() => {
-      frame = null;
-      lastSlot = slotOf(now());
-      fn();
-    });
+    queued = true;
+    due.push(job);
+    requestFrame();
   };
   return {
     schedule() {
-      if (frame !== null || timer !== null) return;
-      // Already drawn in this slot: wait for the next one.
-      const wait = slotOf(now()) <= lastSlot ? (lastSlot + 1) * minIntervalMs - now() : 0;
-      if (wait > 1) timer = setTimeout(run, wait);
-      else run();
+      if (queued || timer !== null) return;
+      const wait = last + minIntervalMs - now();
+      if (wait > 1) timer = setTimeout(enqueue, wait);
+      else enqueue();
     },
     cancel() {
-      if (frame !== null) cancelAnimationFrame(frame);
       if (timer !== null) clearTimeout(timer);
-      frame = timer = null;
+      timer = null;
+      if (queued) {
+        const at = due.indexOf(job);
+        if (at >= 0) due.splice(at, 1);
+        queued = false;
+      }
     },
   };
 }

@@ -5,9 +5,11 @@
  * the page's main thread every frame is its own task (IPC receive, JSON.parse, a microtask
  * checkpoint), and together they kept the thread busy for most of each 16 ms frame. Here they
  * are received and parsed off the main thread and handed over in batches: at most one message to
- * the page every BATCH_MS, however fast the exchange sends. A lone message (an acknowledgement, a
- * quiet market's event) still goes at once.
+ * the page every BATCH_MS, however fast the exchange sends, with the events that only supersede
+ * one another merged (lib/coalesce.ts). A lone message (an acknowledgement, a quiet market's
+ * event) still goes at once.
  */
+import { coalesceEvents } from './coalesce';
 import { parseEvent } from './wire';
 
 /** Page -> worker. `id` names one connection; a reconnect opens a new one. */
@@ -39,8 +41,12 @@ export interface RelayOptions {
   now?: () => number;
 }
 
-/** One display frame: the page takes events no faster than it can draw them. */
-export const BATCH_MS = 16;
+/**
+ * Half the page's fastest redraw interval (100 ms, lib/frameThrottle.ts): an event reaches the
+ * page at most 50 ms later than it would alone, and a busy market costs the page 20 messages a
+ * second instead of 700.
+ */
+export const BATCH_MS = 50;
 
 interface Connection {
   socket: RelaySocket;
@@ -58,7 +64,7 @@ export function createRelay(post: (event: RelayEvent) => void, options: RelayOpt
     c.timer = null;
     if (c.pending.length === 0) return;
     c.lastFlush = now();
-    const messages = c.pending;
+    const messages = coalesceEvents(c.pending);
     c.pending = [];
     post({ type: 'messages', id, messages });
   };
