@@ -1,6 +1,7 @@
 #include "net/fanout.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -58,6 +59,8 @@ void FanoutShard::clear() {
   if (active_ > 0) api_.unsubscribe_all(upstream_id_);
   for (Channel& c : channels_)
     c.subscribers.clear();
+  to_flush_.clear();
+  flushed_ = 0;
   active_ = 0;
   timer_.cancel();
 }
@@ -100,9 +103,26 @@ void FanoutShard::drain() {
     }
   }
   draining_.clear();
-  for (const auto& sub : touched_)
-    sub->flush();
+  // A subscriber still waiting for its write from an earlier batch simply writes both.
+  to_flush_.insert(to_flush_.end(), std::make_move_iterator(touched_.begin()),
+                   std::make_move_iterator(touched_.end()));
   touched_.clear();
+  if (!slice_posted_) flush_slice();
+}
+
+void FanoutShard::flush_slice() {
+  constexpr size_t kSlice = 128;  // a few hundred microseconds of socket writes
+  slice_posted_ = false;
+  const size_t end = std::min(to_flush_.size(), flushed_ + kSlice);
+  for (; flushed_ < end; ++flushed_)
+    to_flush_[flushed_]->flush();
+  if (flushed_ == to_flush_.size()) {
+    to_flush_.clear();
+    flushed_ = 0;
+    return;
+  }
+  slice_posted_ = true;
+  asio::post(ioc_, [self = shared_from_this()] { self->flush_slice(); });
 }
 
 }  // namespace ex

@@ -12,6 +12,8 @@
 // Batches are paced: the shard drains its inbox at once if the last drain is at least
 // `window` old, otherwise at the end of the window. A quiet market adds no delay; a busy
 // one makes at most one write per connection per window, however many events it has.
+// The writes of a batch go out in slices, each its own turn of the io thread, so that
+// the REST requests the same thread serves wait for a slice, not for every connection.
 //
 // Threads: publish() from any thread; everything else on the shard's io thread.
 #pragma once
@@ -78,6 +80,7 @@ class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
 
   void wake();
   void drain();
+  void flush_slice();
 
   boost::asio::io_context& ioc_;
   ExchangeApi& api_;
@@ -93,7 +96,10 @@ class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
   std::chrono::steady_clock::time_point last_drain_{};
   uint64_t batch_ = 0;
   std::vector<Published> draining_;
-  std::vector<std::shared_ptr<FanoutSubscriber>> touched_;
+  std::vector<std::shared_ptr<FanoutSubscriber>> touched_;   // by this drain
+  std::vector<std::shared_ptr<FanoutSubscriber>> to_flush_;  // their writes, slice by slice
+  size_t flushed_ = 0;                                       // of to_flush_
+  bool slice_posted_ = false;
 
   // Shared with publishers.
   std::mutex inbox_mutex_;

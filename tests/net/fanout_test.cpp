@@ -112,9 +112,24 @@ CAF_TEST(frames reach every subscriber of their stream in order and no one else)
   CAF_CHECK(both->all() == want_both);
   CAF_CHECK(trades->all() == want_trades);
   CAF_CHECK(other->batches.empty());
-  // Every batch was flushed once and none was empty.
-  for (const auto& b : both->batches)
-    CAF_CHECK(!b.empty());
+}
+
+CAF_TEST(many subscribers are written in slices and each once per batch) {
+  auto s = shard(0us);
+  std::vector<std::shared_ptr<Recorder>> subs;
+  for (int i = 0; i < 300; ++i) {
+    subs.push_back(std::make_shared<Recorder>());
+    CAF_REQUIRE(s->subscribe("depth@TATA_INR", subs.back()));
+  }
+  api.publish("depth@TATA_INR", "d0");
+  api.publish("depth@TATA_INR", "d1");
+  CAF_REQUIRE(run_until([&] {
+    for (const auto& r : subs)
+      if (r->all().size() < 2) return false;
+    return true;
+  }));
+  for (const auto& r : subs)
+    CAF_CHECK(r->all() == (std::vector<std::string>{"d0", "d1"}));
 }
 
 CAF_TEST(events inside one window share a batch and the window bounds their wait) {
