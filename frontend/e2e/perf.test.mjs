@@ -178,8 +178,16 @@ describe('performance', { timeout: 300_000 }, () => {
       const w = window;
       w.__frames = [];
       w.__longTasks = [];
+      w.__loaf = [];
       w.__stopFrames = false;
       new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+      // Long animation frames (over 50 ms from the frame's start to its paint), with the scripts
+      // that ran in them: what a dropped frame was spent on.
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          w.__loaf.push({ duration: e.duration, scripts: (e.scripts ?? []).map((x) => ({ what: `${x.invoker || x.name}@${(x.sourceURL || '').split('/').pop()}`, ms: x.duration })) });
+        }
+      }).observe({ type: 'long-animation-frame' });
       let last = performance.now();
       const tick = (t) => {
         w.__frames.push(t - last);
@@ -221,9 +229,9 @@ describe('performance', { timeout: 300_000 }, () => {
     const eventsDuring = (await wsMessages()) - eventsBefore;
     const cpuAfter = await cpu();
     const cpuPct = (name) => round((100 * (cpuAfter[name] - cpuBefore[name])) / (elapsed + 0.5));
-    const { frames, longTasks } = await page.evaluate(() => {
+    const { frames, longTasks, loaf } = await page.evaluate(() => {
       window.__stopFrames = true;
-      return { frames: window.__frames, longTasks: window.__longTasks };
+      return { frames: window.__frames, longTasks: window.__longTasks, loaf: window.__loaf };
     });
 
     const sorted = [...frames].sort((a, b) => a - b);
@@ -242,6 +250,12 @@ describe('performance', { timeout: 300_000 }, () => {
     figures.dropped_frames = dropped;
     figures.dropped_pct = round((100 * dropped) / (frames.length + dropped), 2);
     figures.long_tasks = longTasks.length;
+    figures.long_animation_frames = loaf.length;
+    // The scripts that took the most time in those frames (name@file:ms), for the next look.
+    const byScript = new Map();
+    for (const f of loaf) for (const x of f.scripts) byScript.set(x.what, (byScript.get(x.what) ?? 0) + x.ms);
+    figures.loaf_scripts = [...byScript].sort((a, b) => b[1] - a[1]).slice(0, 3)
+      .map(([what, ms]) => `${what.replace(/[\s=]+/g, '_')}:${Math.round(ms)}`).join(',') || 'none';
     figures.main_thread_cpu_pct = cpuPct('ThreadTime');
     figures.script_cpu_pct = cpuPct('ScriptDuration');
     figures.layout_style_cpu_pct = round(cpuPct('LayoutDuration') + cpuPct('RecalcStyleDuration'));

@@ -1,6 +1,7 @@
 'use client';
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { FlashValue } from '@/components/ui/FlashValue';
+import { useDocumentTitle } from '@/hooks/useDocumentTitle';
 import { useTicker } from '@/hooks/useTickers';
 import { formatPercent, formatPrice, formatQty, formatSigned, trendOf } from '@/lib/format';
 import { decimalsOf } from '@/lib/decimal';
@@ -11,10 +12,8 @@ import { MarketSwitcher } from './MarketSwitcher';
 export function MarketHeader({ market }: { market: Market }) {
   const t = useTicker(market.symbol);
   const price = (v: string) => formatPrice(v, market.tickSize, true);
-  useEffect(() => {
-    const name = `${market.baseAsset}/${market.quoteAsset}`;
-    document.title = t ? `${formatPrice(t.lastPrice, market.tickSize)} · ${name} · Exchange` : `${name} · Exchange`;
-  }, [t, market]);
+  const name = `${market.baseAsset}/${market.quoteAsset}`;
+  useDocumentTitle(t ? `${formatPrice(t.lastPrice, market.tickSize)} · ${name} · Exchange` : `${name} · Exchange`);
   const trend = t ? trendOf(t.priceChange) : 'flat';
   return (
     <div className="ticker-bar area-ticker" data-testid="ticker-bar">

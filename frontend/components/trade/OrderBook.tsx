@@ -1,5 +1,5 @@
 'use client';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { Panel } from '@/components/ui/Panel';
 import { StateMessage } from '@/components/ui/StateMessage';
 import { useAccount } from '@/hooks/useAccount';
@@ -70,9 +70,16 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
   );
 }
 
-function BookRow({ level, side, market, maxTotal, mine, onPick, best }: {
+interface BookRowProps {
   level: BookLevel; side: 'bid' | 'ask'; market: Market; maxTotal: string; mine: boolean; onPick: (price: string) => void; best: boolean;
-}) {
+}
+
+/** Levels are new objects on every redraw: a row is drawn again only when what it shows changed. */
+const sameRow = (a: BookRowProps, b: BookRowProps) => a.level.price === b.level.price && a.level.quantity === b.level.quantity
+  && a.level.total === b.level.total && a.maxTotal === b.maxTotal && a.side === b.side && a.market === b.market
+  && a.mine === b.mine && a.onPick === b.onPick && a.best === b.best;
+
+const BookRow = memo(function BookRow({ level, side, market, maxTotal, mine, onPick, best }: BookRowProps) {
   const width = Math.min(1, ratio(level.total, maxTotal));
   return (
     <div className={`book-row ${side}`} data-testid={`book-${side}`} data-price={level.price} onClick={() => onPick(level.price)}>
@@ -83,7 +90,7 @@ function BookRow({ level, side, market, maxTotal, mine, onPick, best }: {
       <span className="num book-total">{formatQty(level.total, market.stepSize)}</span>
     </div>
   );
-}
+}, sameRow);
 
 /** Between the sides: the last price and the spread. */
 function Spread({ market, bestBid, bestAsk }: { market: Market; bestBid: string | null; bestAsk: string | null }) {
