@@ -1,6 +1,7 @@
 /**
- * Runs `fn` on an animation frame after `schedule()`, at most once per `minIntervalMs`. Streams
- * that change hundreds of times per second are drawn at a steady rate instead of once per event.
+ * Runs `fn` on an animation frame after `schedule()`, at most once per `minIntervalMs` (the first
+ * time at once). Streams that change hundreds of times per second are drawn at a steady rate
+ * instead of once per event.
  *
  * The throttles of the page also share the frames between them: at most one of them runs per
  * frame (the others wait for the next ones, a few milliseconds), so the book, the trades, the
@@ -46,6 +47,11 @@ export function frameThrottle(fn: () => void, minIntervalMs = 0, now: () => numb
   return {
     schedule() {
       if (queued || timer !== null) return;
+      // The first redraw (data just loaded) is not held back: nothing is on screen yet.
+      if (last === -Infinity) {
+        job();
+        return;
+      }
       const wait = last + minIntervalMs - now();
       if (wait > 1) timer = setTimeout(enqueue, wait);
       else enqueue();

@@ -30,26 +30,28 @@ describe('frameThrottle', () => {
   });
   const now = () => Date.now();
 
-  it('runs on the next frame, then at most once per interval', () => {
+  it('runs the first time at once, then on a frame at most once per interval', () => {
     const runs: number[] = [];
     const t = frameThrottle(() => runs.push(now()), 100, now);
+    vi.advanceTimersByTime(10);
     t.schedule();
     t.schedule();
-    vi.advanceTimersByTime(16);
-    expect(runs).toEqual([16]);
+    expect(runs).toEqual([10]);
     // Events all through the interval: the next run is on the first frame after it.
     for (let i = 0; i < 20; i++) {
       t.schedule();
       vi.advanceTimersByTime(5);
     }
     vi.advanceTimersByTime(20);
-    expect(runs).toEqual([16, 128]);
+    expect(runs).toEqual([10, 112]);
   });
 
   it('runs at most one throttle per frame, the others on the frames after', () => {
     const frames = new Map<number, string[]>();
     const record = (name: string) => () => frames.set(now(), [...(frames.get(now()) ?? []), name]);
     const all = [frameThrottle(record('book'), 100, now), frameThrottle(record('trades'), 100, now), frameThrottle(record('ticker'), 200, now)];
+    for (const t of all) t.schedule();   // first runs: at once
+    frames.clear();
     for (let i = 0; i < 100; i++) {
       for (const t of all) t.schedule();
       vi.advanceTimersByTime(7);
@@ -66,12 +68,12 @@ describe('frameThrottle', () => {
     const runs: number[] = [];
     const t = frameThrottle(() => runs.push(now()), 100, now);
     t.schedule();
+    expect(runs).toHaveLength(1);
+    t.schedule();                 // waiting for its interval
     t.cancel();
-    vi.advanceTimersByTime(50);
-    expect(runs).toHaveLength(0);
-    t.schedule();
-    vi.advanceTimersByTime(16);
-    t.schedule();
+    vi.advanceTimersByTime(200);
+    expect(runs).toHaveLength(1);
+    t.schedule();                 // queued for a frame
     t.cancel();
     vi.advanceTimersByTime(500);
     expect(runs).toHaveLength(1);

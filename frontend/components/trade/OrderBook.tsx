@@ -33,7 +33,8 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
 
   const mine = useMemo(() => new Set((openOrders ?? []).map((o) => `${o.side}:${normalize(o.price)}`)), [openOrders]);
 
-  useReadyMark('book-ready', view !== null && view.asks.length + view.bids.length > 0);
+  // Shown once loaded, even empty: the chart and the account wait for it (lib/readiness.ts).
+  useReadyMark('book-ready', view !== null);
 
   const stale = connection !== 'live' || state !== 'synced';
   return (

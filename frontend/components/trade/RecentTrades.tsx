@@ -10,7 +10,7 @@ import type { Market, PublicTrade } from '@/lib/types';
 /** The market's latest public trades, newest on top, coloured by the taker's side. */
 export function RecentTrades({ market, onPick }: { market: Market; onPick: (price: string) => void }) {
   const { trades, loading, error } = useTrades(market.symbol);
-  useReadyMark('trades-ready', trades.length > 0);
+  useReadyMark('trades-ready', trades.length > 0 || !loading);
   // The newest trade of the first list shown is timed: the browser reports when it was painted.
   // Its row keeps the attribute (removing it before the paint would lose the report).
   const timedId = useRef<string | null>(null);
