@@ -12,7 +12,8 @@ const HISTORY_BARS = 500;
  * Redraw the chart at most this often. Every redraw repaints the whole chart (candles, both axes
  * and their labels): at 200 orders/s that was the page's largest piece of main-thread work and
  * the frame most likely to be late, at 5 redraws a second. Once a second is the cadence of the
- * usual exchange kline feeds; the last price itself (ticker, book) still moves every 200 ms.
+ * usual exchange kline feeds; the last price itself (ticker, book) still moves several times a
+ * second.
  */
 const REDRAW_MS = 1000;
 

@@ -8,7 +8,7 @@ import { frameThrottle, type FrameThrottle } from './frameThrottle';
 import type { Ticker } from './types';
 import type { ExchangeSocket } from './ws';
 
-const NOTIFY_MS = 200;
+const NOTIFY_MS = 250;
 
 interface Entry {
   ticker: Ticker | null;
