@@ -1,9 +1,11 @@
 /**
  * Performance of the trading page against the real exchange, measured in the browser:
- * - first load of the trade view (navigation start until the live order book is on screen),
+ * - first load of the trade view (navigation start until the book and the trades rows are painted
+ *   with the exchange's data, from a cold cache, several times),
  * - the size of the exported JavaScript,
- * - frame times (requestAnimationFrame) while the test drives 200 orders/s into the market, and
- *   that the page's book and trades still match the exchange exactly afterwards.
+ * - frame times (requestAnimationFrame, long animation frames) while the test drives 200 orders/s
+ *   into the market, and that the page's book and trades still match the exchange exactly
+ *   afterwards.
  * The figures are written as one line of name=value pairs to test-artifacts/perf.txt.
  *
  * Timing targets are reported with the machine's load, and asserted only with PERF_STRICT=1
