@@ -118,21 +118,44 @@ void OrderBook::note_level(Side side, Ticks price, Lots total) {
   changes_.push_back({side, price, total});
 }
 
+// Events are zeroed in place and filled field by field: an Event built on the stack and then
+// copied stalls the copy's wide loads on the narrow stores of its byte fields (store
+// forwarding), which cost more than everything else in a small command.
+Event& OrderBook::new_event(EventType type, Side side) {
+  Event& e = events_.emplace_back();
+  e.type = type;
+  e.side = side;
+  e.seq = seq_;
+  return e;
+}
+
 void OrderBook::flush_level_changes() {
-  for (const LevelChange& c : changes_)
-    events_.push_back(Event{EventType::level, c.side, DoneReason::filled, 0, 0, 0, 0, c.price,
-                            c.total, 0, 0, seq_});
+  for (const LevelChange& c : changes_) {
+    Event& e = new_event(EventType::level, c.side);
+    e.price = c.price;
+    e.qty = c.total;
+  }
   changes_.clear();
 }
 
 void OrderBook::emit_done(const RestingOrder& o, DoneReason reason) {
-  events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0, o.price, o.remaining,
-                          o.original - o.remaining, 0, seq_});
+  Event& e = new_event(EventType::done, o.side);
+  e.reason = reason;
+  e.order = o.id;
+  e.user = o.user;
+  e.price = o.price;
+  e.qty = o.remaining;
+  e.filled = o.original - o.remaining;
 }
 
 void OrderBook::emit_taker_done(const NewOrder& o, DoneReason reason, Lots left, Lots filled) {
-  events_.push_back(Event{EventType::done, o.side, reason, o.id, 0, o.user, 0,
-                          o.is_market ? 0 : o.price, left, filled, 0, seq_});
+  Event& e = new_event(EventType::done, o.side);
+  e.reason = reason;
+  e.order = o.id;
+  e.user = o.user;
+  e.price = o.is_market ? 0 : o.price;
+  e.qty = left;
+  e.filled = filled;
 }
 
 void OrderBook::remove_slot(uint32_t idx, Level& level) {
@@ -204,8 +227,14 @@ void OrderBook::match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budge
         done = true;
         break;
       }
-      events_.push_back(Event{EventType::trade, o.side, DoneReason::filled, o.id, m.id, o.user,
-                              m.user, lv.price, fill, 0, next_trade_id_++, seq_});
+      Event& t = new_event(EventType::trade, o.side);
+      t.order = o.id;
+      t.maker = m.id;
+      t.user = o.user;
+      t.maker_user = m.user;
+      t.price = lv.price;
+      t.qty = fill;
+      t.trade_id = next_trade_id_++;
       last_price_ = lv.price;
       const int64_t cost = fill * lv.price;
       result.executed += fill;

@@ -199,6 +199,7 @@ class OrderBook {
   void emit_done(const RestingOrder& o, DoneReason reason);
   void emit_taker_done(const NewOrder& o, DoneReason reason, Lots left, Lots filled);
   void flush_level_changes();
+  Event& new_event(EventType type, Side side);
   bool cancel_one(OrderId id);  // cancel() without starting a new command
 
   BookConfig config_;
