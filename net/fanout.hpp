@@ -46,7 +46,7 @@ class FanoutSubscriber {
 
  private:
   friend class FanoutShard;
-  uint64_t last_batch_ = 0;  // the drain that last delivered here (to flush each once)
+  bool flush_due_ = false;  // delivered to, and waiting in the shard's list of writes
 };
 
 class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
@@ -94,11 +94,11 @@ class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
   std::unordered_map<std::string, uint32_t> channel_of_;
   size_t active_ = 0;
   std::chrono::steady_clock::time_point last_drain_{};
-  uint64_t batch_ = 0;
   std::vector<Published> draining_;
-  std::vector<std::shared_ptr<FanoutSubscriber>> touched_;   // by this drain
-  std::vector<std::shared_ptr<FanoutSubscriber>> to_flush_;  // their writes, slice by slice
-  size_t flushed_ = 0;                                       // of to_flush_
+  // Subscribers with frames to write, each once however many batches reached it since:
+  // at most one entry per subscriber, written slice by slice.
+  std::vector<std::shared_ptr<FanoutSubscriber>> to_flush_;
+  size_t flushed_ = 0;  // of to_flush_
   bool slice_posted_ = false;
 
   // Shared with publishers.
