@@ -3,8 +3,8 @@
  * up showing: at 200 orders/s most of the ~700 events a second only supersede one another.
  *
  * - `ticker` events are whole snapshots: only the latest per market is kept.
- * - `kline` events carry the whole current candle: only the latest per market, interval and candle
- *   start is kept.
+ * - `kline` events carry the whole current candle: only the latest per market, interval (`i`) and
+ *   candle start (`timestamp`) is kept.
  * - consecutive `depth` diffs of a market (each one starting at most right after the previous one
  *   ends, `U <= u + 1`) become one diff covering both: their levels are absolute quantities, so
  *   applying the concatenated level lists in order gives the same book, and a gap (missed updates)
@@ -21,11 +21,10 @@ type Obj = Record<string, unknown>;
 const isEvent = (m: unknown): m is Obj & { e: string } =>
   typeof m === 'object' && m !== null && typeof (m as Obj).e === 'string';
 
+/** A kline event's candle (market, interval `i`, start `timestamp`), or null: then it is kept. */
 function klineKey(m: Obj): string | null {
-  const start = m.timestamp ?? m.start ?? m.t ?? m.end;
-  if (typeof m.s !== 'string' || (typeof start !== 'string' && typeof start !== 'number')) return null;
-  const interval = m.i ?? m.interval;
-  return `${m.s}|${typeof interval === 'string' ? interval : ''}|${start}`;
+  if (typeof m.s !== 'string' || typeof m.i !== 'string' || typeof m.timestamp !== 'string') return null;
+  return `${m.s}|${m.i}|${m.timestamp}`;
 }
 
 /** Depth diff ids and levels in the shape merging needs, or null (then the event is kept apart). */

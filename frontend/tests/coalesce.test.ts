@@ -5,7 +5,7 @@ import { decodeDepthEvent } from '@/lib/wire';
 
 const depth = (U: number, u: number, b: [string, string][], a: [string, string][] = [], s = 'TATA_INR') => ({ e: 'depth', s, U, u, b, a });
 const ticker = (s: string, lastPrice: string) => ({ e: 'ticker', s, lastPrice });
-const kline = (s: string, timestamp: string, close: string) => ({ e: 'kline', s, timestamp, close });
+const kline = (s: string, timestamp: string, close: string, i = '1m') => ({ e: 'kline', s, i, timestamp, close });
 const trade = (t: number) => ({ e: 'trade', s: 'TATA_INR', t, p: '1000', q: '1', m: false, T: t });
 const ack = (id: number) => ({ result: null, id });
 
@@ -55,6 +55,11 @@ describe('coalesceEvents', () => {
       ticker('A', '1'), trade(1), ticker('B', '5'), kline('A', 't0', '1'), ticker('A', '2'), kline('A', 't1', '3'), kline('A', 't0', '2'), trade(2),
     ]);
     expect(out).toEqual([ticker('A', '2'), trade(1), ticker('B', '5'), kline('A', 't0', '2'), kline('A', 't1', '3'), trade(2)]);
+  });
+
+  it('keeps candles of different intervals apart even when they start together', () => {
+    const out = coalesceEvents([kline('A', 't0', '1', '1m'), kline('A', 't0', '2', '1h'), kline('A', 't0', '3', '1m')]);
+    expect(out).toEqual([kline('A', 't0', '3', '1m'), kline('A', 't0', '2', '1h')]);
   });
 
   it('merges continuing depth diffs of a market, and keeps gaps, other markets and non-events apart', () => {
