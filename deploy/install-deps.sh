@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libcaf-dev libboost1.81-dev nlohmann-json3-dev
           libsqlite3-dev sqlite3 libcli11-dev libtoml11-dev libpqxx-dev libhiredis-dev libxxhash-dev
-          curl)
+          libjemalloc-dev curl)
 if [[ "${1:-}" == "--test" ]]; then
   # Browser tests (Debian's Chromium driven by playwright-core), fuzzing (clang +
   # libFuzzer runtime), and the servers later suites start themselves.
