@@ -6,6 +6,7 @@
 
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
+#include <caf/serializer_impl.hpp>
 
 #include <string>
 #include <string_view>
@@ -15,12 +16,14 @@
 
 namespace ex {
 
+// Serializes straight into the string it returns: a market's snapshot runs to megabytes,
+// and a second buffer would copy them once more.
 template <class T>
 std::string encode_binary(T& record) {
-  std::vector<char> buf;
-  caf::binary_serializer sink{nullptr, buf};
+  std::string buf;
+  caf::serializer_impl<std::string> sink{nullptr, buf};
   if (auto err = sink(record)) return {};  // serializing to memory cannot fail
-  return std::string(buf.begin(), buf.end());
+  return buf;
 }
 
 // Refuses bytes that do not decode completely into a T.

@@ -37,6 +37,7 @@ using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using stored_atom = caf::atom_constant<caf::atom("stored")>;
 using synced_atom = caf::atom_constant<caf::atom("synced")>;
 using snapshot_atom = caf::atom_constant<caf::atom("snapshot")>;
+using written_atom = caf::atom_constant<caf::atom("written")>;
 using append_atom = caf::atom_constant<caf::atom("append")>;
 using record_atom = caf::atom_constant<caf::atom("record")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;

@@ -1,6 +1,7 @@
 #include "actors/journal/journal_actor.hpp"
 
 #include <deque>
+#include <optional>
 
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
@@ -10,10 +11,19 @@
 namespace ex {
 namespace {
 
+// Writes one snapshot file and tells the journal how it went.
+void write_snapshot_file(caf::blocking_actor* self, caf::actor journal, std::string dir,
+                         uint64_t seq, std::shared_ptr<const std::string> payload) {
+  auto written = snapshot::write(dir, seq, *payload);
+  payload.reset();
+  self->send(journal, written_atom::value, seq, written ? std::string() : written.error().message);
+}
+
 class Journal {
  public:
-  Journal(JournalLink link, std::shared_ptr<journal::Writer> writer)
-      : link_(std::move(link)),
+  Journal(caf::event_based_actor* self, JournalLink link, std::shared_ptr<journal::Writer> writer)
+      : self_(self),
+        link_(std::move(link)),
         writer_(std::move(writer)),
         syncs_(Metrics::global().counter("exchange_journal_syncs_total",
                                          "Journal writes made durable",
@@ -74,11 +84,34 @@ class Journal {
     flush();
   }
 
-  caf::result<bool> snapshot(uint64_t seq, const std::string& payload, uint64_t stored_seq) {
-    flush();
+  // Answers true once the snapshot is on disk, false if a newer one took its place.
+  caf::result<bool> snapshot(uint64_t seq, std::string& payload, uint64_t stored_seq) {
+    flush();  // the records a snapshot includes are written before it
     if (failed_) return to_caf_error(failure_);
-    if (auto r = write_snapshot(seq, payload, stored_seq); !r) return to_caf_error(r.error());
-    return true;
+    if (seq <= snapshot_seq_) return false;
+    auto rp = self_->make_response_promise<bool>();
+    start_snapshot(seq, std::move(payload), stored_seq, rp);
+    return rp;
+  }
+
+  // The snapshot thread is done with `seq`: clean up after it, start the next one.
+  void on_written(uint64_t seq, const std::string& failure) {
+    if (!writing_ || writing_->seq != seq) return;
+    Snapshot done = std::move(*writing_);
+    writing_.reset();
+    if (failure.empty()) {
+      clean_up(seq, done.stored_seq);
+      if (done.promise.pending()) done.promise.deliver(true);
+    } else {
+      log(Level::error, "snapshot failed", {{"stream", link_.stream}, {"detail", failure}});
+      if (done.promise.pending())
+        done.promise.deliver(to_caf_error(make_error(ErrorCode::internal, failure)));
+    }
+    if (queued_) {
+      Snapshot next = std::move(*queued_);
+      queued_.reset();
+      write(std::move(next));
+    }
   }
 
   void on_stored(uint64_t seq) { link_.stored_seq = std::max(link_.stored_seq, seq); }
@@ -89,16 +122,35 @@ class Journal {
     caf::response_promise promise;  // pending() only for append requests
   };
 
-  // Writes a snapshot covering records up to `seq`, then removes what it and storage
-  // together make unnecessary.
-  Result<bool> write_snapshot(uint64_t seq, const std::string& payload, uint64_t stored_seq) {
-    auto written = snapshot::write(link_.dir, seq, payload);
-    if (!written) {
-      log(Level::error, "snapshot failed",
-          {{"stream", link_.stream}, {"detail", written.error().message}});
-      return written.error();
-    }
+  struct Snapshot {
+    uint64_t seq;
+    std::shared_ptr<const std::string> payload;
+    uint64_t stored_seq;
+    caf::response_promise promise;  // pending() only for snapshot requests
+  };
+
+  // Writes a snapshot covering records up to `seq` on a thread of its own: a deep book's
+  // runs to tens of megabytes, and group commits go on meanwhile. One at a time; of those
+  // waiting, only the newest is kept.
+  void start_snapshot(uint64_t seq, std::string payload, uint64_t stored_seq,
+                      caf::response_promise promise = {}) {
     snapshot_seq_ = seq;
+    Snapshot s{seq, std::make_shared<const std::string>(std::move(payload)), stored_seq,
+               std::move(promise)};
+    if (!writing_) return write(std::move(s));
+    if (queued_ && queued_->promise.pending()) queued_->promise.deliver(false);
+    queued_ = std::move(s);
+  }
+
+  void write(Snapshot s) {
+    self_->spawn<caf::detached>(write_snapshot_file, caf::actor_cast<caf::actor>(self_), link_.dir,
+                                s.seq, s.payload);
+    s.payload.reset();
+    writing_ = std::move(s);
+  }
+
+  // Removes what the snapshot at `seq` and storage together make unnecessary.
+  void clean_up(uint64_t seq, uint64_t stored_seq) {
     const uint64_t keep = keep_from(link_.dir, stored_seq);
     auto snaps = snapshot::remove_before(link_.dir, keep);
     auto segments = writer_->remove_before(keep + 1);
@@ -109,7 +161,6 @@ class Journal {
          {"seq", std::to_string(seq)},
          {"kept_from", std::to_string(keep)},
          {"segments_removed", std::to_string(segments ? *segments : 0)}});
-    return true;
   }
 
   void flush() {
@@ -134,7 +185,7 @@ class Journal {
     pending_.clear();
     frames_.clear();
     if (link_.state && link_.snapshot_every > 0 && last - snapshot_seq_ >= link_.snapshot_every)
-      write_snapshot(last, link_.state->snapshot(), link_.stored_seq);
+      start_snapshot(last, link_.state->snapshot(), link_.stored_seq);
   }
 
   void fail(const Error& e) {
@@ -149,10 +200,12 @@ class Journal {
     frames_.clear();
   }
 
+  caf::event_based_actor* self_;
   JournalLink link_;
   std::shared_ptr<journal::Writer> writer_;
-  caf::actor owner_;  // of `record`s
-  uint64_t snapshot_seq_ = 0;
+  caf::actor owner_;           // of `record`s
+  uint64_t snapshot_seq_ = 0;  // the newest snapshot written or on its way
+  std::optional<Snapshot> writing_, queued_;
   std::string frames_;
   std::vector<Pending> pending_;
   bool flush_queued_ = false;
@@ -180,7 +233,7 @@ uint64_t keep_from(const std::string& dir, uint64_t stored_seq) {
 
 caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
                             std::shared_ptr<journal::Writer> writer) {
-  auto j = std::make_shared<Journal>(std::move(link), std::move(writer));
+  auto j = std::make_shared<Journal>(self, std::move(link), std::move(writer));
   return {
       [=](append_atom, uint64_t seq, const std::string& payload) {
         return j->append(self, seq, payload);
@@ -188,9 +241,10 @@ caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
       [=](record_atom, uint64_t seq, const std::string& payload) { j->record(self, seq, payload); },
       [=](flush_atom) { j->on_flush(); },
       [=](stored_atom, const std::string&, uint64_t seq) { j->on_stored(seq); },
-      [=](snapshot_atom, uint64_t seq, const std::string& payload, uint64_t stored_seq) {
+      [=](snapshot_atom, uint64_t seq, std::string& payload, uint64_t stored_seq) {
         return j->snapshot(seq, payload, stored_seq);
       },
+      [=](written_atom, uint64_t seq, const std::string& failure) { j->on_written(seq, failure); },
   };
 }
 

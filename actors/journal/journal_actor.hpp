@@ -15,7 +15,9 @@
 //        up to seq (after everything appended before it is written), then removes older
 //        snapshots and segments, keeping the newest snapshot at or before `stored_seq`
 //        (what storage already has) and the journal after it, so storage can always be
-//        caught up from the journal.
+//        caught up from the journal. The file is written on a thread of its own while
+//        records go on; false if a newer snapshot took this one's place first.
+//  (written, seq, failure)  its own: the snapshot thread is done ("" = it worked)
 //  (stored, stream, seq)     storage has the stream up to seq (from the writer)
 //  (flush)  its own: writes what is pending
 // A journal may also keep a state of its own from its records (JournalLink::state, the
