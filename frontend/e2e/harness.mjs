@@ -7,12 +7,13 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import WebSocket from 'ws';
 
 export const FRONTEND = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = path.join(FRONTEND, 'out');
@@ -181,9 +182,77 @@ export function orderSender(baseUrl) {
   return { send, close: () => agent.destroy() };
 }
 
-export async function launchBrowser() {
+/**
+ * Headless Chromium driven by playwright. With `debuggingPort`, it also listens for DevTools
+ * connections on that port (for unobservedPage).
+ */
+export async function launchBrowser({ debuggingPort } = {}) {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (set CHROMIUM)`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const args = debuggingPort ? [...CHROMIUM_ARGS, `--remote-debugging-port=${debuggingPort}`] : CHROMIUM_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+}
+
+/**
+ * A page of a browser launched with `debuggingPort` that playwright does not instrument, for
+ * measuring the page under load. Playwright enables the DevTools Network domain in every page and
+ * worker it controls, so the browser then reports each WebSocket frame the page's socket worker
+ * receives (hundreds a second) to the test process: work done only for the test, on the cores the
+ * page is measured on. This page is opened in a browser context playwright does not know (it
+ * detaches from such targets) and is driven over a plain DevTools connection that enables nothing
+ * but what it is asked for: no Network domain, no attachment to the page's workers.
+ *
+ * `evaluate(fn, arg)` runs `fn(arg)` in the page (awaiting a promise) and returns its JSON value;
+ * `send(method, params)` sends any DevTools command to the page's session.
+ */
+export async function unobservedPage(debuggingPort, { width = 1440, height = 900 } = {}) {
+  const version = await (await fetch(`http://127.0.0.1:${debuggingPort}/json/version`)).json();
+  const ws = new WebSocket(version.webSocketDebuggerUrl, { perMessageDeflate: false, maxPayload: 512 * 1024 * 1024 });
+  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+  let nextId = 0;
+  const pending = new Map();
+  ws.on('message', (data) => {
+    const m = JSON.parse(String(data));
+    const p = m.id !== undefined ? pending.get(m.id) : undefined;
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.error) p.reject(new Error(`${p.method}: ${m.error.message}`));
+    else p.resolve(m.result);
+  });
+  ws.on('close', () => { for (const p of pending.values()) p.reject(new Error(`${p.method}: DevTools connection closed`)); pending.clear(); });
+  const call = (method, params = {}, sessionId = undefined) => new Promise((resolve, reject) => {
+    const id = ++nextId;
+    pending.set(id, { resolve, reject, method });
+    ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
+  });
+  const { browserContextId } = await call('Target.createBrowserContext', { disposeOnDetach: true });
+  const { targetId } = await call('Target.createTarget', { url: 'about:blank', browserContextId });
+  const { sessionId } = await call('Target.attachToTarget', { targetId, flatten: true });
+  const send = (method, params = {}) => call(method, params, sessionId);
+  await send('Runtime.runIfWaitingForDebugger');
+  await send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
+  const evaluate = async (fn, arg) => {
+    const r = await send('Runtime.evaluate', {
+      expression: `(${fn})(${arg === undefined ? '' : JSON.stringify(arg)})`, awaitPromise: true, returnByValue: true,
+    });
+    if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    return r.result.value;
+  };
+  return {
+    send,
+    evaluate,
+    goto: (url) => send('Page.navigate', { url }),
+    /** Resolves once `selector` matches an element (polled every 100 ms). */
+    waitForSelector: (selector, timeout = 15_000) => waitFor(() => evaluate((s) => document.querySelector(s) !== null, selector),
+      { timeout, interval: 100, message: selector }),
+    screenshot: async (file) => {
+      const { data } = await send('Page.captureScreenshot', { format: 'png' });
+      writeFileSync(file, Buffer.from(data, 'base64'));
+    },
+    close: async () => {
+      await call('Target.disposeBrowserContext', { browserContextId }).catch(() => undefined);
+      ws.close();
+    },
+  };
 }
 
 /** A page that fails the test on uncaught page errors (collected in `page.errors`). */
