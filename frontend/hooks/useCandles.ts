@@ -50,7 +50,8 @@ export function useCandles(market: string, interval: Interval, sink: CandleSink 
       }
       pending.clear();
     };
-    const redraw = frameThrottle(flush, REDRAW_MS);
+    // On a frame of its own, and the next one too: the chart paints on the frame after an update.
+    const redraw = frameThrottle(flush, REDRAW_MS, undefined, { firstAtOnce: false, holdNextFrame: true });
 
     const load = async () => {
       const gen = ++generation;

@@ -16,10 +16,13 @@ export interface FrameThrottle {
 /** Redraws due, oldest first; one is run per animation frame. */
 const due: (() => void)[] = [];
 let frameRequested = false;
+/** The next frame belongs to work a redraw left for it (the chart paints on the frame after its update). */
+let holdNextFrame = false;
 
 function runOne(): void {
   frameRequested = false;
-  due.shift()?.();
+  if (holdNextFrame) holdNextFrame = false;
+  else due.shift()?.();
   requestFrame();
 }
 
@@ -29,13 +32,22 @@ function requestFrame(): void {
   requestAnimationFrame(runOne);
 }
 
-export function frameThrottle(fn: () => void, minIntervalMs = 0, now: () => number = () => performance.now()): FrameThrottle {
+export interface FrameThrottleOptions {
+  /** Run the first time at once (default), or like every later time, on a frame. */
+  firstAtOnce?: boolean;
+  /** Keep the frame after each run free of the other redraws. */
+  holdNextFrame?: boolean;
+}
+
+export function frameThrottle(fn: () => void, minIntervalMs = 0, now: () => number = () => performance.now(),
+  options: FrameThrottleOptions = {}): FrameThrottle {
   let queued = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
-  let last = -Infinity;
+  let last = options.firstAtOnce === false ? now() - minIntervalMs : -Infinity;
   const job = () => {
     queued = false;
     last = now();
+    if (options.holdNextFrame) holdNextFrame = true;
     fn();
   };
   const enqueue = () => {
@@ -64,6 +76,43 @@ export function frameThrottle(fn: () => void, minIntervalMs = 0, now: () => numb
         if (at >= 0) due.splice(at, 1);
         queued = false;
       }
+    },
+  };
+}
+
+/**
+ * Throttles that share their redraws: members scheduled within one interval run together, on one
+ * animation frame. The book and the trades change together (a trade moves both), and React
+ * commits their updates from one frame as one: one pass of style, layout, paint, layerisation,
+ * commit, raster and display for both. Drawn on alternate frames, each paid that whole pipeline
+ * itself, 20 times a second, and on this page the pipeline costs more than either redraw's script.
+ * A member's first run (its data just loaded) is still at once.
+ */
+export function frameGroup(minIntervalMs: number, now: () => number = () => performance.now()): { member(fn: () => void): FrameThrottle } {
+  const dirty = new Set<() => void>();
+  const shared = frameThrottle(() => {
+    const fns = [...dirty];
+    dirty.clear();
+    for (const f of fns) f();
+  }, minIntervalMs, now, { firstAtOnce: false });
+  return {
+    member(fn) {
+      let ran = false;
+      return {
+        schedule() {
+          if (!ran) {
+            ran = true;
+            fn();
+            return;
+          }
+          dirty.add(fn);
+          shared.schedule();
+        },
+        cancel() {
+          dirty.delete(fn);
+          if (dirty.size === 0) shared.cancel();
+        },
+      };
     },
   };
 }

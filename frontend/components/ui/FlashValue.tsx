@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { cmp, isDecimal } from '@/lib/decimal';
 
-/** How long a flash lasts (the CSS animation's length). */
+/** How long a flash lasts after the last move (app/globals.css: a still tint, no animation). */
 const FLASH_MS = 600;
 
 /** Shows a formatted value and briefly flashes green/red when the underlying decimal moves. */
