@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "net/bots/bot_link.hpp"
 #include "net/bots/order_tracker.hpp"
 #include "net/client/api_client.hpp"
 #include "net/client/backoff.hpp"
@@ -55,14 +56,6 @@ struct MmMarket {
   Clock::time_point pause_until[2];  // per side, after INSUFFICIENT_FUNDS
 };
 
-std::string fmt_double(double v, int decimals) {
-  std::ostringstream s;
-  s.setf(std::ios::fixed);
-  s.precision(decimals);
-  s << v;
-  return s.str();
-}
-
 int side_index(Side s) {
   return s == Side::buy ? 0 : 1;
 }
@@ -73,27 +66,20 @@ struct MarketMaker::Impl {
   Impl(asio::io_context& io, MmConfig cfg)
       : io(io),
         cfg(std::move(cfg)),
-        http(io, *client::parse_url(this->cfg.http_url), http_options()),
+        http(io, *client::parse_url(this->cfg.http_url),
+             http_options(this->cfg.http_connections, this->cfg.request_timeout_ms)),
         api(http),
-        ws(io, ws_url(), client::WsOptions{}),
+        ws(io, stream_url(this->cfg.ws_url, this->cfg.http_url), client::WsOptions{}),
         ready_timer(io),
         status_timer(io),
         balance_timer(io),
         reconcile_timer(io),
         stop_timer(io),
         ready_backoff(milliseconds(200), milliseconds(3000), 0.2),
-        rng(this->cfg.seed ? this->cfg.seed
-                           : static_cast<uint64_t>(Clock::now().time_since_epoch().count())),
+        rng(seed_or_clock(this->cfg.seed)),
         tracker(session_name()) {
     log.name = "mm";
     BotLog::parse(this->cfg.log_level, &log.level);
-  }
-
-  client::HttpOptions http_options() const {
-    client::HttpOptions o;
-    o.connections = static_cast<size_t>(std::max(1, cfg.http_connections));
-    o.timeout = milliseconds(cfg.request_timeout_ms);
-    return o;
   }
 
   // Client ids start with the prefix and a random session tag, so that this run's orders
@@ -102,11 +88,6 @@ struct MarketMaker::Impl {
     std::ostringstream s;
     s << std::hex << (rng() & 0xffffff);
     return cfg.client_id_prefix + s.str();
-  }
-
-  client::Url ws_url() const {
-    if (cfg.ws_url == "http") return client::ws_url_on_http_port(*client::parse_url(cfg.http_url));
-    return *client::parse_url(cfg.ws_url);
   }
 
   asio::io_context& io;
@@ -166,8 +147,8 @@ struct MarketMaker::Impl {
       }
       double waited = std::chrono::duration<double>(Clock::now() - started_at).count();
       if (cfg.wait_ready_s > 0 && waited > cfg.wait_ready_s)
-        return fail_start("the exchange did not become ready within " +
-                          fmt_double(cfg.wait_ready_s, 0) + " s: " + r.error().describe());
+        return fail_start("the exchange did not become ready within " + fixed(cfg.wait_ready_s, 0) +
+                          " s: " + r.error().describe());
       if (ready_backoff.attempts() == 0 || ready_backoff.attempts() % 10 == 0)
         log.info("waiting for the exchange: " + r.error().describe());
       client::run_after(ready_timer, ready_backoff.next(), [this] { wait_ready(); });
@@ -248,7 +229,8 @@ struct MarketMaker::Impl {
             }
             if (--*remaining > 0) return;
             if (*failed)
-              return client::run_after(ready_timer, ready_backoff.next(), [this] { initial_cancel(); });
+              return client::run_after(ready_timer, ready_backoff.next(),
+                                       [this] { initial_cancel(); });
             load_balances();
           });
     }
@@ -268,7 +250,8 @@ struct MarketMaker::Impl {
     auto failed = std::make_shared<bool>(false);
     auto next = [this, remaining, failed] {
       if (--*remaining > 0 || phase != Phase::starting) return;
-      if (*failed) return client::run_after(ready_timer, ready_backoff.next(), [this] { load_balances(); });
+      if (*failed)
+        return client::run_after(ready_timer, ready_backoff.next(), [this] { load_balances(); });
       load_references(0);
     };
     for (const std::string& user : list) {
@@ -946,7 +929,8 @@ struct MarketMaker::Impl {
   void wait_for_places(Clock::time_point deadline) {
     bool placing = tracker.any_placing();
     if (placing && Clock::now() < deadline)
-      return client::run_after(stop_timer, milliseconds(20), [this, deadline] { wait_for_places(deadline); });
+      return client::run_after(stop_timer, milliseconds(20),
+                               [this, deadline] { wait_for_places(deadline); });
     cancel_everything(0, 0);
   }
 
@@ -959,7 +943,7 @@ struct MarketMaker::Impl {
         if (attempt + 1 < cancel_attempts && (r.error().transport() || r.error().status >= 500)) {
           log.warn("cancel-all in " + m.info.symbol + ": " + r.error().describe() + "; retrying");
           return client::run_after(stop_timer, milliseconds(500),
-                       [this, i, attempt] { cancel_everything(i, attempt + 1); });
+                                   [this, i, attempt] { cancel_everything(i, attempt + 1); });
         }
         log.error("could not cancel orders in " + m.info.symbol + ": " + r.error().describe());
         final_check = "cancel_failed";
@@ -1070,8 +1054,7 @@ struct MarketMaker::Impl {
         " taker_orders=" + std::to_string(taker_orders) +
         " taker_fills=" + std::to_string(taker_fills) +
         " trades_seen=" + std::to_string(trades_seen) +
-        " offline=" + std::to_string(offline_count) +
-        " offline_s=" + fmt_double(offline_seconds, 1) +
+        " offline=" + std::to_string(offline_count) + " offline_s=" + fixed(offline_seconds, 1) +
         " ws_connects=" + std::to_string(ws.connects()) +
         " transport_errors=" + std::to_string(transport_errors) +
         " server_errors=" + std::to_string(server_errors) +
@@ -1095,7 +1078,7 @@ struct MarketMaker::Impl {
     for (const std::string& user : users())
       for (const std::string& asset : assets)
         s += " expected_" + user + "_" + asset + "=" + ledger.expected(user, asset).to_string();
-    s += " elapsed_s=" + fmt_double(elapsed, 1);
+    s += " elapsed_s=" + fixed(elapsed, 1);
     return s;
   }
 };

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "net/bots/bot_link.hpp"
 #include "net/bots/bot_log.hpp"
 #include "net/bots/stats.hpp"
 #include "net/client/api_client.hpp"
@@ -47,21 +48,16 @@ struct SimMarket {
   std::optional<Decimal> last_price;
 };
 
-std::string fixed(double v, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
-}
-
 }  // namespace
 
 struct Simulator::Impl {
   Impl(asio::io_context& io, SimConfig cfg)
       : io(io),
         cfg(std::move(cfg)),
-        http(io, *client::parse_url(this->cfg.http_url), http_options()),
+        http(io, *client::parse_url(this->cfg.http_url),
+             http_options(this->cfg.http_connections, this->cfg.request_timeout_ms)),
         api(http),
-        ws(io, ws_url(), client::WsOptions{}),
+        ws(io, stream_url(this->cfg.ws_url, this->cfg.http_url), client::WsOptions{}),
         ready_timer(io),
         action_timer(io),
         progress_timer(io),
@@ -69,22 +65,9 @@ struct Simulator::Impl {
         duration_timer(io),
         stop_timer(io),
         backoff(milliseconds(200), milliseconds(2000), 0.2) {
-    rng.seed(this->cfg.seed ? this->cfg.seed
-                            : static_cast<uint64_t>(Clock::now().time_since_epoch().count()));
+    rng.seed(seed_or_clock(this->cfg.seed));
     log.name = "sim";
     BotLog::parse(this->cfg.log_level, &log.level);
-  }
-
-  client::HttpOptions http_options() const {
-    client::HttpOptions o;
-    o.connections = static_cast<size_t>(std::max(1, cfg.http_connections));
-    o.timeout = milliseconds(cfg.request_timeout_ms);
-    return o;
-  }
-
-  client::Url ws_url() const {
-    if (cfg.ws_url == "http") return client::ws_url_on_http_port(*client::parse_url(cfg.http_url));
-    return *client::parse_url(cfg.ws_url);
   }
 
   asio::io_context& io;
@@ -307,9 +290,10 @@ struct Simulator::Impl {
     running_at = last_progress = next_action = Clock::now();
     log.info("trading");
     if (cfg.duration_s > 0)
-      client::run_after(duration_timer, milliseconds(static_cast<int64_t>(cfg.duration_s * 1000)), [this] {
-        if (finished) finished();
-      });
+      client::run_after(duration_timer, milliseconds(static_cast<int64_t>(cfg.duration_s * 1000)),
+                        [this] {
+                          if (finished) finished();
+                        });
     pace();
     schedule_progress();
     schedule_balance_refresh();
