@@ -381,6 +381,13 @@ Options parse(int argc, char** argv) {
       std::exit(2);
     }
   }
+  // Each driver paces itself at rate / drivers: a rate of 0 would be an interval of
+  // infinity, and a driver without a connection would never place anything.
+  if (!(o.rate > 0) || o.subscribers < 1 || o.drivers < 1 || !(o.seconds > 0)) {
+    std::fprintf(stderr,
+                 "--trades-per-sec, --subscribers, --drivers and --seconds must be positive\n");
+    std::exit(2);
+  }
   return o;
 }
 
