@@ -210,8 +210,15 @@ export async function unobservedPage(debuggingPort, { width = 1440, height = 900
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
   let nextId = 0;
   const pending = new Map();
+  const waiting = new Map();   // event name -> resolvers of nextEvent
   ws.on('message', (data) => {
     const m = JSON.parse(String(data));
+    if (m.method) {
+      const resolvers = waiting.get(m.method);
+      waiting.delete(m.method);
+      for (const resolve of resolvers ?? []) resolve(m.params);
+      return;
+    }
     const p = m.id !== undefined ? pending.get(m.id) : undefined;
     if (!p) return;
     pending.delete(m.id);
@@ -237,10 +244,19 @@ export async function unobservedPage(debuggingPort, { width = 1440, height = 900
     if (r.exceptionDetails) throw new Error(`in the page: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
     return r.result.value;
   };
+  const nextEvent = (method) => new Promise((resolve) => waiting.set(method, [...(waiting.get(method) ?? []), resolve]));
   return {
     send,
     evaluate,
-    goto: (url) => send('Page.navigate', { url }),
+    /** Navigates and resolves after the load event (the Page domain is enabled only meanwhile). */
+    goto: async (url) => {
+      await send('Page.enable');
+      const loaded = nextEvent('Page.loadEventFired');
+      const { errorText } = await send('Page.navigate', { url });
+      if (errorText) throw new Error(`navigation to ${url}: ${errorText}`);
+      await loaded;
+      await send('Page.disable');
+    },
     /** Resolves once `selector` matches an element (polled every 100 ms). */
     waitForSelector: (selector, timeout = 15_000) => waitFor(() => evaluate((s) => document.querySelector(s) !== null, selector),
       { timeout, interval: 100, message: selector }),
