@@ -26,6 +26,11 @@ void encode_snapshot(caf::blocking_actor* self, caf::actor journal, std::string 
   const uint64_t seq = state->seq;
   const auto started = std::chrono::steady_clock::now();
   std::string payload = encode_binary(*state);
+  Metrics::global()
+      .histogram("exchange_snapshot_encode_seconds",
+                 "Time a snapshot of a market took to encode, off the market's thread",
+                 "market=\"" + market + "\"")
+      .observe(elapsed_ms(started) / 1000);
   log(Level::info, "snapshot encoded",
       {{"market", market},
        {"seq", std::to_string(seq)},
@@ -56,7 +61,11 @@ class MarketShell {
         orders_placed_(Metrics::global().counter(
             "exchange_orders_total", "Orders accepted by markets", "market=\"" + symbol() + "\"")),
         trades_(Metrics::global().counter("exchange_trades_total", "Trades executed",
-                                          "market=\"" + symbol() + "\"")) {}
+                                          "market=\"" + symbol() + "\"")),
+        snapshot_pause_(Metrics::global().histogram(
+            "exchange_snapshot_pause_seconds",
+            "Time a market stopped matching to copy its state for a snapshot",
+            "market=\"" + symbol() + "\"")) {}
 
   void place(PlaceOrder& order, Decimal held, uint64_t hold_key) {
     auto account = caf::actor_cast<caf::actor>(self_->current_sender());
@@ -191,6 +200,7 @@ class MarketShell {
     // The copy is the only part of a snapshot the market waits for.
     const auto started = std::chrono::steady_clock::now();
     auto state = std::make_shared<MarketState>(core_->state());
+    snapshot_pause_.observe(elapsed_ms(started) / 1000);
     log(Level::info, "snapshot copied",
         {{"market", symbol()},
          {"seq", std::to_string(seq)},
@@ -225,6 +235,7 @@ class MarketShell {
   Error halt_error_;
   Counter& orders_placed_;
   Counter& trades_;
+  Histogram& snapshot_pause_;
 };
 
 }  // namespace

@@ -82,7 +82,8 @@ async function freePort() {
   });
 }
 
-function removeDir(dir) {
+/** Removes a data directory and stops the Redis server started for it (with --bus). */
+export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
   stopRedis(dir);
 }
