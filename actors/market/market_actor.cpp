@@ -200,12 +200,14 @@ class MarketShell {
     // The copy is the only part of a snapshot the market waits for.
     const auto started = std::chrono::steady_clock::now();
     auto state = std::make_shared<MarketState>(core_->state());
-    snapshot_pause_.observe(elapsed_ms(started) / 1000);
-    log(Level::info, "snapshot copied",
-        {{"market", symbol()},
-         {"seq", std::to_string(seq)},
-         {"orders", std::to_string(state->orders.size())},
-         {"ms", std::to_string(elapsed_ms(started))}});
+    const double pause_ms = elapsed_ms(started);
+    snapshot_pause_.observe(pause_ms / 1000);
+    if (log_enabled(Level::info))  // the market's thread: no strings built for nothing
+      log(Level::info, "snapshot copied",
+          {{"market", symbol()},
+           {"seq", std::to_string(seq)},
+           {"orders", std::to_string(state->orders.size())},
+           {"ms", std::to_string(pause_ms)}});
     self_->spawn<caf::detached>(encode_snapshot, links_.journal, symbol(), std::move(state),
                                 stored_seq_);
   }
