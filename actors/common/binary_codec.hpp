@@ -5,12 +5,10 @@
 #pragma once
 
 #include <caf/binary_deserializer.hpp>
-#include <caf/binary_serializer.hpp>
 #include <caf/serializer_impl.hpp>
 
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "actors/common/status.hpp"
 

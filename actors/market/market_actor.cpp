@@ -26,17 +26,18 @@ void encode_snapshot(caf::blocking_actor* self, caf::actor journal, std::string 
   const uint64_t seq = state->seq;
   const auto started = std::chrono::steady_clock::now();
   std::string payload = encode_binary(*state);
+  const double encode_ms = elapsed_ms(started);
   Metrics::global()
       .histogram("exchange_snapshot_encode_seconds",
                  "Time a snapshot of a market took to encode, off the market's thread",
                  "market=\"" + market + "\"")
-      .observe(elapsed_ms(started) / 1000);
+      .observe(encode_ms / 1000);
   log(Level::info, "snapshot encoded",
       {{"market", market},
        {"seq", std::to_string(seq)},
        {"orders", std::to_string(state->orders.size())},
        {"bytes", std::to_string(payload.size())},
-       {"ms", std::to_string(elapsed_ms(started))}});
+       {"ms", std::to_string(encode_ms)}});
   state.reset();
   self->request(journal, caf::infinite, snapshot_atom::value, seq, std::move(payload), stored_seq)
       .receive([](bool) {},
