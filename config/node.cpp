@@ -98,7 +98,7 @@ int run_node(const Options& o, const char* program_path) {
   auto catalog = std::make_shared<Catalog>();
   catalog->assets = o.assets;
   catalog->timeout = std::chrono::milliseconds(o.request_timeout_ms);
-  catalog->writer = system.spawn<caf::detached>(writer_actor, writer_store, writer_options(o));
+  catalog->writer = system.spawn(writer_actor, writer_store, writer_options(o));
   catalog->history = system.spawn<caf::detached>(history_actor, reader_store);
 
   auto recovered = recover(o, *reader_store, system, catalog->writer);

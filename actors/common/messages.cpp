@@ -7,7 +7,9 @@ caf::error to_caf_error(ErrorCode code, std::string message) {
                     caf::make_message(std::move(message)));
 }
 
-caf::error to_caf_error(const Error& e) { return to_caf_error(e.code, e.message); }
+caf::error to_caf_error(const Error& e) {
+  return to_caf_error(e.code, e.message);
+}
 
 Error from_caf_error(const caf::error& e) {
   if (e.category() == kErrorCategory) {
@@ -45,7 +47,8 @@ void add_message_types(caf::actor_system_config& cfg) {
       .add_message_type<PlaceOutcome>("place_outcome")
       .add_message_type<MarketUpdate>("market_update")
       .add_message_type<KlineSlice>("kline_slice")
-      .add_message_type<Interval>("interval");
+      .add_message_type<Interval>("interval")
+      .add_message_type<WriteBatch>("write_batch");
 }
 
 }  // namespace ex

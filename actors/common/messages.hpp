@@ -10,6 +10,7 @@
 #include "actors/common/domain.hpp"
 #include "actors/gateway/exchange_api.hpp"
 #include "actors/market/market_events.hpp"
+#include "storage/store.hpp"
 
 namespace ex {
 
@@ -41,6 +42,7 @@ using written_atom = caf::atom_constant<caf::atom("written")>;
 using append_atom = caf::atom_constant<caf::atom("append")>;
 using record_atom = caf::atom_constant<caf::atom("record")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
+using store_atom = caf::atom_constant<caf::atom("store")>;
 
 // The journal stream of account deposits (markets' streams are named by their symbols).
 constexpr const char* kDepositStream = "deposits";

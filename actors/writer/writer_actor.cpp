@@ -1,14 +1,16 @@
 #include "actors/writer/writer_actor.hpp"
 
+#include <algorithm>
 #include <deque>
-#include <map>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/common/metrics.hpp"
+#include "actors/writer/pending_batch.hpp"
 #include "actors/writer/writer_feed.hpp"
 
 namespace ex {
@@ -45,11 +47,28 @@ void catch_up_worker(caf::blocking_actor* self, caf::actor writer, MarketReplayP
   feed.send(replay_atom::value, plan.spec.symbol, last, static_cast<bool>(r));
 }
 
+// The writer's hands on storage: each write (a transaction, an fsync now and then) runs
+// on this thread, so the writer, on the scheduler, never waits for the disk. Answers
+// (ok, error, the rows back when the write failed).
+caf::behavior storage_actor(caf::event_based_actor*, std::shared_ptr<Store> store) {
+  return {
+      [=](store_atom, WriteBatch& batch) -> std::tuple<bool, std::string, WriteBatch> {
+        auto r = store->write(batch);
+        if (r) return {true, std::string(), WriteBatch{}};
+        return {false, r.error().message, std::move(batch)};
+      },
+      [=](ping_atom) {
+        auto r = store->ping();
+        return r && *r;
+      },
+  };
+}
+
 class Writer {
  public:
   Writer(caf::event_based_actor* self, std::shared_ptr<Store> store, WriterOptions options)
       : self_(self),
-        store_(std::move(store)),
+        storage_(self->spawn<caf::detached + caf::linked>(storage_actor, std::move(store))),
         options_(options),
         backoff_(options.backoff_min),
         lag_(writer_pending_records()),
@@ -71,6 +90,170 @@ class Writer {
   // A market's update, live. `source` (the market) hears (stored, market, seq) once it is
   // in storage.
   void add(const MarketUpdate& up, const caf::actor& source) {
+    take(up, source);
+    if (full() && !down_)
+      flush();
+    else
+      arm();
+  }
+
+  // An update a catch-up worker rebuilt.
+  void add_replayed(const MarketUpdate& up) {
+    add_rows(up);
+    if (full()) flush();
+  }
+
+  // A catch-up worker is done: hand the market back to its live updates.
+  void caught_up(const std::string& market, uint64_t last, bool ok) {
+    arm();
+    Stream& st = streams_[market];
+    st.mode = Mode::spilled;  // unless the hand-over below works
+    if (!ok) return;          // retried after the next successful write
+    st.from = last + 1;
+    while (!st.held.empty() && st.held.front().seq <= last)
+      st.held.pop_front();
+    if (st.overflow || (!st.held.empty() && st.held.front().seq != last + 1)) {
+      st.held.clear();  // what was missed comes from the journal again
+      st.overflow = false;
+      return;
+    }
+    st.mode = Mode::live;
+    for (const MarketUpdate& up : st.held)
+      add_rows(up);
+    st.held.clear();
+    count_behind();
+  }
+
+  void add(const DepositRecord& d, uint64_t seq, const caf::actor& source) {
+    if (source) streams_[kDepositStream].source = source;
+    batch_.advance(kDepositStream, seq);
+    batch_.add_deposit(d);
+    lag_.set(static_cast<int64_t>(pending()));
+    arm();
+  }
+
+  // (flush): answers true once everything received so far is in storage, false if the
+  // write that should have taken it failed.
+  caf::result<bool> flush_request() {
+    if (!writing_ && batch_.empty() && !down_) {
+      start_catch_ups();
+      return true;
+    }
+    auto promise = self_->make_response_promise<bool>();
+    waiters_.emplace_back(batch_.empty() ? sent_ : sent_ + 1, promise);
+    flush();
+    return promise;
+  }
+
+  // The timer: the batching interval, or the backoff while storage is away.
+  void on_tick() {
+    ticking_ = false;
+    flush();
+  }
+
+ private:
+  size_t pending() const { return batch_.rows() + in_flight_rows_; }
+  bool full() const { return batch_.rows() >= options_.max_batch; }
+
+  void arm() {
+    if (ticking_) return;
+    ticking_ = true;
+    self_->delayed_send(self_, down_ ? backoff_ : options_.interval, tick_atom::value);
+  }
+
+  // Hands what is pending to the storage thread. One write at a time: while one is in
+  // flight, rows gather for the next, which starts when the answer comes.
+  void flush() {
+    if (writing_) return;
+    if (batch_.empty()) {
+      if (down_) return ping();
+      start_catch_ups();
+      answer_waiters(sent_, true);
+      return;
+    }
+    writing_ = true;
+    in_flight_rows_ = batch_.rows();
+    WriteBatch batch = batch_.take();
+    in_flight_positions_ = batch.positions;
+    const uint64_t write = ++sent_;
+    self_->request(storage_, caf::infinite, store_atom::value, std::move(batch))
+        .then(
+            [this, write](bool ok, std::string& error, WriteBatch& unwritten) {
+              if (ok)
+                written(write);
+              else
+                failed(error, std::move(unwritten));
+            },
+            [this](caf::error& e) {  // the storage thread is gone: so are its rows
+              failed(to_string(e), WriteBatch{});
+            });
+  }
+
+  void written(uint64_t write) {
+    writing_ = false;
+    mark_up();
+    written_.inc(in_flight_rows_);
+    in_flight_rows_ = 0;
+    lag_.set(static_cast<int64_t>(pending()));
+    for (const StreamPosition& p : in_flight_positions_)
+      if (auto it = streams_.find(p.stream); it != streams_.end() && it->second.source)
+        self_->send(it->second.source, stored_atom::value, p.stream, p.seq);
+    answer_waiters(write, true);
+    start_catch_ups();
+    if (batch_.empty()) return;
+    if (full() || !waiters_.empty())
+      flush();
+    else
+      arm();
+  }
+
+  void failed(const std::string& error, WriteBatch&& unwritten) {
+    writing_ = false;
+    in_flight_rows_ = 0;
+    batch_.put_back(std::move(unwritten));  // retried with what came meanwhile
+    lag_.set(static_cast<int64_t>(pending()));
+    failures_.inc();
+    if (!down_)
+      log(Level::warn, "storage write failed; retrying with backoff", {{"detail", error}});
+    go_down();
+  }
+
+  // While storage is away and nothing is pending: a ping tells when it is back.
+  void ping() {
+    writing_ = true;
+    self_->request(storage_, caf::infinite, ping_atom::value)
+        .then(
+            [this](bool ok) {
+              writing_ = false;
+              if (!ok) return go_down();
+              mark_up();
+              flush();
+            },
+            [this](caf::error&) {
+              writing_ = false;
+              go_down();
+            });
+  }
+
+  void go_down() {
+    down_ = true;
+    up_.set(0);
+    backoff_ = std::min(backoff_ * 2, options_.backoff_max);
+    answer_waiters(sent_ + 1, false);
+    arm();
+  }
+
+  // Answers the flush requests whose rows went with write `upto` or before.
+  void answer_waiters(uint64_t upto, bool ok) {
+    auto kept = std::remove_if(waiters_.begin(), waiters_.end(), [&](auto& w) {
+      if (w.first > upto) return false;
+      w.second.deliver(ok);
+      return true;
+    });
+    waiters_.erase(kept, waiters_.end());
+  }
+
+  void take(const MarketUpdate& up, const caf::actor& source) {
     Stream& st = streams_[up.market];
     if (source) st.source = source;
     switch (st.mode) {
@@ -100,83 +283,6 @@ class Writer {
     }
   }
 
-  // An update a catch-up worker rebuilt.
-  void add_replayed(const MarketUpdate& up) {
-    add_rows(up);
-    if (full()) flush();
-  }
-
-  // A catch-up worker is done: hand the market back to its live updates.
-  void caught_up(const std::string& market, uint64_t last, bool ok) {
-    Stream& st = streams_[market];
-    st.mode = Mode::spilled;  // unless the hand-over below works
-    if (!ok) return;          // retried after the next successful write
-    st.from = last + 1;
-    while (!st.held.empty() && st.held.front().seq <= last)
-      st.held.pop_front();
-    if (st.overflow || (!st.held.empty() && st.held.front().seq != last + 1)) {
-      st.held.clear();  // what was missed comes from the journal again
-      st.overflow = false;
-      return;
-    }
-    st.mode = Mode::live;
-    for (const MarketUpdate& up : st.held)
-      add_rows(up);
-    st.held.clear();
-    count_behind();
-  }
-
-  void add(const DepositRecord& d, uint64_t seq, const caf::actor& source) {
-    if (source) streams_[kDepositStream].source = source;
-    advance(kDepositStream, seq);
-    batch_.deposits.push_back(d);
-    lag_.set(static_cast<int64_t>(pending()));
-  }
-
-  size_t pending() const {
-    return batch_.trades.size() + batch_.orders.size() + batch_.deposits.size() +
-           batch_.candles.size();
-  }
-  bool full() const { return pending() >= options_.max_batch; }
-  const WriterOptions& options() const { return options_; }
-  bool down() const { return down_; }
-  std::chrono::milliseconds backoff() const { return backoff_; }
-
-  // Writes the batch. On success tells each source how far its stream is stored and
-  // starts the catch-ups storage's absence made necessary.
-  bool flush() {
-    if (batch_.empty()) {
-      if (down_ && !store_->ping()) return false;
-      mark_up();
-      start_catch_ups();
-      return true;
-    }
-    auto r = store_->write(batch_);
-    if (!r) {
-      failures_.inc();
-      if (!down_)
-        log(Level::warn, "storage write failed; retrying with backoff",
-            {{"detail", r.error().message}});
-      down_ = true;
-      up_.set(0);
-      backoff_ = std::min(backoff_ * 2, options_.backoff_max);
-      return false;
-    }
-    mark_up();
-    written_.inc(pending());
-    for (const StreamPosition& p : batch_.positions)
-      if (auto it = streams_.find(p.stream); it != streams_.end() && it->second.source)
-        self_->send(it->second.source, stored_atom::value, p.stream, p.seq);
-    batch_.clear();
-    order_slot_.clear();
-    candle_slot_.clear();
-    position_slot_.clear();
-    lag_.set(0);
-    start_catch_ups();
-    return true;
-  }
-
- private:
   void count_behind() {
     int64_t n = 0;
     for (auto& [market, st] : streams_)
@@ -202,26 +308,14 @@ class Writer {
   };
 
   void add_rows(const MarketUpdate& up) {
-    advance(up.market, up.seq);
+    batch_.advance(up.market, up.seq);
     streams_[up.market].last = std::max(streams_[up.market].last, up.seq);
     for (const TradeRecord& t : up.trades)
-      batch_.trades.push_back(t);
-    for (const OrderInfo& o : up.orders) {
-      auto [it, fresh] = order_slot_.emplace(o.order_id, batch_.orders.size());
-      if (fresh)
-        batch_.orders.push_back(o);
-      else
-        batch_.orders[it->second] = o;  // later state of the same order wins
-    }
-    for (size_t i = 0; i < up.candles.size(); ++i) {
-      auto key = std::make_tuple(up.market, i, up.candles[i].start_ms);
-      auto [it, fresh] = candle_slot_.emplace(key, batch_.candles.size());
-      CandleRecord r{up.market, static_cast<Interval>(i), up.candles[i]};
-      if (fresh)
-        batch_.candles.push_back(std::move(r));
-      else
-        batch_.candles[it->second] = std::move(r);
-    }
+      batch_.add_trade(t);
+    for (const OrderInfo& o : up.orders)
+      batch_.add_order(o);
+    for (size_t i = 0; i < up.candles.size(); ++i)
+      batch_.add_candle(CandleRecord{up.market, static_cast<Interval>(i), up.candles[i]});
     lag_.set(static_cast<int64_t>(pending()));
   }
 
@@ -243,22 +337,16 @@ class Writer {
     }
   }
 
-  void advance(const std::string& stream, uint64_t seq) {
-    if (seq == 0) return;  // not journaled
-    auto [it, fresh] = position_slot_.emplace(stream, batch_.positions.size());
-    if (fresh)
-      batch_.positions.push_back(StreamPosition{stream, seq});
-    else
-      batch_.positions[it->second].seq = std::max(batch_.positions[it->second].seq, seq);
-  }
-
   caf::event_based_actor* self_;
-  std::shared_ptr<Store> store_;
+  caf::actor storage_;
   WriterOptions options_;
-  WriteBatch batch_;
-  std::unordered_map<uint64_t, size_t> order_slot_;
-  std::map<std::tuple<std::string, size_t, int64_t>, size_t> candle_slot_;
-  std::unordered_map<std::string, size_t> position_slot_;
+  PendingBatch batch_;
+  size_t in_flight_rows_ = 0;
+  std::vector<StreamPosition> in_flight_positions_;
+  bool writing_ = false;  // a write or a ping is in flight
+  bool ticking_ = false;  // the timer is armed
+  uint64_t sent_ = 0;     // writes handed to the storage thread
+  std::vector<std::pair<uint64_t, caf::response_promise>> waiters_;  // (write, flush request)
   std::unordered_map<std::string, Stream> streams_;
   bool down_ = false;
   std::chrono::milliseconds backoff_;
@@ -282,38 +370,19 @@ caf::result<T> answer(Result<T> r) {
 caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> store,
                            WriterOptions options) {
   auto w = std::make_shared<Writer>(self, std::move(store), options);
-  auto ticking = std::make_shared<bool>(false);
-  // One timer at a time: the batching interval, or the backoff while storage is away.
-  auto arm = [=] {
-    if (*ticking) return;
-    *ticking = true;
-    self->delayed_send(self, w->down() ? w->backoff() : w->options().interval, tick_atom::value);
-  };
-  auto flush = [=] {
-    if (!w->flush()) arm();
-  };
   return {
       [=](update_atom, const MarketUpdate& up) {
         w->add(up, caf::actor_cast<caf::actor>(self->current_sender()));
-        if (w->full() && !w->down())
-          flush();
-        else
-          arm();
       },
       [=](replay_atom, const MarketUpdate& up) { w->add_replayed(up); },
       [=](replay_atom, const std::string& market, uint64_t last, bool ok) {
         w->caught_up(market, last, ok);
-        arm();
       },
       [=](deposit_atom, const DepositRecord& d, uint64_t seq) {
         w->add(d, seq, caf::actor_cast<caf::actor>(self->current_sender()));
-        arm();
       },
-      [=](tick_atom) {
-        *ticking = false;
-        flush();
-      },
-      [=](flush_atom) { return w->flush(); },
+      [=](tick_atom) { w->on_tick(); },
+      [=](flush_atom) { return w->flush_request(); },
   };
 }
 

@@ -1,10 +1,13 @@
 // The persistence writer: batches market updates and deposits into storage, off the
-// order path (a slow disk delays history, never matching). Runs on its own thread.
+// order path (a slow disk delays history, never matching). The writer itself runs on the
+// scheduler, so the markets' updates reach it without waking a thread; each batch's write
+// runs on a storage thread the writer owns, one write at a time.
 //
 // Messages it accepts:
 //  (update, MarketUpdate)   its trades, order states and candles
 //  (deposit, DepositRecord, seq)  seq: its place in the deposits journal (0: none)
-//  (flush)                  writes what is pending now; answers true (used at shutdown)
+//  (flush)                  writes what is pending now; answers true once it is stored,
+//                           false if that write failed (used at shutdown and by replays)
 //  (tick)                   its own timer
 // With each write goes the journal position it reaches (storage/store.hpp, StreamPosition);
 // once written, the sender of that stream hears (stored, stream, seq), so it knows which
