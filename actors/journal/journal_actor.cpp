@@ -116,6 +116,16 @@ class Journal {
 
   void on_stored(uint64_t seq) { link_.stored_seq = std::max(link_.stored_seq, seq); }
 
+  // The journal stops: what it holds is written, and no one is left waiting for an answer
+  // it can no longer give (a snapshot file being written goes on without it).
+  void stop() {
+    flush();
+    const caf::error stopped = to_caf_error(
+        make_error(ErrorCode::unavailable, "the journal of " + link_.stream + " stopped"));
+    for (std::optional<Snapshot>* s : {&writing_, &queued_})
+      if (*s && (*s)->promise.pending()) (*s)->promise.deliver(stopped);
+  }
+
  private:
   struct Pending {
     uint64_t seq;
@@ -234,6 +244,10 @@ uint64_t keep_from(const std::string& dir, uint64_t stored_seq) {
 caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
                             std::shared_ptr<journal::Writer> writer) {
   auto j = std::make_shared<Journal>(self, std::move(link), std::move(writer));
+  self->set_exit_handler([=](caf::exit_msg& msg) {
+    j->stop();
+    self->quit(msg.reason);
+  });
   return {
       [=](append_atom, uint64_t seq, const std::string& payload) {
         return j->append(self, seq, payload);

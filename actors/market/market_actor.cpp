@@ -39,12 +39,9 @@ void encode_snapshot(caf::blocking_actor* self, caf::actor journal, std::string 
        {"bytes", std::to_string(payload.size())},
        {"ms", std::to_string(encode_ms)}});
   state.reset();
-  self->request(journal, caf::infinite, snapshot_atom::value, seq, std::move(payload), stored_seq)
-      .receive([](bool) {},
-               [&](caf::error& e) {
-                 log(Level::warn, "snapshot failed",
-                     {{"market", market}, {"detail", from_caf_error(e).message}});
-               });
+  // Not a request: the journal logs a failed write itself, and waiting for its answer
+  // would keep this actor (and a shutdown) waiting on a journal that stopped meanwhile.
+  self->send(journal, snapshot_atom::value, seq, std::move(payload), stored_seq);
 }
 
 class MarketShell {

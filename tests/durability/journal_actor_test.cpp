@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include <caf/all.hpp>
 
@@ -113,6 +114,24 @@ CAF_TEST(a snapshot that cannot be written is an error and the journal goes on) 
       .receive([&](bool) {}, [&](caf::error&) { failed = true; });
   CAF_CHECK(failed);
   CAF_CHECK_EQUAL(append("r1"), 2u);
+}
+
+CAF_TEST(a journal that stops while a snapshot is written still answers it) {
+  append("r");
+  self->send(journal, snapshot_atom::value, uint64_t{1}, std::string(64 << 20, 's'), uint64_t{1});
+  // Stop the journal once the file is being written (its temporary file exists).
+  auto writing = [&] {
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".tmp") return true;
+    return false;
+  };
+  for (int i = 0; i < 5000 && !writing(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  self->send_exit(journal, caf::exit_reason::user_shutdown);
+  bool answered = false;
+  self->receive([&](bool) { answered = true; }, [&](caf::error&) { answered = true; },
+                caf::after(std::chrono::seconds(10)) >> [] {});
+  CAF_CHECK(answered);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
