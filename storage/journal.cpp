@@ -87,15 +87,24 @@ Result<bool> cut(const std::string& path, uint64_t size) {
   return true;
 }
 
-Result<bool> write_all(int fd, const char* data, size_t size, const std::string& path) {
+Result<bool> write_all(int fd, const char* data, size_t size, uint64_t offset,
+                       const std::string& path) {
   while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
+    ssize_t n = ::pwrite(fd, data, size, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return io_error("cannot write", path);
     data += n;
+    offset += static_cast<uint64_t>(n);
     size -= static_cast<size_t>(n);
   }
   return true;
+}
+
+// The end of a segment's records: only zeros from `off` on (the unused part of the
+// space a writer zero-filled ahead). No frame starts with zeros: seqs start at 1.
+bool zero_tail(const std::string& data, size_t off) {
+  return std::all_of(data.begin() + static_cast<std::ptrdiff_t>(off), data.end(),
+                     [](char c) { return c == 0; });
 }
 
 }  // namespace
@@ -195,6 +204,13 @@ Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordF
     while (off < data.size()) {
       uint64_t seq = 0;
       size_t size = 0;
+      if (zero_tail(data, off)) {
+        // Space zero-filled ahead of the records: cut from the newest segment (its writer
+        // is gone), so that its size is its records' again.
+        if (last && repair)
+          if (auto r = cut(seg.path, off); !r) return r.error();
+        break;
+      }
       if (!valid_frame(data, off, &seq, &size)) {
         if (!last) return corrupt(seg.path, off, "bad frame (length or checksum)");
         if (!repair) break;  // a write in progress
@@ -240,17 +256,20 @@ Result<std::unique_ptr<Writer>> Writer::open(const std::string& dir, uint64_t ne
 }
 
 Writer::~Writer() {
-  if (fd_ >= 0) ::close(fd_);
+  if (fd_ < 0) return;
+  // The zero-filled space goes; the records stay (replay ignores zeros after a crash).
+  [[maybe_unused]] int ignored = ::ftruncate(fd_, static_cast<off_t>(segment_size_));
+  ::close(fd_);
 }
 
 Result<bool> Writer::start_segment(uint64_t first_seq) {
   std::string path = (fs::path(dir_) / segment_name(first_seq)).string();
-  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_APPEND | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0) return io_error("cannot create", path);
   std::string header(kMagic, 8);
   put32(header, kFormatVersion);
   put32(header, 0);
-  if (auto r = write_all(fd, header.data(), header.size(), path); !r) {
+  if (auto r = write_all(fd, header.data(), header.size(), 0, path); !r) {
     ::close(fd);
     return r;
   }
@@ -266,18 +285,37 @@ Result<bool> Writer::start_segment(uint64_t first_seq) {
   if (fd_ >= 0) ::close(fd_);
   fd_ = fd;
   segment_size_ = header.size();
+  allocated_ = header.size();
   next_seq_ = first_seq;
+  return true;
+}
+
+// Writes zeros up to at least `size` bytes, a chunk at a time. Records then overwrite
+// space that is already the file's, so their fdatasync writes only the records: a file
+// that grows needs its inode written too, a second I/O that doubled the sync's cost.
+Result<bool> Writer::zero_fill(uint64_t size) {
+  static const std::string zeros(64 * 1024, '\0');
+  uint64_t target = (size + kZeroFillChunk - 1) / kZeroFillChunk * kZeroFillChunk;
+  while (allocated_ < target) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(zeros.size(), target - allocated_));
+    if (auto r = write_all(fd_, zeros.data(), n, allocated_, dir_); !r) return r;
+    allocated_ += n;
+  }
   return true;
 }
 
 Result<bool> Writer::write(std::string_view frames, uint64_t last_seq, bool sync) {
   if (frames.empty()) return true;
   if (segment_size_ >= segment_bytes_) {
-    // The old segment is complete: make it durable before the new one takes over.
-    if (::fdatasync(fd_) != 0) return io_error("cannot sync a segment of", dir_);
+    // The old segment is complete: cut its unused zeros and make it durable before the
+    // new one takes over.
+    if (::ftruncate(fd_, static_cast<off_t>(segment_size_)) != 0 || ::fsync(fd_) != 0)
+      return io_error("cannot complete a segment of", dir_);
     if (auto r = start_segment(next_seq_); !r) return r;
   }
-  if (auto r = write_all(fd_, frames.data(), frames.size(), dir_); !r) return r;
+  if (segment_size_ + frames.size() > allocated_)
+    if (auto r = zero_fill(segment_size_ + frames.size()); !r) return r;
+  if (auto r = write_all(fd_, frames.data(), frames.size(), segment_size_, dir_); !r) return r;
   if (sync && ::fdatasync(fd_) != 0) return io_error("cannot sync", dir_);
   segment_size_ += frames.size();
   next_seq_ = last_seq + 1;

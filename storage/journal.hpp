@@ -8,6 +8,10 @@
 //   The checksum is the low 32 bits of XXH3-64 over seq and payload. Seqs are 1, 2, 3, ...
 //   with no gap across segments.
 //
+// Space is zero-filled ahead of the records (and cut when a segment is complete or its
+// writer closes), so that a record's fdatasync does not also write the file's inode: a
+// segment's records end at its end or where only zeros follow.
+//
 // Crash safety: a crash can only leave a torn tail (a partial or unsynced last write) at
 // the end of the newest segment. replay() detects it (bad length or checksum with no valid
 // frame after it), logs it, and cuts the file there. A bad frame anywhere else - an older
@@ -72,11 +76,15 @@ class Writer {
   Writer(std::string dir, size_t segment_bytes)
       : dir_(std::move(dir)), segment_bytes_(segment_bytes) {}
   Result<bool> start_segment(uint64_t first_seq);
+  Result<bool> zero_fill(uint64_t size);
+
+  static constexpr uint64_t kZeroFillChunk = 256 * 1024;
 
   std::string dir_;
   size_t segment_bytes_;
   int fd_ = -1;
-  size_t segment_size_ = 0;
+  uint64_t segment_size_ = 0;  // the records' end
+  uint64_t allocated_ = 0;     // the file's size: records, then zeros written ahead
   uint64_t next_seq_ = 1;
 };
 
