@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,25 @@ std::vector<uint64_t> range(uint64_t from, uint64_t to) {
 uint64_t file_size(const std::string& path) {
   return fs::file_size(path);
 }
+
+// A journal of `records` records whose writer is still open, and in another directory a
+// copy of its segment as a crash at this moment leaves it on disk: records, then zeros.
+struct CrashedJournal {
+  TempDir live, crashed;
+  std::unique_ptr<journal::Writer> writer;
+  std::string segment;  // the live one
+  std::string copy;
+
+  explicit CrashedJournal(uint64_t records) {
+    auto w = journal::Writer::open(live.str(), 1, 1 << 20);
+    CAF_REQUIRE(w);
+    writer = std::move(*w);
+    append(*writer, 1, records);
+    segment = journal::list_segments(live.str()).back().path;
+    copy = (crashed.path / fs::path(segment).filename()).string();
+    fs::copy_file(segment, copy);
+  }
+};
 
 void flip_byte(const std::string& path, uint64_t offset) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -162,64 +182,51 @@ CAF_TEST(a torn tail is cut off and the journal goes on) {
 }
 
 CAF_TEST(space zero filled ahead of the records is not a torn tail) {
-  TempDir d, crashed;
-  auto w = journal::Writer::open(d.str(), 1, 1 << 20);
-  CAF_REQUIRE(w);
-  append(**w, 1, 20);
-  std::string seg = journal::list_segments(d.str()).back().path;
-  // A crash now leaves the segment as it is on disk: records, then zeros.
-  fs::path copy = crashed.path / fs::path(seg).filename();
-  fs::copy_file(seg, copy);
+  CrashedJournal j(20);
   uint64_t with_zeros = 0;
   {
     auto r = journal::replay(
-        d.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; }, false);
+        j.live.str(), 1, [](uint64_t, std::string_view) -> Result<bool> { return true; }, false);
     CAF_REQUIRE(r);
     CAF_CHECK_EQUAL(r->last_seq, 20u);
     with_zeros = r->bytes;  // the whole file, zeros included
   }
   CAF_CHECK(with_zeros > 16u + 20u * 16u);
-  CAF_CHECK_EQUAL(file_size(copy.string()), with_zeros);
+  CAF_CHECK_EQUAL(file_size(j.copy), with_zeros);
   journal::ReplayReport report;
-  CAF_CHECK(read_all(crashed.str(), 1, &report) == range(1, 20));
+  CAF_CHECK(read_all(j.crashed.str(), 1, &report) == range(1, 20));
   CAF_CHECK(!report.torn_tail);
   // The zeros were cut: the file ends with the last record, and a writer goes on from it.
-  uint64_t cut = file_size(copy.string());
+  uint64_t cut = file_size(j.copy);
   CAF_CHECK(cut < with_zeros);
   {
-    auto w2 = journal::Writer::open(crashed.str(), 21, 1 << 20);
+    auto w2 = journal::Writer::open(j.crashed.str(), 21, 1 << 20);
     CAF_REQUIRE(w2);
     append(**w2, 21, 30);
   }
-  CAF_CHECK(read_all(crashed.str(), 1, &report) == range(1, 30));
+  CAF_CHECK(read_all(j.crashed.str(), 1, &report) == range(1, 30));
   // A clean close cuts the zeros too.
-  w->reset();
-  CAF_CHECK(file_size(seg) == cut);
+  j.writer.reset();
+  CAF_CHECK(file_size(j.segment) == cut);
 }
 
 CAF_TEST(a frame torn inside zero filled space is a torn tail) {
-  TempDir d, crashed;
-  auto w = journal::Writer::open(d.str(), 1, 1 << 20);
-  CAF_REQUIRE(w);
-  append(**w, 1, 10);
-  std::string seg = journal::list_segments(d.str()).back().path;
-  fs::path copy = crashed.path / fs::path(seg).filename();
-  fs::copy_file(seg, copy);
+  CrashedJournal j(10);
   // Where the next record goes: after the ten records (the file's size once closed).
-  w->reset();
-  uint64_t good = file_size(seg);
+  j.writer.reset();
+  uint64_t good = file_size(j.segment);
   {  // the first half of record 11 reached the disk, the zeros after it stayed
     std::string frames;
     journal::append_frame(frames, 11, payload(11));
-    std::fstream f(copy, std::ios::in | std::ios::out | std::ios::binary);
+    std::fstream f(j.copy, std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(static_cast<std::streamoff>(good));
     f.write(frames.data(), static_cast<std::streamsize>(frames.size() / 2));
   }
   journal::ReplayReport report;
-  CAF_CHECK(read_all(crashed.str(), 1, &report) == range(1, 10));
+  CAF_CHECK(read_all(j.crashed.str(), 1, &report) == range(1, 10));
   CAF_CHECK(report.torn_tail);
   CAF_CHECK_EQUAL(report.tail_offset, good);
-  CAF_CHECK_EQUAL(file_size(copy.string()), good);
+  CAF_CHECK_EQUAL(file_size(j.copy), good);
 }
 
 CAF_TEST(a corrupt last frame with nothing valid after it is a torn tail) {
