@@ -31,9 +31,14 @@ void catch_up_worker(caf::blocking_actor* self, caf::actor writer, MarketReplayP
       store ? replay_market(plan, **store,
                             [&](MarketUpdate&& up) -> Result<bool> {
                               last = up.seq;
-                              if (!feed.send(replay_atom::value, std::move(up)))
-                                while (!feed.flush())  // storage went away again: wait for it
-                                  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                              if (feed.send(replay_atom::value, std::move(up))) return true;
+                              // Storage went away again: wait for it, unless the writer
+                              // itself stopped (a shutdown), which nothing waits out.
+                              while (!feed.flush()) {
+                                if (feed.writer_stopped())
+                                  return make_error(ErrorCode::unavailable, "the writer stopped");
+                                std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                              }
                               return true;
                             })
             : Result<MarketReplay>(store.error());

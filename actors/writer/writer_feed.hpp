@@ -38,9 +38,15 @@ class WriterFeed {
             [&](bool ok) {
               if (!ok) out = make_error(ErrorCode::unavailable, "storage did not take the records");
             },
-            [&](caf::error& e) { out = from_caf_error(e); });
+            [&](caf::error& e) {
+              writer_stopped_ = e == caf::sec::request_receiver_down;
+              out = from_caf_error(e);
+            });
     return out;
   }
+
+  // The last flush found the writer gone: waiting for it is pointless (a shutdown).
+  bool writer_stopped() const { return writer_stopped_; }
 
   uint64_t sent() const { return sent_; }
 
@@ -49,6 +55,7 @@ class WriterFeed {
   caf::actor writer_;
   uint64_t step_;
   uint64_t sent_ = 0;
+  bool writer_stopped_ = false;
 };
 
 }  // namespace ex

@@ -13,6 +13,7 @@
 #include "actors/common/messages.hpp"
 #include "actors/writer/pending_batch.hpp"
 #include "actors/writer/writer_actor.hpp"
+#include "actors/writer/writer_feed.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace ex;
@@ -254,6 +255,20 @@ CAF_TEST(an order stored in one state and then another keeps the newest) {
   auto o = reader->order(1);
   CAF_REQUIRE(o);
   CAF_CHECK(o->status == OrderStatus::canceled);
+}
+
+CAF_TEST(a feed tells a storage outage from a writer that stopped) {
+  WriterFeed feed(system, writer, 10);
+  store->away = true;
+  CAF_CHECK(feed.send(update_atom::value, update(1)));
+  CAF_CHECK(!feed.flush());
+  CAF_CHECK(!feed.writer_stopped());  // worth waiting for: storage comes back
+  store->away = false;
+  CAF_CHECK(feed.flush());
+  self->send_exit(writer, caf::exit_reason::user_shutdown);
+  self->wait_for(writer);
+  CAF_CHECK(!feed.flush());
+  CAF_CHECK(feed.writer_stopped());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
