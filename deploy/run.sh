@@ -9,7 +9,7 @@ deploy/install-deps.sh
 deploy/build.sh
 
 # Each in its own session, so Ctrl-C reaches only this script, which then stops them in order.
-setsid build/exchange --demo --data-dir data "$@" &
+setsid build/exchange --demo "$@" &   # data in ./data unless --data-dir says otherwise
 exchange=$!
 mm=""
 # The market maker first, so that it can cancel its orders while the exchange still runs.
@@ -21,6 +21,7 @@ stop() {
 trap stop INT TERM EXIT
 for _ in $(seq 1 100); do
   curl -sf http://127.0.0.1:3001/ready >/dev/null && break
+  kill -0 "$exchange" 2>/dev/null || { echo "the exchange did not start (see above)" >&2; exit 1; }
   sleep 0.1
 done
 if [[ -x build/exchange-mm ]]; then
