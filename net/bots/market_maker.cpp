@@ -83,10 +83,12 @@ struct MarketMaker::Impl {
   }
 
   // Client ids start with the prefix and a random session tag, so that this run's orders
-  // are told apart from those of an earlier run.
+  // are told apart from those of an earlier run. Not from `rng`: two runs with the same
+  // --seed would share the tag, and a reply lost to an outage would then be looked up in
+  // the order history and matched with the earlier run's order of the same id.
   std::string session_name() {
     std::ostringstream s;
-    s << std::hex << (rng() & 0xffffff);
+    s << std::hex << (std::random_device{}() & 0xffffff);
     return cfg.client_id_prefix + s.str();
   }
 

@@ -204,6 +204,10 @@ after(async () => {
 let mm;
 let mm2;
 let simSummary;
+let mmTag;  // the first maker's session tag: its clientOrderIds without the order number
+
+// "mm3f2a1c-12" or "mm3f2a1ct7" (a taker order) -> "mm3f2a1c"
+const sessionTag = (clientOrderId) => clientOrderId.replace(/[-t]\d+$/, '');
 const skip = missing ? 'EXCHANGE_BIN, MM_BIN and SIM_BIN must name the built binaries' : false;
 
 test('the market maker fills every market with its ladder within seconds', { skip }, async () => {
@@ -240,7 +244,12 @@ test('trades, candles and tickers move', { skip }, async () => {
   ws.close();
   assert.deepEqual([...seen].sort(), ['depth', 'kline', 'ticker', 'trade']);
   for (const m of markets) {
-    const trades = await api(`/api/v1/trades?symbol=${m.symbol}&limit=5`);
+    // The maker takes in one market at a time, at random: the others may trade a moment later.
+    let trades = await api(`/api/v1/trades?symbol=${m.symbol}&limit=5`);
+    while (trades.body.length === 0 && Date.now() < deadline) {
+      await sleep(100);
+      trades = await api(`/api/v1/trades?symbol=${m.symbol}&limit=5`);
+    }
     assert.ok(trades.body.length > 0, `trades in ${m.symbol}`);
     const ticker = await api(`/api/v1/tickers?symbol=${m.symbol}`);
     assert.ok(Number(ticker.body.volume) > 0, `ticker volume in ${m.symbol}`);
@@ -260,6 +269,7 @@ test('its open orders never exceed its limits', { skip }, async () => {
                 `${m.symbol}: ${bids.length} bids, ${asks.length} asks open (limit ${LEVELS})`);
       for (const o of open) {
         assert.match(o.clientOrderId ?? '', /^mm/);
+        mmTag ??= sessionTag(o.clientOrderId);
         assert.ok(Number(o.quantity) <= maxQty, `order size ${o.quantity} <= ${maxQty}`);
         assert.ok(units(o.price) % units(m.tickSize) === 0n, 'price on the tick grid');
         assert.ok(units(o.quantity) % units(m.stepSize) === 0n, 'quantity on the step grid');
@@ -320,6 +330,10 @@ test('it reconnects after the exchange is killed and restarted, and resumes', { 
   exchange = await startExchange();
   await mm2.waitFor(/resumed quoting/, 20000, mark);
   await waitForLevels(10000);
+  // Same --seed as the first maker, yet its own tag: a lost reply is looked up in the order
+  // history by clientOrderId, and must never match the earlier run's order.
+  const tags = new Set((await openOrders('5', markets[0].symbol)).map((o) => sessionTag(o.clientOrderId)));
+  assert.ok(mmTag && tags.size === 1 && !tags.has(mmTag), `tags ${[...tags]} vs the first run's ${mmTag}`);
   const deadline = Date.now() + 15000;
   let fresh = false;
   while (!fresh && Date.now() < deadline) {
