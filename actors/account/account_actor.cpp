@@ -18,7 +18,12 @@ namespace {
 
 constexpr AccountId kSelf = 0;                // an account actor's ledger holds one account
 constexpr uint64_t kPendingBit = 1ull << 63;  // hold keys of orders the market has not numbered yet
+// Closed orders stay in the account until storage surely has them, since order history
+// reads older orders from storage: the newest 200, and every order closed in the last 5 s
+// (the writer stores within its batching interval and one write), up to 20,000.
 constexpr size_t kRecentClosed = 200;
+constexpr auto kKeepClosedFor = std::chrono::seconds(5);
+constexpr size_t kMaxClosed = 20000;
 
 bool is_open(OrderStatus s) {
   return s == OrderStatus::new_ || s == OrderStatus::partially_filled;
@@ -106,8 +111,11 @@ class Account {
         continue;
       }
       open_.erase(o.order_id);
-      closed_.push_back(std::move(o));
-      if (closed_.size() > kRecentClosed) closed_.pop_front();
+      const auto now = std::chrono::steady_clock::now();
+      closed_.push_back(Closed{now, std::move(o)});
+      while (closed_.size() > kMaxClosed ||
+             (closed_.size() > kRecentClosed && closed_.front().at + kKeepClosedFor < now))
+        closed_.pop_front();
     }
   }
 
@@ -165,14 +173,23 @@ class Account {
     return out;
   }
 
+  // The newest `limit` orders, open and closed. Ranks pointers and copies only the answer:
+  // a busy account can hold thousands of closed orders.
   std::vector<OrderInfo> history(const std::string& market, size_t limit) const {
-    std::vector<OrderInfo> out = open_orders(market);
-    for (auto& o : closed_)
-      if (market.empty() || o.market == market) out.push_back(o);
-    std::sort(out.begin(), out.end(), [](const OrderInfo& a, const OrderInfo& b) {
-      return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.order_id > b.order_id;
-    });
-    if (out.size() > limit) out.resize(limit);
+    std::vector<const OrderInfo*> all;
+    for (auto& [id, o] : open_)
+      if (market.empty() || o.market == market) all.push_back(&o);
+    for (auto& c : closed_)
+      if (market.empty() || c.order.market == market) all.push_back(&c.order);
+    const size_t n = std::min(limit, all.size());
+    std::partial_sort(
+        all.begin(), all.begin() + n, all.end(), [](const OrderInfo* a, const OrderInfo* b) {
+          return a->time_ms != b->time_ms ? a->time_ms > b->time_ms : a->order_id > b->order_id;
+        });
+    std::vector<OrderInfo> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      out.push_back(*all[i]);
     return out;
   }
 
@@ -207,7 +224,11 @@ class Account {
   CatalogPtr catalog_;
   Ledger ledger_;
   std::map<uint64_t, OrderInfo> open_;
-  std::deque<OrderInfo> closed_;
+  struct Closed {
+    std::chrono::steady_clock::time_point at;
+    OrderInfo order;
+  };
+  std::deque<Closed> closed_;  // oldest first
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_key_ = 1;
   Counter& ledger_errors_;

@@ -319,4 +319,41 @@ CAF_TEST(the gateway answers through its callbacks and turns silence into unavai
   run();
 }
 
+CAF_TEST(recently closed orders stay in the accounts history beyond the newest 200) {
+  // Storage holds older orders, but only once the writer has stored them: the account
+  // keeps every order closed in the last seconds, however many.
+  fund("buyer", "INR", "100000");
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 300; ++i) {
+    auto r = place(limit("buyer", Side::buy, "100", "1", TimeInForce::ioc));
+    CAF_REQUIRE(r);
+    CAF_REQUIRE(r->order.status == OrderStatus::expired);
+    ids.push_back(r->order.order_id);
+  }
+  auto open = place(limit("buyer", Side::buy, "90", "1"));
+  CAF_REQUIRE(open);
+  ids.push_back(open->order.order_id);
+  auto all = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value, std::string(),
+                                         uint64_t{1000});
+  CAF_REQUIRE(all);
+  CAF_REQUIRE_EQUAL(all->size(), 301u);
+  auto newest = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
+                                            std::string("TATA_INR"), uint64_t{5});
+  CAF_REQUIRE(newest);
+  CAF_REQUIRE_EQUAL(newest->size(), 5u);
+  // Newest first: by time, then by id within the same millisecond.
+  for (size_t i = 0; i + 1 < all->size(); ++i) {
+    const OrderInfo& a = (*all)[i];
+    const OrderInfo& b = (*all)[i + 1];
+    CAF_CHECK(a.time_ms > b.time_ms || (a.time_ms == b.time_ms && a.order_id > b.order_id));
+  }
+  for (size_t i = 0; i < 5; ++i)
+    CAF_CHECK_EQUAL((*newest)[i].order_id, (*all)[i].order_id);
+  CAF_CHECK_EQUAL(all->back().order_id, ids.front());
+  auto other = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
+                                           std::string("NONE_INR"), uint64_t{1000});
+  CAF_REQUIRE(other);
+  CAF_CHECK(other->empty());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
