@@ -356,6 +356,23 @@ test('HTTP: CORS, preflight, 404, 405, HEAD, the page at /', async () => {
   assert.doesNotMatch(traversal.text, /root:/);
 });
 
+test('HEAD has the headers of GET without the body; HTTP/1.0 gets a 1.0 reply; a 204 has no length', async () => {
+  const head = await rawHttp(ex.httpPort, 'HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.ok(head.closed);
+  assert.match(head.text, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(head.text, /\r\nContent-Length: 15\r\n/);
+  assert.ok(head.text.endsWith('\r\n\r\n'), 'nothing after the headers');
+  const old = await rawHttp(ex.httpPort, 'GET /health HTTP/1.0\r\n\r\n');
+  assert.ok(old.closed, 'HTTP/1.0 without keep-alive ends the connection');
+  assert.match(old.text, /^HTTP\/1\.0 200 OK\r\n/);
+  assert.ok(old.text.endsWith('\r\n\r\n{"status":"ok"}'));
+  const preflight = await rawHttp(ex.httpPort,
+    'OPTIONS /api/v1/order HTTP/1.1\r\nHost: x\r\nOrigin: http://a\r\nConnection: close\r\n\r\n');
+  assert.match(preflight.text, /^HTTP\/1\.1 204 No Content\r\n/);
+  assert.doesNotMatch(preflight.text, /content-length/i);
+  assert.ok(preflight.text.endsWith('\r\n\r\n'));
+});
+
 test('HTTP/1.1 keep-alive and pipelining answer in order', async () => {
   const reqs = [
     'GET /health HTTP/1.1\r\nHost: x\r\n\r\n',
