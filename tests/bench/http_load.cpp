@@ -1,4 +1,4 @@
-// HTTP load generator for the exchange's REST API (Beast client, keep-alive).
+// HTTP load generator for the exchange's REST API (keep-alive connections).
 //
 //   http_load [--host 127.0.0.1] [--port 3001] [--conns 64] [--seconds 10] [--users 200]
 //             [--market TATA_INR] [--mid 1000] [--threads 1]
@@ -14,6 +14,7 @@
 // cancel of an order that already traded are counted apart, as rejected=..).
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -28,6 +30,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -65,13 +68,13 @@ struct Stats {
   std::atomic<uint64_t> trades{0};
 };
 
-std::string extract(const std::string& body, const char* key) {
+std::string extract(std::string_view body, const char* key) {
   std::string k = std::string("\"") + key + "\":\"";
   auto at = body.find(k);
-  if (at == std::string::npos) return {};
+  if (at == std::string_view::npos) return {};
   at += k.size();
   auto end = body.find('"', at);
-  return end == std::string::npos ? std::string() : body.substr(at, end - at);
+  return end == std::string_view::npos ? std::string() : std::string(body.substr(at, end - at));
 }
 
 std::string cents(double v) {
@@ -80,30 +83,76 @@ std::string cents(double v) {
   return buf;
 }
 
+// A reply as far as the load generator needs it.
+struct Reply {
+  int status = 0;
+  bool close = false;
+  std::string_view body;
+};
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+// Parses one whole reply at the start of `in`: its length in bytes, 0 if more is needed,
+// or -1 if it is not HTTP this generator understands (every reply here has a length).
+long parse_reply(std::string_view in, Reply* out) {
+  const size_t head_end = in.find("\r\n\r\n");
+  if (head_end == std::string_view::npos) return 0;
+  std::string_view head = in.substr(0, head_end);
+  if (head.size() < 12 || head.substr(0, 5) != "HTTP/") return -1;
+  out->status = std::atoi(std::string(head.substr(9, 3)).c_str());
+  out->close = false;
+  long length = -1;
+  for (size_t at = head.find("\r\n"); at != std::string_view::npos;) {
+    size_t next = head.find("\r\n", at + 2);
+    std::string_view line =
+        head.substr(at + 2, next == std::string_view::npos ? next : next - at - 2);
+    if (starts_with_nocase(line, "content-length:"))
+      length = std::atol(std::string(line.substr(15)).c_str());
+    else if (starts_with_nocase(line, "connection:") &&
+             line.find("close") != std::string_view::npos)
+      out->close = true;
+    at = next;
+  }
+  if (length < 0) return -1;
+  const size_t total = head_end + 4 + static_cast<size_t>(length);
+  if (in.size() < total) return 0;
+  out->body = in.substr(head_end + 4, static_cast<size_t>(length));
+  return static_cast<long>(total);
+}
+
+// One keep-alive connection sending one request at a time. Requests are written as one
+// buffer and replies framed by hand (status, Content-Length, Connection), so that the
+// generator spends little of the machine it shares with the exchange.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(asio::io_context& ioc, const Options& o, Stats& s, tcp::resolver::results_type ep,
              Clock::time_point end, int index)
-      : stream_(ioc),
+      : socket_(ioc),
         opts_(o),
         stats_(s),
         endpoints_(std::move(ep)),
         end_(end),
-        rng_(static_cast<uint32_t>(index * 7919 + 1)) {
+        rng_(static_cast<uint32_t>(index * 7919 + 1)),
+        in_(16 * 1024) {
     latencies_.reserve(1 << 16);
   }
 
   void start() {
-    stream_.async_connect(endpoints_,
-                          [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
-                            if (ec) {
-                              std::fprintf(stderr, "connect: %s\n", ec.message().c_str());
-                              self->stats_.errors++;
-                              return;
-                            }
-                            self->stream_.socket().set_option(tcp::no_delay(true));
-                            self->next();
-                          });
+    asio::async_connect(socket_, endpoints_,
+                        [self = shared_from_this()](beast::error_code ec, const tcp::endpoint&) {
+                          if (ec) {
+                            std::fprintf(stderr, "connect: %s\n", ec.message().c_str());
+                            self->stats_.errors++;
+                            return;
+                          }
+                          self->socket_.set_option(tcp::no_delay(true));
+                          self->next();
+                        });
   }
 
   std::vector<float>& latencies() { return latencies_; }
@@ -112,27 +161,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void next() {
     if (Clock::now() >= end_) {
       beast::error_code ec;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+      socket_.shutdown(tcp::socket::shutdown_both, ec);
       return;
     }
     std::uniform_real_distribution<double> u(0, 1);
     double r = u(rng_);
     std::string user =
         "load" + std::to_string(std::uniform_int_distribution<int>(1, opts_.users)(rng_));
-    req_ = {};
-    req_.version(11);
-    req_.set(http::field::host, opts_.host);
-    req_.set(http::field::content_type, "application/json");
-    req_.keep_alive(true);
+    std::string body;
+    const char* method = "POST";
     cancel_ = false;
     if (r < 0.20 && !resting_.empty()) {
       size_t i = std::uniform_int_distribution<size_t>(0, resting_.size() - 1)(rng_);
       std::string id = resting_[i];
       resting_[i] = resting_.back();
       resting_.pop_back();
-      req_.method(http::verb::delete_);
-      req_.target("/api/v1/order");
-      req_.body() = R"({"orderId":")" + id + R"(","market":")" + opts_.market + R"("})";
+      method = "DELETE";
+      body = R"({"orderId":")" + id + R"(","market":")" + opts_.market + R"("})";
       cancel_ = true;
     } else {
       bool buy = u(rng_) < 0.5;
@@ -148,71 +193,92 @@ class Connection : public std::enable_shared_from_this<Connection> {
         tif = "IOC";
       }
       double qty = 0.01 * std::uniform_int_distribution<int>(1, 300)(rng_);
-      req_.method(http::verb::post);
-      req_.target("/api/v1/order");
-      req_.body() = std::string(R"({"market":")") + opts_.market + R"(","side":")" +
-                    (buy ? "buy" : "sell") + R"(","price":)" + cents(price) + R"(,"quantity":)" +
-                    cents(qty) + R"(,"userId":")" + user + R"(","timeInForce":")" + tif +
-                    R"(","orderType":"intraday"})";
+      body = std::string(R"({"market":")") + opts_.market + R"(","side":")" +
+             (buy ? "buy" : "sell") + R"(","price":)" + cents(price) + R"(,"quantity":)" +
+             cents(qty) + R"(,"userId":")" + user + R"(","timeInForce":")" + tif +
+             R"(","orderType":"intraday"})";
     }
-    req_.prepare_payload();
+    request_.clear();
+    request_ += method;
+    request_ += " /api/v1/order HTTP/1.1\r\nHost: ";
+    request_ += opts_.host;
+    request_ += "\r\nContent-Type: application/json\r\nContent-Length: ";
+    request_ += std::to_string(body.size());
+    request_ += "\r\n\r\n";
+    request_ += body;
     sent_ = Clock::now();
-    http::async_write(stream_, req_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->fail("write", ec);
-      self->res_ = {};
-      http::async_read(self->stream_, self->buffer_, self->res_,
-                       [self](beast::error_code ec2, size_t) { self->on_read(ec2); });
-    });
+    asio::async_write(socket_, asio::buffer(request_),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->fail("write", ec);
+                        self->read_reply();
+                      });
   }
 
-  void on_read(beast::error_code ec) {
-    if (ec) return fail("read", ec);
+  void read_reply() {
+    Reply reply;
+    long used = parse_reply(std::string_view(in_.data(), have_), &reply);
+    if (used < 0) return fail("unexpected reply", {});
+    if (used > 0) {
+      on_reply(reply);
+      have_ -= static_cast<size_t>(used);
+      std::memmove(in_.data(), in_.data() + used, have_);
+      if (reply.close) return fail("server closed", {});
+      return next();
+    }
+    if (have_ == in_.size()) in_.resize(in_.size() * 2);
+    socket_.async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->fail("read", ec);
+                              self->have_ += n;
+                              self->read_reply();
+                            });
+  }
+
+  void on_reply(const Reply& reply) {
     auto elapsed = std::chrono::duration<float, std::milli>(Clock::now() - sent_).count();
     latencies_.push_back(elapsed);
     stats_.orders++;
-    int status = res_.result_int();
-    if (status >= 500) {
+    if (reply.status >= 500) {
       stats_.errors++;
-    } else if (status >= 400) {
+    } else if (reply.status >= 400) {
       stats_.rejected++;
     } else if (!cancel_) {
-      const std::string& body = res_.body();
-      if (body.find("\"status\":\"NEW\"") != std::string::npos ||
-          body.find("\"status\":\"PARTIALLY_FILLED\"") != std::string::npos) {
+      std::string_view body = reply.body;
+      if (body.find("\"status\":\"NEW\"") != std::string_view::npos ||
+          body.find("\"status\":\"PARTIALLY_FILLED\"") != std::string_view::npos) {
         std::string id = extract(body, "orderId");
         if (!id.empty() && resting_.size() < 5000) resting_.push_back(id);
       }
       size_t fills = 0;
-      for (size_t at = body.find("\"tradeId\""); at != std::string::npos;
+      for (size_t at = body.find("\"tradeId\""); at != std::string_view::npos;
            at = body.find("\"tradeId\"", at + 1))
         ++fills;
       stats_.trades += fills;
     }
-    if (!res_.keep_alive()) return fail("server closed", {});
-    next();
   }
 
   void fail(const char* what, beast::error_code ec) {
     stats_.errors++;
-    if (ec) std::fprintf(stderr, "%s: %s\n", what, ec.message().c_str());
+    if (ec)
+      std::fprintf(stderr, "%s: %s\n", what, ec.message().c_str());
+    else
+      std::fprintf(stderr, "%s\n", what);
   }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   const Options& opts_;
   Stats& stats_;
   tcp::resolver::results_type endpoints_;
   Clock::time_point end_;
   std::mt19937 rng_;
-  beast::flat_buffer buffer_;
-  http::request<http::string_body> req_;
-  http::response<http::string_body> res_;
+  std::string request_;
+  std::vector<char> in_;  // bytes read, replies framed from the front
+  size_t have_ = 0;
   Clock::time_point sent_;
   bool cancel_ = false;
   std::vector<std::string> resting_;
   std::vector<float> latencies_;
 };
-
-
 
 Options parse(int argc, char** argv) {
   Options o;
