@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { IChartApi, ISeriesApi, UTCTimestamp } from 'lightweight-charts';
 import { Panel } from '@/components/ui/Panel';
 import { StateMessage } from '@/components/ui/StateMessage';
-import { useCandles, type CandleSink } from '@/hooks/useCandles';
+import { useCandles } from '@/hooks/useCandles';
 import { cmp, decimalsOf } from '@/lib/decimal';
 import { formatPrice, formatQty } from '@/lib/format';
 import { DEFAULT_INTERVAL, isInterval, type Interval } from '@/lib/intervals';
@@ -37,14 +37,18 @@ function desynchronize(host: HTMLElement, colorSpace: PredefinedColorSpace): voi
 /** Candlestick chart with volume (TradingView lightweight-charts), live from `kline@`. */
 export function PriceChart({ market }: { market: Market }) {
   const [interval, setChosen] = useState<Interval>(DEFAULT_INTERVAL);
-  const [sink, setSink] = useState<CandleSink | null>(null);
+  // The saved interval is read after hydration: the candles are not asked for before then, so
+  // that a saved interval other than the default does not load the default's first.
+  const [intervalKnown, setIntervalKnown] = useState(false);
   const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'error'; message?: string }>({ state: 'loading' });
   const [legend, setLegend] = useState<Candle | null>(null);
   const host = useRef<HTMLDivElement>(null);
+  const attachChart = useCandles(market.symbol, intervalKnown ? interval : null);
 
   useEffect(() => {
     const saved = window.localStorage.getItem(INTERVAL_KEY);
     if (saved && isInterval(saved)) setChosen(saved);
+    setIntervalKnown(true);
   }, []);
   const chooseInterval = (i: Interval) => {
     setChosen(i);
@@ -99,7 +103,7 @@ export function PriceChart({ market }: { market: Market }) {
         const hovered = typeof p.time === 'number' ? byTime.get(p.time) : undefined;
         setLegend(hovered ?? last);
       });
-      setSink({
+      attachChart({
         reset(list) {
           byTime.clear();
           for (const c of list) byTime.set(c.time, c);
@@ -122,12 +126,10 @@ export function PriceChart({ market }: { market: Market }) {
     });
     return () => {
       disposed = true;
-      setSink(null);
+      attachChart(null);
       chart?.remove();
     };
-  }, [market.tickSize]);
-
-  useCandles(market.symbol, interval, sink);
+  }, [market.tickSize, attachChart]);
 
   return (
     <Panel className="area-chart chart-panel" testId="chart-panel"
