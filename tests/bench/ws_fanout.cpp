@@ -7,7 +7,8 @@
 //
 // Opens --subscribers WebSocket connections, each subscribed to depth@M and trade@M, then
 // drives trades at --trades-per-sec (each trade is a resting sell and a crossing buy from
-// two funded users, over --drivers keep-alive HTTP connections) for --seconds. Each trade
+// two funded users, over --drivers keep-alive HTTP connections taking turns, so that
+// trades come evenly spaced) for --seconds. Each trade
 // sends every subscriber three events: the sell's depth level, the trade, the level gone
 // (fewer depth events if the exchange runs with --depth-batch-ms, which merges them; the
 // U/u ids say which). For every subscriber and trade it measures the time from the taker
@@ -260,7 +261,7 @@ class Driver : public std::enable_shared_from_this<Driver> {
  public:
   Driver(asio::io_context& ioc, const Options& o, tcp::resolver::results_type ep, Acks& acks,
          std::atomic<uint64_t>& trades, std::atomic<uint64_t>& errors, double rate,
-         Clock::time_point end)
+         Clock::time_point first, Clock::time_point end)
       : stream_(ioc),
         timer_(ioc),
         opts_(o),
@@ -269,6 +270,7 @@ class Driver : public std::enable_shared_from_this<Driver> {
         trades_(trades),
         errors_(errors),
         interval_(std::chrono::nanoseconds(static_cast<int64_t>(1e9 / rate))),
+        next_at_(first),
         end_(end) {}
 
   void start() {
@@ -279,8 +281,8 @@ class Driver : public std::enable_shared_from_this<Driver> {
                               return;
                             }
                             self->stream_.socket().set_option(tcp::no_delay(true));
-                            self->next_at_ = Clock::now();
-                            self->pair();
+                            self->timer_.expires_at(self->next_at_);
+                            self->timer_.async_wait([self](beast::error_code) { self->pair(); });
                           });
   }
 
@@ -347,8 +349,8 @@ class Driver : public std::enable_shared_from_this<Driver> {
   std::atomic<uint64_t>& trades_;
   std::atomic<uint64_t>& errors_;
   Clock::duration interval_;
-  Clock::time_point end_;
   Clock::time_point next_at_;
+  Clock::time_point end_;
   beast::flat_buffer buffer_;
   http::request<http::string_body> req_;
   http::response<http::string_body> res_;
@@ -435,9 +437,13 @@ int main(int argc, char** argv) {
   auto start = Clock::now();
   auto end = start + std::chrono::milliseconds(static_cast<int64_t>(o.seconds * 1000));
   std::vector<std::shared_ptr<Driver>> drivers;
+  // The drivers take turns: driver d starts d/drivers of an interval after the first, so
+  // that trades come evenly spaced at --trades-per-sec rather than in bursts of --drivers.
+  const auto first = start + std::chrono::milliseconds(100);
+  const auto spacing = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / o.rate));
   for (int d = 0; d < o.drivers; ++d) {
     drivers.push_back(std::make_shared<Driver>(drive_ioc, o, http_ep, acks, trades, errors,
-                                               o.rate / o.drivers, end));
+                                               o.rate / o.drivers, first + d * spacing, end));
     drivers.back()->start();
   }
   std::thread progress([&] {
