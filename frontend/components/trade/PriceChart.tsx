@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { IChartApi, ISeriesApi, UTCTimestamp } from 'lightweight-charts';
 import { Panel } from '@/components/ui/Panel';
 import { StateMessage } from '@/components/ui/StateMessage';
-import { useCandles } from '@/hooks/useCandles';
+import { useCandles, type CandleSink } from '@/hooks/useCandles';
 import { cmp, decimalsOf } from '@/lib/decimal';
 import { formatPrice, formatQty } from '@/lib/format';
 import { DEFAULT_INTERVAL, isInterval, type Interval } from '@/lib/intervals';
@@ -37,18 +37,14 @@ function desynchronize(host: HTMLElement, colorSpace: PredefinedColorSpace): voi
 /** Candlestick chart with volume (TradingView lightweight-charts), live from `kline@`. */
 export function PriceChart({ market }: { market: Market }) {
   const [interval, setChosen] = useState<Interval>(DEFAULT_INTERVAL);
-  // The saved interval is read after hydration: the candles are not asked for before then, so
-  // that a saved interval other than the default does not load the default's first.
-  const [intervalKnown, setIntervalKnown] = useState(false);
+  const [sink, setSink] = useState<CandleSink | null>(null);
   const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'error'; message?: string }>({ state: 'loading' });
   const [legend, setLegend] = useState<Candle | null>(null);
   const host = useRef<HTMLDivElement>(null);
-  const attachChart = useCandles(market.symbol, intervalKnown ? interval : null);
 
   useEffect(() => {
     const saved = window.localStorage.getItem(INTERVAL_KEY);
     if (saved && isInterval(saved)) setChosen(saved);
-    setIntervalKnown(true);
   }, []);
   const chooseInterval = (i: Interval) => {
     setChosen(i);
@@ -103,7 +99,7 @@ export function PriceChart({ market }: { market: Market }) {
         const hovered = typeof p.time === 'number' ? byTime.get(p.time) : undefined;
         setLegend(hovered ?? last);
       });
-      attachChart({
+      setSink({
         reset(list) {
           byTime.clear();
           for (const c of list) byTime.set(c.time, c);
@@ -126,10 +122,12 @@ export function PriceChart({ market }: { market: Market }) {
     });
     return () => {
       disposed = true;
-      attachChart(null);
+      setSink(null);
       chart?.remove();
     };
-  }, [market.tickSize, attachChart]);
+  }, [market.tickSize]);
+
+  useCandles(market.symbol, interval, sink);
 
   return (
     <Panel className="area-chart chart-panel" testId="chart-panel"
