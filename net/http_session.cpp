@@ -78,9 +78,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     HttpMethod method = HttpMethod::other;
     Clock::time_point start;
     unsigned version = 11;
-    bool keep_alive = true;
-    std::string origin;  // the request's Origin header (CORS)
-    std::string wire;    // the reply as it goes out: status line, headers, body
+    bool keep_alive = true;  // asked by the request; once the reply is made, what it says
+    std::string origin;      // the request's Origin header (CORS)
+    std::string wire;        // the reply as it goes out: status line, headers, body
     int status = 0;
   };
 

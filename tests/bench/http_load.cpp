@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -97,6 +98,15 @@ bool starts_with_nocase(std::string_view s, std::string_view prefix) {
   return true;
 }
 
+// The decimal number `s` starts with (after spaces), or -1.
+long number(std::string_view s) {
+  while (!s.empty() && s.front() == ' ')
+    s.remove_prefix(1);
+  long n = -1;
+  std::from_chars(s.data(), s.data() + s.size(), n);
+  return n;
+}
+
 // Parses one whole reply at the start of `in`: its length in bytes, 0 if more is needed,
 // or -1 if it is not HTTP this generator understands (every reply here has a length).
 long parse_reply(std::string_view in, Reply* out) {
@@ -104,7 +114,8 @@ long parse_reply(std::string_view in, Reply* out) {
   if (head_end == std::string_view::npos) return 0;
   std::string_view head = in.substr(0, head_end);
   if (head.size() < 12 || head.substr(0, 5) != "HTTP/") return -1;
-  out->status = std::atoi(std::string(head.substr(9, 3)).c_str());
+  out->status = static_cast<int>(number(head.substr(9, 3)));
+  if (out->status < 100) return -1;
   out->close = false;
   long length = -1;
   for (size_t at = head.find("\r\n"); at != std::string_view::npos;) {
@@ -112,7 +123,7 @@ long parse_reply(std::string_view in, Reply* out) {
     std::string_view line =
         head.substr(at + 2, next == std::string_view::npos ? next : next - at - 2);
     if (starts_with_nocase(line, "content-length:"))
-      length = std::atol(std::string(line.substr(15)).c_str());
+      length = number(line.substr(15));
     else if (starts_with_nocase(line, "connection:") &&
              line.find("close") != std::string_view::npos)
       out->close = true;
