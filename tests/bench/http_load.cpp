@@ -1,15 +1,19 @@
 // HTTP load generator for the exchange's REST API (keep-alive connections).
 //
 //   http_load [--host 127.0.0.1] [--port 3001] [--conns 64] [--seconds 10] [--users 200]
-//             [--market TATA_INR] [--mid 1000] [--threads 1]
+//             [--market TATA_INR] [--mid 1000] [--threads 1] [--pipeline 1]
 //
 // First funds --users users through POST /api/v1/on-ramp (quote and base asset), then runs
-// --conns keep-alive connections for --seconds, each sending one request at a time from a
-// realistic mix: limit orders that rest away from the mid (45%), orders that cross and
-// trade (30%), cancels of the connection's own resting orders (20%) and IOC orders (5%).
-// Progress goes to stderr each second; the last line on stdout is
-//   conns=.. seconds=.. orders=.. orders_per_sec=.. p50_ms=.. p99_ms=.. p999_ms=.. errors=..
-// where orders counts placements and cancels answered, latencies are per request, and
+// --conns keep-alive connections for --seconds, each sending one request at a time (or
+// keeping --pipeline requests in flight, as a pipelining bot would) from a realistic mix:
+// limit orders that rest away from the mid (45%), orders that cross and trade (30%),
+// cancels of the connection's own resting orders (20%) and IOC orders (5%). Progress goes
+// to stderr each second; the last line on stdout is
+//   conns=.. pipeline=.. seconds=.. orders=.. orders_per_sec=.. p50_ms=.. p99_ms=..
+//   p999_ms=.. errors=..
+// where orders counts placements and cancels answered, latencies are per request (from
+// its write to its reply, so with pipelining they include the wait behind the requests
+// ahead of it), and
 // errors counts transport failures and 5xx answers (4xx business refusals such as a
 // cancel of an order that already traded are counted apart, as rejected=..).
 #include <algorithm>
@@ -20,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <random>
 #include <string>
@@ -60,6 +65,7 @@ struct Options {
   std::string quote = "";
   double mid = 1000;
   int threads = 1;
+  int pipeline = 1;
 };
 
 struct Stats {
@@ -136,7 +142,8 @@ long parse_reply(std::string_view in, Reply* out) {
   return static_cast<long>(total);
 }
 
-// One keep-alive connection sending one request at a time. Requests are written as one
+// One keep-alive connection with up to --pipeline requests in flight (HTTP/1.1 answers
+// them in order; 1, the default, is one request at a time). Requests are written as one
 // buffer and replies framed by hand (status, Content-Length, Connection), so that the
 // generator spends little of the machine it shares with the exchange.
 class Connection : public std::enable_shared_from_this<Connection> {
@@ -162,26 +169,47 @@ class Connection : public std::enable_shared_from_this<Connection> {
                             return;
                           }
                           self->socket_.set_option(tcp::no_delay(true));
-                          self->next();
+                          self->send();
+                          self->read();
                         });
   }
 
   std::vector<float>& latencies() { return latencies_; }
 
  private:
-  void next() {
-    if (Clock::now() >= end_) {
-      beast::error_code ec;
-      socket_.shutdown(tcp::socket::shutdown_both, ec);
+  struct InFlight {
+    Clock::time_point sent;
+    bool cancel;
+  };
+
+  // Tops the pipeline up with new requests, in one write; when the time is up and every
+  // answer is in, closes the connection.
+  void send() {
+    if (writing_ || finished_) return;
+    out_.clear();
+    while (in_flight_.size() < static_cast<size_t>(opts_.pipeline) && Clock::now() < end_)
+      append_request();
+    if (out_.empty()) {
+      if (in_flight_.empty()) finish();
       return;
     }
+    writing_ = true;
+    asio::async_write(socket_, asio::buffer(out_),
+                      [self = shared_from_this()](beast::error_code ec, size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->fail("write", ec);
+                        self->send();
+                      });
+  }
+
+  void append_request() {
     std::uniform_real_distribution<double> u(0, 1);
     double r = u(rng_);
     std::string user =
         "load" + std::to_string(std::uniform_int_distribution<int>(1, opts_.users)(rng_));
     std::string body;
     const char* method = "POST";
-    cancel_ = false;
+    bool cancel = false;
     if (r < 0.20 && !resting_.empty()) {
       size_t i = std::uniform_int_distribution<size_t>(0, resting_.size() - 1)(rng_);
       std::string id = resting_[i];
@@ -189,7 +217,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       resting_.pop_back();
       method = "DELETE";
       body = R"({"orderId":")" + id + R"(","market":")" + opts_.market + R"("})";
-      cancel_ = true;
+      cancel = true;
     } else {
       bool buy = u(rng_) < 0.5;
       double mid = opts_.mid;
@@ -209,51 +237,72 @@ class Connection : public std::enable_shared_from_this<Connection> {
              cents(qty) + R"(,"userId":")" + user + R"(","timeInForce":")" + tif +
              R"(","orderType":"intraday"})";
     }
-    request_.clear();
-    request_ += method;
-    request_ += " /api/v1/order HTTP/1.1\r\nHost: ";
-    request_ += opts_.host;
-    request_ += "\r\nContent-Type: application/json\r\nContent-Length: ";
-    request_ += std::to_string(body.size());
-    request_ += "\r\n\r\n";
-    request_ += body;
-    sent_ = Clock::now();
-    asio::async_write(socket_, asio::buffer(request_),
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec) return self->fail("write", ec);
-                        self->read_reply();
-                      });
+    out_ += method;
+    out_ += " /api/v1/order HTTP/1.1\r\nHost: ";
+    out_ += opts_.host;
+    out_ += "\r\nContent-Type: application/json\r\nContent-Length: ";
+    out_ += std::to_string(body.size());
+    out_ += "\r\n\r\n";
+    out_ += body;
+    in_flight_.push_back({Clock::now(), cancel});
   }
 
-  void read_reply() {
-    Reply reply;
-    long used = parse_reply(std::string_view(in_.data(), have_), &reply);
-    if (used < 0) return fail("unexpected reply", {});
-    if (used > 0) {
-      on_reply(reply);
-      have_ -= static_cast<size_t>(used);
-      std::memmove(in_.data(), in_.data() + used, have_);
-      if (reply.close) return fail("server closed", {});
-      return next();
-    }
+  // Reads for as long as the connection lives, answering each reply with a new request.
+  void read() {
     if (have_ == in_.size()) in_.resize(in_.size() * 2);
     socket_.async_read_some(asio::buffer(in_.data() + have_, in_.size() - have_),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (self->finished_) return;
                               if (ec) return self->fail("read", ec);
                               self->have_ += n;
-                              self->read_reply();
+                              if (self->take_replies()) self->read();
                             });
   }
 
-  void on_reply(const Reply& reply) {
-    auto elapsed = std::chrono::duration<float, std::milli>(Clock::now() - sent_).count();
+  // Handles every whole reply read so far; false if the connection cannot go on.
+  bool take_replies() {
+    size_t at = 0;
+    Reply reply;
+    long used;
+    while ((used = parse_reply(std::string_view(in_.data() + at, have_ - at), &reply)) > 0) {
+      if (in_flight_.empty()) {
+        fail("reply to no request", {});
+        return false;
+      }
+      on_reply(reply, in_flight_.front());
+      in_flight_.pop_front();
+      at += static_cast<size_t>(used);
+      if (reply.close) {
+        fail("server closed", {});
+        return false;
+      }
+    }
+    if (used < 0) {
+      fail("unexpected reply", {});
+      return false;
+    }
+    have_ -= at;
+    std::memmove(in_.data(), in_.data() + at, have_);
+    send();
+    return !finished_;
+  }
+
+  void finish() {
+    finished_ = true;
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+  }
+
+  void on_reply(const Reply& reply, const InFlight& request) {
+    auto elapsed =
+        std::chrono::duration<float, std::milli>(Clock::now() - request.sent).count();
     latencies_.push_back(elapsed);
     stats_.orders++;
     if (reply.status >= 500) {
       stats_.errors++;
     } else if (reply.status >= 400) {
       stats_.rejected++;
-    } else if (!cancel_) {
+    } else if (!request.cancel) {
       std::string_view body = reply.body;
       if (body.find("\"status\":\"NEW\"") != std::string_view::npos ||
           body.find("\"status\":\"PARTIALLY_FILLED\"") != std::string_view::npos) {
@@ -269,6 +318,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void fail(const char* what, beast::error_code ec) {
+    finished_ = true;
     stats_.errors++;
     if (ec)
       std::fprintf(stderr, "%s: %s\n", what, ec.message().c_str());
@@ -282,11 +332,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   tcp::resolver::results_type endpoints_;
   Clock::time_point end_;
   std::mt19937 rng_;
-  std::string request_;
+  std::string out_;       // the requests of the write in progress
   std::vector<char> in_;  // bytes read, replies framed from the front
   size_t have_ = 0;
-  Clock::time_point sent_;
-  bool cancel_ = false;
+  std::deque<InFlight> in_flight_;  // sent and not answered yet, oldest first
+  bool writing_ = false;
+  bool finished_ = false;
   std::vector<std::string> resting_;
   std::vector<float> latencies_;
 };
@@ -311,6 +362,8 @@ Options parse(int argc, char** argv) {
       o.mid = std::atof(v.c_str());
     else if (k == "--threads")
       o.threads = std::atoi(v.c_str());
+    else if (k == "--pipeline")
+      o.pipeline = std::max(1, std::atoi(v.c_str()));
     else {
       std::fprintf(stderr, "unknown option %s\n", k.c_str());
       std::exit(2);
@@ -391,9 +444,9 @@ int main(int argc, char** argv) {
     all.insert(all.end(), c->latencies().begin(), c->latencies().end());
   uint64_t orders = stats.orders.load();
   std::printf(
-      "conns=%d seconds=%.1f orders=%llu orders_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f "
+      "conns=%d pipeline=%d seconds=%.1f orders=%llu orders_per_sec=%.0f p50_ms=%.2f p99_ms=%.2f "
       "p999_ms=%.2f errors=%llu rejected=%llu trades=%llu\n",
-      o.conns, elapsed, static_cast<unsigned long long>(orders),
+      o.conns, o.pipeline, elapsed, static_cast<unsigned long long>(orders),
       static_cast<double>(orders) / elapsed, percentile(all, 0.5), percentile(all, 0.99),
       percentile(all, 0.999), static_cast<unsigned long long>(stats.errors.load()),
       static_cast<unsigned long long>(stats.rejected.load()),

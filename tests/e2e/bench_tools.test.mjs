@@ -17,20 +17,24 @@ function figures(stdout) {
   return Object.fromEntries(line.split(' ').map((kv) => kv.split('=')));
 }
 
-test('http_load places and cancels orders and reports its figures', { skip: !HTTP_LOAD }, async () => {
-  const ex = await startExchange({ demo: false });
-  try {
-    const { stdout } = await run(HTTP_LOAD, ['--port', String(ex.httpPort), '--conns', '4',
-      '--seconds', '1', '--users', '5'], { timeout: 30_000 });
-    const f = figures(stdout);
-    assert.equal(f.errors, '0');
-    assert.ok(Number(f.orders) > 50, `orders=${f.orders}`);
-    assert.ok(Number(f.trades) > 0, `trades=${f.trades}`);
-    assert.ok(Number(f.p99_ms) >= Number(f.p50_ms) && Number(f.p50_ms) > 0);
-  } finally {
-    await ex.stop();
-  }
-});
+for (const pipeline of ['1', '4']) {
+  test(`http_load places and cancels orders and reports its figures (pipeline ${pipeline})`,
+    { skip: !HTTP_LOAD }, async () => {
+      const ex = await startExchange({ demo: false });
+      try {
+        const { stdout } = await run(HTTP_LOAD, ['--port', String(ex.httpPort), '--conns', '4',
+          '--seconds', '1', '--users', '5', '--pipeline', pipeline], { timeout: 30_000 });
+        const f = figures(stdout);
+        assert.equal(f.pipeline, pipeline);
+        assert.equal(f.errors, '0');
+        assert.ok(Number(f.orders) > 50, `orders=${f.orders}`);
+        assert.ok(Number(f.trades) > 0, `trades=${f.trades}`);
+        assert.ok(Number(f.p99_ms) >= Number(f.p50_ms) && Number(f.p50_ms) > 0);
+      } finally {
+        await ex.stop();
+      }
+    });
+}
 
 test('ws_fanout delivers every event to every subscriber and reports its figures', { skip: !WS_FANOUT }, async () => {
   const ex = await startExchange({ demo: false });
