@@ -294,8 +294,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void on_reply(const Reply& reply, const InFlight& request) {
-    auto elapsed =
-        std::chrono::duration<float, std::milli>(Clock::now() - request.sent).count();
+    auto elapsed = std::chrono::duration<float, std::milli>(Clock::now() - request.sent).count();
     latencies_.push_back(elapsed);
     stats_.orders++;
     if (reply.status >= 500) {
