@@ -10,7 +10,7 @@
 namespace ex {
 namespace {
 
-class RedisBus : public Bus {
+class RedisBus final : public Bus {
  public:
   RedisBus(const Options& o, caf::actor_system& system) : options_(o), system_(system) {
     endpoint_ = *redis::parse_redis_url(o.bus);  // load_options checked it

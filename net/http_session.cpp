@@ -220,7 +220,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
               requested.empty() ? std::string_view("Content-Type, Authorization, X-API-Key")
                                 : std::string_view(requested));
       res.set(http::field::access_control_max_age, "600");
-      if (ctx_->cors_echoes_origin()) res.set(http::field::vary, "Origin");
     }
     finish_response(seq, std::move(res), false);
   }
@@ -273,10 +272,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     res.version(slot.version);
     res.set(http::field::server, "exchange");
     std::string allow_origin = ctx_->cors_origin(slot.origin);
-    if (!allow_origin.empty() && !res.count(http::field::access_control_allow_origin)) {
+    if (!allow_origin.empty() && !res.count(http::field::access_control_allow_origin))
       res.set(http::field::access_control_allow_origin, allow_origin);
-      if (ctx_->cors_echoes_origin()) res.set(http::field::vary, "Origin");
-    }
+    // Every answer depends on Origin when the allowed origins are a list, refusals and
+    // requests without one included, so that a cache never serves one origin's to another.
+    if (ctx_->cors_echoes_origin()) res.set(http::field::vary, "Origin");
     res.keep_alive(slot.keep_alive && !shutting_down_);
     if (head) {
       res.content_length(res.body().size());

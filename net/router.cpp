@@ -32,6 +32,21 @@ constexpr RouteEntry kRoutes[] = {
     {"/ws", RouteId::ws},
 };
 
+// "GET, POST, DELETE /api/v1/order; GET /api/v1/order/open; ...": what a 404 offers
+// instead, built from the table so that it cannot go stale.
+std::string endpoint_list() {
+  std::string out;
+  for (const auto& r : kRoutes) {
+    if (r.id == RouteId::ws) continue;
+    std::string_view methods = route_methods(r.id);
+    if (auto options = methods.find(", OPTIONS"); options != std::string_view::npos)
+      methods = methods.substr(0, options);
+    if (!out.empty()) out += "; ";
+    out.append(methods).append(" ").append(r.path);
+  }
+  return out + "; WebSocket /ws";
+}
+
 bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -196,8 +211,11 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       return answer(std::move(r));
     }
-    case RouteId::not_found:
-      return answer(error_reply(404, "NOT_FOUND", "no such endpoint: see GET / for the list"));
+    case RouteId::not_found: {
+      static const std::string endpoints = endpoint_list();
+      return answer(
+          error_reply(404, "NOT_FOUND", "no such endpoint; the endpoints are " + endpoints));
+    }
     default:
       break;
   }
@@ -213,7 +231,7 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (m == "POST") {
         auto user = identify(f, request.credentials);
         if (!user) return fail(user.error());
-        auto order = decode_place_order(f, *user, markets);
+        auto order = decode_place_order(f, *user, markets, api_.assets());
         if (!order) return fail(order.error());
         return api_.place(std::move(*order), respond<PlaceReply>(std::exchange(reply, nullptr),
                                                                  [](const PlaceReply& r) {

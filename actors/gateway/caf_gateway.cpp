@@ -53,8 +53,9 @@ void ask(Bridge* self, const caf::actor& dest, std::chrono::milliseconds timeout
             done(from_caf_error(e));
           });
   self->state.pending.push_back(BridgeState::Pending{
-      self->clock().now() + timeout, answered,
-      [done] { done(Error{ErrorCode::unavailable, "the service did not answer in time"}); }});
+      self->clock().now() + timeout, answered, [done] {
+        done(Error{ErrorCode::unavailable, "the service did not answer in time"});
+      }});
   if (!self->state.ticking) {
     self->state.ticking = true;
     self->delayed_send(self, kSweepEvery, tick_atom::value);
@@ -65,7 +66,8 @@ void ask(Bridge* self, const caf::actor& dest, std::chrono::milliseconds timeout
 caf::behavior health_actor(caf::event_based_actor* self, CatalogPtr catalog,
                            std::shared_ptr<std::atomic<bool>> healthy) {
   auto down = std::make_shared<bool>(false);
-  for (auto& m : catalog->markets) self->monitor(m.market);
+  for (auto& m : catalog->markets)
+    self->monitor(m.market);
   self->set_down_handler([=](caf::down_msg&) {
     *down = true;
     healthy->store(false);
@@ -91,25 +93,31 @@ caf::behavior health_actor(caf::event_based_actor* self, CatalogPtr catalog,
 CafGateway::CafGateway(caf::actor_system& system, CatalogPtr catalog, caf::actor directory,
                        size_t bridges)
     : system_(system), catalog_(std::move(catalog)), directory_(std::move(directory)) {
-  for (const auto& m : catalog_->markets) specs_.push_back(m.spec);
+  for (const auto& m : catalog_->markets)
+    specs_.push_back(m.spec);
   for (size_t i = 0; i < std::max<size_t>(1, bridges); ++i)
     bridges_.push_back(system_.spawn(bridge_actor));
 }
 
-CafGateway::~CafGateway() { stop(); }
+CafGateway::~CafGateway() {
+  stop();
+}
 
 void CafGateway::start_health_checks() {
   if (!health_) health_ = system_.spawn(health_actor, catalog_, healthy_);
 }
 
 void CafGateway::stop() {
-  for (auto& b : bridges_) caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+  for (auto& b : bridges_)
+    caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
   bridges_.clear();
   if (health_) caf::anon_send_exit(health_, caf::exit_reason::user_shutdown);
   health_ = nullptr;
 }
 
-bool CafGateway::ready() const { return healthy_->load(); }
+bool CafGateway::ready() const {
+  return healthy_->load();
+}
 
 void CafGateway::run(GatewayJob job) {
   if (bridges_.empty()) return;
@@ -155,7 +163,8 @@ template <class T, class... Ts>
 void CafGateway::ask_account(const std::string& user, Callback<T> done, Ts... xs) {
   run([=](Bridge* self) {
     with_account(
-        self, user, [=](caf::actor account) { ask<T>(self, account, catalog_->timeout, done, xs...); },
+        self, user,
+        [=](caf::actor account) { ask<T>(self, account, catalog_->timeout, done, xs...); },
         [done](Error e) { done(std::move(e)); });
   });
 }
@@ -184,7 +193,21 @@ void CafGateway::cancel(std::string market, uint64_t order_id, std::string user_
 
 void CafGateway::cancel_all(std::string market, std::string user_id,
                             Callback<std::vector<CancelReply>> done) {
-  ask_market<std::vector<CancelReply>>(market, done, cancel_all_atom::value, user_id);
+  auto fail = [done](Error e) { done(std::move(e)); };
+  const MarketEntry* m = market_or_fail(market, fail);
+  if (!m) return;
+  caf::actor dest = m->market;
+  // The market cancels by user id; the account is asked first so that a user nobody has
+  // seen is UNKNOWN_USER, as on every other endpoint, rather than a user with no orders.
+  run([=](Bridge* self) {
+    with_account(
+        self, user_id,
+        [=](caf::actor) {
+          ask<std::vector<CancelReply>>(self, dest, catalog_->timeout, done, cancel_all_atom::value,
+                                        user_id);
+        },
+        fail);
+  });
 }
 
 void CafGateway::open_orders(std::string user_id, std::string market,
@@ -215,7 +238,8 @@ void CafGateway::order_history(std::string user_id, std::string market, size_t l
             Callback<std::vector<OrderInfo>> join = [=](Result<std::vector<OrderInfo>> stored) {
               std::vector<OrderInfo> out = *mine;
               std::unordered_set<uint64_t> seen;
-              for (auto& o : out) seen.insert(o.order_id);
+              for (auto& o : out)
+                seen.insert(o.order_id);
               if (stored)
                 for (auto& o : *stored)
                   if (seen.insert(o.order_id).second) out.push_back(std::move(o));
@@ -229,8 +253,8 @@ void CafGateway::order_history(std::string user_id, std::string market, size_t l
                                         history_atom::value, user_id, market,
                                         static_cast<uint64_t>(limit));
           };
-          ask<std::vector<OrderInfo>>(self, account, catalog_->timeout, merge,
-                                      history_atom::value, market, static_cast<uint64_t>(limit));
+          ask<std::vector<OrderInfo>>(self, account, catalog_->timeout, merge, history_atom::value,
+                                      market, static_cast<uint64_t>(limit));
         },
         fail);
   });
@@ -241,7 +265,8 @@ void CafGateway::depth(std::string market, size_t limit, Callback<DepthSnapshot>
 }
 
 void CafGateway::trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) {
-  ask_market<std::vector<TradeRecord>>(market, done, trades_atom::value, static_cast<uint64_t>(limit));
+  ask_market<std::vector<TradeRecord>>(market, done, trades_atom::value,
+                                       static_cast<uint64_t>(limit));
 }
 
 void CafGateway::klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
@@ -286,8 +311,7 @@ void CafGateway::balances(std::string user_id, Callback<std::vector<AssetBalance
   ask_account<std::vector<AssetBalance>>(user_id, done, balances_atom::value);
 }
 
-Result<bool> CafGateway::subscribe(uint64_t connection, const std::string& stream,
-                                   FrameSink sink) {
+Result<bool> CafGateway::subscribe(uint64_t connection, const std::string& stream, FrameSink sink) {
   std::string market;
   Stream s;
   if (!parse_stream_name(stream, &market, &s))

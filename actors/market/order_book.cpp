@@ -343,10 +343,12 @@ AddResult OrderBook::add(const NewOrder& o) {
     r.resting = left;
     r.status = r.executed > 0 ? OrderStatus::partially_filled : OrderStatus::new_;
   } else if (by_budget) {
-    // Filled when what is left of the budget cannot buy a lot at the next eligible price.
+    // Filled when what is left of the budget cannot buy another lot: at the next eligible
+    // level, or, when the book or the band ran out first, at the last price it paid (then
+    // the order stopped for want of sellers, not of money, and expired).
     Ticks next;
-    bool more = best(opp, &next) && within(o.side, next, limit) && budget >= next;
-    bool filled = r.executed > 0 && !more;
+    const bool has_next = best(opp, &next) && within(o.side, next, limit);
+    const bool filled = r.executed > 0 && budget < (has_next ? next : last_price_);
     emit_taker_done(o, filled ? DoneReason::filled : DoneReason::expired, 0, r.executed);
     r.status = filled ? OrderStatus::filled : OrderStatus::expired;
   } else {

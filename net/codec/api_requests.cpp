@@ -30,6 +30,22 @@ Error not_positive(std::string_view name, ErrorCode code) {
   return make_error(code, "field '" + std::string(name) + "' must be positive");
 }
 
+// An amount of `asset` may not have more decimals than the asset: it is refused, not
+// rounded (deposits, and the quote amount of a market buy).
+Result<bool> within_precision(std::string_view name, Decimal amount, const AssetSpec& asset) {
+  if (amount.decimals() <= asset.decimals) return true;
+  return make_error(ErrorCode::invalid_quantity, "field '" + std::string(name) +
+                                                     "' has more than " +
+                                                     std::to_string(asset.decimals) +
+                                                     " decimals, the precision of " + asset.name);
+}
+
+const AssetSpec* find_asset(const std::vector<AssetSpec>& assets, std::string_view name) {
+  for (const auto& a : assets)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
 // Seconds (or milliseconds, see decode_klines) to milliseconds.
 Result<int64_t> time_field(const Fields& f, std::string_view name, uint64_t fallback_ms) {
   const FieldValue* v = f.find(name);
@@ -65,7 +81,8 @@ Result<const MarketSpec*> find_market(const Fields& f, const std::vector<MarketS
 }
 
 Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_id,
-                                      const std::vector<MarketSpec>& markets) {
+                                      const std::vector<MarketSpec>& markets,
+                                      const std::vector<AssetSpec>& assets) {
   auto market = find_market(f, markets, "market");
   if (!market) return market.error();
   const MarketSpec& spec = **market;
@@ -107,8 +124,12 @@ Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_i
   if (!tif) return tif.error();
   if (!*tif)
     order.request.tif = is_market ? TimeInForce::ioc : TimeInForce::gtc;
+  else if (iequals(**tif, "GTC") && is_market)
+    return make_error(ErrorCode::invalid_field,
+                      "field 'timeInForce': a market order cannot rest, so it is IOC or FOK, "
+                      "not GTC");
   else if (iequals(**tif, "GTC"))
-    order.request.tif = is_market ? TimeInForce::ioc : TimeInForce::gtc;
+    order.request.tif = TimeInForce::gtc;
   else if (iequals(**tif, "IOC"))
     order.request.tif = TimeInForce::ioc;
   else if (iequals(**tif, "FOK"))
@@ -124,7 +145,15 @@ Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_i
   if (!client_id) return client_id.error();
   if (*client_id) order.client_order_id = std::move(**client_id);
 
-  if (!is_market) {  // market orders ignore any price
+  // A market order takes whatever price the book gives (within the band); a price sent
+  // with one is refused, not ignored, since its sender may believe it limits the order.
+  if (is_market) {
+    auto price = optional_decimal(f, "price", ErrorCode::invalid_price);
+    if (!price) return price.error();
+    if (*price)
+      return make_error(ErrorCode::invalid_price,
+                        "field 'price': a market order has no price; send type 'limit' to set one");
+  } else {
     auto price = required_decimal(f, "price", ErrorCode::invalid_price);
     if (!price) return price.error();
     if (!price->is_positive()) return not_positive("price", ErrorCode::invalid_price);
@@ -154,6 +183,10 @@ Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_i
   } else {
     if (!(*quote_qty)->is_positive())
       return not_positive("quoteQuantity", ErrorCode::invalid_quantity);
+    if (const AssetSpec* quote = find_asset(assets, spec.quote)) {
+      auto precise = within_precision("quoteQuantity", **quote_qty, *quote);
+      if (!precise) return precise.error();
+    }
     order.request.quote_quantity = **quote_qty;
   }
 
@@ -186,19 +219,15 @@ Result<DepositRequest> decode_deposit(const Fields& f, const std::vector<AssetSp
       if (a.name == "INR") name = a.name;
     if (name.empty() && !markets.empty()) name = markets.front().quote;
   }
-  const AssetSpec* asset = nullptr;
-  for (const auto& a : assets)
-    if (a.name == name) asset = &a;
+  const AssetSpec* asset = find_asset(assets, name);
   if (!asset)
     return make_error(ErrorCode::invalid_field,
                       "field 'asset': unknown asset '" + clip(name) + "'");
   auto amount = required_decimal(f, "amount", ErrorCode::invalid_quantity);
   if (!amount) return amount.error();
   if (!amount->is_positive()) return not_positive("amount", ErrorCode::invalid_quantity);
-  if (amount->decimals() > asset->decimals)
-    return make_error(ErrorCode::invalid_quantity,
-                      "field 'amount' has more than " + std::to_string(asset->decimals) +
-                          " decimals, the precision of " + asset->name);
+  auto precise = within_precision("amount", *amount, *asset);
+  if (!precise) return precise.error();
   return DepositRequest{asset->name, *amount};
 }
 

@@ -28,9 +28,10 @@ constexpr size_t kMaxClientOrderIdLength = 36;
 Result<const MarketSpec*> find_market(const Fields& f, const std::vector<MarketSpec>& markets,
                                       std::string_view name, std::string_view alt_name = {});
 
-// POST /api/v1/order for `user_id`.
+// POST /api/v1/order for `user_id`. `assets` give the precision a quoteQuantity may have.
 Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_id,
-                                      const std::vector<MarketSpec>& markets);
+                                      const std::vector<MarketSpec>& markets,
+                                      const std::vector<AssetSpec>& assets);
 
 struct OrderRef {
   const MarketSpec* market = nullptr;

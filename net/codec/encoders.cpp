@@ -38,8 +38,12 @@ void write_order(Writer& w, const OrderInfo& o) {
     w.null();
   else
     w.dec_str(o.price);
-  w.dec_str("quantity", o.quantity)
-      .dec_str("executedQty", o.executed)
+  w.dec_str("quantity", o.quantity).key("quoteQuantity");
+  if (o.quote_quantity.is_zero())
+    w.null();
+  else
+    w.dec_str(o.quote_quantity);
+  w.dec_str("executedQty", o.executed)
       .dec_str("remainingQty", o.remaining())
       .str("status", name_of(o.status))
       .i64("time", o.time_ms)
@@ -67,7 +71,6 @@ void write_ticker_fields(Writer& w, const TickerStats& t) {
 }
 
 }  // namespace
-
 
 std::string encode_error(const Error& error) {
   return encode_error(code_name(error.code), error.message);
@@ -131,6 +134,7 @@ std::string encode_open_orders(const std::vector<OrderInfo>& orders) {
         .str("userId", o.user_id)
         .str("market", o.market)
         .str_or_null("clientOrderId", o.client_order_id)
+        .str("orderType", name_of(o.product))
         .str("status", name_of(o.status))
         .i64("time", o.time_ms)
         .end_object();

@@ -36,9 +36,10 @@ std::string encode_cancel_reply(const CancelReply& reply);
 // DELETE /api/v1/orders: an array of cancel replies.
 std::string encode_cancel_all_reply(const std::vector<CancelReply>& replies);
 // GET /api/v1/order/open: [{"price":n,"quantity":n,"orderId","filled":n,"side","userId",
-// + "market","clientOrderId","status","time"}].
+// + "market","clientOrderId","orderType","status","time"}].
 std::string encode_open_orders(const std::vector<OrderInfo>& orders);
-// GET /api/v1/order: the order object (money as strings, price null for market orders).
+// GET /api/v1/order: the order object (money as strings, price null for market orders,
+// quoteQuantity null unless a market buy gave one instead of a quantity).
 std::string encode_order(const OrderInfo& order);
 // GET /api/v1/orders: an array of order objects.
 std::string encode_orders(const std::vector<OrderInfo>& orders);

@@ -96,7 +96,10 @@ Result<bool> RedisStreamsApi::subscribe(uint64_t connection, const std::string& 
   std::lock_guard<std::mutex> lock(mutex_);
   if (!by_connection_[connection].insert(stream).second) {
     for (auto& sub : by_channel_[stream])
-      if (sub.connection == connection) sub.sink = std::move(sink);
+      if (sub.connection == connection) {
+        sub.sink = std::move(sink);  // a connection has one entry per stream
+        break;
+      }
     return true;
   }
   auto& subs = by_channel_[stream];

@@ -125,6 +125,7 @@ test('the original flow: sell, buy with partial fill, open orders, depth, cancel
     { price: o.price, quantity: o.quantity, orderId: o.orderId, filled: o.filled, side: o.side, userId: o.userId },
     { price: num('1500.5'), quantity: num('5'), orderId: sell.json.orderId, filled: num('2'), side: 'sell', userId: 'seller1' });
   assert.deepEqual(keys(o).slice(0, 6), ['price', 'quantity', 'orderId', 'filled', 'side', 'userId']);
+  assert.equal(o.orderType, 'intraday', 'the product is reported with the order');
 
   // Depth: string levels, best first, with lastUpdateId.
   const depth = await ok(ex.get(`/api/v1/depth?symbol=${M}`));
@@ -150,12 +151,12 @@ test('the original flow: sell, buy with partial fill, open orders, depth, cancel
 
   // The order, closed, with Part 2's order object.
   const one = await ok(ex.get(`/api/v1/order?orderId=${sell.json.orderId}&market=${M}`));
-  assert.deepEqual(keys(one.exact), ['orderId', 'clientOrderId', 'market', 'userId', 'side', 'type', 'timeInForce', 'postOnly', 'orderType', 'price', 'quantity', 'executedQty', 'remainingQty', 'status', 'time']);
+  assert.deepEqual(keys(one.exact), ['orderId', 'clientOrderId', 'market', 'userId', 'side', 'type', 'timeInForce', 'postOnly', 'orderType', 'price', 'quantity', 'quoteQuantity', 'executedQty', 'remainingQty', 'status', 'time']);
   const { time, ...rest } = one.exact;
   assert.ok(isIntegerNumber(time) && Math.abs(Number(time.text) - Date.now()) < 60000);
   assert.deepEqual(rest, {
     orderId: sell.json.orderId, clientOrderId: null, market: M, userId: 'seller1', side: 'sell', type: 'limit',
-    timeInForce: 'GTC', postOnly: false, orderType: 'intraday', price: '1500.5', quantity: '5', executedQty: '2',
+    timeInForce: 'GTC', postOnly: false, orderType: 'intraday', price: '1500.5', quantity: '5', quoteQuantity: null, executedQty: '2',
     remainingQty: '0', status: 'CANCELED',
   });
 
@@ -254,6 +255,8 @@ test('part 2 orders: clientOrderId, IOC, FOK, post-only, market orders, self-tra
   const mo = await ok(ex.get(`/api/v1/order?orderId=${mkt.json.orderId}&market=${M}`));
   assert.equal(mo.json.type, 'market');
   assert.equal(mo.json.price, null);
+  assert.equal(mo.json.quoteQuantity, '2000');
+  assert.equal(mkt.json.status, 'FILLED', 'the budget bought all it could');
   // Market sell by quantity.
   await place({ side: 'buy', price: 1990, quantity: 1, userId: 'p2b' });
   const ms = await place({ side: 'sell', type: 'market', quantity: 1, userId: 'p2a' });
@@ -286,10 +289,15 @@ test('market orders stop at the price band around the last price', async () => {
   assert.equal(mkt.json.status, 'EXPIRED');
   const depth = (await ok(ex.get(`/api/v1/depth?symbol=${I}`))).json;
   assert.deepEqual(depth.asks, [['150', '1']]);
+  // By quote amount: more money than the band has sellers for, so it expires too.
+  await post({ side: 'sell', price: 105, quantity: 1, userId: 'band-s' });
+  const byQuote = await post({ side: 'buy', type: 'market', quoteQuantity: 500, userId: 'band-b' });
+  assert.deepEqual(byQuote.exact.executedQty, num('1'));
+  assert.equal(byQuote.json.status, 'EXPIRED');
   await ok(ex.del('/api/v1/order', { orderId: far.json.orderId, market: I }));
   const b = await balances('band-b');
-  assert.equal(b.INR.locked, '0', 'the market buy released what it did not spend');
-  assert.equal(b.INR.available, fmt(D('100000') - D('205')));
+  assert.equal(b.INR.locked, '0', 'the market buys released what they did not spend');
+  assert.equal(b.INR.available, fmt(D('100000') - D('205') - D('105')));
 });
 
 test('cancel all of a user orders', async () => {

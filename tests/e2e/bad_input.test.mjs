@@ -103,6 +103,12 @@ test('negative, zero, too precise, off-tick and huge numbers', async () => {
     [{ quantity: 1e20 }, 'INVALID_QUANTITY', 'quantity'],
   ];
   for (const [over, code, text] of cases) await expectError(ex.post('/api/v1/order', order(over)), 400, code, text);
+  // What a market order would not honour is refused, not ignored.
+  const market = (over) => order({ type: 'market', price: undefined, ...over });
+  await expectError(ex.post('/api/v1/order', market({ price: 100 })), 400, 'INVALID_PRICE', 'market order has no price');
+  await expectError(ex.post('/api/v1/order', market({ timeInForce: 'GTC' })), 400, 'INVALID_FIELD', 'timeInForce');
+  await expectError(ex.post('/api/v1/order', market({ quantity: undefined, quoteQuantity: '100.999' })), 400,
+    'INVALID_QUANTITY', 'quoteQuantity');
   await expectError(ex.post('/api/v1/order', order({ price: 0.01, quantity: 0.01 })), 422, 'MIN_NOTIONAL', 'minimum');
   for (const amount of [0, -5, '1.001', '1e400', 'NaN', '', null])
     await expectError(ex.post('/api/v1/on-ramp', { userId: 'victim', amount }), 400, undefined, 'amount');
@@ -128,6 +134,8 @@ test('unknown market, order and user; cancelling someone else order', async () =
   await expectError(ex.del('/api/v1/order', { orderId: restingId, market: 'INFY_INR' }), 404, 'UNKNOWN_ORDER');
   await expectError(ex.get(`/api/v1/order?orderId=zzzzzz&market=${M}`), 404);
   await expectError(ex.get('/api/v1/balances?userId=nobody'), 404, 'UNKNOWN_USER');
+  await expectError(ex.del('/api/v1/orders', { market: M, userId: 'nobody' }), 404, 'UNKNOWN_USER');
+  await expectError(ex.get('/api/v1/nothing'), 404, 'NOT_FOUND', 'GET, HEAD /api/v1/order/open');
   // Someone else's order: as unknown as a missing one, and it stays open.
   await expectError(ex.del('/api/v1/order', { orderId: restingId, market: M, userId: '5' }), 404, 'UNKNOWN_ORDER');
   await expectError(ex.get(`/api/v1/order?orderId=${restingId}&market=${M}&userId=5`), 404, 'UNKNOWN_ORDER');

@@ -56,11 +56,15 @@ test('CORS answers only the configured origins', async () => {
   assert.equal(also.headers.get('access-control-allow-origin'), 'http://also.example');
   const other = await ex.get('/health', { headers: { Origin: 'http://evil.example' } });
   assert.equal(other.headers.get('access-control-allow-origin'), null);
+  // The answer depends on Origin for a refused origin and for none too: caches must know.
+  assert.match(other.headers.get('vary') ?? '', /Origin/);
+  assert.match((await ex.get('/health')).headers.get('vary') ?? '', /Origin/);
   const pre = await ex.req('OPTIONS', '/api/v1/order', undefined, {
     headers: { Origin: 'http://allowed.example', 'Access-Control-Request-Method': 'DELETE' },
   });
   assert.equal(pre.status, 204);
   assert.match(pre.headers.get('access-control-allow-methods'), /DELETE/);
+  assert.match(pre.headers.get('vary') ?? '', /Origin/);
 });
 
 test('the rate limit refuses bursts per client with 429 and spares health checks', async () => {

@@ -2,8 +2,8 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/codec/api_requests.hpp"
-#include "tests/support/fixtures.hpp"
 #include "net/identity.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex;
 
@@ -50,7 +50,7 @@ Fields body(std::string_view json) {
 }
 
 Result<PlaceOrder> place(std::string_view json) {
-  return decode_place_order(body(json), "5", markets());
+  return decode_place_order(body(json), "5", markets(), assets());
 }
 
 // "CODE: message" of a failed decode, "" if it succeeded.
@@ -90,8 +90,8 @@ CAF_TEST(part 2 fields decode with defaults) {
   CAF_CHECK_EQUAL(r->client_order_id, "abc_1-X");
 
   auto m = place(
-      R"({"market":"TATA_INR","side":"buy","type":"market","quoteQuantity":500,"price":"garbage"})");
-  CAF_REQUIRE(m.ok());  // market orders ignore price
+      R"({"market":"TATA_INR","side":"buy","type":"market","quoteQuantity":500,"price":null})");
+  CAF_REQUIRE(m.ok());
   CAF_CHECK(m->request.is_market);
   CAF_CHECK(m->request.tif == TimeInForce::ioc);
   CAF_CHECK(m->request.quantity.is_zero());
@@ -101,6 +101,33 @@ CAF_TEST(part 2 fields decode with defaults) {
       R"({"market":"TATA_INR","side":"sell","type":"market","quantity":1,"timeInForce":"FOK"})");
   CAF_REQUIRE(fok.ok());
   CAF_CHECK(fok->request.tif == TimeInForce::fok);
+}
+
+CAF_TEST(a market order refuses what it would not honour) {
+  // A price would not limit it, GTC would not keep it, and a quote amount finer than the
+  // quote asset could not be spent exactly: each is refused rather than ignored.
+  CAF_CHECK_EQUAL(
+      failure(
+          place(R"({"market":"TATA_INR","side":"buy","type":"market","price":1000,"quantity":1})")),
+      "INVALID_PRICE: field 'price': a market order has no price; send type 'limit' to set one");
+  CAF_CHECK_EQUAL(
+      failure(
+          place(R"({"market":"TATA_INR","side":"buy","type":"market","price":"x","quantity":1})")),
+      "INVALID_PRICE: field 'price' must be a decimal number with at most 8 decimals and within "
+      "range, not 'x'");
+  CAF_CHECK_EQUAL(failure(place(R"({"market":"TATA_INR","side":"sell","type":"market",
+                                    "quantity":1,"timeInForce":"GTC"})")),
+                  "INVALID_FIELD: field 'timeInForce': a market order cannot rest, so it is IOC "
+                  "or FOK, not GTC");
+  CAF_CHECK_EQUAL(failure(place(R"({"market":"TATA_INR","side":"buy","type":"market",
+                                    "quoteQuantity":"100.999"})")),
+                  "INVALID_QUANTITY: field 'quoteQuantity' has more than 2 decimals, the "
+                  "precision of INR");
+  CAF_CHECK(
+      place(R"({"market":"TATA_INR","side":"buy","type":"market","quoteQuantity":"100.99"})").ok());
+  CAF_CHECK(
+      place(R"({"market":"TATA_INR","side":"buy","price":1,"quantity":1,"timeInForce":"GTC"})")
+          .ok());
 }
 
 CAF_TEST(order errors name the field) {

@@ -118,7 +118,8 @@ CAF_TEST(open orders have numbers for money) {
   CAF_CHECK_EQUAL(
       encode_open_orders({limit_order()}),
       R"([{"price":1000.97,"quantity":2.92,"orderId":"fsx","filled":1.67,"side":"buy","userId":"5",)"
-      R"("market":"TATA_INR","clientOrderId":"my-1","status":"PARTIALLY_FILLED","time":1737792000123}])");
+      R"("market":"TATA_INR","clientOrderId":"my-1","orderType":"delivery","status":"PARTIALLY_FILLED",)"
+      R"("time":1737792000123}])");
   CAF_CHECK_EQUAL(encode_open_orders({}), "[]");
 }
 
@@ -127,7 +128,8 @@ CAF_TEST(order objects have strings for money and null price for market orders) 
       encode_order(limit_order()),
       R"({"orderId":"fsx","clientOrderId":"my-1","market":"TATA_INR","userId":"5","side":"buy",)"
       R"("type":"limit","timeInForce":"GTC","postOnly":true,"orderType":"delivery","price":"1000.97",)"
-      R"("quantity":"2.92","executedQty":"1.67","remainingQty":"1.25","status":"PARTIALLY_FILLED","time":1737792000123})");
+      R"("quantity":"2.92","quoteQuantity":null,"executedQty":"1.67","remainingQty":"1.25",)"
+      R"("status":"PARTIALLY_FILLED","time":1737792000123})");
   OrderInfo m;
   m.order_id = kOrder6;
   m.market = "TATA_INR";
@@ -143,7 +145,15 @@ CAF_TEST(order objects have strings for money and null price for market orders) 
       encode_orders({m}),
       R"([{"orderId":"iyp","clientOrderId":null,"market":"TATA_INR","userId":"2","side":"sell",)"
       R"("type":"market","timeInForce":"IOC","postOnly":false,"orderType":"intraday","price":null,)"
-      R"("quantity":"3","executedQty":"1","remainingQty":"0","status":"EXPIRED","time":5}])");
+      R"("quantity":"3","quoteQuantity":null,"executedQty":"1","remainingQty":"0","status":"EXPIRED",)"
+      R"("time":5}])");
+  // A market buy by quote amount reports that amount (and quantity 0: it named none).
+  m.side = Side::buy;
+  m.quantity = dec("0");
+  m.quote_quantity = dec("5000");
+  m.status = OrderStatus::expired;
+  CAF_CHECK(encode_order(m).find(R"("quantity":"0","quoteQuantity":"5000","executedQty":"1")") !=
+            std::string::npos);
 }
 
 CAF_TEST(wire names) {

@@ -31,8 +31,8 @@ class ModelBook {
  public:
   explicit ModelBook(BookConfig c) : config_(c) {}
 
-  std::vector<ModelTrade> trades;       // of the last command
-  std::vector<OrderId> done;            // ids that left the book or finished, last command
+  std::vector<ModelTrade> trades;  // of the last command
+  std::vector<OrderId> done;       // ids that left the book or finished, last command
   OrderStatus status = OrderStatus::new_;
 
   void add(const NewOrder& o) {
@@ -121,9 +121,12 @@ class ModelBook {
       return;
     }
     if (o.qty == 0) {
+      // Filled only if the rest of the budget cannot buy one more lot where it would buy
+      // next: the next eligible level, or else the last price paid.
       Ticks next;
-      bool more = best(opp, next) && ok(o.side, next, limit) && budget >= next;
-      return finish(o.id, executed > 0 && !more ? OrderStatus::filled : OrderStatus::expired);
+      bool has_next = best(opp, next) && ok(o.side, next, limit);
+      bool filled = executed > 0 && budget < (has_next ? next : last_);
+      return finish(o.id, filled ? OrderStatus::filled : OrderStatus::expired);
     }
     finish(o.id, OrderStatus::expired);
   }
@@ -150,13 +153,16 @@ class ModelBook {
     std::vector<DepthLevel> out;
     auto add = [&](Ticks p, const std::list<ModelOrder>& q) {
       Lots t = 0;
-      for (auto& o : q) t += o.remaining;
+      for (auto& o : q)
+        t += o.remaining;
       out.push_back({p, t});
     };
     if (s == Side::buy)
-      for (auto it = bids_.rbegin(); it != bids_.rend(); ++it) add(it->first, it->second);
+      for (auto it = bids_.rbegin(); it != bids_.rend(); ++it)
+        add(it->first, it->second);
     else
-      for (auto& [p, q] : asks_) add(p, q);
+      for (auto& [p, q] : asks_)
+        add(p, q);
     return out;
   }
 
@@ -164,9 +170,11 @@ class ModelBook {
   std::vector<ModelOrder> orders() const {
     std::vector<ModelOrder> out;
     for (auto it = bids_.rbegin(); it != bids_.rend(); ++it)
-      for (auto& o : it->second) out.push_back(o);
+      for (auto& o : it->second)
+        out.push_back(o);
     for (auto& [p, q] : asks_)
-      for (auto& o : q) out.push_back(o);
+      for (auto& o : q)
+        out.push_back(o);
     return out;
   }
 
@@ -195,9 +203,11 @@ class ModelBook {
   std::list<std::pair<Ticks, std::list<ModelOrder>*>> side_map(Side s, bool) {
     std::list<std::pair<Ticks, std::list<ModelOrder>*>> out;
     if (s == Side::buy)
-      for (auto it = bids_.rbegin(); it != bids_.rend(); ++it) out.push_back({it->first, &it->second});
+      for (auto it = bids_.rbegin(); it != bids_.rend(); ++it)
+        out.push_back({it->first, &it->second});
     else
-      for (auto& [p, q] : asks_) out.push_back({p, &q});
+      for (auto& [p, q] : asks_)
+        out.push_back({p, &q});
     return out;
   }
   void erase_level(Side s, Ticks p) { (s == Side::buy ? bids_ : asks_).erase(p); }

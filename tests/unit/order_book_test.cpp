@@ -212,6 +212,20 @@ CAF_TEST(market buy by quote budget spends whole lots only) {
   CAF_CHECK_EQUAL(b.find(2)->remaining, 1);
 }
 
+CAF_TEST(market buy by quote budget that runs out of sellers expires) {
+  OrderBook b;
+  b.add(limit(1, 1, S, 100, 1));
+  auto r = b.add(market(2, 2, B, 0, 500));  // buys the only lot; 400 could buy 4 more
+  CAF_CHECK_EQUAL(r.executed, 1);
+  CAF_CHECK_EQUAL(r.spent, 100);
+  CAF_CHECK(r.status == OrderStatus::expired);
+  // The same when the budget is spent to less than a lot at that price: filled.
+  b.add(limit(3, 1, S, 100, 1));
+  r = b.add(market(4, 2, B, 0, 150));
+  CAF_CHECK_EQUAL(r.executed, 1);
+  CAF_CHECK(r.status == OrderStatus::filled);
+}
+
 CAF_TEST(market buy by quantity respects its budget cap) {
   OrderBook b;
   b.add(limit(1, 1, S, 100, 5));
@@ -312,7 +326,8 @@ CAF_TEST(depth aggregates levels best first with a limit) {
 CAF_TEST(ids slots and levels are reused without corruption) {
   OrderBook b;
   for (OrderId id = 1; id <= 2000; ++id) {
-    b.add(limit(id, static_cast<UserId>(id), id % 2 ? B : S, id % 2 ? 90 + Ticks(id % 7) : 110 - Ticks(id % 7), 3));
+    b.add(limit(id, static_cast<UserId>(id), id % 2 ? B : S,
+                id % 2 ? 90 + Ticks(id % 7) : 110 - Ticks(id % 7), 3));
     if (id % 3 == 0) b.cancel(id - 1);
   }
   CAF_CHECK(b.check_invariants());
@@ -330,7 +345,8 @@ CAF_TEST(every event carries the sequence number of its command) {
   b.add(limit(2, 2, B, 100, 1));
   CAF_CHECK_EQUAL(b.sequence(), 3u);
   CAF_REQUIRE(!b.events().empty());
-  for (const Event& e : b.events()) CAF_CHECK_EQUAL(e.seq, 3u);
+  for (const Event& e : b.events())
+    CAF_CHECK_EQUAL(e.seq, 3u);
   b.add(limit(3, 1, S, 100, 1));
   CAF_CHECK_EQUAL(b.cancel_user(1), 2u);
   // one command: both orders, and their shared level reported once with its final total
