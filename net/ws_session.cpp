@@ -9,6 +9,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -16,6 +17,7 @@
 #include "net/coalescing_stream.hpp"
 #include "net/edge_context.hpp"
 #include "net/fanout.hpp"
+#include "net/router.hpp"
 #include "net/ws_protocol.hpp"
 
 namespace ex {
@@ -28,6 +30,7 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+constexpr size_t kMaxHandshakeBytes = 16 * 1024;         // the head of the upgrade request
 constexpr auto kIdleTimeout = std::chrono::seconds(60);  // a ping after 30 s of silence
 constexpr auto kCloseGrace = std::chrono::seconds(3);    // then the TCP socket is closed hard
 // Bytes handed to the coalescing layer but not yet written to the socket: above the high
@@ -50,11 +53,31 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
 
   ~WsSession() override { ctx_->sessions.remove(id_); }
 
-  // WS port: read the handshake request ourselves.
+  // WS port: read the handshake's head ourselves (within the handshake timeout), look at
+  // its Origin, then hand every byte read to Beast's accept, which parses the request and
+  // keeps what a hasty client sent after it (its first frames, say).
   void run() {
     ctx_->sessions.add(id_, weak_from_this());
-    asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
-      self->ws_.async_accept([self](beast::error_code ec) { self->on_accept(ec); });
+    auto head = std::make_shared<std::string>();
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), head] {
+      self->kill_timer_.expires_after(kHandshakeTimeout);
+      self->kill_timer_.async_wait([self](beast::error_code ec) {
+        if (!ec) self->close_socket();
+      });
+      asio::async_read_until(
+          self->ws_.next_layer(), asio::dynamic_buffer(*head, kMaxHandshakeBytes), "\r\n\r\n",
+          [self, head](beast::error_code ec, size_t) {
+            self->kill_timer_.cancel();
+            if (ec) return self->finish();
+            http::request_parser<http::empty_body> parser;
+            parser.eager(false);
+            beast::error_code parse_ec;
+            parser.put(asio::buffer(*head), parse_ec);
+            // A head Beast cannot parse either: its accept answers 400.
+            if (!parse_ec && parser.is_header_done() && !self->origin_allowed(parser.get())) return;
+            self->ws_.async_accept(asio::buffer(*head),
+                                   [self, head](beast::error_code ec2) { self->on_accept(ec2); });
+          });
     });
   }
 
@@ -63,9 +86,31 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
     ctx_->sessions.add(id_, weak_from_this());
     auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req] {
+      if (!self->origin_allowed(*shared_req)) return;
       self->ws_.async_accept(*shared_req,
                              [self, shared_req](beast::error_code ec) { self->on_accept(ec); });
     });
+  }
+
+  // A page from an origin the edge does not allow gets 403 and the connection closes, as
+  // its REST requests get no CORS grant. False then.
+  template <class Fields>
+  bool origin_allowed(const http::request_header<Fields>& req) {
+    if (ctx_->ws_origin_allowed(req[http::field::origin])) return true;
+    auto res =
+        std::make_shared<http::response<http::string_body>>(http::status::forbidden, req.version());
+    res->set(http::field::server, "exchange");
+    res->set(http::field::content_type, "application/json");
+    res->body() = Router::error_reply(403, "FORBIDDEN_ORIGIN",
+                                      "WebSocket connections from this origin are not allowed")
+                      .body;
+    res->keep_alive(false);
+    res->prepare_payload();
+    http::async_write(
+        ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, size_t) {
+          self->ws_.next_layer().async_drain([self](beast::error_code) { self->finish(); });
+        });
+    return false;
   }
 
   void shutdown() override {

@@ -80,3 +80,22 @@ test('the rate limit refuses bursts per client with 429 and spares health checks
   const m = await ex.get('/metrics');
   assert.match(m.text, /exchange_http_rate_limited_total [1-9]/);
 });
+
+test('WebSocket handshakes from pages of other origins are refused on both ports', async () => {
+  const handshake = (target, origin) => [
+    `GET ${target} HTTP/1.1`, 'Host: x', 'Upgrade: websocket', 'Connection: Upgrade',
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13',
+    ...(origin ? [`Origin: ${origin}`] : []), '', ''].join('\r\n');
+  for (const [port, target] of [[ex.wsPort, '/'], [ex.httpPort, '/ws']]) {
+    const refused = await rawHttp(port, handshake(target, 'http://evil.example'));
+    assert.ok(refused.closed, 'the edge closes the refused connection');
+    const [res] = splitResponses(refused.text);
+    assert.equal(res?.status, 403, refused.text);
+    assert.equal(JSON.parse(res.body).code, 'FORBIDDEN_ORIGIN');
+    // An allowed page, and a client that is no page (no Origin), are upgraded.
+    for (const origin of ['http://allowed.example', undefined]) {
+      const ok = await rawHttp(port, handshake(target, origin), { timeoutMs: 300 });
+      assert.match(ok.text, /^HTTP\/1\.1 101/, `${origin ?? 'no origin'} on port ${port}`);
+    }
+  }
+});
