@@ -476,7 +476,8 @@ Result<bool> configure(sqlite3* db) {
     if (!mode) return mode.error();
     ResetOnExit reset(*mode);
     int rc = mode->step();
-    while ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && std::chrono::steady_clock::now() < give_up) {
+    while ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+           std::chrono::steady_clock::now() < give_up) {
       mode->reset();
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       rc = mode->step();

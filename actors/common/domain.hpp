@@ -39,8 +39,8 @@ struct OrderInfo {
   Decimal executed;        // base filled so far
   Decimal executed_quote;  // quote paid or received so far
   OrderStatus status = OrderStatus::new_;
-  int64_t time_ms = 0;     // accepted
-  int64_t update_ms = 0;   // last change
+  int64_t time_ms = 0;    // accepted
+  int64_t update_ms = 0;  // last change
   // What is still open: zero once the order is closed (or for a quote-amount buy).
   Decimal remaining() const {
     bool open = status == OrderStatus::new_ || status == OrderStatus::partially_filled;
@@ -180,8 +180,8 @@ auto inspect(Inspector& f, OrderRequest& x) {
 
 template <class Inspector>
 auto inspect(Inspector& f, PlaceOrder& x) {
-  return f(caf::meta::type_name("place_order"), x.user_id, x.market, x.request, x.kind,
-           x.product, x.client_order_id);
+  return f(caf::meta::type_name("place_order"), x.user_id, x.market, x.request, x.kind, x.product,
+           x.client_order_id);
 }
 
 // The one spelling of each enum, on the wire and in storage ("buy", "GTC",

@@ -14,11 +14,16 @@ std::mutex g_out;
 
 const char* name_of(Level l) {
   switch (l) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
-    case Level::off: return "off";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
+    case Level::off:
+      return "off";
   }
   return "info";
 }
@@ -27,9 +32,15 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -45,7 +56,9 @@ void append_json_string(std::string& out, std::string_view s) {
 
 }  // namespace
 
-void set_log_level(Level level) { g_level.store(static_cast<int>(level)); }
+void set_log_level(Level level) {
+  g_level.store(static_cast<int>(level));
+}
 
 bool parse_log_level(std::string_view t, Level* level) {
   for (Level l : {Level::debug, Level::info, Level::warn, Level::error, Level::off})
@@ -56,7 +69,9 @@ bool parse_log_level(std::string_view t, Level* level) {
   return false;
 }
 
-bool log_enabled(Level level) { return static_cast<int>(level) >= g_level.load(); }
+bool log_enabled(Level level) {
+  return static_cast<int>(level) >= g_level.load();
+}
 
 void log(Level level, std::string_view msg,
          std::initializer_list<std::pair<std::string_view, std::string>> fields) {

@@ -25,8 +25,8 @@ struct MarketEntry {
 struct Catalog {
   std::vector<AssetSpec> assets;
   std::vector<MarketEntry> markets;
-  caf::actor writer;   // may be invalid (no storage)
-  caf::actor history;  // may be invalid
+  caf::actor writer;           // may be invalid (no storage)
+  caf::actor history;          // may be invalid
   caf::actor deposit_journal;  // deposits are acknowledged once journaled; may be invalid
   std::chrono::milliseconds timeout{5000};  // for requests on behalf of a client
 

@@ -73,9 +73,10 @@ class CafGateway : public ExchangeApi {
  private:
   void run(GatewayJob job);
   // Resolves a user's account (cached), then calls `then` inside the bridge actor.
-  void with_account(Bridge* self, const std::string& user,
-                    std::function<void(caf::actor)> then, std::function<void(Error)> fail);
-  const MarketEntry* market_or_fail(const std::string& market, const std::function<void(Error)>& fail);
+  void with_account(Bridge* self, const std::string& user, std::function<void(caf::actor)> then,
+                    std::function<void(Error)> fail);
+  const MarketEntry* market_or_fail(const std::string& market,
+                                    const std::function<void(Error)>& fail);
   // One request to a market's actor (UNKNOWN_MARKET if there is none), or to a user's
   // account (UNKNOWN_USER), answered through `done`.
   template <class T, class... Ts>
@@ -83,7 +84,8 @@ class CafGateway : public ExchangeApi {
   template <class T, class... Ts>
   void ask_account(const std::string& user, Callback<T> done, Ts... xs);
   // False (after answering UNKNOWN_ORDER) if the order id does not belong to `market`.
-  bool order_in_market(const std::string& market, uint64_t order_id, const std::function<void(Error)>& fail);
+  bool order_in_market(const std::string& market, uint64_t order_id,
+                       const std::function<void(Error)>& fail);
 
   caf::actor_system& system_;
   CatalogPtr catalog_;

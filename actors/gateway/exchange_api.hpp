@@ -78,7 +78,8 @@ class ExchangeApi {
   // Streams: "depth@TATA_INR", "trade@TATA_INR", "fills@TATA_INR", "ticker@TATA_INR",
   // "kline@TATA_INR:1h". subscribe() fails with UNKNOWN_MARKET / INVALID_FIELD for a bad
   // name. A connection subscribes with its id; unsubscribe_all when it closes.
-  virtual Result<bool> subscribe(uint64_t connection, const std::string& stream, FrameSink sink) = 0;
+  virtual Result<bool> subscribe(uint64_t connection, const std::string& stream,
+                                 FrameSink sink) = 0;
   virtual void unsubscribe(uint64_t connection, const std::string& stream) = 0;
   virtual void unsubscribe_all(uint64_t connection) = 0;
 };

@@ -25,11 +25,16 @@ bool parse_stream_name(const std::string& name, std::string* market, Stream* str
     return true;
   }
   *market = rest;
-  if (kind == "depth") *stream = Stream::depth;
-  else if (kind == "trade") *stream = Stream::trade;
-  else if (kind == "fills") *stream = Stream::fills;
-  else if (kind == "ticker") *stream = Stream::ticker;
-  else return false;
+  if (kind == "depth")
+    *stream = Stream::depth;
+  else if (kind == "trade")
+    *stream = Stream::trade;
+  else if (kind == "fills")
+    *stream = Stream::fills;
+  else if (kind == "ticker")
+    *stream = Stream::ticker;
+  else
+    return false;
   return !market->empty();
 }
 
@@ -66,33 +71,36 @@ class Hub {
   }
 
   void unsubscribe_all(uint64_t connection) {
-    for (size_t s = 0; s < kStreamCount; ++s) unsubscribe(connection, static_cast<Stream>(s));
+    for (size_t s = 0; s < kStreamCount; ++s)
+      unsubscribe(connection, static_cast<Stream>(s));
   }
 
   // Returns true if a depth flush should be scheduled.
   bool on_update(const MarketUpdate& up) {
     if (has(Stream::trade))
-      for (const TradeRecord& t : up.trades) send(Stream::trade, encode_trade_event(t));
+      for (const TradeRecord& t : up.trades)
+        send(Stream::trade, encode_trade_event(t));
     if (has(Stream::fills))
       for (const TradeRecord& t : up.trades) {
         // One event per order that took part: the buyer's and the seller's.
-        send(Stream::fills, encode_fills_event(market_, t.buy_order_id, t.price, t.qty,
-                                               t.trade_id, t.buyer));
-        send(Stream::fills, encode_fills_event(market_, t.sell_order_id, t.price, t.qty,
-                                               t.trade_id, t.seller));
+        send(Stream::fills,
+             encode_fills_event(market_, t.buy_order_id, t.price, t.qty, t.trade_id, t.buyer));
+        send(Stream::fills,
+             encode_fills_event(market_, t.sell_order_id, t.price, t.qty, t.trade_id, t.seller));
       }
     if (!up.candles.empty())
       for (Interval i : kAllIntervals)
         if (has(kline_stream(i)))
-          send(kline_stream(i),
-               encode_kline_event(market_, i, up.candles[static_cast<size_t>(i)]));
+          send(kline_stream(i), encode_kline_event(market_, i, up.candles[static_cast<size_t>(i)]));
     if (!up.ticker.empty() && has(Stream::ticker))
       send(Stream::ticker, encode_ticker_event(market_, up.ticker.front()));
     if (up.depth_update_id == 0 || !has(Stream::depth)) return false;
     if (first_pending_ == 0) first_pending_ = up.depth_update_id;
     last_pending_ = up.depth_update_id;
-    for (const PriceLevel& l : up.bids) pending_bids_[l.price.units()] = l.qty;
-    for (const PriceLevel& l : up.asks) pending_asks_[l.price.units()] = l.qty;
+    for (const PriceLevel& l : up.bids)
+      pending_bids_[l.price.units()] = l.qty;
+    for (const PriceLevel& l : up.asks)
+      pending_asks_[l.price.units()] = l.qty;
     if (flush_scheduled_) return false;
     if (depth_batch_.count() == 0) {
       flush();
@@ -108,7 +116,8 @@ class Hub {
     std::vector<PriceLevel> bids, asks;
     for (auto it = pending_bids_.rbegin(); it != pending_bids_.rend(); ++it)
       bids.push_back({Decimal::from_units(it->first), it->second});
-    for (auto& [price, qty] : pending_asks_) asks.push_back({Decimal::from_units(price), qty});
+    for (auto& [price, qty] : pending_asks_)
+      asks.push_back({Decimal::from_units(price), qty});
     send(Stream::depth, encode_depth_event(market_, bids, asks, first_pending_, last_pending_));
     pending_bids_.clear();
     pending_asks_.clear();
@@ -122,7 +131,8 @@ class Hub {
 
   void send(Stream s, std::string text) {
     auto frame = std::make_shared<const std::string>(std::move(text));
-    for (const Subscriber& sub : subscribers_[static_cast<size_t>(s)]) sub.sink(frame);
+    for (const Subscriber& sub : subscribers_[static_cast<size_t>(s)])
+      sub.sink(frame);
   }
 
   std::string market_;

@@ -22,9 +22,8 @@ const char* interval_name(Interval i) {
 }
 
 int64_t interval_ms(Interval i) {
-  static const int64_t kMs[] = {kMinute,      5 * kMinute,       15 * kMinute,
-                                30 * kMinute, 60 * kMinute,      240 * kMinute,
-                                1440 * kMinute, 7 * 1440 * kMinute};
+  static const int64_t kMs[] = {kMinute,      5 * kMinute,   15 * kMinute,   30 * kMinute,
+                                60 * kMinute, 240 * kMinute, 1440 * kMinute, 7 * 1440 * kMinute};
   return kMs[static_cast<size_t>(i)];
 }
 
@@ -77,15 +76,18 @@ int64_t CandleBook::oldest_kept(Interval i) const {
 void CandleBook::restore(Interval i, const std::vector<Candle>& candles) {
   auto& s = series_[static_cast<size_t>(i)];
   s.assign(candles.begin(), candles.end());
-  while (s.size() > keep_) s.pop_front();
+  while (s.size() > keep_)
+    s.pop_front();
 }
 
 void RollingTicker::on_trade(int64_t time_ms, Decimal price, Decimal qty) {
   Point p{time_ms, price.units(), qty.units()};
   window_.push_back(p);
-  while (!max_.empty() && max_.back().price <= p.price) max_.pop_back();
+  while (!max_.empty() && max_.back().price <= p.price)
+    max_.pop_back();
   max_.push_back(p);
-  while (!min_.empty() && min_.back().price >= p.price) min_.pop_back();
+  while (!min_.empty() && min_.back().price >= p.price)
+    min_.pop_back();
   min_.push_back(p);
   volume_ += p.qty;
   quote_volume_ += static_cast<__int128>(p.price) * p.qty;
@@ -100,8 +102,10 @@ void RollingTicker::evict(int64_t now_ms) {
     quote_volume_ -= static_cast<__int128>(p.price) * p.qty;
     window_.pop_front();
   }
-  while (!max_.empty() && max_.front().time_ms <= cutoff) max_.pop_front();
-  while (!min_.empty() && min_.front().time_ms <= cutoff) min_.pop_front();
+  while (!max_.empty() && max_.front().time_ms <= cutoff)
+    max_.pop_front();
+  while (!min_.empty() && min_.front().time_ms <= cutoff)
+    min_.pop_front();
 }
 
 TickerStats RollingTicker::stats(int64_t now_ms) {

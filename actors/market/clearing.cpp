@@ -72,7 +72,7 @@ book::NewOrder book_order(const MarketSpec& spec, const ValidOrder& v, uint64_t 
   o.price = v.ticks;
   o.qty = v.lots;
   o.tif = v.request.is_market && v.request.tif == book::TimeInForce::gtc ? book::TimeInForce::ioc
-                                                                          : v.request.tif;
+                                                                         : v.request.tif;
   o.post_only = v.request.post_only;
   if (o.is_market && o.side == book::Side::buy) o.quote_budget = spec.tick_lots_in(held);
   return o;

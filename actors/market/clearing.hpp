@@ -18,8 +18,8 @@ namespace ex {
 struct OrderRequest {
   book::Side side = book::Side::buy;
   bool is_market = false;
-  Decimal price;       // limit orders
-  Decimal quantity;    // zero for a market buy by quote amount
+  Decimal price;           // limit orders
+  Decimal quantity;        // zero for a market buy by quote amount
   Decimal quote_quantity;  // market buys only, instead of quantity
   book::TimeInForce tif = book::TimeInForce::gtc;
   bool post_only = false;

@@ -10,7 +10,8 @@ constexpr int64_t kMaxLots = 1'000'000'000'000;
 }  // namespace
 
 Result<bool> MarketSpec::validate() const {
-  if (id == 0 || id > 0xfff) return make_error(ErrorCode::invalid_field, symbol + ": id must be 1..4095");
+  if (id == 0 || id > 0xfff)
+    return make_error(ErrorCode::invalid_field, symbol + ": id must be 1..4095");
   if (!tick_size.is_positive() || !step_size.is_positive())
     return make_error(ErrorCode::invalid_field, symbol + ": tick and step sizes must be positive");
   __int128 product = static_cast<__int128>(tick_size.units()) * step_size.units();
@@ -30,20 +31,21 @@ int64_t MarketSpec::tick_lot_units() const {
 Result<book::Ticks> MarketSpec::to_ticks(Decimal price) const {
   if (!price.is_positive()) return make_error(ErrorCode::invalid_price, "price must be positive");
   if (!price.is_multiple_of(tick_size))
-    return make_error(ErrorCode::invalid_price,
-                      "price " + price.to_string() + " is not a multiple of the tick size " +
-                          tick_size.to_string());
+    return make_error(ErrorCode::invalid_price, "price " + price.to_string() +
+                                                    " is not a multiple of the tick size " +
+                                                    tick_size.to_string());
   int64_t ticks = price.units() / tick_size.units();
   if (ticks > kMaxTicks) return make_error(ErrorCode::invalid_price, "price is out of range");
   return ticks;
 }
 
 Result<book::Lots> MarketSpec::to_lots(Decimal qty) const {
-  if (!qty.is_positive()) return make_error(ErrorCode::invalid_quantity, "quantity must be positive");
+  if (!qty.is_positive())
+    return make_error(ErrorCode::invalid_quantity, "quantity must be positive");
   if (!qty.is_multiple_of(step_size))
-    return make_error(ErrorCode::invalid_quantity,
-                      "quantity " + qty.to_string() + " is not a multiple of the step size " +
-                          step_size.to_string());
+    return make_error(ErrorCode::invalid_quantity, "quantity " + qty.to_string() +
+                                                       " is not a multiple of the step size " +
+                                                       step_size.to_string());
   if (qty < min_qty)
     return make_error(ErrorCode::invalid_quantity,
                       "quantity is below the minimum " + min_qty.to_string());
@@ -67,7 +69,8 @@ std::string order_id_text(uint64_t id) {
     id /= 36;
   } while (id);
   std::string out;
-  while (n) out.push_back(buf[--n]);
+  while (n)
+    out.push_back(buf[--n]);
   return out;
 }
 
@@ -76,9 +79,12 @@ uint64_t parse_order_id(const std::string& text) {
   uint64_t id = 0;
   for (char c : text) {
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'z') d = c - 'a' + 10;
-    else return 0;
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'z')
+      d = c - 'a' + 10;
+    else
+      return 0;
     id = id * 36 + static_cast<uint64_t>(d);
   }
   return id;

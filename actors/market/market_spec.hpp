@@ -13,7 +13,7 @@
 namespace ex {
 
 struct MarketSpec {
-  uint16_t id = 0;  // stable, unique, 1..4095: part of every order id of this market
+  uint16_t id = 0;     // stable, unique, 1..4095: part of every order id of this market
   std::string symbol;  // "TATA_INR"
   std::string base;    // "TATA"
   std::string quote;   // "INR"
@@ -32,7 +32,9 @@ struct MarketSpec {
 
   Result<book::Ticks> to_ticks(Decimal price) const;
   Result<book::Lots> to_lots(Decimal qty) const;
-  Decimal price_of(book::Ticks ticks) const { return Decimal::from_units(ticks * tick_size.units()); }
+  Decimal price_of(book::Ticks ticks) const {
+    return Decimal::from_units(ticks * tick_size.units());
+  }
   Decimal qty_of(book::Lots lots) const { return Decimal::from_units(lots * step_size.units()); }
   // Quote amount of `tick_lots` (e.g. a trade's price x qty); exact.
   Decimal amount_of(int64_t tick_lots) const {
@@ -45,8 +47,12 @@ struct MarketSpec {
 };
 
 // Order ids carry their market, so any node can route one: id = seq << 12 | market id.
-inline uint64_t make_order_id(uint64_t seq, uint16_t market_id) { return seq << 12 | market_id; }
-inline uint16_t market_of_order(uint64_t id) { return static_cast<uint16_t>(id & 0xfff); }
+inline uint64_t make_order_id(uint64_t seq, uint16_t market_id) {
+  return seq << 12 | market_id;
+}
+inline uint16_t market_of_order(uint64_t id) {
+  return static_cast<uint16_t>(id & 0xfff);
+}
 // Public text form of an order id (lowercase base 36) and back; 0 if malformed.
 std::string order_id_text(uint64_t id);
 uint64_t parse_order_id(const std::string& text);

@@ -7,7 +7,9 @@ namespace {
 
 constexpr int kMaxDigits = 40;  // longer mantissas are refused before any arithmetic
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 }  // namespace
 
@@ -93,7 +95,8 @@ int Decimal::decimals() const {
 }
 
 void Decimal::append_to(std::string& out) const {
-  uint64_t magnitude = units_ < 0 ? 0 - static_cast<uint64_t>(units_) : static_cast<uint64_t>(units_);
+  uint64_t magnitude =
+      units_ < 0 ? 0 - static_cast<uint64_t>(units_) : static_cast<uint64_t>(units_);
   if (units_ < 0) out.push_back('-');
   uint64_t whole = magnitude / kScale;
   uint64_t frac = magnitude % kScale;
@@ -103,7 +106,8 @@ void Decimal::append_to(std::string& out) const {
     buf[n++] = static_cast<char>('0' + whole % 10);
     whole /= 10;
   } while (whole);
-  while (n) out.push_back(buf[--n]);
+  while (n)
+    out.push_back(buf[--n]);
   if (frac == 0) return;
   char fbuf[kScaleDigits];
   for (int k = kScaleDigits - 1; k >= 0; --k) {
@@ -111,7 +115,8 @@ void Decimal::append_to(std::string& out) const {
     frac /= 10;
   }
   int len = kScaleDigits;
-  while (fbuf[len - 1] == '0') --len;
+  while (fbuf[len - 1] == '0')
+    --len;
   out.push_back('.');
   out.append(fbuf, static_cast<size_t>(len));
 }
@@ -133,8 +138,8 @@ std::optional<Decimal> Decimal::mul_wide(Decimal a, Decimal b) {
   // Otherwise divide the 128-bit product: exact or refused.
   __int128 p = static_cast<__int128>(a.units_) * b.units_;
   const bool negative = p < 0;
-  const unsigned __int128 m = negative ? -static_cast<unsigned __int128>(p)
-                                       : static_cast<unsigned __int128>(p);
+  const unsigned __int128 m =
+      negative ? -static_cast<unsigned __int128>(p) : static_cast<unsigned __int128>(p);
   const uint64_t hi = static_cast<uint64_t>(m >> 64), lo = static_cast<uint64_t>(m);
   if (hi >= static_cast<uint64_t>(kScale)) return std::nullopt;  // quotient beyond 64 bits
   uint64_t q, r;

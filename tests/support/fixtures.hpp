@@ -7,7 +7,9 @@
 namespace ex::testing {
 
 // A decimal from text that the test knows is valid.
-inline Decimal dec(const char* text) { return *Decimal::parse(text); }
+inline Decimal dec(const char* text) {
+  return *Decimal::parse(text);
+}
 
 // TATA_INR as the default configuration defines it: tick 0.01, step 0.01, min notional 1.
 inline MarketSpec tata_inr() {

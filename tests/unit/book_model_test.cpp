@@ -83,7 +83,8 @@ struct Harness {
       UserId u = static_cast<UserId>(uniform(0, kUsers - 1));
       auto expected = model.ids_of(u);
       CAF_REQUIRE_EQUAL(book.cancel_user(u), expected.size());
-      for (OrderId id : expected) model.cancel(id);
+      for (OrderId id : expected)
+        model.cancel(id);
       settle_and_track();
     } else {
       deposit(static_cast<UserId>(uniform(0, kUsers - 1)), static_cast<AssetId>(uniform(0, 1)),
@@ -99,7 +100,8 @@ struct Harness {
     if (kind < 90) {
       bool aggressive = uniform(0, 9) == 0;
       Ticks off = uniform(1, aggressive ? 8 : 25);
-      Ticks t = req.side == Side::buy ? mid + (aggressive ? off : -off) : mid + (aggressive ? -off : off);
+      Ticks t =
+          req.side == Side::buy ? mid + (aggressive ? off : -off) : mid + (aggressive ? -off : off);
       req.price = spec.price_of(t);
       req.quantity = spec.qty_of(uniform(1, 600));
       int64_t tif = uniform(0, 19);
@@ -117,7 +119,8 @@ struct Harness {
     CAF_REQUIRE(valid);
     UserId user = static_cast<UserId>(uniform(0, kUsers - 1));
     uint64_t id = make_order_id(next_seq++, spec.id);
-    auto hold = hold_for(spec, {kBase, kQuote}, *valid, id, ledger.balance(user, kQuote)->available);
+    auto hold =
+        hold_for(spec, {kBase, kQuote}, *valid, id, ledger.balance(user, kQuote)->available);
     auto placed = ledger.place(user, hold);
     if (!placed) {
       CAF_REQUIRE(placed.error().code == ErrorCode::insufficient_funds);
@@ -150,21 +153,27 @@ struct Harness {
         if (e.reason == DoneReason::self_trade) ++stp_cancels;
       } else {
         auto& m = e.side == Side::buy ? diff_bids : diff_asks;
-        if (e.qty == 0) m.erase(e.price); else m[e.price] = e.qty;
+        if (e.qty == 0)
+          m.erase(e.price);
+        else
+          m[e.price] = e.qty;
       }
     }
     CAF_REQUIRE_EQUAL(t, model.trades.size());
     if (done != model.done) {
       std::string a, b;
-      for (auto x : done) a += std::to_string(x) + " ";
-      for (auto x : model.done) b += std::to_string(x) + " ";
+      for (auto x : done)
+        a += std::to_string(x) + " ";
+      for (auto x : model.done)
+        b += std::to_string(x) + " ";
       for (const Event& e : book.events())
-        a += "|" + std::to_string(int(e.type)) + "/" + std::to_string(int(e.reason)) + " o=" +
-             std::to_string(e.order) + " m=" + std::to_string(e.maker) + " u=" +
-             std::to_string(e.user) + " mu=" + std::to_string(e.maker_user) + " p=" +
-             std::to_string(e.price) + " q=" + std::to_string(e.qty);
+        a += "|" + std::to_string(int(e.type)) + "/" + std::to_string(int(e.reason)) +
+             " o=" + std::to_string(e.order) + " m=" + std::to_string(e.maker) +
+             " u=" + std::to_string(e.user) + " mu=" + std::to_string(e.maker_user) +
+             " p=" + std::to_string(e.price) + " q=" + std::to_string(e.qty);
       for (auto& t : model.trades)
-        b += "|t " + std::to_string(t.maker) + " " + std::to_string(t.price) + " " + std::to_string(t.qty);
+        b += "|t " + std::to_string(t.maker) + " " + std::to_string(t.price) + " " +
+             std::to_string(t.qty);
       CAF_FAIL("done differ: book [" << a << "] model [" << b << "]");
     }
     settle_and_track();
@@ -181,7 +190,10 @@ struct Harness {
     for (const Event& e : book.events()) {
       if (e.type != EventType::level) continue;
       auto& m = e.side == Side::buy ? diff_bids : diff_asks;
-      if (e.qty == 0) m.erase(e.price); else m[e.price] = e.qty;
+      if (e.qty == 0)
+        m.erase(e.price);
+      else
+        m[e.price] = e.qty;
     }
   }
 
@@ -218,8 +230,8 @@ struct Harness {
       CAF_REQUIRE_EQUAL(o.price, ref[i].price);
       CAF_REQUIRE_EQUAL(o.user, ref[i].user);
       ++i;
-      Decimal need = o.side == Side::sell ? spec.qty_of(o.remaining)
-                                          : spec.amount_of(o.price * o.remaining);
+      Decimal need =
+          o.side == Side::sell ? spec.qty_of(o.remaining) : spec.amount_of(o.price * o.remaining);
       CAF_REQUIRE_EQUAL(ledger.held(o.id)->units(), need.units());
     });
     CAF_REQUIRE_EQUAL(i, ref.size());
@@ -245,7 +257,8 @@ void run(uint64_t seed, StpPolicy stp, size_t commands) {
 }  // namespace
 
 CAF_TEST(book and model agree over a million commands) {
-  for (uint64_t seed : {1, 2, 3, 4}) run(seed, StpPolicy::cancel_resting, 250'000);
+  for (uint64_t seed : {1, 2, 3, 4})
+    run(seed, StpPolicy::cancel_resting, 250'000);
 }
 
 CAF_TEST(book and model agree under the other self trade policies) {

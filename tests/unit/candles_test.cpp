@@ -6,7 +6,9 @@
 using namespace ex;
 
 namespace {
-Decimal dec(const char* s) { return *Decimal::parse(s); }
+Decimal dec(const char* s) {
+  return *Decimal::parse(s);
+}
 constexpr int64_t kHour = 3600 * 1000;
 // 2025-01-25T08:00:00Z
 constexpr int64_t kT0 = 1737792000000;
@@ -44,7 +46,8 @@ CAF_TEST(candles aggregate ohlcv per bucket) {
 
 CAF_TEST(candle history is bounded in memory) {
   CandleBook c(3);
-  for (int i = 0; i < 10; ++i) c.on_trade(kT0 + i * 60000, dec("1"), dec("1"));
+  for (int i = 0; i < 10; ++i)
+    c.on_trade(kT0 + i * 60000, dec("1"), dec("1"));
   CAF_CHECK_EQUAL(c.range(Interval::m1, 0, INT64_MAX).size(), 3u);
   CAF_CHECK_EQUAL(c.oldest_kept(Interval::m1), kT0 + 7 * 60000);
 }

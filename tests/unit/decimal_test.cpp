@@ -13,7 +13,9 @@ int64_t units(const char* text) {
   return d->units();
 }
 
-bool refused(const char* text) { return !Decimal::parse(text).has_value(); }
+bool refused(const char* text) {
+  return !Decimal::parse(text).has_value();
+}
 
 }  // namespace
 
@@ -50,9 +52,9 @@ CAF_TEST(refuses what is not exact or not a number) {
   CAF_CHECK(refused("inf"));
   CAF_CHECK(refused("1e"));
   CAF_CHECK(refused("1e+"));
-  CAF_CHECK(refused("0.000000001"));                 // 9 decimals
+  CAF_CHECK(refused("0.000000001"));  // 9 decimals
   CAF_CHECK(refused("1e-9"));
-  CAF_CHECK(refused("92233720368.54775808"));        // one unit past the range
+  CAF_CHECK(refused("92233720368.54775808"));  // one unit past the range
   CAF_CHECK(refused("1e11"));
   CAF_CHECK(refused("1e999"));
   CAF_CHECK(refused("1111111111111111111111111111111111111111111"));
@@ -72,8 +74,8 @@ CAF_TEST(formats the shortest exact text) {
 }
 
 CAF_TEST(round trips every formatted value) {
-  for (int64_t u : {int64_t{1}, int64_t{10}, int64_t{123456789}, int64_t{-987654321012},
-                    INT64_MAX, INT64_MIN + 1}) {
+  for (int64_t u : {int64_t{1}, int64_t{10}, int64_t{123456789}, int64_t{-987654321012}, INT64_MAX,
+                    INT64_MIN + 1}) {
     auto back = Decimal::parse(Decimal::from_units(u).to_string());
     CAF_REQUIRE(back.has_value());
     CAF_CHECK_EQUAL(back->units(), u);
@@ -101,14 +103,14 @@ CAF_TEST(products are exact on both the 64 bit and the 128 bit path) {
     auto p = Decimal::mul(*Decimal::parse(a), *Decimal::parse(b));
     return p ? p->to_string() : std::string("refused");
   };
-  CAF_CHECK_EQUAL(mul("2", "3"), "6");                        // fits 64 bits
-  CAF_CHECK_EQUAL(mul("1000.97", "2.5"), "2502.425");         // needs 128 bits
+  CAF_CHECK_EQUAL(mul("2", "3"), "6");                 // fits 64 bits
+  CAF_CHECK_EQUAL(mul("1000.97", "2.5"), "2502.425");  // needs 128 bits
   CAF_CHECK_EQUAL(mul("-1000.97", "2.5"), "-2502.425");
   CAF_CHECK_EQUAL(mul("-1000.97", "-2.5"), "2502.425");
   CAF_CHECK_EQUAL(mul("92233720368.54775807", "1"), "92233720368.54775807");
   CAF_CHECK_EQUAL(mul("-92233720368.54775807", "1"), "-92233720368.54775807");
   CAF_CHECK_EQUAL(mul("46116860184.27387903", "2"), "92233720368.54775806");
-  CAF_CHECK_EQUAL(mul("46116860184.27387904", "2"), "refused");  // one unit past the range
+  CAF_CHECK_EQUAL(mul("46116860184.27387904", "2"), "refused");         // one unit past the range
   CAF_CHECK_EQUAL(mul("99999.99999999", "99999.99999999"), "refused");  // not exact
   CAF_CHECK_EQUAL(mul("123456.78", "0.01"), "1234.5678");
   CAF_CHECK_EQUAL(mul("0", "92233720368"), "0");

@@ -7,7 +7,9 @@ using namespace ex;
 
 namespace {
 
-Decimal dec(const char* s) { return *Decimal::parse(s); }
+Decimal dec(const char* s) {
+  return *Decimal::parse(s);
+}
 constexpr AssetId kBase = 0, kQuote = 1;
 
 HoldRequest buy(uint64_t id, const char* amount, const char* limit) {
@@ -53,7 +55,7 @@ CAF_TEST(a buyer who pays less than its limit gets the difference back) {
   // 3 trade at the maker's price 100
   CAF_REQUIRE(l.fill(0, 1, dec("100"), dec("3")));
   CAF_REQUIRE(l.fill(1, 2, dec("100"), dec("3")));
-  CAF_CHECK_EQUAL(l.balance(0, kQuote)->locked.to_string(), "204");   // 2 x 102 still needed
+  CAF_CHECK_EQUAL(l.balance(0, kQuote)->locked.to_string(), "204");     // 2 x 102 still needed
   CAF_CHECK_EQUAL(l.balance(0, kQuote)->available.to_string(), "496");  // 490 + 6 improvement
   CAF_CHECK_EQUAL(l.balance(0, kBase)->available.to_string(), "3");
   CAF_CHECK_EQUAL(l.balance(1, kQuote)->available.to_string(), "300");

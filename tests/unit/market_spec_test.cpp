@@ -17,7 +17,9 @@ OrderRequest limit_buy(const char* price, const char* qty) {
   return r;
 }
 
-ErrorCode code_of(const Result<ValidOrder>& r) { return r.error().code; }
+ErrorCode code_of(const Result<ValidOrder>& r) {
+  return r.error().code;
+}
 
 }  // namespace
 
