@@ -176,6 +176,12 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "REST requests per second per client IP (0: off)")
       ->envname("EXCHANGE_RATE_LIMIT")
       ->capture_default_str();
+  app.add_option("--max-connections", o.max_connections,
+                 "Open HTTP and WebSocket connections at most; beyond, new ones are closed at "
+                 "once (0: the open-file limit, raised to its maximum, less a reserve for the "
+                 "journals and storage)")
+      ->envname("EXCHANGE_MAX_CONNECTIONS")
+      ->capture_default_str();
   app.add_option("--io-threads", o.io_threads, "Threads serving HTTP/WebSocket")
       ->envname("EXCHANGE_IO_THREADS")
       ->capture_default_str();

@@ -1,5 +1,8 @@
 #include "config/process.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <iostream>
 
 #include "actors/common/log.hpp"
@@ -25,6 +28,23 @@ int wait_for_signal(const sigset_t& signals) {
   return sig;
 }
 
+size_t connection_budget() {
+  // Raise the soft limit on open files to the hard one, as servers do, then keep a
+  // reserve for what must never fail for want of a descriptor: journal segments,
+  // snapshots, the database, Redis and PostgreSQL connections.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0) return 0;
+  if (files.rlim_cur < files.rlim_max) {
+    rlimit raised = files;
+    raised.rlim_cur = files.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
+  }
+  if (files.rlim_cur == RLIM_INFINITY) return 0;
+  const size_t open_files = static_cast<size_t>(files.rlim_cur);
+  const size_t reserve = std::min<size_t>(1024, open_files / 4);
+  return std::max<size_t>(16, open_files - reserve);
+}
+
 EdgeConfig edge_config(const Options& o, std::string static_dir) {
   EdgeConfig c;
   c.bind_address = o.bind_address;
@@ -38,6 +58,7 @@ EdgeConfig edge_config(const Options& o, std::string static_dir) {
   c.ws_send_queue_frames = o.ws_send_queue_frames;
   c.ws_flush_interval_us = o.ws_flush_interval_us;
   c.rate_limit_per_second = o.rate_limit_per_second;
+  c.max_connections = o.max_connections ? o.max_connections : connection_budget();
   c.io_threads = o.io_threads;
   return c;
 }

@@ -17,6 +17,9 @@ sigset_t prepare_process(const Options& o);
 // Blocks until SIGINT or SIGTERM; returns which.
 int wait_for_signal(const sigset_t& signals);
 
+// The connections the edge may hold by default: the open-file limit (the soft one raised
+// to the hard one first) less a reserve for storage.
+size_t connection_budget();
 EdgeConfig edge_config(const Options& o, std::string static_dir);
 
 // "exchange listening: http://... ws://... <what>": printed once the edge listens.

@@ -41,6 +41,10 @@ class CoalescingStream {
   struct Impl;
 
  public:
+  // Above this many buffered bytes, writes made through Beast complete only once the
+  // socket has taken everything (write_text_frame's owner keeps its own, lower bound).
+  static constexpr std::size_t kWriteBackpressureBytes = 1 << 20;
+
   using socket_type = boost::asio::ip::tcp::socket;
   using executor_type = socket_type::executor_type;
   using next_layer_type = socket_type;
@@ -117,6 +121,16 @@ class CoalescingStream {
             if (!impl->hold) Impl::schedule_flush(impl);
           }
           auto ex = boost::asio::get_associated_executor(handler, impl->socket.get_executor());
+          if (!ec && impl->pending.size() + impl->inflight.size() > kWriteBackpressureBytes) {
+            // A peer that sends (pings, say) but never reads must not make us buffer our
+            // answers without end: the write completes once the socket took it all, and
+            // Beast, which waits for its pong before it reads on, stops reading meanwhile.
+            auto holder = std::make_shared<std::decay_t<decltype(handler)>>(std::move(handler));
+            Impl::drain(impl, [holder, ex, n](boost::beast::error_code e) {
+              boost::asio::post(ex, boost::beast::bind_front_handler(std::move(*holder), e, n));
+            });
+            return;
+          }
           boost::asio::post(ex, boost::beast::bind_front_handler(std::move(handler), ec, n));
         },
         token, impl_, buffers);

@@ -99,8 +99,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
       return;
     }
     try {
+      const size_t limit = ctx_->config.max_connections;
       if (ctx_->stopping.load()) {
         socket.close(ec);
+      } else if (limit && ctx_->sessions.size() >= limit) {
+        socket.close(ec);
+        ctx_->metrics.connections_refused.inc();
+        if (!warned_full_) {
+          std::fprintf(stderr, "edge: %zu connections open, the limit: new ones are closed\n",
+                       limit);
+          warned_full_ = true;
+        }
       } else if (kind_ == Kind::http) {
         start_http_session(std::move(socket), ctx_);
       } else {
@@ -120,6 +129,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<EdgeContext> ctx_;
   uint16_t port_ = 0;
   bool closed_ = false;
+  bool warned_full_ = false;  // said once per listener that the connection limit was hit
 };
 
 }  // namespace

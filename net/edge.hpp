@@ -30,6 +30,9 @@ struct EdgeConfig {
   size_t max_streams_per_connection = 64;
   size_t ws_send_queue_frames = 4096;  // overflow -> close with reason "slow consumer"
   size_t rate_limit_per_second = 0;    // per client IP token bucket for REST, 0 = off
+  // Connections (HTTP and WebSocket) open at once; a new one beyond is closed at once, so
+  // that idle sockets cannot take the file descriptors storage needs. 0: no limit.
+  size_t max_connections = 0;
   // Longest a stream event waits for others to share its socket writes (fanout.hpp):
   // bounds the writes per WebSocket to one per interval. 0: no wait.
   uint32_t ws_flush_interval_us = 5000;

@@ -59,9 +59,11 @@ EdgeMetrics::EdgeMetrics()
       ws_slow_consumers(Metrics::global().counter(
           "exchange_ws_slow_consumers_total",
           "WebSocket connections closed because their send queue overflowed")),
-      rate_limited(
-          Metrics::global().counter("exchange_http_rate_limited_total",
-                                    "REST requests refused by the per-client rate limit")) {
+      rate_limited(Metrics::global().counter("exchange_http_rate_limited_total",
+                                             "REST requests refused by the per-client rate limit")),
+      connections_refused(Metrics::global().counter(
+          "exchange_connections_refused_total",
+          "Connections closed at accept because --max-connections were open")) {
   // Register the latency series of the main routes up front so that a scrape shows them
   // before the first request.
   latency_[static_cast<size_t>(RouteId::order)][static_cast<size_t>(HttpMethod::post)] =

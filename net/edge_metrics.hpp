@@ -32,6 +32,7 @@ class EdgeMetrics {
   Counter& ws_bad_requests;
   Counter& ws_slow_consumers;  // closed because their send queue overflowed
   Counter& rate_limited;
+  Counter& connections_refused;  // closed at accept: the connection limit was reached
 
  private:
   static constexpr int kStatuses[] = {200, 204, 400, 404, 405, 409, 413, 422, 429, 431, 500, 503};

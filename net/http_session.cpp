@@ -32,6 +32,14 @@ constexpr auto kDrainTimeout =
     std::chrono::seconds(2);          // reading what a refused client still sends
 constexpr size_t kMaxPipelined = 32;  // requests read ahead per connection
 constexpr uint32_t kHeaderLimit = 16 * 1024;
+// Bytes read but not yet parsed. The parser limits a request's header and body, but not
+// chunk-size lines with their extensions, nor trailers: without a cap on the buffer a
+// client could send those without end.
+constexpr size_t kReadBufferLimit = 256 * 1024;
+// Replies rendered and waiting for the client to read them: above this, the session
+// reads no further requests until the client has taken some (a reply can be large: a
+// static file, a deep book).
+constexpr size_t kQueuedReplyLimit = 1 << 20;
 constexpr size_t kDrainLimit = 1 << 20;
 
 using Request = http::request<http::string_body>;
@@ -43,6 +51,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       : stream_(std::move(socket)),
         ctx_(std::move(ctx)),
         id_(ctx_->next_connection_id.fetch_add(1)),
+        buffer_(kReadBufferLimit),
         backstop_(stream_.get_executor()) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -88,7 +97,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
 
   void do_read() {
     if (reading_ || read_closed_ || closed_ || handed_off_) return;
-    if (pending_.size() >= kMaxPipelined) return;  // resumes when a reply is written
+    // Both resume when a reply is written.
+    if (pending_.size() >= kMaxPipelined || queued_reply_bytes_ > kQueuedReplyLimit) return;
     reading_ = true;
     parser_.emplace();
     parser_->body_limit(ctx_->config.max_body_bytes);
@@ -110,12 +120,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
                    " bytes");
       } else if (ec == http::error::header_limit) {
         refuse(431, "HEADERS_TOO_LARGE", "the request headers are too large");
+      } else if (ec == http::error::buffer_overflow) {
+        refuse(431, "HEADERS_TOO_LARGE",
+               "the request's chunk extensions or trailers are too large");
       } else if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
                  ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
                  ec != asio::error::eof && parser_ && parser_->got_some()) {
         refuse(400, "BAD_REQUEST", "malformed HTTP request: " + ec.message());
       }
       if (pending_.empty() && !writing_) close();
+      return;
+    }
+    if (parser_->get().count(http::field::transfer_encoding) && !parser_->chunked()) {
+      // RFC 9112: the body's length cannot be known, so neither can where the next
+      // request starts (a way to smuggle one past a proxy): refuse and close.
+      read_closed_ = true;
+      refuse(400, "BAD_REQUEST", "Transfer-Encoding other than chunked is not supported");
       return;
     }
     Request req = parser_->release();
@@ -153,7 +173,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     try {
       if (beast::websocket::is_upgrade(req)) {
         if (route == RouteId::ws && pending_.size() == 1 && !writing_) {
-          pending_.clear();
+          clear_pending();
           handed_off_ = true;
           ctx_->sessions.remove(id_);
           ctx_->metrics.request(RouteId::ws, HttpMethod::get, 101, 0);
@@ -290,6 +310,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     slot.keep_alive = res.keep_alive();
     slot.wire = render(res);
     slot.ready = true;
+    queued_reply_bytes_ += slot.wire.size();
     maybe_write();
   }
 
@@ -350,13 +371,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       keep = done.keep_alive;
       const double seconds = std::chrono::duration<double>(now - done.start).count();
       ctx_->metrics.request(done.route, done.method, done.status, seconds);
+      queued_reply_bytes_ -= done.wire.size();
       pending_.pop_front();
     }
     out_.clear();
     if (ec) return close();
     if (!keep) {
       read_closed_ = true;
-      pending_.clear();
+      clear_pending();
       return drain_and_close();
     }
     maybe_write();
@@ -417,6 +439,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
                             });
   }
 
+  void clear_pending() {
+    pending_.clear();
+    queued_reply_bytes_ = 0;
+  }
+
   void close() {
     if (closed_) return;
     closed_ = true;
@@ -424,7 +451,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
-    pending_.clear();
+    clear_pending();
     ctx_->sessions.remove(id_);
   }
 
@@ -438,6 +465,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   asio::steady_timer backstop_;
   uint64_t backstop_seq_ = UINT64_MAX;
   uint64_t next_seq_ = 0;
+  size_t queued_reply_bytes_ = 0;  // of the ready replies in pending_
   std::string client_ip_;
   bool shutting_down_ = false;  // Edge::stop(): answer what is pending, then close
   bool reading_ = false;

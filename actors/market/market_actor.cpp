@@ -179,8 +179,9 @@ class MarketShell {
 
   void halt(const Error& e) {
     if (halted()) return;
+    // Clients learn that the market stopped; the cause (a path, an errno) is for the log.
     halt_error_ =
-        make_error(ErrorCode::unavailable, "market " + symbol() + " is halted: " + e.message);
+        make_error(ErrorCode::unavailable, "market " + symbol() + " is halted: its journal failed");
     log(Level::error, "market halted: its journal failed",
         {{"market", symbol()}, {"detail", e.message}});
     // What was not made durable is never acknowledged; its clients time out.

@@ -270,8 +270,9 @@ Fields parse_query(std::string_view query) {
       size_t eq = part.find('=');
       std::string_view k = part.substr(0, eq);
       std::string_view v = eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1);
+      // No cap on the count: the header limit bounds a query to 16 KB, and dropping
+      // parameters would turn a present field into a "missing" one.
       fields.add(url_decode(k), FieldValue{JsonType::string, url_decode(v), {}});
-      if (fields.size() > 256) break;  // a query is not a place for thousands of fields
     }
     pos = amp + 1;
   }
