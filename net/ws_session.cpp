@@ -68,13 +68,18 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
           self->ws_.next_layer(), asio::dynamic_buffer(*head, kMaxHandshakeBytes), "\r\n\r\n",
           [self, head](beast::error_code ec, size_t) {
             self->kill_timer_.cancel();
+            if (ec == asio::error::not_found)  // no end of the head within the limit
+              return self->refuse(http::status::request_header_fields_too_large,
+                                  "HEADERS_TOO_LARGE", "the request headers are too large", 11);
             if (ec) return self->finish();
             http::request_parser<http::empty_body> parser;
             parser.eager(false);
             beast::error_code parse_ec;
             parser.put(asio::buffer(*head), parse_ec);
-            // A head Beast cannot parse either: its accept answers 400.
-            if (!parse_ec && parser.is_header_done() && !self->origin_allowed(parser.get())) return;
+            if (parse_ec || !parser.is_header_done())
+              return self->refuse(http::status::bad_request, "BAD_REQUEST",
+                                  "malformed HTTP request: " + parse_ec.message(), 11);
+            if (!self->origin_allowed(parser.get())) return;
             self->ws_.async_accept(asio::buffer(*head),
                                    [self, head](beast::error_code ec2) { self->on_accept(ec2); });
           });
@@ -97,20 +102,24 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   template <class Fields>
   bool origin_allowed(const http::request_header<Fields>& req) {
     if (ctx_->ws_origin_allowed(req[http::field::origin])) return true;
-    auto res =
-        std::make_shared<http::response<http::string_body>>(http::status::forbidden, req.version());
+    refuse(http::status::forbidden, "FORBIDDEN_ORIGIN",
+           "WebSocket connections from this origin are not allowed", req.version());
+    return false;
+  }
+
+  // Answers the handshake with an error (the REST port's body) and closes.
+  void refuse(http::status status, std::string_view code, std::string_view message,
+              unsigned version) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, version);
     res->set(http::field::server, "exchange");
     res->set(http::field::content_type, "application/json");
-    res->body() = Router::error_reply(403, "FORBIDDEN_ORIGIN",
-                                      "WebSocket connections from this origin are not allowed")
-                      .body;
+    res->body() = Router::error_reply(static_cast<int>(status), code, message).body;
     res->keep_alive(false);
     res->prepare_payload();
     http::async_write(
         ws_.next_layer(), *res, [self = shared_from_this(), res](beast::error_code, size_t) {
           self->ws_.next_layer().async_drain([self](beast::error_code) { self->finish(); });
         });
-    return false;
   }
 
   void shutdown() override {

@@ -119,3 +119,11 @@ test('beyond --max-connections new connections are closed at once; room comes ba
     await small.stop();
   }
 });
+
+test('the WebSocket port answers a malformed or oversized handshake as the REST port does', async () => {
+  const garbage = await rawHttp(ex.wsPort, 'THIS IS NOT HTTP\r\n\r\n');
+  assert.equal(splitResponses(garbage.text)[0]?.status, 400, garbage.text);
+  const big = await rawHttp(ex.wsPort, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(20000)}\r\n\r\n`);
+  assert.equal(splitResponses(big.text)[0]?.status, 431, big.text);
+  assert.equal(JSON.parse(splitResponses(big.text)[0].body).code, 'HEADERS_TOO_LARGE');
+});
