@@ -180,6 +180,11 @@ Gauge& writer_pending_records() {
                                  "Records waiting to be written to storage (writer lag)");
 }
 
+Gauge& markets_halted() {
+  return Metrics::global().gauge("exchange_markets_halted",
+                                 "Markets that refuse orders because their journal failed");
+}
+
 Gauge& writer_streams_behind() {
   return Metrics::global().gauge(
       "exchange_writer_streams_behind",

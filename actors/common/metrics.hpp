@@ -98,5 +98,7 @@ class Metrics {
 // The storage writer's lag, set by the writer and reported by /ready as well as /metrics.
 Gauge& writer_pending_records();
 Gauge& writer_streams_behind();
+// Markets that stopped taking orders because their journal failed: /ready is 503 then.
+Gauge& markets_halted();
 
 }  // namespace ex

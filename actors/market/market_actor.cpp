@@ -184,6 +184,7 @@ class MarketShell {
         make_error(ErrorCode::unavailable, "market " + symbol() + " is halted: its journal failed");
     log(Level::error, "market halted: its journal failed",
         {{"market", symbol()}, {"detail", e.message}});
+    markets_halted().add(1);
     // What was not made durable is never acknowledged; its clients time out.
     waiting_.clear();
   }
