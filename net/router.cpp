@@ -195,9 +195,9 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
         const int64_t pending = writer_pending_records().value();
         const int64_t behind = writer_streams_behind().value();
         if (const int64_t halted = markets_halted().value(); halted > 0)
-          return answer(error_reply(503, "UNAVAILABLE",
-                                    std::to_string(halted) +
-                                        " market(s) halted: a journal failed (see the log)"));
+          return answer(error_reply(
+              503, "UNAVAILABLE",
+              std::to_string(halted) + " market(s) halted: a journal failed (see the log)"));
         if (api_.ready())
           return answer(ok_json(R"({"status":"ready","writerPendingRecords":)" +
                                 std::to_string(pending) + R"(,"marketsCatchingUp":)" +
