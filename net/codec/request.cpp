@@ -183,6 +183,12 @@ Result<std::string> text_of(const FieldValue& v, std::string_view name, size_t m
 Result<std::string> id_of(const FieldValue& v, std::string_view name, size_t max_len) {
   bool integer = v.type == JsonType::number && !v.text.empty() &&
                  v.text.find_first_not_of("0123456789") == std::string::npos;
+  // Ids are text; a whole number is taken as its digits (the original's clients send
+  // userId 5), anything else (5.0, 1e3, -5) would not name one id unambiguously.
+  if (v.type == JsonType::number && !integer)
+    return make_error(ErrorCode::invalid_field, "field " + in_quotes(name) +
+                                                    " must be a string or a whole number, not " +
+                                                    in_quotes(clip(v.text)));
   if (v.type != JsonType::string && !integer) return wrong_type(name, "a string", v.type);
   if (v.text.empty())
     return make_error(ErrorCode::invalid_field, "field " + in_quotes(name) + " must not be empty");
