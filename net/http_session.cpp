@@ -98,7 +98,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   void do_read() {
     if (reading_ || read_closed_ || closed_ || handed_off_) return;
     // Both resume when a reply is written.
-    if (pending_.size() >= kMaxPipelined || queued_reply_bytes_ > kQueuedReplyLimit) return;
+    if (pending_.size() >= kMaxPipelined || queued_reply_bytes() > kQueuedReplyLimit) return;
     reading_ = true;
     parser_.emplace();
     parser_->body_limit(ctx_->config.max_body_bytes);
@@ -173,7 +173,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     try {
       if (beast::websocket::is_upgrade(req)) {
         if (route == RouteId::ws && pending_.size() == 1 && !writing_) {
-          clear_pending();
+          pending_.clear();
           handed_off_ = true;
           ctx_->sessions.remove(id_);
           ctx_->metrics.request(RouteId::ws, HttpMethod::get, 101, 0);
@@ -310,7 +310,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     slot.keep_alive = res.keep_alive();
     slot.wire = render(res);
     slot.ready = true;
-    queued_reply_bytes_ += slot.wire.size();
     maybe_write();
   }
 
@@ -371,14 +370,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       keep = done.keep_alive;
       const double seconds = std::chrono::duration<double>(now - done.start).count();
       ctx_->metrics.request(done.route, done.method, done.status, seconds);
-      queued_reply_bytes_ -= done.wire.size();
       pending_.pop_front();
     }
     out_.clear();
     if (ec) return close();
     if (!keep) {
       read_closed_ = true;
-      clear_pending();
+      pending_.clear();
       return drain_and_close();
     }
     maybe_write();
@@ -439,9 +437,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
                             });
   }
 
-  void clear_pending() {
-    pending_.clear();
-    queued_reply_bytes_ = 0;
+  // Bytes of the rendered replies the client has not taken yet (at most kMaxPipelined).
+  size_t queued_reply_bytes() const {
+    size_t bytes = 0;
+    for (const Pending& p : pending_)
+      bytes += p.wire.size();
+    return bytes;
   }
 
   void close() {
@@ -451,7 +452,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
-    clear_pending();
+    pending_.clear();
     ctx_->sessions.remove(id_);
   }
 
@@ -465,7 +466,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   asio::steady_timer backstop_;
   uint64_t backstop_seq_ = UINT64_MAX;
   uint64_t next_seq_ = 0;
-  size_t queued_reply_bytes_ = 0;  // of the ready replies in pending_
   std::string client_ip_;
   bool shutting_down_ = false;  // Edge::stop(): answer what is pending, then close
   bool reading_ = false;
