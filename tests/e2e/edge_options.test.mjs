@@ -94,7 +94,7 @@ test('WebSocket handshakes from pages of other origins are refused on both ports
     assert.equal(JSON.parse(res.body).code, 'FORBIDDEN_ORIGIN');
     // An allowed page, and a client that is no page (no Origin), are upgraded.
     for (const origin of ['http://allowed.example', undefined]) {
-      const ok = await rawHttp(port, handshake(target, origin), { timeoutMs: 300 });
+      const ok = await rawHttp(port, handshake(target, origin), { timeoutMs: 1500 });
       assert.match(ok.text, /^HTTP\/1\.1 101/, `${origin ?? 'no origin'} on port ${port}`);
     }
   }
