@@ -19,6 +19,12 @@ sigset_t prepare_process(const Options& o) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // A server's connections are open files: take the hard limit, as servers do.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   return signals;
 }
 
@@ -29,17 +35,10 @@ int wait_for_signal(const sigset_t& signals) {
 }
 
 size_t connection_budget() {
-  // Raise the soft limit on open files to the hard one, as servers do, then keep a
-  // reserve for what must never fail for want of a descriptor: journal segments,
+  // Keep a reserve for what must never fail for want of a descriptor: journal segments,
   // snapshots, the database, Redis and PostgreSQL connections.
   rlimit files{};
-  if (getrlimit(RLIMIT_NOFILE, &files) != 0) return 0;
-  if (files.rlim_cur < files.rlim_max) {
-    rlimit raised = files;
-    raised.rlim_cur = files.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) files = raised;
-  }
-  if (files.rlim_cur == RLIM_INFINITY) return 0;
+  if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY) return 0;
   const size_t open_files = static_cast<size_t>(files.rlim_cur);
   const size_t reserve = std::min<size_t>(1024, open_files / 4);
   return std::max<size_t>(16, open_files - reserve);

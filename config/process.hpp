@@ -11,14 +11,15 @@
 
 namespace ex {
 
-// Sets the log level and blocks SIGINT and SIGTERM in this thread, before any other
-// starts (so every thread inherits the mask and the signals queue for wait_for_signal).
+// Sets the log level, raises the open-file limit to its maximum, and blocks SIGINT and
+// SIGTERM in this thread, before any other starts (so every thread inherits the mask and
+// the signals queue for wait_for_signal).
 sigset_t prepare_process(const Options& o);
 // Blocks until SIGINT or SIGTERM; returns which.
 int wait_for_signal(const sigset_t& signals);
 
-// The connections the edge may hold by default: the open-file limit (the soft one raised
-// to the hard one first) less a reserve for storage.
+// The connections the edge may hold by default: the open-file limit less a reserve for
+// storage.
 size_t connection_budget();
 EdgeConfig edge_config(const Options& o, std::string static_dir);
 
