@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <set>
+#include <thread>
 #include <toml.hpp>
 
 #include "actors/common/log.hpp"
@@ -182,8 +183,19 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "journals and storage)")
       ->envname("EXCHANGE_MAX_CONNECTIONS")
       ->capture_default_str();
-  app.add_option("--io-threads", o.io_threads, "Threads serving HTTP/WebSocket")
+  app.add_option("--io-threads", o.io_threads, "Threads serving REST requests")
+      ->check(CLI::Range(1, 64))
       ->envname("EXCHANGE_IO_THREADS")
+      ->capture_default_str();
+  // On a small machine whose cores are all busy, WebSockets sharing the REST threads serve
+  // subscribers better (README, "WebSockets"); with cores to spare, a thread of their own
+  // keeps a busy market's fan-out from queueing order entry.
+  if (std::thread::hardware_concurrency() >= 4) o.market_data_threads = 1;
+  app.add_option("--market-data-threads", o.market_data_threads,
+                 "Threads serving WebSocket connections and their fan-out (0: they share the "
+                 "REST threads)")
+      ->check(CLI::Range(0, 64))
+      ->envname("EXCHANGE_MARKET_DATA_THREADS")
       ->capture_default_str();
   app.add_option("--scheduler-threads", o.scheduler_threads, "Threads running actors")
       ->envname("EXCHANGE_SCHEDULER_THREADS")

@@ -29,6 +29,7 @@ struct Options {
   size_t rate_limit_per_second = 0;
   size_t max_connections = 0;  // 0: the open-file limit less a reserve for storage
   int io_threads = 1;
+  int market_data_threads = 0;  // 0: WebSockets share the REST threads (options.cpp)
   // Actors
   int scheduler_threads = 2;
   int64_t request_timeout_ms = 5000;

@@ -59,6 +59,7 @@ EdgeConfig edge_config(const Options& o, std::string static_dir) {
   c.rate_limit_per_second = o.rate_limit_per_second;
   c.max_connections = o.max_connections ? o.max_connections : connection_budget();
   c.io_threads = o.io_threads;
+  c.market_data_threads = o.market_data_threads;
   return c;
 }
 

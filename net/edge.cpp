@@ -1,6 +1,7 @@
 // Edge: listeners on the REST and WebSocket ports, the io threads, and an orderly stop.
 #include "net/edge.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <stdexcept>
@@ -28,17 +29,16 @@ constexpr auto kCloseWait = std::chrono::seconds(2);     // stop(): connections 
 
 using IoContexts = std::vector<std::unique_ptr<asio::io_context>>;
 
-// Accepts connections on one port and hands each to a session on the next io thread, in
-// turn. Each io thread has its own io_context, so a session's handlers never run
-// concurrently and need no strand.
+// Accepts connections on one port and hands each to a session on the next thread of its
+// kind's pool (the acceptor itself runs on the pool's first thread).
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   enum class Kind { http, ws };
 
-  Listener(const IoContexts& iocs, Kind kind, std::shared_ptr<EdgeContext> ctx)
-      : iocs_(iocs),
-        acceptor_(*iocs.front()),
-        retry_(*iocs.front()),
+  Listener(Kind kind, std::shared_ptr<EdgeContext> ctx)
+      : pool_(kind == Kind::http ? ctx->rest_threads : ctx->market_data_threads),
+        acceptor_(pool_.front()),
+        retry_(pool_.front()),
         kind_(kind),
         ctx_(std::move(ctx)) {}
 
@@ -81,10 +81,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   void do_accept() {
     if (closed_) return;
-    asio::io_context& target = *iocs_[next_++ % iocs_.size()];
-    acceptor_.async_accept(target, [self = shared_from_this()](error_code ec, tcp::socket socket) {
-      self->on_accept(ec, std::move(socket));
-    });
+    acceptor_.async_accept(pool_.next(),
+                           [self = shared_from_this()](error_code ec, tcp::socket socket) {
+                             self->on_accept(ec, std::move(socket));
+                           });
   }
 
   void on_accept(error_code ec, tcp::socket socket) {
@@ -121,8 +121,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     do_accept();
   }
 
-  const IoContexts& iocs_;
-  size_t next_ = 0;
+  IoPool& pool_;  // owned by ctx_
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;
   Kind kind_;
@@ -136,13 +135,26 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
 struct Edge::Impl {
   Impl(EdgeConfig c, ExchangeApi& api) : ctx(std::make_shared<EdgeContext>(std::move(c), api)) {
-    const int n = ctx->config.io_threads < 1 ? 1 : ctx->config.io_threads;
-    for (int i = 0; i < n; ++i) {
-      iocs.push_back(std::make_unique<asio::io_context>(1));
-      ctx->fanouts.push_back(std::make_shared<FanoutShard>(
-          *iocs.back(), api, ctx->next_connection_id.fetch_add(1),
-          std::chrono::microseconds(ctx->config.ws_flush_interval_us)));
+    const EdgeConfig& cfg = ctx->config;
+    std::vector<asio::io_context*> rest, market_data;
+    for (int i = 0; i < std::max(1, cfg.io_threads); ++i)
+      rest.push_back(&new_context());
+    for (int i = 0; i < cfg.market_data_threads; ++i)
+      market_data.push_back(&new_context());
+    if (market_data.empty()) market_data = rest;
+    for (asio::io_context* ioc : rest)
+      ctx->rest_threads.add(*ioc);
+    for (asio::io_context* ioc : market_data) {
+      ctx->market_data_threads.add(*ioc);
+      ctx->fanouts.push_back(
+          std::make_shared<FanoutShard>(*ioc, api, ctx->next_connection_id.fetch_add(1),
+                                        std::chrono::microseconds(cfg.ws_flush_interval_us)));
     }
+  }
+
+  asio::io_context& new_context() {
+    iocs.push_back(std::make_unique<asio::io_context>(1));  // 1: run by one thread only
+    return *iocs.back();
   }
 
   // Declared before the io_contexts: handlers destroyed with them may still use the context.
@@ -181,10 +193,10 @@ void Edge::start() {
   const EdgeConfig& cfg = m.ctx->config;
   if (cfg.ws_port != 0 && cfg.ws_port == cfg.http_port)
     throw std::runtime_error("the WebSocket port must differ from the HTTP port (or be 0)");
-  m.http = std::make_shared<Listener>(m.iocs, Listener::Kind::http, m.ctx);
+  m.http = std::make_shared<Listener>(Listener::Kind::http, m.ctx);
   m.http->bind(cfg.bind_address, cfg.http_port, "HTTP");
   if (cfg.ws_port != 0) {
-    m.ws = std::make_shared<Listener>(m.iocs, Listener::Kind::ws, m.ctx);
+    m.ws = std::make_shared<Listener>(Listener::Kind::ws, m.ctx);
     m.ws->bind(cfg.bind_address, cfg.ws_port, "WebSocket");
   }
   m.started = true;

@@ -36,7 +36,12 @@ struct EdgeConfig {
   // Longest a stream event waits for others to share its socket writes (fanout.hpp):
   // bounds the writes per WebSocket to one per interval. 0: no wait.
   uint32_t ws_flush_interval_us = 5000;
-  int io_threads = 1;  // each with its own io_context, connections spread round-robin
+  int io_threads = 1;  // threads serving REST requests (and the trading page)
+  // Threads serving WebSocket connections and their fan-out, so that a busy market's
+  // fan-out (a socket write per subscriber per batch) never queues order entry. 0: the
+  // WebSockets share the REST threads, which on a small machine whose cores are all busy
+  // serves subscribers better (each thread then gets its share of the cores).
+  int market_data_threads = 0;
 };
 
 class Edge {
@@ -46,8 +51,8 @@ class Edge {
   Edge(const Edge&) = delete;
   Edge& operator=(const Edge&) = delete;
 
-  // Binds and listens, then serves on io_threads threads. Throws std::runtime_error with
-  // a clear message if a port cannot be bound (e.g. already taken).
+  // Binds and listens, then serves on io_threads + market_data_threads threads. Throws
+  // std::runtime_error with a clear message if a port cannot be bound (e.g. already taken).
   void start();
   // Stops accepting, lets in-flight requests finish (bounded wait), closes every
   // connection (WebSockets with close code 1001), joins the threads. Idempotent.

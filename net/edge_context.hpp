@@ -13,6 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "actors/gateway/exchange_api.hpp"
 #include "net/edge.hpp"
 #include "net/edge_metrics.hpp"
@@ -28,6 +30,22 @@ class Closable {
  public:
   virtual ~Closable() = default;
   virtual void shutdown() = 0;
+};
+
+// The io threads a kind of connection is spread over, each with its own io_context (so a
+// connection's handlers never run concurrently and need no strand): new connections are
+// dealt out in turn. Filled before the edge serves; next() from any thread.
+class IoPool {
+ public:
+  void add(boost::asio::io_context& ioc) { contexts_.push_back(&ioc); }
+  boost::asio::io_context& next() {
+    return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
+  }
+  boost::asio::io_context& front() const { return *contexts_.front(); }
+
+ private:
+  std::vector<boost::asio::io_context*> contexts_;
+  std::atomic<size_t> next_{0};
 };
 
 class SessionRegistry {
@@ -61,8 +79,8 @@ struct EdgeContext {
     return request_origin.empty() || !cors_origin(request_origin).empty();
   }
 
-  // The fan-out of the io thread that runs `io_context` (one per thread, set up by the
-  // Edge before it serves).
+  // The fan-out of the market-data thread that runs `io_context` (one per thread, set up
+  // by the Edge before it serves).
   std::shared_ptr<FanoutShard> fanout_for(const boost::asio::execution_context& io_context) const;
 
   const EdgeConfig config;
@@ -72,7 +90,11 @@ struct EdgeContext {
   RateLimiter rate_limiter;
   EdgeMetrics metrics;
   SessionRegistry sessions;
-  std::vector<std::shared_ptr<FanoutShard>> fanouts;
+  // The threads of REST requests and of WebSocket connections (the same ones unless
+  // EdgeConfig::market_data_threads asks for threads of their own).
+  IoPool rest_threads;
+  IoPool market_data_threads;
+  std::vector<std::shared_ptr<FanoutShard>> fanouts;  // one per market-data thread
   std::atomic<uint64_t> next_connection_id{1};
   std::atomic<int64_t> inflight{0};  // API calls not answered yet
   std::atomic<bool> stopping{false};

@@ -26,7 +26,13 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kIdleTimeout = std::chrono::seconds(60);   // no request on a keep-alive connection
+constexpr auto kIdleTimeout = std::chrono::seconds(60);  // no request on a keep-alive connection
+// A request must be complete (head and body) this long after its first byte arrived.
+// Without it a client that trickles a request a byte at a time (slowloris) holds the
+// connection, one of --max-connections, for the whole idle timeout, and again after each
+// request it completes. A real client sends 16 KB of headers and a body within the
+// limit in far less.
+constexpr auto kRequestTimeout = std::chrono::seconds(10);
 constexpr auto kReplyTimeout = std::chrono::seconds(30);  // backstop if the API never answers
 constexpr auto kDrainTimeout =
     std::chrono::seconds(2);          // reading what a refused client still sends
@@ -52,7 +58,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
         ctx_(std::move(ctx)),
         id_(ctx_->next_connection_id.fetch_add(1)),
         buffer_(kReadBufferLimit),
-        backstop_(stream_.get_executor()) {
+        backstop_(stream_.get_executor()),
+        request_timer_(stream_.get_executor()) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) client_ip_ = ep.address().to_string();
@@ -90,20 +97,71 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     bool keep_alive = true;  // asked by the request; once the reply is made, what it says
     std::string origin;      // the request's Origin header (CORS)
     std::string wire;        // the reply as it goes out: status line, headers, body
-    int status = 0;
+    int status = 0;          // 100: an interim "100 Continue", before the request's reply
   };
 
   // ---- reading ----
 
+  // A request is read in steps: its first byte (the connection may idle until then), its
+  // head, which decides on "100 Continue", then its body.
   void do_read() {
     if (reading_ || read_closed_ || closed_ || handed_off_) return;
     // Both resume when a reply is written.
     if (pending_.size() >= kMaxPipelined || queued_reply_bytes() > kQueuedReplyLimit) return;
     reading_ = true;
+    ++reads_;
+    request_timed_out_ = false;
     parser_.emplace();
     parser_->body_limit(ctx_->config.max_body_bytes);
     parser_->header_limit(kHeaderLimit);
+    if (buffer_.size() > 0) return read_head();  // pipelined: the request has begun
     stream_.expires_after(kIdleTimeout);
+    stream_.async_read_some(buffer_.prepare(beast::read_size(buffer_, 64 * 1024)),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->buffer_.commit(n);
+                              if (ec || self->closed_) return self->on_read(ec);
+                              self->read_head();
+                            });
+  }
+
+  void read_head() {
+    // The stream's own timeout only backstops the request's (kRequestTimeout < kIdleTimeout).
+    stream_.expires_after(kIdleTimeout);
+    request_timer_.expires_after(kRequestTimeout);
+    request_timer_.async_wait([self = shared_from_this(), read = reads_](beast::error_code ec) {
+      if (ec || self->closed_ || !self->reading_ || self->reads_ != read) return;
+      // A write in progress would be cut by cancelling the read: no 408 then.
+      if (self->writing_) return self->close();
+      self->request_timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);  // on_read answers 408
+    });
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_head(ec); });
+  }
+
+  void on_head(beast::error_code ec) {
+    // A Content-Length over the body limit fails here (Beast checks it with the head): the
+    // 413 goes out without a "100 Continue".
+    if (request_timed_out_) ec = beast::error::timeout;  // the head came as time ran out
+    if (ec || closed_) return on_read(ec);
+    const Request& head = parser_->get();
+    // RFC 9110 10.1.1: a client that sent "Expect: 100-continue" waits (curl: 1 s) for
+    // this before sending the body. After the replies to earlier requests, in order.
+    const std::string_view method = head.method_string();
+    const RouteId route = match_route(head.target().substr(0, head.target().find('?')));
+    if (!parser_->is_done() && head.version() >= 11 &&
+        beast::iequals(head[http::field::expect], "100-continue") &&
+        (method == "POST" || method == "DELETE") && route != RouteId::not_found &&
+        route_allows(route, method)) {
+      Pending& interim = pending_.emplace_back();
+      interim.seq = next_seq_++;
+      interim.ready = true;
+      interim.status = 100;
+      interim.wire = "HTTP/1.1 100 Continue\r\n\r\n";
+      maybe_write();
+    }
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
@@ -111,10 +169,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
 
   void on_read(beast::error_code ec) {
     reading_ = false;
+    request_timer_.cancel();
     if (closed_) return;
     if (ec) {
       read_closed_ = true;
-      if (ec == http::error::body_limit) {
+      if (request_timed_out_) {
+        refuse(408, "REQUEST_TIMEOUT",
+               "the request was not complete within " + std::to_string(kRequestTimeout.count()) +
+                   " s");
+      } else if (ec == http::error::body_limit) {
         refuse(413, "BODY_TOO_LARGE",
                "the request body is larger than " + std::to_string(ctx_->config.max_body_bytes) +
                    " bytes");
@@ -369,7 +432,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       Pending& done = pending_.front();
       keep = done.keep_alive;
       const double seconds = std::chrono::duration<double>(now - done.start).count();
-      ctx_->metrics.request(done.route, done.method, done.status, seconds);
+      if (done.status != 100) ctx_->metrics.request(done.route, done.method, done.status, seconds);
       pending_.pop_front();
     }
     out_.clear();
@@ -449,6 +512,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     if (closed_) return;
     closed_ = true;
     backstop_.cancel();
+    request_timer_.cancel();
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream_.close();
@@ -465,6 +529,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   std::vector<asio::const_buffer> out_;  // the replies of the write in progress
   asio::steady_timer backstop_;
   uint64_t backstop_seq_ = UINT64_MAX;
+  asio::steady_timer request_timer_;  // kRequestTimeout for the request being read
+  uint64_t reads_ = 0;                // requests begun, to tell a stale request_timer_
+  bool request_timed_out_ = false;
   uint64_t next_seq_ = 0;
   std::string client_ip_;
   bool shutting_down_ = false;  // Edge::stop(): answer what is pending, then close

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/read_until.hpp>
@@ -409,6 +411,20 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   size_t batched_ = 0;    // frames of that batch
 };
 
+// Moves a connection's descriptor from its io thread's reactor to `home`'s. Closed if the
+// peer is gone already.
+tcp::socket move_to(asio::io_context& home, tcp::socket socket) {
+  tcp::socket moved(home);
+  beast::error_code ec;
+  const tcp protocol = socket.local_endpoint(ec).protocol();
+  if (ec) return moved;
+  const tcp::socket::native_handle_type fd = socket.release(ec);
+  if (ec) return moved;
+  moved.assign(protocol, fd, ec);
+  if (ec) ::close(fd);
+  return moved;
+}
+
 }  // namespace
 
 void start_ws_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
@@ -417,6 +433,13 @@ void start_ws_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
 
 void start_ws_upgrade(tcp::socket socket, http::request<http::string_body> request,
                       std::shared_ptr<EdgeContext> ctx) {
+  // The REST thread read the upgrade; the connection lives on a market-data thread from
+  // now on.
+  asio::io_context& home = ctx->market_data_threads.next();
+  if (&asio::query(socket.get_executor(), asio::execution::context) != &home) {
+    socket = move_to(home, std::move(socket));
+    if (!socket.is_open()) return;
+  }
   std::make_shared<WsSession>(std::move(socket), std::move(ctx))->run(std::move(request));
 }
 

@@ -107,19 +107,18 @@ export async function startExchange({ demo = true, args = [], dataDir } = {}) {
       '--log-level', 'warn', ...(demo ? ['--demo'] : []), ...store, ...bus, ...args, ...EXTRA_ARGS];
     const child = spawn(BIN, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    let gone = false;
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => {
+      gone = true;
+      resolve({ code, signal });
+    }));
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
-    const listening = await Promise.race([
-      (async () => {
-        for (let i = 0; i < 300; ++i) {
-          if (/listening/.test(output)) return true;
-          await sleep(50);
-        }
-        return false;
-      })(),
-      exited.then(() => false),
-    ]);
+    let listening = false;
+    for (let i = 0; i < 300 && !gone && !listening; ++i) {
+      listening = /listening/.test(output);
+      if (!listening) await sleep(50);
+    }
     if (!listening) {
       child.kill('SIGKILL');
       if (attempt < 2 && /in use|bind/i.test(output)) continue;  // a port raced away

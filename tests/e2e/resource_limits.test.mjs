@@ -140,3 +140,90 @@ test('the WebSocket port answers a malformed or oversized handshake as the REST 
   assert.equal(splitResponses(big.text)[0]?.status, 431, big.text);
   assert.equal(JSON.parse(splitResponses(big.text)[0].body).code, 'HEADERS_TOO_LARGE');
 });
+
+/** A raw connection: what the server sends collects in `text`; `closed` once it closed. */
+function rawConnection(port) {
+  return new Promise((resolve) => {
+    const c = { text: '', closed: false };
+    c.sock = net.connect(port, '127.0.0.1', () => resolve(c));
+    c.sock.on('data', (d) => { c.text += d.toString('latin1'); });
+    c.sock.on('close', () => { c.closed = true; });
+    c.sock.on('error', () => {});
+  });
+}
+
+test('Expect: 100-continue is answered 100 Continue before the body, in order; a body over the limit gets 413 at once', async () => {
+  const body = JSON.stringify({ userId: '100100', amount: '5' });
+  const head = (length) => 'POST /api/v1/on-ramp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    `Content-Length: ${length}\r\nExpect: 100-continue\r\n\r\n`;
+  const c = await rawConnection(ex.httpPort);
+  try {
+    // Pipelined behind a GET: the GET's reply, then the 100, while the body is held back
+    // as a client does (curl waits 1 s for the 100).
+    c.sock.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n' + head(body.length));
+    await eventually(() => splitResponses(c.text).length >= 2, { timeoutMs: 3000, what: 'a 100 Continue' });
+    assert.deepEqual(splitResponses(c.text).map((r) => r.status), [200, 100], c.text);
+    c.sock.write(body);
+    await eventually(() => splitResponses(c.text).length >= 3, { what: 'the reply to the POST' });
+    assert.deepEqual(splitResponses(c.text).map((r) => r.status), [200, 100, 200], c.text);
+    // The connection goes on.
+    c.sock.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+    await eventually(() => splitResponses(c.text).length >= 4, { what: 'the next reply' });
+    assert.equal(splitResponses(c.text)[3].status, 200);
+    assert.equal(c.closed, false);
+  } finally {
+    c.sock.destroy();
+  }
+  // Over the 64 KB limit: refused without inviting the body.
+  const big = await rawHttp(ex.httpPort, head(100 * 1024));
+  const replies = splitResponses(big.text);
+  assert.deepEqual(replies.map((r) => r.status), [413], big.text);
+  assert.equal(JSON.parse(replies[0].body).code, 'BODY_TOO_LARGE');
+  assert.ok(big.closed, 'the connection is closed');
+});
+
+test('a request trickled a byte at a time gets 408 ten seconds after its first byte; idle connections keep 60 s', async (t) => {
+  const trickle = async (start, rest) => {
+    const c = await rawConnection(ex.httpPort);
+    c.sock.write(start);
+    c.firstByteAt = Date.now();
+    let i = 0;
+    c.timer = setInterval(() => { if (!c.closed) c.sock.write(rest[i++ % rest.length]); }, 500);
+    return c;
+  };
+  // A head that never ends, and a body that comes too slowly.
+  const slowHead = await trickle('G', 'ET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(100));
+  const slowBody = await trickle('POST /api/v1/on-ramp HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{',
+    ' '.repeat(100));
+  // Idle between two requests, and idle before the first: longer than 10 s is fine.
+  const idle = await rawConnection(ex.httpPort);
+  idle.sock.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+  const silent = await rawConnection(ex.httpPort);
+  await eventually(() => splitResponses(idle.text).length === 1, { what: 'the first reply' });
+  const idleSince = Date.now();
+  try {
+    for (const c of [slowHead, slowBody]) {
+      await eventually(() => c.closed, { timeoutMs: 15000, intervalMs: 100, what: 'the slow request closed' });
+      const seconds = (Date.now() - c.firstByteAt) / 1000;
+      t.diagnostic(`closed ${seconds.toFixed(1)} s after the first byte`);
+      assert.ok(seconds > 9, `closed after ${seconds} s`);
+      const replies = splitResponses(c.text);
+      assert.deepEqual(replies.map((r) => r.status), [408], c.text);
+      assert.equal(JSON.parse(replies[0].body).code, 'REQUEST_TIMEOUT');
+    }
+    // What is checked here is a duration: connections idle for longer than a request may take.
+    await sleep(Math.max(0, idleSince + 11000 - Date.now()));
+    for (const c of [idle, silent]) {
+      const before = splitResponses(c.text).length;
+      c.sock.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
+      await eventually(() => splitResponses(c.text).length > before, { what: 'a reply after 10 s idle' });
+      assert.deepEqual(splitResponses(c.text).map((r) => r.status), before ? [200, 200] : [200]);
+      assert.equal(c.closed, false);
+    }
+  } finally {
+    for (const c of [slowHead, slowBody, idle, silent]) {
+      clearInterval(c.timer);
+      c.sock.destroy();
+    }
+  }
+});
