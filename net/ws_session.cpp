@@ -1,6 +1,7 @@
 #include "net/ws_session.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -81,7 +82,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
             if (parse_ec || !parser.is_header_done())
               return self->refuse(http::status::bad_request, "BAD_REQUEST",
                                   "malformed HTTP request: " + parse_ec.message(), 11);
-            if (!self->origin_allowed(parser.get())) return;
+            if (!self->handshake_allowed(parser.get())) return;
             self->ws_.async_accept(asio::buffer(*head),
                                    [self, head](beast::error_code ec2) { self->on_accept(ec2); });
           });
@@ -93,20 +94,37 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
     ctx_->sessions.add(id_, weak_from_this());
     auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req] {
-      if (!self->origin_allowed(*shared_req)) return;
+      if (!self->handshake_allowed(*shared_req)) return;
       self->ws_.async_accept(*shared_req,
                              [self, shared_req](beast::error_code ec) { self->on_accept(ec); });
     });
   }
 
-  // A page from an origin the edge does not allow gets 403 and the connection closes, as
-  // its REST requests get no CORS grant. False then.
+  // What Beast's accept does not check: a page from an origin the edge does not allow gets
+  // 403 (as its REST requests get no CORS grant), and a Sec-WebSocket-Key that is not 16
+  // bytes in base64 (RFC 6455 4.2.1) gets 400; the connection closes. False then.
   template <class Fields>
-  bool origin_allowed(const http::request_header<Fields>& req) {
-    if (ctx_->ws_origin_allowed(req[http::field::origin])) return true;
-    refuse(http::status::forbidden, "FORBIDDEN_ORIGIN",
-           "WebSocket connections from this origin are not allowed", req.version());
-    return false;
+  bool handshake_allowed(const http::request_header<Fields>& req) {
+    if (!ctx_->ws_origin_allowed(req[http::field::origin])) {
+      refuse(http::status::forbidden, "FORBIDDEN_ORIGIN",
+             "WebSocket connections from this origin are not allowed", req.version());
+      return false;
+    }
+    const auto key = req.find(http::field::sec_websocket_key);
+    if (key != req.end() && !is_websocket_key(key->value())) {
+      refuse(http::status::bad_request, "BAD_REQUEST",
+             "Sec-WebSocket-Key must be 16 bytes in base64 (24 characters)", req.version());
+      return false;
+    }
+    return true;  // Beast answers a missing key, version or upgrade header itself
+  }
+
+  static bool is_websocket_key(std::string_view key) {
+    auto base64 = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/';
+    };
+    return key.size() == 24 && key.substr(22) == "==" &&
+           std::all_of(key.begin(), key.begin() + 22, base64);
   }
 
   // Answers the handshake with an error (the REST port's body) and closes.

@@ -141,6 +141,22 @@ test('the WebSocket port answers a malformed or oversized handshake as the REST 
   assert.equal(JSON.parse(splitResponses(big.text)[0].body).code, 'HEADERS_TOO_LARGE');
 });
 
+test('a Sec-WebSocket-Key that is not 16 bytes in base64 gets 400 on both ports', async () => {
+  const handshake = (target, key) => `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n` +
+    `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
+  for (const [port, target] of [[ex.wsPort, '/'], [ex.httpPort, '/ws']]) {
+    for (const key of ['x', 'dGhlIHNhbXBsZSBub25jZQ', 'dGhlIHNhbXBsZSBub25j*Q==', 'dGhlIHNhbXBsZSBub25jZQ=x']) {
+      const r = await rawHttp(port, handshake(target, key));
+      const [res] = splitResponses(r.text);
+      assert.equal(res?.status, 400, `${key} on port ${port}: ${r.text}`);
+      assert.match(JSON.parse(res.body).message, /Sec-WebSocket-Key/);
+      assert.ok(r.closed, 'the connection closes');
+    }
+    const ok = await rawHttp(port, handshake(target, 'dGhlIHNhbXBsZSBub25jZQ=='), { timeoutMs: 1500 });
+    assert.match(ok.text, /^HTTP\/1\.1 101/, `a valid key on port ${port}`);
+  }
+});
+
 /** A raw connection: what the server sends collects in `text`; `closed` once it closed. */
 function rawConnection(port) {
   return new Promise((resolve) => {
