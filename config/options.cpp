@@ -8,6 +8,7 @@
 #include <toml.hpp>
 
 #include "actors/common/log.hpp"
+#include "net/client_address.hpp"
 #include "net/redis/redis_reply.hpp"
 #include "storage/postgres/postgres_url.hpp"
 
@@ -93,6 +94,18 @@ Result<bool> load_tables(const std::string& path, Options& o) {
   return true;
 }
 
+// "a,b,,c" -> {"a", "b", "c"}
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  for (size_t start = 0; start <= text.size();) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
 }  // namespace
 
 Result<bool> validate_options(const Options& o) {
@@ -139,6 +152,7 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       "Companions: exchange-mm (market maker), exchange-sim (simulated traders)."};
   std::string config_path;
   std::string cors = "*";
+  std::string trusted_proxies;
   app.set_config("--config", "",
                  "TOML config file; [[assets]] and [[markets]] tables define markets");
   app.allow_config_extras(true);
@@ -154,6 +168,10 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--cors-origins", cors, "Allowed CORS origins, comma separated")
       ->envname("EXCHANGE_CORS_ORIGINS")
       ->capture_default_str();
+  app.add_option("--trusted-proxies", trusted_proxies,
+                 "Reverse proxies (IP addresses, comma separated) whose X-Forwarded-For "
+                 "names the client for --rate-limit")
+      ->envname("EXCHANGE_TRUSTED_PROXIES");
   app.add_option("--static-dir", o.static_dir,
                  "Trading page files (default: frontend/out if built)")
       ->envname("EXCHANGE_STATIC_DIR");
@@ -275,13 +293,12 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
     auto loaded = load_tables(c->as<std::string>(), o);
     if (!loaded) return loaded.error();
   }
-  o.cors_origins.clear();
-  for (size_t start = 0; start <= cors.size();) {
-    size_t comma = cors.find(',', start);
-    if (comma == std::string::npos) comma = cors.size();
-    if (comma > start) o.cors_origins.push_back(cors.substr(start, comma - start));
-    start = comma + 1;
-  }
+  o.cors_origins = split_list(cors);
+  o.trusted_proxies = split_list(trusted_proxies);
+  for (const auto& a : o.trusted_proxies)
+    if (!is_ip_address(a))
+      return make_error(ErrorCode::invalid_field,
+                        "--trusted-proxies: not an IP address: \"" + a + "\"");
   Level level;
   if (!parse_log_level(o.log_level, &level))
     return make_error(ErrorCode::invalid_field, "--log-level: debug, info, warn, error or off");

@@ -27,7 +27,8 @@ struct Options {
   size_t ws_send_queue_frames = 4096;
   uint32_t ws_flush_interval_us = 5000;
   size_t rate_limit_per_second = 0;
-  size_t max_connections = 0;  // 0: the open-file limit less a reserve for storage
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
+  size_t max_connections = 0;                // 0: the open-file limit less a reserve for storage
   int io_threads = 1;
   int market_data_threads = 0;  // 0: WebSockets share the REST threads (options.cpp)
   // Actors

@@ -57,6 +57,7 @@ EdgeConfig edge_config(const Options& o, std::string static_dir) {
   c.ws_send_queue_frames = o.ws_send_queue_frames;
   c.ws_flush_interval_us = o.ws_flush_interval_us;
   c.rate_limit_per_second = o.rate_limit_per_second;
+  c.trusted_proxies = o.trusted_proxies;
   c.max_connections = o.max_connections ? o.max_connections : connection_budget();
   c.io_threads = o.io_threads;
   c.market_data_threads = o.market_data_threads;

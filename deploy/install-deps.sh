@@ -9,8 +9,10 @@ packages=(build-essential cmake pkg-config libcaf-dev libboost1.81-dev nlohmann-
           libjemalloc-dev curl)
 if [[ "${1:-}" == "--test" ]]; then
   # Browser tests (Debian's Chromium driven by playwright-core), fuzzing (clang +
-  # libFuzzer runtime), the format check, and the servers later suites start themselves.
-  packages+=(chromium clang-14 libclang-rt-14-dev clang-format redis-server postgresql python3)
+  # libFuzzer runtime), the format check, and the servers later suites start themselves
+  # (PostgreSQL, Redis, nginx in front of the exchange with a throwaway certificate).
+  packages+=(chromium clang-14 libclang-rt-14-dev clang-format redis-server postgresql python3
+            nginx openssl)
 fi
 
 missing=()

@@ -30,6 +30,9 @@ struct EdgeConfig {
   size_t max_streams_per_connection = 64;
   size_t ws_send_queue_frames = 4096;  // overflow -> close with reason "slow consumer"
   size_t rate_limit_per_second = 0;    // per client IP token bucket for REST, 0 = off
+  // Reverse proxies (IP addresses) whose X-Forwarded-For names the client for the rate
+  // limit; from any other peer the header is ignored.
+  std::vector<std::string> trusted_proxies;
   // Connections (HTTP and WebSocket) open at once; a new one beyond is closed at once, so
   // that idle sockets cannot take the file descriptors storage needs. 0: no limit.
   size_t max_connections = 0;

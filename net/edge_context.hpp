@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "actors/gateway/exchange_api.hpp"
+#include "net/client_address.hpp"
 #include "net/edge.hpp"
 #include "net/edge_metrics.hpp"
 #include "net/fanout.hpp"
@@ -67,7 +68,8 @@ struct EdgeContext {
         api(exchange),
         router(exchange),
         static_files(config.static_dir),
-        rate_limiter(config.rate_limit_per_second) {}
+        rate_limiter(config.rate_limit_per_second),
+        trusted_proxies(config.trusted_proxies) {}
 
   // The Access-Control-Allow-Origin value for a request's Origin header, or "" to send
   // none (origin not allowed).
@@ -88,6 +90,7 @@ struct EdgeContext {
   Router router;
   StaticFiles static_files;
   RateLimiter rate_limiter;
+  TrustedProxies trusted_proxies;
   EdgeMetrics metrics;
   SessionRegistry sessions;
   // The threads of REST requests and of WebSocket connections (the same ones unless

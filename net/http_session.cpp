@@ -100,6 +100,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     int status = 0;          // 100: an interim "100 Continue", before the request's reply
   };
 
+  // Who sent `req`, for the rate limit: the peer, or the client a trusted proxy names.
+  std::string client_of(const Request& req) const {
+    if (ctx_->trusted_proxies.empty()) return client_ip_;
+    std::string forwarded;  // every X-Forwarded-For header, in order, as one list
+    const auto [first, last] = req.equal_range("X-Forwarded-For");
+    for (auto f = first; f != last; ++f)
+      forwarded.append(forwarded.empty() ? "" : ",").append(f->value());
+    return ctx_->trusted_proxies.client(client_ip_, forwarded);
+  }
+
   // ---- reading ----
 
   // A request is read in steps: its first byte (the connection may idle until then), its
@@ -261,7 +271,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
         int64_t now =
             std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
                 .count();
-        if (!ctx_->rate_limiter.allow(client_ip_, now)) {
+        if (!ctx_->rate_limiter.allow(client_of(req), now)) {
           ctx_->metrics.rate_limited.inc();
           return complete_error(seq, 429, "RATE_LIMITED",
                                 "too many requests: at most " +

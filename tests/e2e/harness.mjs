@@ -70,7 +70,7 @@ function storeArgs(dir) {
   return ['--store', u.toString()];
 }
 
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
