@@ -30,8 +30,10 @@ std::string find_static_dir(const Options& o, const char* program_path) {
   if (!o.static_dir.empty()) return o.static_dir;
   std::error_code ec;
   fs::path exe = fs::canonical(program_path, ec);
-  for (const fs::path& p : {fs::path("frontend/out"), exe.parent_path() / "../frontend/out",
-                            exe.parent_path() / "../../frontend/out"})
+  // The working directory, a build directory's source tree, or an installed prefix.
+  for (const fs::path& p :
+       {fs::path("frontend/out"), exe.parent_path() / "../frontend/out",
+        exe.parent_path() / "../../frontend/out", exe.parent_path() / "../share/exchange/page"})
     if (fs::is_regular_file(p / "index.html", ec)) return p.lexically_normal().string();
   return "";
 }

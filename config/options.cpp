@@ -173,7 +173,8 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "names the client for --rate-limit")
       ->envname("EXCHANGE_TRUSTED_PROXIES");
   app.add_option("--static-dir", o.static_dir,
-                 "Trading page files (default: frontend/out if built)")
+                 "Trading page files (default: frontend/out if built, or share/exchange/page "
+                 "when installed)")
       ->envname("EXCHANGE_STATIC_DIR");
   app.add_option("--max-body-bytes", o.max_body_bytes, "Largest accepted request body")
       ->envname("EXCHANGE_MAX_BODY_BYTES")

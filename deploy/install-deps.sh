@@ -10,9 +10,10 @@ packages=(build-essential cmake pkg-config libcaf-dev libboost1.81-dev nlohmann-
 if [[ "${1:-}" == "--test" ]]; then
   # Browser tests (Debian's Chromium driven by playwright-core), fuzzing (clang +
   # libFuzzer runtime), the format check, and the servers later suites start themselves
-  # (PostgreSQL, Redis, nginx in front of the exchange with a throwaway certificate).
+  # (PostgreSQL, Redis, nginx in front of the exchange with a throwaway certificate), and
+  # systemd-analyze for the service file.
   packages+=(chromium clang-14 libclang-rt-14-dev clang-format redis-server postgresql python3
-            nginx openssl)
+            nginx openssl systemd)
 fi
 
 missing=()
