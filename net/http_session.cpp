@@ -251,7 +251,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
           ctx_->sessions.remove(id_);
           ctx_->metrics.request(RouteId::ws, HttpMethod::get, 101, 0);
           stream_.expires_never();
-          start_ws_upgrade(stream_.release_socket(), std::move(req), ctx_);
+          std::string early = beast::buffers_to_string(buffer_.data());
+          buffer_.clear();
+          start_ws_upgrade(stream_.release_socket(), std::move(req), std::move(early), ctx_);
           return;
         }
         return complete_error(seq, route == RouteId::ws ? 400 : 404,

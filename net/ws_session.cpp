@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -83,21 +84,32 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
               return self->refuse(http::status::bad_request, "BAD_REQUEST",
                                   "malformed HTTP request: " + parse_ec.message(), 11);
             if (!self->handshake_allowed(parser.get())) return;
-            self->ws_.async_accept(asio::buffer(*head),
-                                   [self, head](beast::error_code ec2) { self->on_accept(ec2); });
+            self->accept(head);
           });
     });
   }
 
-  // REST port: the HTTP session already read the upgrade request.
-  void run(http::request<http::string_body> req) {
+  // REST port: the HTTP session already read the upgrade request, and maybe bytes the
+  // client sent after it (its first frames, say).
+  void run(http::request<http::string_body> req, std::string early_bytes) {
     ctx_->sessions.add(id_, weak_from_this());
     auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
-    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req] {
+    auto early = std::make_shared<std::string>(std::move(early_bytes));
+    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req, early] {
       if (!self->handshake_allowed(*shared_req)) return;
-      self->ws_.async_accept(*shared_req,
-                             [self, shared_req](beast::error_code ec) { self->on_accept(ec); });
+      // Beast keeps what follows a request only when it parses the request itself: hand it
+      // the request's head again, with those bytes after it.
+      std::ostringstream head;
+      head << shared_req->base();
+      early->insert(0, head.str());
+      self->accept(early);
     });
+  }
+
+  // `bytes`: the upgrade request's head and whatever the client sent after it.
+  void accept(std::shared_ptr<std::string> bytes) {
+    ws_.async_accept(asio::buffer(*bytes), [self = shared_from_this(),
+                                            bytes](beast::error_code ec) { self->on_accept(ec); });
   }
 
   // What Beast's accept does not check: a page from an origin the edge does not allow gets
@@ -450,7 +462,7 @@ void start_ws_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
 }
 
 void start_ws_upgrade(tcp::socket socket, http::request<http::string_body> request,
-                      std::shared_ptr<EdgeContext> ctx) {
+                      std::string early_bytes, std::shared_ptr<EdgeContext> ctx) {
   // The REST thread read the upgrade; the connection lives on a market-data thread from
   // now on.
   asio::io_context& home = ctx->market_data_threads.next();
@@ -458,7 +470,8 @@ void start_ws_upgrade(tcp::socket socket, http::request<http::string_body> reque
     socket = move_to(home, std::move(socket));
     if (!socket.is_open()) return;
   }
-  std::make_shared<WsSession>(std::move(socket), std::move(ctx))->run(std::move(request));
+  std::make_shared<WsSession>(std::move(socket), std::move(ctx))
+      ->run(std::move(request), std::move(early_bytes));
 }
 
 }  // namespace ex

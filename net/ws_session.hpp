@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
@@ -19,9 +20,10 @@ struct EdgeContext;
 // The WS-only port: performs the handshake itself (any path).
 void start_ws_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<EdgeContext> ctx);
 
-// The REST port: an HTTP session read an upgrade request for /ws and hands over.
+// The REST port: an HTTP session read an upgrade request for /ws and hands over, with the
+// bytes it read after the request.
 void start_ws_upgrade(boost::asio::ip::tcp::socket socket,
                       boost::beast::http::request<boost::beast::http::string_body> request,
-                      std::shared_ptr<EdgeContext> ctx);
+                      std::string early_bytes, std::shared_ptr<EdgeContext> ctx);
 
 }  // namespace ex

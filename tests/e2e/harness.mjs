@@ -36,6 +36,7 @@ async function busArgs(dir) {
     const port = await freePort();
     r = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
       '--appendonly', 'no'], { stdio: 'ignore' });
+    r.unref();  // a server left behind (stopped at exit) must not keep a test file running
     r.port = port;
     redisByDir.set(dir, r);
     for (let i = 0; ; ++i) {
@@ -122,6 +123,10 @@ export async function startExchange({ demo = true, args = [], dataDir } = {}) {
     if (!listening) {
       child.kill('SIGKILL');
       if (attempt < 2 && /in use|bind/i.test(output)) continue;  // a port raced away
+      if (ownDir) {
+        stopRedis(dir);
+        removeDir(dir);
+      }
       throw new Error(`exchange did not start:\n${output}`);
     }
     const base = `http://127.0.0.1:${httpPort}`;

@@ -2,7 +2,7 @@
 // (shared/API.md), and a local book kept from a REST snapshot plus depth diffs (U/u).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startExchange, openWs, D, ISO_MS, isDecimalString, sleep, eventually } from './harness.mjs';
+import { startExchange, openWs, rawHttp, D, ISO_MS, isDecimalString, sleep, eventually } from './harness.mjs';
 
 let ex;
 const M = 'TATA_INR';
@@ -35,6 +35,20 @@ test('both WebSocket endpoints speak the protocol', async () => {
     assert.deepEqual(await c.next((d) => d.id === 99), { result: 'pong', id: 99 });
     assert.equal(c.take((d) => 'result' in d && d.id === undefined).length, 0);
     await c.close();
+  }
+});
+
+test('a client that sends its first message with the handshake is answered on both endpoints', async () => {
+  const payload = Buffer.from(JSON.stringify({ method: 'SUBSCRIBE', params: [`trade@${M}`], id: 7 }));
+  const mask = [0x11, 0x22, 0x33, 0x44];
+  const frame = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, ...mask]),
+    Buffer.from(payload.map((b, i) => b ^ mask[i % 4]))]);
+  for (const [port, target] of [[ex.wsPort, '/'], [ex.httpPort, '/ws']]) {
+    const handshake = `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
+    const r = await rawHttp(port, Buffer.concat([Buffer.from(handshake), frame]), { timeoutMs: 1500 });
+    assert.match(r.text, /^HTTP\/1\.1 101/, `port ${port}`);
+    assert.ok(r.text.includes('{"result":null,"id":7}'), `the SUBSCRIBE sent with the handshake on port ${port}`);
   }
 });
 
