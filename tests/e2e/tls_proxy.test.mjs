@@ -3,70 +3,25 @@
 // that nginx forwards (--trusted-proxies) while ignoring what other peers claim.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import https from 'node:https';
 import http from 'node:http';
 import tls from 'node:tls';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startExchange, freePort, eventually } from './harness.mjs';
+import { startExchange } from './harness.mjs';
+import { startNginx } from './nginx.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SITE = path.resolve(here, '../../deploy/nginx/exchange.conf');
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
 const M = 'TATA_INR';
 
-let ex, nginx, dir, ca, tlsPort, plainPort;
+let ex, proxy, ca, tlsPort, plainPort;
 
 before(async () => {
-  assert.ok(NGINX, 'nginx is not installed (deploy/install-deps.sh --test installs it)');
   ex = await startExchange({ demo: true, args: ['--rate-limit', '5', '--trusted-proxies', '127.0.0.1'] });
-  dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-nginx-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
-  ca = readFileSync(path.join(dir, 'cert.pem'));
-  tlsPort = await freePort();
-  plainPort = await freePort();
-
-  // The shipped site, with this test's ports and files: each replacement must apply.
-  let site = readFileSync(SITE, 'utf8');
-  for (const [from, to] of [
-    ['server 127.0.0.1:3001;', `server 127.0.0.1:${ex.httpPort};`],
-    ['listen 80;', `listen 127.0.0.1:${plainPort};`],
-    ['listen 443 ssl;', `listen 127.0.0.1:${tlsPort} ssl;`],
-    ['/etc/ssl/certs/exchange.pem', path.join(dir, 'cert.pem')],
-    ['/etc/ssl/private/exchange.key', path.join(dir, 'key.pem')],
-  ]) {
-    assert.ok(site.includes(from), `deploy/nginx/exchange.conf no longer has "${from}"`);
-    site = site.replace(from, to);
-  }
-  writeFileSync(path.join(dir, 'exchange.conf'), site);
-  for (const d of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(dir, d));
-  writeFileSync(path.join(dir, 'nginx.conf'), [
-    process.getuid?.() === 0 ? 'user root;' : '',
-    'worker_processes 1;', `pid ${dir}/nginx.pid;`, `error_log ${dir}/error.log warn;`,
-    'events { worker_connections 256; }',
-    'http {', '  access_log off;',
-    ...['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((d) => `  ${d === 'body' ? 'client_body' : d}_temp_path ${dir}/${d};`),
-    `  include ${dir}/exchange.conf;`, '}', ''].join('\n'));
-  nginx = spawn(NGINX, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  nginx.stderr.on('data', (d) => { output += d; });
-  await eventually(async () => (await get('/health').catch(() => null))?.status === 200,
-    { timeoutMs: 10000, what: `nginx serving (${output})` });
+  proxy = await startNginx(ex.httpPort);
+  ({ ca, tlsPort, plainPort } = proxy);
 });
 
 after(async () => {
-  if (nginx && nginx.exitCode === null) {
-    const exited = new Promise((resolve) => nginx.on('exit', resolve));
-    process.kill(nginx.pid, 'SIGTERM');
-    await exited;
-  }
+  await proxy?.stop();
   await ex?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /**
