@@ -155,7 +155,9 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   std::string trusted_proxies;
   app.set_config("--config", "",
                  "TOML config file; [[assets]] and [[markets]] tables define markets");
-  app.allow_config_extras(true);
+  // The file's [[assets]] and [[markets]] tables are read by load_tables, not by CLI11.
+  // (allow_config_extras(true) would also let a mistyped command-line option pass unseen.)
+  app.allow_config_extras(CLI::config_extras_mode::ignore);
   app.add_option("--bind", o.bind_address, "Address to listen on")
       ->envname("EXCHANGE_BIND")
       ->capture_default_str();

@@ -19,6 +19,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -104,9 +105,22 @@ class CoalescingStream {
   // Called on the strand after each socket write completes (success or failure).
   void on_flushed(std::function<void()> fn) { impl_->on_flushed = std::move(fn); }
 
+  // Bytes to read before the socket's: what was read off the socket before this layer took
+  // it over (a client's first frames, sent with its handshake).
+  void unread(std::string bytes) { impl_->unread = std::move(bytes); }
+
   template <class MutableBufferSequence, class ReadToken>
   auto async_read_some(const MutableBufferSequence& buffers, ReadToken&& token) {
-    return impl_->socket.async_read_some(buffers, std::forward<ReadToken>(token));
+    return boost::asio::async_initiate<ReadToken, void(boost::beast::error_code, std::size_t)>(
+        [](auto handler, std::shared_ptr<Impl> impl, const MutableBufferSequence& b) {
+          if (impl->unread.empty()) return impl->socket.async_read_some(b, std::move(handler));
+          const std::size_t n = boost::asio::buffer_copy(b, boost::asio::buffer(impl->unread));
+          impl->unread.erase(0, n);
+          auto ex = boost::asio::get_associated_executor(handler, impl->socket.get_executor());
+          boost::asio::post(ex, boost::beast::bind_front_handler(std::move(handler),
+                                                                 boost::beast::error_code(), n));
+        },
+        token, impl_, buffers);
   }
 
   template <class ConstBufferSequence, class WriteToken>
@@ -202,6 +216,7 @@ class CoalescingStream {
     bool hold = false;
     std::function<void()> on_flushed;
     std::vector<std::function<void(boost::beast::error_code)>> drained;
+    std::string unread;  // read before the socket
   };
 
   std::shared_ptr<Impl> impl_;

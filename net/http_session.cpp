@@ -158,13 +158,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     if (ec || closed_) return on_read(ec);
     const Request& head = parser_->get();
     // RFC 9110 10.1.1: a client that sent "Expect: 100-continue" waits (curl: 1 s) for
-    // this before sending the body. After the replies to earlier requests, in order.
-    const std::string_view method = head.method_string();
-    const RouteId route = match_route(head.target().substr(0, head.target().find('?')));
+    // this before sending the body. Every such request gets it (an unknown route's 404
+    // comes after the body, as without the header), after the replies to earlier
+    // requests, in order.
     if (!parser_->is_done() && head.version() >= 11 &&
-        beast::iequals(head[http::field::expect], "100-continue") &&
-        (method == "POST" || method == "DELETE") && route != RouteId::not_found &&
-        route_allows(route, method)) {
+        beast::iequals(head[http::field::expect], "100-continue")) {
       Pending& interim = pending_.emplace_back();
       interim.seq = next_seq_++;
       interim.ready = true;

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -57,9 +56,9 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
 
   ~WsSession() override { ctx_->sessions.remove(id_); }
 
-  // WS port: read the handshake's head ourselves (within the handshake timeout), look at
-  // its Origin, then hand every byte read to Beast's accept, which parses the request and
-  // keeps what a hasty client sent after it (its first frames, say).
+  // WS port: read the handshake's head ourselves (within the handshake timeout), then
+  // upgrade as the REST port does, keeping what a hasty client sent after the head (its
+  // first frames, say).
   void run() {
     ctx_->sessions.add(id_, weak_from_this());
     auto head = std::make_shared<std::string>();
@@ -76,40 +75,42 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
               return self->refuse(http::status::request_header_fields_too_large,
                                   "HEADERS_TOO_LARGE", "the request headers are too large", 11);
             if (ec) return self->finish();
-            http::request_parser<http::empty_body> parser;
+            http::request_parser<http::string_body> parser;
             parser.eager(false);
+            parser.header_limit(kMaxHandshakeBytes);
             beast::error_code parse_ec;
-            parser.put(asio::buffer(*head), parse_ec);
+            const size_t used = parser.put(asio::buffer(*head), parse_ec);
             if (parse_ec || !parser.is_header_done())
               return self->refuse(http::status::bad_request, "BAD_REQUEST",
                                   "malformed HTTP request: " + parse_ec.message(), 11);
-            if (!self->handshake_allowed(parser.get())) return;
-            self->accept(head);
+            if (parser.chunked() || parser.content_length().value_or(0) > 0)
+              return self->refuse(http::status::bad_request, "BAD_REQUEST",
+                                  "a WebSocket handshake has no body", 11);
+            self->upgrade(parser.release(), head->substr(used));
           });
     });
   }
 
   // REST port: the HTTP session already read the upgrade request, and maybe bytes the
-  // client sent after it (its first frames, say).
+  // client sent after it.
   void run(http::request<http::string_body> req, std::string early_bytes) {
     ctx_->sessions.add(id_, weak_from_this());
     auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
     auto early = std::make_shared<std::string>(std::move(early_bytes));
     asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req, early] {
-      if (!self->handshake_allowed(*shared_req)) return;
-      // Beast keeps what follows a request only when it parses the request itself: hand it
-      // the request's head again, with those bytes after it.
-      std::ostringstream head;
-      head << shared_req->base();
-      early->insert(0, head.str());
-      self->accept(early);
+      self->upgrade(std::move(*shared_req), std::move(*early));
     });
   }
 
-  // `bytes`: the upgrade request's head and whatever the client sent after it.
-  void accept(std::shared_ptr<std::string> bytes) {
-    ws_.async_accept(asio::buffer(*bytes), [self = shared_from_this(),
-                                            bytes](beast::error_code ec) { self->on_accept(ec); });
+  // On the session's thread: answers the handshake `req`; Beast then reads `early` (what
+  // the client sent after the request) before the socket.
+  void upgrade(http::request<http::string_body> req, std::string early) {
+    if (!handshake_allowed(req)) return;
+    ws_.next_layer().unread(std::move(early));
+    auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
+    ws_.async_accept(*shared_req, [self = shared_from_this(), shared_req](beast::error_code ec) {
+      self->on_accept(ec);
+    });
   }
 
   // What Beast's accept does not check: a page from an origin the edge does not allow gets

@@ -2,6 +2,7 @@
 // including an upgrade read on a REST thread and moved to a market-data thread, carry the
 // protocol and every event, while REST goes on being served.
 import { test, before, after } from 'node:test';
+import { readdirSync, readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { startExchange, openWs, eventually } from './harness.mjs';
 
@@ -39,6 +40,20 @@ test('with market-data threads, both endpoints subscribe and receive every trade
   }
   await eventually(async () => /^exchange_ws_connections 0$/m.test((await ex.get('/metrics')).text),
     { what: 'every WebSocket counted closed' });
+});
+
+test('the market-data threads exist beside the REST threads', async () => {
+  // The io threads carry the program's name (CAF's are caf.*), as do the main thread and
+  // any other the configuration starts: against the same configuration sharing its REST
+  // threads, two more.
+  const named = (pid) => readdirSync(`/proc/${pid}/task`)
+    .filter((t) => readFileSync(`/proc/${pid}/task/${t}/comm`, 'utf8').trim() === 'exchange').length;
+  const shared = await startExchange({ demo: true, args: ['--io-threads', '2', '--market-data-threads', '0'] });
+  try {
+    assert.equal(named(ex.pid) - named(shared.pid), 2);
+  } finally {
+    await shared.stop();
+  }
 });
 
 test('--market-data-threads is checked', async () => {

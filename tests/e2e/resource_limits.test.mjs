@@ -190,6 +190,19 @@ test('Expect: 100-continue is answered 100 Continue before the body, in order; a
   } finally {
     c.sock.destroy();
   }
+  // A route that does not exist is invited too (its 404 needs no body, but a client
+  // waiting for the 100 must not wait for a timeout), then answered 404 after the body.
+  const lost = await rawConnection(ex.httpPort);
+  try {
+    lost.sock.write(head(body.length).replace('/api/v1/on-ramp', '/api/v1/nowhere'));
+    await eventually(() => splitResponses(lost.text).length >= 1, { timeoutMs: 3000, what: 'a 100 for an unknown route' });
+    assert.equal(splitResponses(lost.text)[0].status, 100, lost.text);
+    lost.sock.write(body);
+    await eventually(() => splitResponses(lost.text).length >= 2, { what: 'the 404' });
+    assert.equal(splitResponses(lost.text)[1].status, 404, lost.text);
+  } finally {
+    lost.sock.destroy();
+  }
   // Over the 64 KB limit: refused without inviting the body.
   const big = await rawHttp(ex.httpPort, head(100 * 1024));
   const replies = splitResponses(big.text);

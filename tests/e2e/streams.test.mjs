@@ -38,13 +38,17 @@ test('both WebSocket endpoints speak the protocol', async () => {
   }
 });
 
-test('a client that sends its first message with the handshake is answered on both endpoints', async () => {
+test('a browser-sized handshake, with the first message in its packet, is answered on both endpoints', async () => {
   const payload = Buffer.from(JSON.stringify({ method: 'SUBSCRIBE', params: [`trade@${M}`], id: 7 }));
   const mask = [0x11, 0x22, 0x33, 0x44];
   const frame = Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, ...mask]),
     Buffer.from(payload.map((b, i) => b ^ mask[i % 4]))]);
   for (const [port, target] of [[ex.wsPort, '/'], [ex.httpPort, '/ws']]) {
+    // What a browser sends, with the cookies a site may have set: several KB of head.
     const handshake = `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36\r\n' +
+      'Accept-Language: en-GB,en;q=0.9\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n' +
+      `Cookie: session=${'c'.repeat(3000)}\r\n` +
       'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n';
     const r = await rawHttp(port, Buffer.concat([Buffer.from(handshake), frame]), { timeoutMs: 1500 });
     assert.match(r.text, /^HTTP\/1\.1 101/, `port ${port}`);

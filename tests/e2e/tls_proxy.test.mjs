@@ -105,7 +105,9 @@ test('the rate limit counts each client nginx forwards, and ignores what others 
 function wssConnect(p) {
   return new Promise((resolve, reject) => {
     const sock = tls.connect({ host: '127.0.0.1', port: tlsPort, ca }, () => {
+      // With the cookies a browser may carry: a head of a few KB.
       sock.write(`GET ${p} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Origin: https://127.0.0.1:${tlsPort}\r\nCookie: session=${'c'.repeat(2000)}\r\n` +
         'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
     });
     let buf = Buffer.alloc(0);
