@@ -86,7 +86,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
             if (parser.chunked() || parser.content_length().value_or(0) > 0)
               return self->refuse(http::status::bad_request, "BAD_REQUEST",
                                   "a WebSocket handshake has no body", 11);
-            self->upgrade(parser.release(), head->substr(used));
+            self->upgrade(std::make_shared<http::request<http::string_body>>(parser.release()),
+                          head->substr(used));
           });
     });
   }
@@ -95,22 +96,21 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
   // client sent after it.
   void run(http::request<http::string_body> req, std::string early_bytes) {
     ctx_->sessions.add(id_, weak_from_this());
-    auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
-    auto early = std::make_shared<std::string>(std::move(early_bytes));
-    asio::dispatch(ws_.get_executor(), [self = shared_from_this(), shared_req, early] {
-      self->upgrade(std::move(*shared_req), std::move(*early));
-    });
+    asio::dispatch(ws_.get_executor(),
+                   [self = shared_from_this(),
+                    shared_req = std::make_shared<http::request<http::string_body>>(std::move(req)),
+                    early = std::move(early_bytes)]() mutable {
+                     self->upgrade(std::move(shared_req), std::move(early));
+                   });
   }
 
   // On the session's thread: answers the handshake `req`; Beast then reads `early` (what
   // the client sent after the request) before the socket.
-  void upgrade(http::request<http::string_body> req, std::string early) {
-    if (!handshake_allowed(req)) return;
+  void upgrade(std::shared_ptr<http::request<http::string_body>> req, std::string early) {
+    if (!handshake_allowed(*req)) return;
     ws_.next_layer().unread(std::move(early));
-    auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
-    ws_.async_accept(*shared_req, [self = shared_from_this(), shared_req](beast::error_code ec) {
-      self->on_accept(ec);
-    });
+    ws_.async_accept(
+        *req, [self = shared_from_this(), req](beast::error_code ec) { self->on_accept(ec); });
   }
 
   // What Beast's accept does not check: a page from an origin the edge does not allow gets
