@@ -140,11 +140,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     request_timer_.expires_after(kRequestTimeout);
     request_timer_.async_wait([self = shared_from_this(), read = reads_](beast::error_code ec) {
       if (ec || self->closed_ || !self->reading_ || self->reads_ != read) return;
-      // A write in progress would be cut by cancelling the read: no 408 then.
-      if (self->writing_) return self->close();
       self->request_timed_out_ = true;
-      beast::error_code ignored;
-      self->stream_.socket().cancel(ignored);  // on_read answers 408
+      // Cancelling would cut a write in progress too: then the read is cancelled once
+      // that write is done (on_write), and the 408 follows the replies before it.
+      if (!self->writing_) self->cancel_read();
     });
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -217,6 +216,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       std::fprintf(stderr, "edge: error handling a request: %s\n", e.what());
     }
     do_read();
+  }
+
+  // Ends the read of a request past its deadline: on_read answers 408. Only while no write
+  // is in flight (a socket's cancel() cancels every operation on it).
+  void cancel_read() {
+    beast::error_code ignored;
+    stream_.socket().cancel(ignored);
   }
 
   // ---- requests ----
@@ -447,6 +453,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     }
     out_.clear();
     if (ec) return close();
+    if (request_timed_out_ && reading_) cancel_read();
     if (!keep) {
       read_closed_ = true;
       pending_.clear();

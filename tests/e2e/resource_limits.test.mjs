@@ -211,7 +211,7 @@ test('Expect: 100-continue is answered 100 Continue before the body, in order; a
   assert.ok(big.closed, 'the connection is closed');
 });
 
-test('a request trickled a byte at a time gets 408 ten seconds after its first byte; idle connections keep 60 s', async (t) => {
+test('a request trickled a byte at a time gets 408 ten seconds after its first byte, after the replies before it; idle connections keep 60 s', async (t) => {
   const trickle = async (start, rest) => {
     const c = await rawConnection(ex.httpPort);
     c.sock.write(start);
@@ -224,6 +224,10 @@ test('a request trickled a byte at a time gets 408 ten seconds after its first b
   const slowHead = await trickle('G', 'ET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ' + 'a'.repeat(100));
   const slowBody = await trickle('POST /api/v1/on-ramp HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{',
     ' '.repeat(100));
+  // A request begun behind replies the client is not reading yet: its 408 waits for them.
+  const behindReplies = await nonReader(ex.httpPort,
+    'GET /big.js HTTP/1.1\r\nHost: x\r\n\r\n'.repeat(14) + 'GET /health HTTP/1.1\r\nHo');
+  const behindSince = Date.now();
   // Idle between two requests, and idle before the first: longer than 10 s is fine.
   const idle = await rawConnection(ex.httpPort);
   idle.sock.write('GET /health HTTP/1.1\r\nHost: x\r\n\r\n');
@@ -240,6 +244,16 @@ test('a request trickled a byte at a time gets 408 ten seconds after its first b
       assert.deepEqual(replies.map((r) => r.status), [408], c.text);
       assert.equal(JSON.parse(replies[0].body).code, 'REQUEST_TIMEOUT');
     }
+    // 4 MB of replies fill the socket's buffers, so a write is under way at the deadline.
+    await sleep(Math.max(0, behindSince + 11000 - Date.now()));
+    const chunks = [];
+    behindReplies.on('data', (d) => chunks.push(d));
+    const behindClosed = new Promise((resolve) => behindReplies.once('close', resolve));
+    behindReplies.resume();
+    await behindClosed;
+    const behind = splitResponses(Buffer.concat(chunks).toString('latin1'));
+    assert.deepEqual(behind.map((r) => r.status), [...Array(14).fill(200), 408]);
+    for (const r of behind.slice(0, 14)) assert.equal(r.body.length, 300 * 1024);
     // What is checked here is a duration: connections idle for longer than a request may take.
     await sleep(Math.max(0, idleSince + 11000 - Date.now()));
     for (const c of [idle, silent]) {
@@ -254,5 +268,6 @@ test('a request trickled a byte at a time gets 408 ten seconds after its first b
       clearInterval(c.timer);
       c.sock.destroy();
     }
+    behindReplies.destroy();
   }
 });
