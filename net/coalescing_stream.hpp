@@ -15,6 +15,7 @@
 // frames before the flush starts. Not thread-safe: use it on the socket's strand only.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -222,15 +223,52 @@ class CoalescingStream {
   std::shared_ptr<Impl> impl_;
 };
 
+namespace detail {
+
+// Reads and discards what the client still sends until it closes its side, then closes
+// the socket. Closing with unread bytes would make the kernel answer with a reset, which
+// can destroy, on the client's side, the replies and the close frame not yet read there.
+// Bounded in bytes here, and in time by Beast's close timeout (handshake_timeout), which
+// closes the socket under the pending read.
+template <class Handler>
+struct DiscardUntilEof {
+  static constexpr std::size_t kLimit = 1 << 20;
+
+  boost::asio::ip::tcp::socket& socket;
+  Handler handler;
+  std::unique_ptr<std::array<char, 4096>> buffer = std::make_unique<std::array<char, 4096>>();
+  std::size_t discarded = 0;
+
+  void start() {
+    auto space = boost::asio::buffer(*buffer);
+    socket.async_read_some(space, std::move(*this));
+  }
+
+  void operator()(boost::beast::error_code ec, std::size_t n) {
+    discarded += n;
+    if (!ec && discarded <= kLimit) return start();
+    boost::beast::error_code ignored;
+    socket.close(ignored);
+    handler(ec == boost::asio::error::eof ? boost::beast::error_code{} : ec);
+  }
+};
+
+}  // namespace detail
+
 // Beast's websocket close handshake ends with a teardown of the next layer: write out what
-// is buffered (the close frame among it), then shut the TCP connection down.
+// is buffered (the close frame among it), shut the sending side down, and wait for the
+// client to close. Not Beast's TCP teardown: in Boost 1.81 it stops after its first
+// successful read (it tests a byte count it never sets) and closes with bytes unread.
 template <class TeardownHandler>
 void async_teardown(boost::beast::role_type role, CoalescingStream& stream,
                     TeardownHandler&& handler) {
   auto* socket = &stream.next_layer();
   stream.async_drain(
       [role, socket, h = std::forward<TeardownHandler>(handler)](boost::beast::error_code) mutable {
-        boost::beast::websocket::async_teardown(role, *socket, std::move(h));
+        boost::beast::error_code ec;
+        if (role == boost::beast::role_type::server)
+          socket->shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+        detail::DiscardUntilEof<decltype(h)>{*socket, std::move(h)}.start();
       });
 }
 
