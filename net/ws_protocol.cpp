@@ -45,7 +45,8 @@ WsParsed parse_ws_command(std::string_view text) {
     } else if (id->type == JsonType::null) {
       p.id = "null";
     } else {
-      return fail(std::move(p), ErrorCode::invalid_field, "field 'id' must be a number");
+      return fail(std::move(p), ErrorCode::invalid_field,
+                  "field 'id' must be a number, a string of at most 64 characters or null");
     }
   }
 

@@ -113,23 +113,30 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
         *req, [self = shared_from_this(), req](beast::error_code ec) { self->on_accept(ec); });
   }
 
-  // What Beast's accept does not check: a page from an origin the edge does not allow gets
-  // 403 (as its REST requests get no CORS grant), and a Sec-WebSocket-Key that is not 16
-  // bytes in base64 (RFC 6455 4.2.1) gets 400; the connection closes. False then.
+  // What Beast's accept does not check, or answers in plain text: a request that is no
+  // WebSocket handshake gets 426 (as the REST port's /ws), a page from an origin the edge
+  // does not allow gets 403 (as its REST requests get no CORS grant), and a missing
+  // Sec-WebSocket-Key or one that is not 16 bytes in base64 (RFC 6455 4.2.1) gets 400;
+  // with the REST port's error body, and the connection closes. False then.
   template <class Fields>
   bool handshake_allowed(const http::request_header<Fields>& req) {
+    if (!websocket::is_upgrade(req)) {
+      refuse(http::status::upgrade_required, "UPGRADE_REQUIRED",
+             "this is a WebSocket endpoint: connect with a WebSocket client", req.version());
+      return false;
+    }
     if (!ctx_->ws_origin_allowed(req[http::field::origin])) {
       refuse(http::status::forbidden, "FORBIDDEN_ORIGIN",
              "WebSocket connections from this origin are not allowed", req.version());
       return false;
     }
     const auto key = req.find(http::field::sec_websocket_key);
-    if (key != req.end() && !is_websocket_key(key->value())) {
+    if (key == req.end() || !is_websocket_key(key->value())) {
       refuse(http::status::bad_request, "BAD_REQUEST",
              "Sec-WebSocket-Key must be 16 bytes in base64 (24 characters)", req.version());
       return false;
     }
-    return true;  // Beast answers a missing key, version or upgrade header itself
+    return true;  // Beast answers a version other than 13 itself (426, naming 13)
   }
 
   static bool is_websocket_key(std::string_view key) {
@@ -146,6 +153,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
     auto res = std::make_shared<http::response<http::string_body>>(status, version);
     res->set(http::field::server, "exchange");
     res->set(http::field::content_type, "application/json");
+    if (status == http::status::upgrade_required) res->set(http::field::upgrade, "websocket");
     res->body() = Router::error_reply(static_cast<int>(status), code, message).body;
     res->keep_alive(false);
     res->prepare_payload();

@@ -139,14 +139,21 @@ test('the WebSocket port answers a malformed or oversized handshake as the REST 
   const big = await rawHttp(ex.wsPort, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'h'.repeat(20000)}\r\n\r\n`);
   assert.equal(splitResponses(big.text)[0]?.status, 431, big.text);
   assert.equal(JSON.parse(splitResponses(big.text)[0].body).code, 'HEADERS_TOO_LARGE');
+  // Plain HTTP gets what the REST port's /ws answers: 426 with the error body.
+  const plain = await rawHttp(ex.wsPort, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+  const [res] = splitResponses(plain.text);
+  assert.equal(res?.status, 426, plain.text);
+  assert.equal(res.headers.upgrade, 'websocket');
+  assert.equal(JSON.parse(res.body).code, 'UPGRADE_REQUIRED');
 });
 
-test('a Sec-WebSocket-Key that is not 16 bytes in base64 gets 400 on both ports', async () => {
+test('a Sec-WebSocket-Key missing or not 16 bytes in base64 gets 400 on both ports', async () => {
   const handshake = (target, key) => `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n` +
     `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`;
   for (const [port, target] of [[ex.wsPort, '/'], [ex.httpPort, '/ws']]) {
-    for (const key of ['x', 'dGhlIHNhbXBsZSBub25jZQ', 'dGhlIHNhbXBsZSBub25j*Q==', 'dGhlIHNhbXBsZSBub25jZQ=x']) {
-      const r = await rawHttp(port, handshake(target, key));
+    for (const key of [null, 'x', 'dGhlIHNhbXBsZSBub25jZQ', 'dGhlIHNhbXBsZSBub25j*Q==', 'dGhlIHNhbXBsZSBub25jZQ=x']) {
+      const request = key === null ? handshake(target, '').replace('Sec-WebSocket-Key: \r\n', '') : handshake(target, key);
+      const r = await rawHttp(port, request);
       const [res] = splitResponses(r.text);
       assert.equal(res?.status, 400, `${key} on port ${port}: ${r.text}`);
       assert.match(JSON.parse(res.body).message, /Sec-WebSocket-Key/);
