@@ -3,6 +3,7 @@
 #include <memory>
 #include <mutex>
 
+#include "actors/common/clock.hpp"
 #include "actors/common/metrics.hpp"
 #include "net/codec/api_requests.hpp"
 #include "net/codec/encoders.hpp"
@@ -63,6 +64,40 @@ ApiReply ok_json(std::string body) {
   ApiReply reply;
   reply.body = std::move(body);
   return reply;
+}
+
+// An order named by its clientOrderId, which is unique among its owner's open orders: the
+// open one, else (with `history` > 0) the newest of that name in the owner's latest
+// `history` orders of the market.
+void find_by_client_order_id(ExchangeApi& api, const std::string& user, const std::string& market,
+                             const std::string& client_id, size_t history,
+                             Callback<OrderInfo> then) {
+  auto unknown = [client_id, market] {
+    return make_error(ErrorCode::unknown_order,
+                      "no order with clientOrderId '" + client_id + "' in market " + market);
+  };
+  api.open_orders(user, market,
+                  [&api, user, market, client_id, history, unknown,
+                   then = std::move(then)](Result<std::vector<OrderInfo>> open) mutable {
+                    if (!open) return then(open.error());
+                    for (auto& o : *open)
+                      if (o.client_order_id == client_id) return then(std::move(o));
+                    if (history == 0) return then(unknown());
+                    api.order_history(user, market, history,
+                                      [client_id, unknown, then = std::move(then)](
+                                          Result<std::vector<OrderInfo>> past) mutable {
+                                        if (!past) return then(past.error());
+                                        for (auto& o : *past)
+                                          if (o.client_order_id == client_id)
+                                            return then(std::move(o));
+                                        then(unknown());
+                                      });
+                  });
+}
+
+Error missing_owner() {
+  return make_error(ErrorCode::missing_field,
+                    "missing field 'userId' (an order named by clientOrderId is its owner's)");
 }
 
 // The API's callback for a result of type T: encode on success, the error's status and
@@ -247,6 +282,19 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
         if (!user) return fail(user.error());
         auto ref = decode_order_ref(f, markets);
         if (!ref) return fail(ref.error());
+        if (ref->order_id == 0) {
+          if (user->empty()) return fail(missing_owner());
+          ExchangeApi* api = &api_;
+          auto cancel =
+              respond<CancelReply>(std::exchange(reply, nullptr),
+                                   [](const CancelReply& r) { return encode_cancel_reply(r); });
+          return find_by_client_order_id(api_, *user, ref->market->symbol, ref->client_order_id, 0,
+                                         [api, user = *user, cancel](Result<OrderInfo> o) mutable {
+                                           if (!o) return cancel(o.error());
+                                           api->cancel(o->market, o->order_id, std::move(user),
+                                                       std::move(cancel));
+                                         });
+        }
         return api_.cancel(
             ref->market->symbol, ref->order_id, std::move(*user),
             respond<CancelReply>(std::exchange(reply, nullptr),
@@ -259,6 +307,13 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
         if (!ref) return fail(ref.error());
         std::string market = ref->market->symbol;
         uint64_t id = ref->order_id;
+        if (id == 0) {
+          if (user->empty()) return fail(missing_owner());
+          return find_by_client_order_id(
+              api_, *user, market, ref->client_order_id, limits_.orders_max,
+              respond<OrderInfo>(std::exchange(reply, nullptr),
+                                 [](const OrderInfo& o) { return encode_order(o); }));
+        }
         return api_.order(market, id,
                           [reply = std::exchange(reply, nullptr), owner = std::move(*user), market,
                            id](Result<OrderInfo> r) mutable {
@@ -322,7 +377,7 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
     }
     case RouteId::klines: {
       if (m != "GET") return method_not_allowed();
-      auto k = decode_klines(f, markets);
+      auto k = decode_klines(f, markets, now_ms());
       if (!k) return fail(k.error());
       return api_.klines(k->market->symbol, k->interval, k->from_ms, k->to_ms,
                          respond<std::vector<Candle>>(

@@ -24,8 +24,9 @@ using Callback = std::function<void(Result<T>)>;
 
 struct CancelReply {
   uint64_t order_id = 0;
-  Decimal executed;   // filled before the cancel
-  Decimal remaining;  // what the cancel removed
+  Decimal executed;             // filled before the cancel
+  Decimal remaining;            // what the cancel removed
+  std::string client_order_id;  // empty: none
 };
 
 struct AssetSpec {

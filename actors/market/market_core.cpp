@@ -145,9 +145,11 @@ Result<bool> MarketCore::cancel(MarketCommand& c, Output& out) {
   auto it = open_.find(c.order_id);
   if (it == open_.end() || (!c.user_id.empty() && it->second.user_id != c.user_id))
     return make_error(ErrorCode::unknown_order, "unknown order (or not open)");
+  std::string client_order_id = it->second.client_order_id;
   book_.cancel(c.order_id);
   process(out, c.time_ms, 0, false);
-  if (out.cancels.empty()) out.cancels.push_back(CancelReply{c.order_id, {}, {}});
+  if (out.cancels.empty())
+    out.cancels.push_back(CancelReply{c.order_id, {}, {}, std::move(client_order_id)});
   return true;
 }
 
@@ -362,7 +364,8 @@ void MarketCore::on_done(Output& out, const book::Event& e, int64_t now, uint64_
   info.status = status_of(e.reason);
   info.update_ms = now;
   if (e.reason == book::DoneReason::canceled)
-    out.cancels.push_back(CancelReply{info.order_id, info.executed, spec_.qty_of(e.qty)});
+    out.cancels.push_back(
+        CancelReply{info.order_id, info.executed, spec_.qty_of(e.qty), info.client_order_id});
   if (mode_ == Mode::silent) return;
   touch(out, e.user, info, is_place);
   remember_closed(std::move(info));

@@ -20,7 +20,8 @@ auto inspect(Inspector& f, Settlement& x) {
 
 template <class Inspector>
 auto inspect(Inspector& f, CancelReply& x) {
-  return f(caf::meta::type_name("cancel_reply"), x.order_id, x.executed, x.remaining);
+  return f(caf::meta::type_name("cancel_reply"), x.order_id, x.executed, x.remaining,
+           x.client_order_id);
 }
 
 // What a market tells one account after a command: ledger operations for its orders,

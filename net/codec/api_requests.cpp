@@ -1,5 +1,7 @@
 #include "net/codec/api_requests.hpp"
 
+#include <algorithm>
+
 #include "actors/market/clearing.hpp"
 
 namespace ex {
@@ -198,13 +200,18 @@ Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_i
 Result<OrderRef> decode_order_ref(const Fields& f, const std::vector<MarketSpec>& markets) {
   auto market = find_market(f, markets, "market", "symbol");
   if (!market) return market.error();
+  if (!f.find("orderId")) {
+    auto client_id = optional_id(f, "clientOrderId", kMaxClientOrderIdLength);
+    if (!client_id) return client_id.error();
+    if (*client_id) return OrderRef{*market, 0, std::move(**client_id)};
+  }
   auto text = required_text(f, "orderId", 64);
   if (!text) return text.error();
   uint64_t id = parse_order_id(*text);
   if (id == 0 || market_of_order(id) != (*market)->id)
     return make_error(ErrorCode::unknown_order,
                       "unknown order '" + clip(*text) + "' in market " + (*market)->symbol);
-  return OrderRef{*market, id};
+  return OrderRef{*market, id, {}};
 }
 
 Result<DepositRequest> decode_deposit(const Fields& f, const std::vector<AssetSpec>& assets,
@@ -231,7 +238,8 @@ Result<DepositRequest> decode_deposit(const Fields& f, const std::vector<AssetSp
   return DepositRequest{asset->name, *amount};
 }
 
-Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpec>& markets) {
+Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpec>& markets,
+                                    int64_t now_ms) {
   KlinesRequest k;
   auto market = find_market(f, markets, "symbol", "market");
   if (!market) return market.error();
@@ -250,6 +258,17 @@ Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpe
     return make_error(ErrorCode::invalid_field, "field 'startTime' is after 'endTime'");
   k.from_ms = *from;
   k.to_ms = *to;
+  auto limit = optional_uint(f, "limit", 0, 1, kMaxKlines);
+  if (!limit) return limit.error();
+  if (*limit > 0) {
+    // Bucket starts are one interval apart: a span of `limit` intervals holds `limit`.
+    const int64_t span = static_cast<int64_t>(*limit) * interval_ms(k.interval);
+    if (k.from_ms > 0)
+      k.to_ms = std::min(k.to_ms, k.from_ms + span - 1);
+    else
+      k.from_ms = std::max<int64_t>(
+          0, bucket_start(k.interval, std::min(k.to_ms, now_ms)) - span + interval_ms(k.interval));
+  }
   return k;
 }
 

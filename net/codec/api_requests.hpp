@@ -36,9 +36,11 @@ Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_i
 struct OrderRef {
   const MarketSpec* market = nullptr;
   uint64_t order_id = 0;
+  std::string client_order_id;  // instead of order_id (0 then): the owner's name for it
 };
-// {"orderId","market"} (DELETE /api/v1/order, GET /api/v1/order). An id that cannot be
-// one of this market's orders is UNKNOWN_ORDER (404), as an unknown one would be.
+// {"orderId","market"} or {"clientOrderId","market"} (DELETE /api/v1/order, GET
+// /api/v1/order). An id that cannot be one of this market's orders is UNKNOWN_ORDER
+// (404), as an unknown one would be.
 Result<OrderRef> decode_order_ref(const Fields& f, const std::vector<MarketSpec>& markets);
 
 struct DepositRequest {
@@ -58,8 +60,12 @@ struct KlinesRequest {
 };
 // GET /api/v1/klines: symbol, interval, startTime and endTime in unix seconds (values of
 // 10^12 and more are taken as milliseconds, as Binance-style clients send); startTime
-// defaults to 0 and endTime to the end of time.
-Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpec>& markets);
+// defaults to 0 and endTime to the end of time. An optional `limit` (1 to kMaxKlines)
+// narrows the range to that many buckets: the first ones from startTime, or without
+// startTime the last ones up to endTime (or `now_ms`), as Binance-style clients expect.
+inline constexpr uint64_t kMaxKlines = 1000;
+Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpec>& markets,
+                                    int64_t now_ms);
 
 // "limit": default and maximum per endpoint.
 Result<size_t> decode_limit(const Fields& f, size_t fallback, size_t max);

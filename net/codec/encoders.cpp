@@ -19,6 +19,8 @@ void write_cancel(Writer& w, const CancelReply& r) {
       .str("orderId", order_id_text(r.order_id))
       .dec_num("executedQty", r.executed)
       .dec_num("remainingQty", r.remaining)
+      .str("status", name_of(OrderStatus::canceled))
+      .str_or_null("clientOrderId", r.client_order_id)
       .end_object();
 }
 
@@ -130,6 +132,7 @@ std::string encode_open_orders(const std::vector<OrderInfo>& orders) {
         .dec_num("quantity", o.quantity)
         .str("orderId", order_id_text(o.order_id))
         .dec_num("filled", o.executed)
+        .dec_num("remainingQty", o.remaining())
         .str("side", name_of(o.side))
         .str("userId", o.user_id)
         .str("market", o.market)

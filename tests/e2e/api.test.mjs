@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startExchange, rawHttp, splitResponses, Num, D, fmt, ISO_MS, isDecimalString, isDecimalNumber, isIntegerNumber,
+  startExchange, rawHttp, splitResponses, Num, D, fmt, ISO_MS, isDecimalString, isDecimalNumber, isIntegerNumber, eventually,
 } from './harness.mjs';
 
 let ex;
@@ -124,7 +124,8 @@ test('the original flow: sell, buy with partial fill, open orders, depth, cancel
   assert.deepEqual(
     { price: o.price, quantity: o.quantity, orderId: o.orderId, filled: o.filled, side: o.side, userId: o.userId },
     { price: num('1500.5'), quantity: num('5'), orderId: sell.json.orderId, filled: num('2'), side: 'sell', userId: 'seller1' });
-  assert.deepEqual(keys(o).slice(0, 6), ['price', 'quantity', 'orderId', 'filled', 'side', 'userId']);
+  assert.deepEqual(keys(o).slice(0, 4), ['price', 'quantity', 'orderId', 'filled']);
+  assert.deepEqual(o.remainingQty, num('3'), 'Part 2 adds what is still open');
   assert.equal(o.orderType, 'intraday', 'the product is reported with the order');
 
   // Depth: string levels, best first, with lastUpdateId.
@@ -141,7 +142,7 @@ test('the original flow: sell, buy with partial fill, open orders, depth, cancel
 
   // Cancel: what had been filled and what was cancelled, as numbers.
   const cancel = await ok(ex.del('/api/v1/order', { orderId: sell.json.orderId, market: M }));
-  assert.deepEqual(cancel.exact, { orderId: sell.json.orderId, executedQty: num('2'), remainingQty: num('3') });
+  assert.deepEqual(cancel.exact, { orderId: sell.json.orderId, executedQty: num('2'), remainingQty: num('3'), status: 'CANCELED', clientOrderId: null });
   b = await balances('seller1');
   assert.deepEqual(b.TATA, { available: '48', locked: '0' });
   const again = await ex.del('/api/v1/order', { orderId: sell.json.orderId, market: M });
@@ -199,6 +200,18 @@ test('klines: candles with numbers and the bucket start in end', async () => {
   assert.equal(Date.parse(last.end), Math.floor(now / 3600) * 3600 * 1000, 'end is the bucket start');
   const none = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&startTime=1000&endTime=2000`));
   assert.deepEqual(none.json, []);
+  // A limit: the last buckets without startTime (the current minute's candle and none
+  // older), the first ones from startTime.
+  const newest = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&limit=1`));
+  const minute = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&startTime=${now - 60}&endTime=${now + 60}`));
+  assert.deepEqual(newest.json, minute.json.filter((c) => Date.parse(c.end) === Math.floor(Date.now() / 60000) * 60000));
+  const week = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1w&startTime=${now - 8 * 86400}`));
+  const first = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1w&startTime=${now - 8 * 86400}&limit=1`));
+  assert.ok(first.json.length <= 1);
+  assert.deepEqual(first.json, week.json.filter((c) => Date.parse(c.end) < (now - 8 * 86400 + 7 * 86400) * 1000));
+  const bad = await ex.get(`/api/v1/klines?symbol=${M}&interval=1m&limit=1001`);
+  assert.equal(bad.status, 400);
+  assert.match(bad.json.message, /limit/);
 });
 
 test('tickers: one market, or all with symbol', async () => {
@@ -225,6 +238,26 @@ test('part 2 orders: clientOrderId, IOC, FOK, post-only, market orders, self-tra
   const dup = await ex.post('/api/v1/order', { market: M, side: 'sell', price: 2001, quantity: 1, userId: 'p2b', clientOrderId: 'ask-1' });
   assert.equal(dup.status, 409, dup.text);
   assert.equal(dup.json.code, 'DUPLICATE_CLIENT_ORDER_ID');
+  // Looked up by its owner's name for it (an order whose reply a client lost).
+  const byName = await ok(ex.get(`/api/v1/order?clientOrderId=ask-1&market=${M}&userId=p2b`));
+  assert.equal(byName.json.orderId, resting.json.orderId);
+  assert.equal(byName.json.status, 'NEW');
+  for (const q of [`clientOrderId=ask-1&market=${M}&userId=p2a`, `clientOrderId=nope&market=${M}&userId=p2b`]) {
+    const r = await ex.get(`/api/v1/order?${q}`);
+    assert.equal(r.status, 404, q);
+    assert.equal(r.json.code, 'UNKNOWN_ORDER');
+  }
+  const ownerless = await ex.get(`/api/v1/order?clientOrderId=ask-1&market=${M}`);
+  assert.equal(ownerless.status, 400);
+  assert.equal(ownerless.json.code, 'MISSING_FIELD');
+  // Cancelled by that name, and found closed in history afterwards.
+  const spare = await place({ side: 'sell', price: 2500, quantity: 1, userId: 'p2b', clientOrderId: 'ask-2' });
+  const cancelled = await ok(ex.del('/api/v1/order', { clientOrderId: 'ask-2', market: M, userId: 'p2b' }));
+  assert.deepEqual(cancelled.json, { orderId: spare.json.orderId, executedQty: 0, remainingQty: 1, status: 'CANCELED', clientOrderId: 'ask-2' });
+  const again = await ex.del('/api/v1/order', { clientOrderId: 'ask-2', market: M, userId: 'p2b' });
+  assert.equal(again.status, 404);
+  await eventually(async () => (await ex.get(`/api/v1/order?clientOrderId=ask-2&market=${M}&userId=p2b`)).json?.status === 'CANCELED',
+    { what: 'the cancelled order found by its clientOrderId' });
 
   // Post-only that would cross: refused, nothing changes.
   const before = await balances('p2a');
@@ -303,11 +336,13 @@ test('market orders stop at the price band around the last price', async () => {
 test('cancel all of a user orders', async () => {
   await deposit('carol', 100000);
   const ids = [];
-  for (const price of [100, 101, 102]) ids.push((await place({ side: 'buy', price, quantity: 1, userId: 'carol' })).json.orderId);
+  for (const price of [100, 101, 102]) ids.push((await place({ side: 'buy', price, quantity: 1, userId: 'carol', clientOrderId: `c-${price}` })).json.orderId);
   const r = await ok(ex.del('/api/v1/orders', { market: M, userId: 'carol' }));
   assert.ok(Array.isArray(r.exact));
   assert.deepEqual(r.json.map((c) => c.orderId).sort(), [...ids].sort());
-  for (const c of r.exact) assert.deepEqual(keys(c), ['orderId', 'executedQty', 'remainingQty']);
+  assert.deepEqual(r.json.map((c) => [c.orderId, c.status, c.clientOrderId]).sort(),
+    ids.map((id, i) => [id, 'CANCELED', `c-${100 + i}`]).sort());
+  for (const c of r.exact) assert.deepEqual(keys(c), ['orderId', 'executedQty', 'remainingQty', 'status', 'clientOrderId']);
   assert.deepEqual((await ok(ex.get(`/api/v1/order/open?userId=carol&market=${M}`))).json, []);
   assert.equal((await balances('carol')).INR.locked, '0');
   const none = await ok(ex.del('/api/v1/orders', { market: M, userId: 'carol' }));

@@ -277,32 +277,72 @@ CAF_TEST(deposits) {
                   "MISSING_FIELD: missing field 'amount'");
 }
 
+// 2025-01-29 12:34:56.789 UTC, a Wednesday.
+constexpr int64_t kNow = 1738154096789;
+
 CAF_TEST(klines take unix seconds or milliseconds) {
   auto k = decode_klines(
-      parse_query("symbol=TATA_INR&interval=1h&startTime=1737564324&endTime=1738169124"),
-      markets());
+      parse_query("symbol=TATA_INR&interval=1h&startTime=1737564324&endTime=1738169124"), markets(),
+      kNow);
   CAF_REQUIRE(k.ok());
   CAF_CHECK(k->interval == Interval::h1);
   CAF_CHECK_EQUAL(k->from_ms, 1737564324000);
   CAF_CHECK_EQUAL(k->to_ms, 1738169124000);
-  k = decode_klines(parse_query("symbol=TATA_INR&interval=1w&startTime=1737564324000"), markets());
+  k = decode_klines(parse_query("symbol=TATA_INR&interval=1w&startTime=1737564324000"), markets(),
+                    kNow);
   CAF_REQUIRE(k.ok());
   CAF_CHECK_EQUAL(k->from_ms, 1737564324000);
   CAF_CHECK_EQUAL(k->to_ms, 253402300799999);
   CAF_CHECK_EQUAL(
-      failure(decode_klines(parse_query("symbol=TATA_INR&interval=2h"), markets())),
+      failure(decode_klines(parse_query("symbol=TATA_INR&interval=2h"), markets(), kNow)),
       "INVALID_FIELD: field 'interval' must be one of 1m, 5m, 15m, 30m, 1h, 4h, 1d, 1w, not '2h'");
-  CAF_CHECK_EQUAL(failure(decode_klines(parse_query("symbol=TATA_INR"), markets())),
+  CAF_CHECK_EQUAL(failure(decode_klines(parse_query("symbol=TATA_INR"), markets(), kNow)),
                   "MISSING_FIELD: missing field 'interval'");
-  CAF_CHECK_EQUAL(failure(decode_klines(parse_query("interval=1m"), markets())),
+  CAF_CHECK_EQUAL(failure(decode_klines(parse_query("interval=1m"), markets(), kNow)),
                   "MISSING_FIELD: missing field 'symbol'");
   CAF_CHECK_EQUAL(
       failure(decode_klines(parse_query("symbol=TATA_INR&interval=1m&startTime=10&endTime=5"),
-                            markets())),
+                            markets(), kNow)),
       "INVALID_FIELD: field 'startTime' is after 'endTime'");
-  CAF_CHECK(
-      failure(decode_klines(parse_query("symbol=TATA_INR&interval=1m&startTime=-1"), markets()))
-          .find("INVALID_FIELD: field 'startTime' must be a whole number") == 0);
+  CAF_CHECK(failure(decode_klines(parse_query("symbol=TATA_INR&interval=1m&startTime=-1"),
+                                  markets(), kNow))
+                .find("INVALID_FIELD: field 'startTime' must be a whole number") == 0);
+}
+
+CAF_TEST(a klines limit narrows the range to that many buckets) {
+  // From startTime: the first `limit` buckets.
+  auto k = decode_klines(
+      parse_query("symbol=TATA_INR&interval=1h&startTime=1737564324&endTime=1738169124&limit=3"),
+      markets(), kNow);
+  CAF_REQUIRE(k.ok());
+  CAF_CHECK_EQUAL(k->from_ms, 1737564324000);
+  CAF_CHECK_EQUAL(k->to_ms, 1737564324000 + 3 * 3600000 - 1);
+  // A range shorter than the limit stays as it is.
+  k = decode_klines(parse_query("symbol=TATA_INR&interval=1m&startTime=60&endTime=120&limit=1000"),
+                    markets(), kNow);
+  CAF_REQUIRE(k.ok());
+  CAF_CHECK_EQUAL(k->from_ms, 60000);
+  CAF_CHECK_EQUAL(k->to_ms, 120000);
+  // Without startTime: the last `limit` buckets, the current one included.
+  k = decode_klines(parse_query("symbol=TATA_INR&interval=1m&limit=2"), markets(), kNow);
+  CAF_REQUIRE(k.ok());
+  CAF_CHECK_EQUAL(k->from_ms, 1738154040000 - 60000);
+  CAF_CHECK_EQUAL(k->to_ms, 253402300799999);
+  // ... up to endTime when it is given.
+  k = decode_klines(parse_query("symbol=TATA_INR&interval=1d&endTime=1737564324&limit=1"),
+                    markets(), kNow);
+  CAF_REQUIRE(k.ok());
+  CAF_CHECK_EQUAL(k->from_ms, 1737504000000);  // 2025-01-22 00:00 UTC
+  CAF_CHECK_EQUAL(k->to_ms, 1737564324000);
+  // Weeks start on Monday.
+  k = decode_klines(parse_query("symbol=TATA_INR&interval=1w&limit=1"), markets(), kNow);
+  CAF_REQUIRE(k.ok());
+  CAF_CHECK_EQUAL(k->from_ms, 1737936000000);  // Monday 2025-01-27
+  for (const char* bad : {"0", "1001", "-1", "x", "1.5"})
+    CAF_CHECK(
+        failure(decode_klines(parse_query(std::string("symbol=TATA_INR&interval=1m&limit=") + bad),
+                              markets(), kNow))
+            .find("INVALID_FIELD: field 'limit' must be a whole number from 1 to 1000") == 0);
 }
 
 CAF_TEST(limits) {

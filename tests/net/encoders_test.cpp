@@ -104,20 +104,24 @@ CAF_TEST(place reply keeps the original types and adds status remainingQty clien
       R"({"orderId":"fsx","executedQty":0,"fills":[],"status":"EXPIRED","remainingQty":0,"clientOrderId":"abc"})");
 }
 
-CAF_TEST(cancel replies) {
-  CancelReply c{kOrder5, dec("7"), dec("2")};
-  CAF_CHECK_EQUAL(encode_cancel_reply(c), R"({"orderId":"fsx","executedQty":7,"remainingQty":2})");
-  CancelReply d{kOrder6, dec("0"), dec("0.5")};
+CAF_TEST(cancel replies keep the original numbers and add status and clientOrderId) {
+  CancelReply c{kOrder5, dec("7"), dec("2"), ""};
   CAF_CHECK_EQUAL(
-      encode_cancel_all_reply({c, d}),
-      R"([{"orderId":"fsx","executedQty":7,"remainingQty":2},{"orderId":"iyp","executedQty":0,"remainingQty":0.5}])");
+      encode_cancel_reply(c),
+      R"({"orderId":"fsx","executedQty":7,"remainingQty":2,"status":"CANCELED","clientOrderId":null})");
+  CancelReply d{kOrder6, dec("0"), dec("0.5"), "my-2"};
+  CAF_CHECK_EQUAL(encode_cancel_all_reply({c, d}),
+                  R"([{"orderId":"fsx","executedQty":7,"remainingQty":2,"status":"CANCELED",)"
+                  R"("clientOrderId":null},{"orderId":"iyp","executedQty":0,"remainingQty":0.5,)"
+                  R"("status":"CANCELED","clientOrderId":"my-2"}])");
   CAF_CHECK_EQUAL(encode_cancel_all_reply({}), "[]");
 }
 
 CAF_TEST(open orders have numbers for money) {
   CAF_CHECK_EQUAL(
       encode_open_orders({limit_order()}),
-      R"([{"price":1000.97,"quantity":2.92,"orderId":"fsx","filled":1.67,"side":"buy","userId":"5",)"
+      R"([{"price":1000.97,"quantity":2.92,"orderId":"fsx","filled":1.67,"remainingQty":1.25,)"
+      R"("side":"buy","userId":"5",)"
       R"("market":"TATA_INR","clientOrderId":"my-1","orderType":"delivery","status":"PARTIALLY_FILLED",)"
       R"("time":1737792000123}])");
   CAF_CHECK_EQUAL(encode_open_orders({}), "[]");

@@ -52,7 +52,7 @@ class FakeApi : public ExchangeApi {
     r.order.client_order_id = o.client_order_id;
     return Result<PlaceReply>(r);
   };
-  Result<CancelReply> cancel_result = CancelReply{(77u << 12) | 1, dec("7"), dec("2")};
+  Result<CancelReply> cancel_result = CancelReply{(77u << 12) | 1, dec("7"), dec("2"), ""};
   Result<OrderInfo> order_result = OrderInfo{};
   Result<DepthSnapshot> depth_result = DepthSnapshot{};
   Result<TickerStats> ticker_result = TickerStats{};

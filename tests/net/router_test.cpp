@@ -106,12 +106,16 @@ CAF_TEST(api errors keep their code and status) {
 CAF_TEST(cancel with and without owner) {
   auto r = call("DELETE", "/api/v1/order", "", R"({"orderId":"6rcx","market":"TATA_INR"})");
   CAF_CHECK_EQUAL(r.status, 200);
-  CAF_CHECK_EQUAL(r.body, R"({"orderId":"6rcx","executedQty":7,"remainingQty":2})");
+  CAF_CHECK_EQUAL(
+      r.body,
+      R"({"orderId":"6rcx","executedQty":7,"remainingQty":2,"status":"CANCELED","clientOrderId":null})");
   CAF_CHECK_EQUAL(last_call(), "cancel TATA_INR 6rcx by ''");
   call("DELETE", "/api/v1/order", "", R"({"orderId":"6rcx","market":"TATA_INR","userId":"9"})");
   CAF_CHECK_EQUAL(last_call(), "cancel TATA_INR 6rcx by '9'");
   r = call("DELETE", "/api/v1/orders", "", R"({"market":"TATA_INR","userId":"9"})");
-  CAF_CHECK_EQUAL(r.body, R"([{"orderId":"6rcx","executedQty":7,"remainingQty":2}])");
+  CAF_CHECK_EQUAL(r.body,
+                  R"([{"orderId":"6rcx","executedQty":7,"remainingQty":2,"status":"CANCELED",)"
+                  R"("clientOrderId":null}])");
   CAF_CHECK_EQUAL(last_call(), "cancel_all TATA_INR 9");
 }
 
