@@ -46,6 +46,7 @@ void write_order(Writer& w, const OrderInfo& o) {
   else
     w.dec_str(o.quote_quantity);
   w.dec_str("executedQty", o.executed)
+      .dec_str("executedQuoteQty", o.executed_quote)
       .dec_str("remainingQty", o.remaining())
       .str("status", name_of(o.status))
       .i64("time", o.time_ms)

@@ -152,12 +152,12 @@ test('the original flow: sell, buy with partial fill, open orders, depth, cancel
 
   // The order, closed, with Part 2's order object.
   const one = await ok(ex.get(`/api/v1/order?orderId=${sell.json.orderId}&market=${M}`));
-  assert.deepEqual(keys(one.exact), ['orderId', 'clientOrderId', 'market', 'userId', 'side', 'type', 'timeInForce', 'postOnly', 'orderType', 'price', 'quantity', 'quoteQuantity', 'executedQty', 'remainingQty', 'status', 'time']);
+  assert.deepEqual(keys(one.exact), ['orderId', 'clientOrderId', 'market', 'userId', 'side', 'type', 'timeInForce', 'postOnly', 'orderType', 'price', 'quantity', 'quoteQuantity', 'executedQty', 'executedQuoteQty', 'remainingQty', 'status', 'time']);
   const { time, ...rest } = one.exact;
   assert.ok(isIntegerNumber(time) && Math.abs(Number(time.text) - Date.now()) < 60000);
   assert.deepEqual(rest, {
     orderId: sell.json.orderId, clientOrderId: null, market: M, userId: 'seller1', side: 'sell', type: 'limit',
-    timeInForce: 'GTC', postOnly: false, orderType: 'intraday', price: '1500.5', quantity: '5', quoteQuantity: null, executedQty: '2',
+    timeInForce: 'GTC', postOnly: false, orderType: 'intraday', price: '1500.5', quantity: '5', quoteQuantity: null, executedQty: '2', executedQuoteQty: '3001',
     remainingQty: '0', status: 'CANCELED',
   });
 

@@ -30,6 +30,7 @@ OrderInfo limit_order() {
   o.price = dec("1000.97");
   o.quantity = dec("2.92");
   o.executed = dec("1.67");
+  o.executed_quote = dec("1671.6199");  // 1.67 at 1000.97 (the limit) less what was cheaper
   o.status = OrderStatus::partially_filled;
   o.time_ms = 1737792000123;
   return o;
@@ -132,7 +133,8 @@ CAF_TEST(order objects have strings for money and null price for market orders) 
       encode_order(limit_order()),
       R"({"orderId":"fsx","clientOrderId":"my-1","market":"TATA_INR","userId":"5","side":"buy",)"
       R"("type":"limit","timeInForce":"GTC","postOnly":true,"orderType":"delivery","price":"1000.97",)"
-      R"("quantity":"2.92","quoteQuantity":null,"executedQty":"1.67","remainingQty":"1.25",)"
+      R"("quantity":"2.92","quoteQuantity":null,"executedQty":"1.67","executedQuoteQty":"1671.6199",)"
+      R"("remainingQty":"1.25",)"
       R"("status":"PARTIALLY_FILLED","time":1737792000123})");
   OrderInfo m;
   m.order_id = kOrder6;
@@ -143,20 +145,21 @@ CAF_TEST(order objects have strings for money and null price for market orders) 
   m.tif = TimeInForce::ioc;
   m.quantity = dec("3");
   m.executed = dec("1");
+  m.executed_quote = dec("999.5");
   m.status = OrderStatus::expired;
   m.time_ms = 5;
   CAF_CHECK_EQUAL(
       encode_orders({m}),
       R"([{"orderId":"iyp","clientOrderId":null,"market":"TATA_INR","userId":"2","side":"sell",)"
       R"("type":"market","timeInForce":"IOC","postOnly":false,"orderType":"intraday","price":null,)"
-      R"("quantity":"3","quoteQuantity":null,"executedQty":"1","remainingQty":"0","status":"EXPIRED",)"
-      R"("time":5}])");
+      R"("quantity":"3","quoteQuantity":null,"executedQty":"1","executedQuoteQty":"999.5",)"
+      R"("remainingQty":"0","status":"EXPIRED","time":5}])");
   // A market buy by quote amount reports that amount (and quantity 0: it named none).
   m.side = Side::buy;
   m.quantity = dec("0");
   m.quote_quantity = dec("5000");
   m.status = OrderStatus::expired;
-  CAF_CHECK(encode_order(m).find(R"("quantity":"0","quoteQuantity":"5000","executedQty":"1")") !=
+  CAF_CHECK(encode_order(m).find(R"("quantity":"0","quoteQuantity":"5000","executedQty":"1",)") !=
             std::string::npos);
 }
 
