@@ -16,6 +16,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -30,6 +31,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/error.hpp>
@@ -228,25 +230,37 @@ namespace detail {
 // Reads and discards what the client still sends until it closes its side, then closes
 // the socket. Closing with unread bytes would make the kernel answer with a reset, which
 // can destroy, on the client's side, the replies and the close frame not yet read there.
-// Bounded in bytes here, and in time by Beast's close timeout (handshake_timeout), which
-// closes the socket under the pending read.
+// Bounded in bytes and in time: a client that never closes its side (Beast's close
+// timeout does not cover the teardown) would otherwise hold the socket for good.
 template <class Handler>
 struct DiscardUntilEof {
   static constexpr std::size_t kLimit = 1 << 20;
+  static constexpr auto kTimeout = std::chrono::seconds(5);
 
   boost::asio::ip::tcp::socket& socket;
   Handler handler;
   std::unique_ptr<std::array<char, 4096>> buffer = std::make_unique<std::array<char, 4096>>();
+  std::shared_ptr<boost::asio::steady_timer> deadline =
+      std::make_shared<boost::asio::steady_timer>(socket.get_executor(), kTimeout);
   std::size_t discarded = 0;
 
   void start() {
+    deadline->async_wait([&s = socket](boost::beast::error_code ec) {
+      boost::beast::error_code ignored;
+      if (!ec) s.close(ignored);  // the pending read ends with operation_aborted
+    });
+    read();
+  }
+
+  void read() {
     auto space = boost::asio::buffer(*buffer);
     socket.async_read_some(space, std::move(*this));
   }
 
   void operator()(boost::beast::error_code ec, std::size_t n) {
     discarded += n;
-    if (!ec && discarded <= kLimit) return start();
+    if (!ec && discarded <= kLimit) return read();
+    deadline->cancel();
     boost::beast::error_code ignored;
     socket.close(ignored);
     handler(ec == boost::asio::error::eof ? boost::beast::error_code{} : ec);

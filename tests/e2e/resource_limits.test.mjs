@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startExchange, rawHttp, splitResponses, sleep, eventually } from './harness.mjs';
@@ -162,6 +162,26 @@ test('a Sec-WebSocket-Key missing or not 16 bytes in base64 gets 400 on both por
     const ok = await rawHttp(port, handshake(target, 'dGhlIHNhbXBsZSBub25jZQ=='), { timeoutMs: 1500 });
     assert.match(ok.text, /^HTTP\/1\.1 101/, `a valid key on port ${port}`);
   }
+});
+
+test('a WebSocket client that ends the close handshake but keeps its TCP side open is let go', async () => {
+  const fds = () => readdirSync(`/proc/${ex.pid}/fd`).length;
+  const base = fds();
+  const sock = net.connect({ port: ex.wsPort, host: '127.0.0.1', allowHalfOpen: true });
+  sock.on('error', () => {});
+  let received = Buffer.alloc(0);
+  let ended = false;
+  sock.on('data', (d) => { received = Buffer.concat([received, d]); });
+  sock.on('end', () => { ended = true; });  // the exchange's FIN; ours never comes
+  await new Promise((resolve) => sock.once('connect', resolve));
+  sock.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+  await eventually(() => received.includes('\r\n\r\n'), { what: 'the 101' });
+  sock.write(Buffer.from([0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2]));  // masked close 1000
+  await eventually(() => ended, { what: "the exchange's close frame and FIN" });
+  assert.equal(fds(), base + 1, 'the exchange waits a moment for the client to close');
+  await eventually(() => fds() === base, { timeoutMs: 8000, intervalMs: 200, what: 'the socket released' });
+  sock.destroy();
 });
 
 /** A raw connection: what the server sends collects in `text`; `closed` once it closed. */
