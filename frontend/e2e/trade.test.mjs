@@ -1,8 +1,8 @@
 /**
  * Browser tests of the trading page against the real exchange binary (see harness.mjs):
- * live data on load, placing, filling and cancelling orders, API errors, switching user, a
- * phone-sized screen, and recovery after the exchange restarts. Screenshots go to
- * test-artifacts/.
+ * live data on load, switching market, placing, filling and cancelling orders, API errors,
+ * switching user (a new user's empty account, deposit and fills), a phone-sized screen, and
+ * recovery after the exchange restarts. Screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -29,6 +29,21 @@ const ui = {
 };
 
 const hasLevel = (levels, price) => levels.some(([p]) => norm(p) === norm(price));
+
+/**
+ * Whether the element is on screen where a person can see and tap it: scrolled into view, its
+ * centre is not clipped away or covered (what the browser hits there is the element or inside it).
+ */
+async function onScreen(p, selector) {
+  const el = p.locator(selector).first();
+  await el.scrollIntoViewIfNeeded();
+  return el.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== null && (hit === e || e.contains(hit));
+  });
+}
 
 async function waitLive(timeout = 15_000) {
   await waitFor(async () => (await ui.connection()) === 'live', { timeout, message: 'connection indicator to show live' });
@@ -98,6 +113,21 @@ describe('trading page', { timeout: 180_000 }, () => {
     await other.waitForSelector('[data-testid=trade-view][data-market=INFY_INR]');
     await other.goto(`${ex.baseUrl}/trade/NOPE_INR`);
     await other.waitForSelector('text=There is no market NOPE_INR.');
+    await other.close();
+  });
+
+  it('switches market from the ticker bar', async () => {
+    const other = await openPage(browser);
+    await other.goto(`${ex.baseUrl}/trade/${M}`);
+    await other.waitForSelector('[data-testid=book-ask]');
+    await other.click('[data-testid=market-switcher]');
+    // The list opens out of the (contained, clipping) ticker bar, over the chart.
+    const item = '[data-testid=market-menu] a[href$="/trade/INFY_INR"]';
+    await other.waitForSelector(item);
+    assert.ok(await onScreen(other, item), 'the other market is visible in the list');
+    await other.click(item);
+    await other.waitForSelector('[data-testid=trade-view][data-market=INFY_INR]');
+    assert.deepEqual(other.errors, []);
     await other.close();
   });
 
@@ -195,6 +225,45 @@ describe('trading page', { timeout: 180_000 }, () => {
     await waitFor(async () => (await ui.openOrders()).length === 0 || (await page.locator('text=No open orders').count()) === 1, { message: "user 5's open orders" });
   });
 
+  it("shows a new user's empty account, takes its deposit and streams its fills", async () => {
+    const user = '4242';
+    assert.equal((await api.balances(user).catch(() => null)), null, 'the exchange does not know the user yet');
+    await page.fill('[data-testid=user-input]', user);
+    await page.press('[data-testid=user-input]', 'Enter');
+    // Not an error and not loading for ever: an account without deposits is empty.
+    await tab('open');
+    await page.waitForSelector('[data-testid=account] >> text=No open orders');
+    await tab('balances');
+    await page.waitForSelector('[data-testid=account] >> text=No funds yet: make a deposit');
+    assert.equal(await page.locator('.account-error').count(), 0);
+    assert.equal(await page.textContent('[data-testid=available]'), '0.00 INR');
+
+    await page.fill('[data-testid=deposit-amount]', '5000');
+    await page.click('[data-testid=deposit-submit]');
+    await waitFor(async () => norm((await ui.balance('INR'))?.available ?? '') === '5000', { message: 'the deposit in balances' });
+
+    // The fills stream follows the user picked (it is the same stream, handed to a new handler).
+    await tab('fills');
+    await page.click('[data-testid=side-buy]');
+    await page.click('[data-testid=tab-market]');
+    await page.fill('[data-testid=order-quantity]', '1');
+    await page.click('[data-testid=order-submit]');
+    await waitFor(async () => (await ui.fills()).length >= 1, { message: "the new user's fill" });
+    const hist = await api.call('GET', `orders?userId=${user}&market=${M}&limit=1`);
+    assert.equal(hist.body[0].status, 'FILLED');
+    await page.click('[data-testid=tab-limit]');
+
+    // A deposit's answer is this user's balance: gone once another user is picked.
+    await tab('balances');
+    await page.fill('[data-testid=deposit-amount]', '10');
+    await page.click('[data-testid=deposit-submit]');
+    await page.waitForSelector('[data-testid=deposit-message]');
+    await page.fill('[data-testid=user-input]', '5');
+    await page.press('[data-testid=user-input]', 'Enter');
+    await waitFor(async () => (await page.locator('[data-testid=deposit-message]').count()) === 0, { message: 'the deposit message to go' });
+    await tab('open');
+  });
+
   it('fits a phone-sized screen', async () => {
     const phone = await openPage(browser, { width: 390, height: 844 });
     await phone.goto(`${ex.baseUrl}/trade/${M}`);
@@ -202,7 +271,20 @@ describe('trading page', { timeout: 180_000 }, () => {
     await sleep(500);
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+    // The ticker bar wraps instead of hiding its figures (in a bar that scrolls without a scrollbar).
+    const hidden = await phone.$eval('[data-testid=ticker-bar]', (e) => [e.scrollWidth - e.clientWidth, e.scrollHeight - e.clientHeight]);
+    assert.deepEqual(hidden, [0, 0], 'nothing hidden in the ticker bar');
+    for (const stat of ['ticker-last', 'ticker-change', 'ticker-volume']) {
+      assert.ok(await onScreen(phone, `[data-testid=${stat}]`), `${stat} visible on a phone`);
+    }
     await phone.screenshot({ path: path.join(shots, 'trade-phone.png'), fullPage: true });
+    // The markets list keeps the 24h volume, under the market's name.
+    await phone.goto(`${ex.baseUrl}/`);
+    const volume = `[data-testid=market-${M}] [data-testid=market-volume-xs]`;
+    await phone.waitForSelector(volume);
+    assert.ok(await onScreen(phone, volume), 'volume visible on the markets list');
+    assert.match(await phone.textContent(volume), /^Vol \d/);
+    await phone.screenshot({ path: path.join(shots, 'markets-phone.png') });
     await phone.close();
   });
 

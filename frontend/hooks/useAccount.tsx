@@ -1,6 +1,6 @@
 'use client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api, errorText } from '@/lib/api';
+import { ApiError, api, errorText } from '@/lib/api';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
 import type { Balance, OpenOrder, Order, Side, UserFill } from '@/lib/types';
 import { getSocket } from '@/lib/ws';
@@ -53,16 +53,17 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
       api.balances(userId),
     ]);
     if (currentKey.current !== forKey) return;
-    if (open.status === 'fulfilled') {
-      for (const o of open.value) sides.current.set(o.orderId, o.side);
-      setOpenOrders(open.value);
+    const openValue = valueOf(open), histValue = valueOf(hist), balValue = valueOf(bal);
+    if (openValue) {
+      for (const o of openValue) sides.current.set(o.orderId, o.side);
+      setOpenOrders(openValue);
     }
-    if (hist.status === 'fulfilled') {
-      for (const o of hist.value) sides.current.set(o.orderId, o.side);
-      setHistory(hist.value);
+    if (histValue) {
+      for (const o of histValue) sides.current.set(o.orderId, o.side);
+      setHistory(histValue);
     }
-    if (bal.status === 'fulfilled') setBalances(bal.value);
-    const failed = [open, hist, bal].find((r) => r.status === 'rejected');
+    if (balValue) setBalances(balValue);
+    const failed = [open, hist, bal].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isUnknownUser(r.reason));
     setError(failed ? errorText(failed.reason) : null);
   }, [key, userId, market]);
 
@@ -129,6 +130,20 @@ export function useAccount(): AccountState {
   const ctx = useContext(AccountContext);
   if (!ctx) throw new Error('useAccount needs an AccountProvider');
   return ctx;
+}
+
+/**
+ * A user the exchange has not seen yet (accounts are created by their first deposit) has no
+ * orders and no funds: the API answers 404 UNKNOWN_USER, which is an empty account, not an error.
+ */
+function isUnknownUser(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'UNKNOWN_USER';
+}
+
+/** A list request's answer: its value, an empty list for an unknown user, or null when it failed. */
+function valueOf<T>(r: PromiseSettledResult<T[]>): T[] | null {
+  if (r.status === 'fulfilled') return r.value;
+  return isUnknownUser(r.reason) ? [] : null;
 }
 
 /** Available balance of one asset ("0" when the user holds none; null while loading). */

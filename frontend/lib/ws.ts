@@ -155,7 +155,10 @@ export class ExchangeSocket {
   /** Adds a handler for a stream; returns the function that removes it. */
   subscribe<T>(stream: string, handler: StreamHandler<T>): () => void {
     const h = handler as AnyHandler;
-    const sub = this.subs.get(stream) ?? { handlers: new Set<AnyHandler>(), active: false };
+    // A stream whose last handler left in this same tick (an effect's cleanup and re-run) is still
+    // subscribed on the connection, and no request about it will go out: it stays as active as it was.
+    const sub = this.subs.get(stream)
+      ?? { handlers: new Set<AnyHandler>(), active: this.sent.has(stream) && !this.awaitingSubscribe(stream) };
     if (!this.subs.has(stream)) {
       this.subs.set(stream, sub);
       this.queueFlush();
@@ -261,6 +264,12 @@ export class ExchangeSocket {
     const id = this.nextId++;
     socket.send(JSON.stringify({ method, params, id }));
     return id;
+  }
+
+  /** Whether a SUBSCRIBE of `stream` is sent and not acknowledged yet (acknowledge activates it then). */
+  private awaitingSubscribe(stream: string): boolean {
+    for (const p of this.pendingAcks.values()) if (p.method === 'SUBSCRIBE' && p.streams.includes(stream)) return true;
+    return false;
   }
 
   private expectAck(id: number, method: Method, streamList: string[]): void {

@@ -165,6 +165,36 @@ describe('ExchangeSocket', () => {
     expect(active).toHaveBeenCalledTimes(1);
     expect(last().sent).toHaveLength(1);
   });
+
+  it('keeps a stream live when its last handler is replaced in the same tick (an effect re-run)', async () => {
+    const s = makeSocket();
+    const off = s.fills('TATA_INR', { onEvent: () => undefined });
+    last().open();
+    last().ackAll();
+    // React runs an effect's cleanup and its next run together, e.g. when the user is switched.
+    off();
+    const fills: string[] = [];
+    const active = vi.fn();
+    s.fills('TATA_INR', { onEvent: (f) => fills.push(f.orderId), onActive: active });
+    await tick();
+    expect(last().sent).toHaveLength(1);
+    expect(active).toHaveBeenCalledTimes(1);
+    last().receive({ e: 'fills', s: 'TATA_INR', orderId: 'o2', price: '1', quantity: '1', tradeId: 2, userId: '77' });
+    expect(fills).toEqual(['o2']);
+  });
+
+  it('activates a replaced handler once its subscription is acknowledged', async () => {
+    const s = makeSocket();
+    const off = s.depth('TATA_INR', { onEvent: () => undefined });
+    last().open();
+    off();
+    const active = vi.fn();
+    s.depth('TATA_INR', { onEvent: () => undefined, onActive: active });
+    await tick();
+    expect(active).not.toHaveBeenCalled();
+    last().ackAll();
+    expect(active).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('ExchangeSocket connection timeout', () => {

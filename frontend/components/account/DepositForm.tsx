@@ -1,5 +1,5 @@
 'use client';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useToast } from '@/components/ui/Toasts';
 import { useAccount } from '@/hooks/useAccount';
 import { api, errorText } from '@/lib/api';
@@ -16,6 +16,8 @@ export function DepositForm({ market }: { market: Market }) {
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // The last deposit's answer (a balance) is the previous user's once another is picked.
+  useEffect(() => setMessage(null), [userId]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -35,7 +35,11 @@ function MarketRow({ market: m }: { market: Market }) {
       <td>
         <a href={href} className="market-name">
           <span className="asset-icon" aria-hidden>{m.baseAsset.slice(0, 1)}</span>
-          <span><strong>{m.baseAsset}</strong><span className="muted">/{m.quoteAsset}</span></span>
+          <span>
+            <strong>{m.baseAsset}</strong><span className="muted">/{m.quoteAsset}</span>
+            {/* The volume column does not fit a phone: there it is shown under the name. */}
+            {t ? <span className="xs-only market-volume muted" data-testid="market-volume-xs">Vol {formatQty(t.volume, m.stepSize, true)}</span> : null}
+          </span>
         </a>
       </td>
       <td className="num">
