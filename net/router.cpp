@@ -27,6 +27,7 @@ constexpr RouteEntry kRoutes[] = {
     {"/api/v1/markets", RouteId::markets},
     {"/api/v1/balances", RouteId::balances},
     {"/api/v1/trades", RouteId::trades},
+    {"/api/v1/fills", RouteId::fills},
     {"/health", RouteId::health},
     {"/ready", RouteId::ready},
     {"/metrics", RouteId::metrics},
@@ -465,6 +466,21 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
                          respond<std::vector<TradeRecord>>(
                              std::exchange(reply, nullptr),
                              [](const std::vector<TradeRecord>& t) { return encode_trades(t); }));
+    }
+    case RouteId::fills: {
+      if (m != "GET") return method_not_allowed();
+      auto user = identify(f, request.credentials);
+      if (!user) return fail(user.error());
+      auto market = find_market(f, markets, "market", "symbol");
+      if (!market) return fail(market.error());
+      auto limit = decode_limit(f, limits_.trades_default, limits_.trades_max);
+      if (!limit) return fail(limit.error());
+      return api_.user_trades(
+          *user, (*market)->symbol, *limit,
+          respond<std::vector<TradeRecord>>(std::exchange(reply, nullptr),
+                                            [user = *user](const std::vector<TradeRecord>& t) {
+                                              return encode_user_trades(t, user);
+                                            }));
     }
     default:
       return answer(error_reply(404, "NOT_FOUND", "no such endpoint"));

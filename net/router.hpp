@@ -29,6 +29,7 @@ enum class RouteId : uint8_t {
   markets,      // /api/v1/markets        GET
   balances,     // /api/v1/balances       GET
   trades,       // /api/v1/trades         GET
+  fills,        // /api/v1/fills          GET
   health,       // /health                GET
   ready,        // /ready                 GET
   metrics,      // /metrics               GET

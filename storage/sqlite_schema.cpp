@@ -100,6 +100,12 @@ CREATE TABLE stream_positions (
 ) WITHOUT ROWID;
 )sql";
 
+// A user's trades (GET /api/v1/fills): without these, a scan of the market's trades.
+constexpr const char* kV3 = R"sql(
+CREATE INDEX trades_by_buyer ON trades (market, buyer, trade_id);
+CREATE INDEX trades_by_seller ON trades (market, seller, trade_id);
+)sql";
+
 constexpr const char* kVersionTable = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (
   version     INTEGER PRIMARY KEY,
@@ -146,6 +152,7 @@ const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "orders, trades, trade_counts, deposits, candles", kV1},
       {2, "stream_positions", kV2},
+      {3, "trades by buyer and by seller", kV3},
   };
   return kMigrations;
 }

@@ -65,10 +65,6 @@ constexpr const char* kUpsertCandle =
     "high = excluded.high, low = excluded.low, close = excluded.close, "
     "volume = excluded.volume, trades = excluded.trades";
 
-constexpr const char* kRecentTrades =
-    "SELECT trade_id, price, qty, buy_order_id, sell_order_id, buyer, seller, buyer_maker, "
-    "time_ms FROM trades WHERE market = ?1 ORDER BY trade_id DESC LIMIT ?2";
-
 constexpr const char* kCandles =
     "SELECT start_ms, open, high, low, close, volume, trades FROM candles "
     "WHERE market = ?1 AND interval = ?2 AND start_ms BETWEEN ?3 AND ?4 ORDER BY start_ms";
@@ -92,6 +88,13 @@ constexpr const char* kDepositsOf =
 
 std::string orders_query(const char* where) {
   return std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where;
+}
+
+std::string trades_query(const char* where) {
+  return std::string(
+             "SELECT trade_id, price, qty, buy_order_id, sell_order_id, buyer, seller, "
+             "buyer_maker, time_ms FROM trades WHERE ") +
+         where;
 }
 
 // --- Values between C++ and SQLite. ---
@@ -164,7 +167,15 @@ class SqliteStore final : public Store {
         {&count_trades_, kCountTrades},
         {&insert_deposit_, kInsertDeposit},
         {&upsert_candle_, kUpsertCandle},
-        {&recent_trades_, kRecentTrades},
+        {&recent_trades_, trades_query("market = ?1 ORDER BY trade_id DESC LIMIT ?2")},
+        // Each side newest first and limited on its own index, then the two merged.
+        {&trades_of_user_,
+         "SELECT * FROM (" +
+             trades_query("market = ?1 AND buyer = ?2 ORDER BY trade_id DESC LIMIT ?3") +
+             ") UNION ALL SELECT * FROM (" +
+             trades_query(
+                 "market = ?1 AND seller = ?2 AND buyer <> ?2 ORDER BY trade_id DESC LIMIT ?3") +
+             ") ORDER BY trade_id DESC LIMIT ?3"},
         {&candles_, kCandles},
         {&orders_of_market_,
          orders_query("user_id = ?1 AND market = ?2 ORDER BY time_ms DESC, order_id DESC "
@@ -199,26 +210,17 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<TradeRecord>> recent_trades(const std::string& market, size_t limit) override {
-    std::vector<TradeRecord> out;
     recent_trades_.bind(1, market);
     recent_trades_.bind(2, limit_of(limit));
-    auto r = for_each_row(recent_trades_, "recent trades", [&](const Stmt& s) -> Result<bool> {
-      TradeRecord t;
-      t.market = market;
-      t.trade_id = static_cast<uint64_t>(s.int_at(0));
-      t.price = Decimal::from_units(s.int_at(1));
-      t.qty = Decimal::from_units(s.int_at(2));
-      t.buy_order_id = static_cast<uint64_t>(s.int_at(3));
-      t.sell_order_id = static_cast<uint64_t>(s.int_at(4));
-      t.buyer = s.text_at(5);
-      t.seller = s.text_at(6);
-      t.buyer_maker = s.int_at(7) != 0;
-      t.time_ms = s.int_at(8);
-      out.push_back(std::move(t));
-      return true;
-    });
-    if (!r) return r.error();
-    return out;
+    return read_trades(recent_trades_, market, "recent trades");
+  }
+
+  Result<std::vector<TradeRecord>> trades_of(const std::string& user_id, const std::string& market,
+                                             size_t limit) override {
+    trades_of_user_.bind(1, market);
+    trades_of_user_.bind(2, user_id);
+    trades_of_user_.bind(3, limit_of(limit));
+    return read_trades(trades_of_user_, market, "trades of a user");
   }
 
   Result<std::vector<Candle>> candles(const std::string& market, Interval interval, int64_t from_ms,
@@ -322,6 +324,29 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // The rows of a statement selecting the trade columns of `market`.
+  Result<std::vector<TradeRecord>> read_trades(Stmt& stmt, const std::string& market,
+                                               const char* what) {
+    std::vector<TradeRecord> out;
+    auto r = for_each_row(stmt, what, [&](const Stmt& s) -> Result<bool> {
+      TradeRecord t;
+      t.market = market;
+      t.trade_id = static_cast<uint64_t>(s.int_at(0));
+      t.price = Decimal::from_units(s.int_at(1));
+      t.qty = Decimal::from_units(s.int_at(2));
+      t.buy_order_id = static_cast<uint64_t>(s.int_at(3));
+      t.sell_order_id = static_cast<uint64_t>(s.int_at(4));
+      t.buyer = s.text_at(5);
+      t.seller = s.text_at(6);
+      t.buyer_maker = s.int_at(7) != 0;
+      t.time_ms = s.int_at(8);
+      out.push_back(std::move(t));
+      return true;
+    });
+    if (!r) return r.error();
+    return out;
+  }
+
   static Error unknown_order(uint64_t order_id) {
     return make_error(ErrorCode::unknown_order, "order " + std::to_string(order_id) + " not found");
   }
@@ -452,7 +477,7 @@ class SqliteStore final : public Store {
   sqlite::DbHandle db_;
   Stmt begin_, commit_, rollback_;
   Stmt upsert_order_, insert_trade_, count_trades_, insert_deposit_, upsert_candle_;
-  Stmt recent_trades_, candles_, orders_of_market_, orders_of_user_, order_;
+  Stmt recent_trades_, trades_of_user_, candles_, orders_of_market_, orders_of_user_, order_;
   Stmt trade_count_, max_trade_id_, max_order_id_, close_open_orders_, deposits_of_, ping_;
   Stmt upsert_position_, stored_seq_;
   std::vector<std::pair<std::string, int64_t>> added_;  // write_trades' scratch, reused

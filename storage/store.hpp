@@ -91,6 +91,10 @@ class Store {
   // The market's latest trades, newest (highest trade_id) first; at most `limit`.
   virtual Result<std::vector<TradeRecord>> recent_trades(const std::string& market,
                                                          size_t limit) = 0;
+  // The user's latest trades in the market, as buyer or seller, newest first; at most
+  // `limit`.
+  virtual Result<std::vector<TradeRecord>> trades_of(const std::string& user_id,
+                                                     const std::string& market, size_t limit) = 0;
   // Candles whose start is in [from_ms, to_ms], oldest first.
   virtual Result<std::vector<Candle>> candles(const std::string& market, Interval interval,
                                               int64_t from_ms, int64_t to_ms) = 0;

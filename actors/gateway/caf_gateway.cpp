@@ -269,6 +269,24 @@ void CafGateway::trades(std::string market, size_t limit, Callback<std::vector<T
                                        static_cast<uint64_t>(limit));
 }
 
+void CafGateway::user_trades(std::string user_id, std::string market, size_t limit,
+                             Callback<std::vector<TradeRecord>> done) {
+  auto fail = [done](Error e) { done(std::move(e)); };
+  if (!market_or_fail(market, fail)) return;
+  if (!catalog_->history) return fail(Error{ErrorCode::unavailable, "no storage on this node"});
+  run([=](Bridge* self) {
+    // Through the account, so that an unknown user is UNKNOWN_USER as everywhere else.
+    with_account(
+        self, user_id,
+        [=](caf::actor) {
+          ask<std::vector<TradeRecord>>(self, catalog_->history, catalog_->timeout, done,
+                                        trades_atom::value, user_id, market,
+                                        static_cast<uint64_t>(limit));
+        },
+        fail);
+  });
+}
+
 void CafGateway::klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
                         Callback<std::vector<Candle>> done) {
   const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });

@@ -66,6 +66,10 @@ class ExchangeApi {
   // Recent public trades, newest first.
   virtual void trades(std::string market, size_t limit,
                       Callback<std::vector<TradeRecord>> done) = 0;
+  // A user's trades in a market, newest first, as far as storage has them (the writer's
+  // batch behind trading).
+  virtual void user_trades(std::string user_id, std::string market, size_t limit,
+                           Callback<std::vector<TradeRecord>> done) = 0;
   // Candles with start in [from_ms, to_ms], oldest first: storage for history plus the
   // market's live candles.
   virtual void klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,

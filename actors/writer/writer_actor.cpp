@@ -397,6 +397,9 @@ caf::behavior history_actor(caf::event_based_actor*, std::shared_ptr<Store> stor
       [=](trades_atom, const std::string& market, uint64_t limit) {
         return answer(store->recent_trades(market, limit));
       },
+      [=](trades_atom, const std::string& user, const std::string& market, uint64_t limit) {
+        return answer(store->trades_of(user, market, limit));
+      },
       [=](klines_atom, const std::string& market, Interval interval, int64_t from, int64_t to) {
         return answer(store->candles(market, interval, from, to));
       },

@@ -56,7 +56,8 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
 // Serves history queries from storage, on its own thread (queries block).
 //  (order, id) -> OrderInfo;  (trades, market, limit) -> vector<TradeRecord>;
 //  (klines, market, Interval, from, to) -> vector<Candle>;
-//  (history, user, market, limit) -> vector<OrderInfo>;  (ping) -> bool
+//  (history, user, market, limit) -> vector<OrderInfo>;
+//  (trades, user, market, limit) -> vector<TradeRecord>;  (ping) -> bool
 caf::behavior history_actor(caf::event_based_actor* self, std::shared_ptr<Store> store);
 
 }  // namespace ex

@@ -266,6 +266,27 @@ std::string encode_trades(const std::vector<TradeRecord>& trades) {
   return w.take();
 }
 
+std::string encode_user_trades(const std::vector<TradeRecord>& trades, const std::string& user) {
+  Writer w(16 + trades.size() * 200);
+  w.begin_array();
+  for (const auto& t : trades) {
+    const bool bought = t.buyer == user;
+    w.begin_object()
+        .str("market", t.market)
+        .u64("tradeId", t.trade_id)
+        .str("orderId", order_id_text(bought ? t.buy_order_id : t.sell_order_id))
+        .str("side", name_of(bought ? Side::buy : Side::sell))
+        .dec_str("price", t.price)
+        .dec_str("qty", t.qty)
+        .dec_str("quoteQty", Decimal::mul(t.price, t.qty).value_or(Decimal{}))
+        .boolean("isMaker", bought == t.buyer_maker)
+        .i64("time", t.time_ms)
+        .end_object();
+  }
+  w.end_array();
+  return w.take();
+}
+
 std::string encode_depth_event(const std::string& market, const std::vector<PriceLevel>& bids,
                                const std::vector<PriceLevel>& asks, uint64_t first_id,
                                uint64_t last_id) {

@@ -61,6 +61,8 @@ std::string encode_markets(const std::vector<MarketSpec>& markets);
 std::string encode_balances(const std::vector<AssetBalance>& balances);
 // GET /api/v1/trades: [{"id":n,"price":"s","qty":"s","time":ms,"isBuyerMaker":b}].
 std::string encode_trades(const std::vector<TradeRecord>& trades);
+// GET /api/v1/fills: `user`'s side of each trade (strings for money, as Part 2's objects).
+std::string encode_user_trades(const std::vector<TradeRecord>& trades, const std::string& user);
 
 // ---- Stream events (one JSON text frame each) ----
 // depth@M: {"e":"depth","s":M,"U":first,"u":last,"a":[["p","q"]],"b":[["p","q"]]};

@@ -69,6 +69,10 @@ void RedisStreamsApi::depth(std::string, size_t, Callback<DepthSnapshot> done) {
 void RedisStreamsApi::trades(std::string, size_t, Callback<std::vector<TradeRecord>> done) {
   refuse(std::move(done));
 }
+void RedisStreamsApi::user_trades(std::string, std::string, size_t,
+                                  Callback<std::vector<TradeRecord>> done) {
+  refuse(std::move(done));
+}
 void RedisStreamsApi::klines(std::string, Interval, int64_t, int64_t,
                              Callback<std::vector<Candle>> done) {
   refuse(std::move(done));

@@ -101,6 +101,12 @@ CREATE TABLE stream_positions (
 );
 )sql";
 
+// A user's trades (GET /api/v1/fills): without these, a scan of the market's trades.
+constexpr const char* kV2 = R"sql(
+CREATE INDEX trades_by_buyer ON trades (market, buyer, trade_id);
+CREATE INDEX trades_by_seller ON trades (market, seller, trade_id);
+)sql";
+
 // Any 64-bit constant of our own: every process migrating this database takes this lock.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7346512873301205)";
 
@@ -159,6 +165,7 @@ int apply_next(pqxx::connection_base& conn, const std::vector<Migration>& list,
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "orders, trades, trade_counts, deposits, candles, stream_positions", kV1},
+      {2, "trades by buyer and by seller", kV2},
   };
   return kMigrations;
 }

@@ -34,10 +34,22 @@ std::string candles_query(const std::string& from, bool by_interval) {
          " ORDER BY start_ms";
 }
 
+std::string trades_query(const char* where) {
+  return std::string(
+             "SELECT trade_id, price, qty, buy_order_id, sell_order_id, buyer, seller, "
+             "buyer_maker, time_ms FROM trades WHERE ") +
+         where;
+}
+
 const std::pair<const char*, std::string> kStatements[] = {
-    {"recent_trades",
-     "SELECT trade_id, price, qty, buy_order_id, sell_order_id, buyer, seller, buyer_maker, "
-     "time_ms FROM trades WHERE market = $1 ORDER BY trade_id DESC LIMIT $2"},
+    {"recent_trades", trades_query("market = $1 ORDER BY trade_id DESC LIMIT $2")},
+    // Each side newest first and limited on its own index, then the two merged.
+    {"trades_of_user",
+     "(" + trades_query("market = $1 AND buyer = $2 ORDER BY trade_id DESC LIMIT $3") +
+         ") UNION ALL (" +
+         trades_query(
+             "market = $1 AND seller = $2 AND buyer <> $2 ORDER BY trade_id DESC LIMIT $3") +
+         ") ORDER BY trade_id DESC LIMIT $3"},
     {"candles", candles_query("candles", true)},
     {"orders_of_market",
      orders_query("user_id = $1 AND market = $2 ORDER BY time_ms DESC, order_id DESC LIMIT $3")},
@@ -67,6 +79,26 @@ Decimal money(const pqxx::field& f) {
 template <class Enum>
 bool read_enum(const pqxx::field& f, Enum& out) {
   return parse_name(std::string_view(f.c_str(), f.size()), out);
+}
+
+// Rows of trades_query()'s columns, of `market`.
+std::vector<TradeRecord> trades_from(const pqxx::result& rows, const std::string& market) {
+  std::vector<TradeRecord> out;
+  for (const auto& r : rows) {
+    TradeRecord t;
+    t.market = market;
+    t.trade_id = r[0].as<uint64_t>();
+    t.price = money(r[1]);
+    t.qty = money(r[2]);
+    t.buy_order_id = r[3].as<uint64_t>();
+    t.sell_order_id = r[4].as<uint64_t>();
+    t.buyer = r[5].as<std::string>();
+    t.seller = r[6].as<std::string>();
+    t.buyer_maker = r[7].as<bool>();
+    t.time_ms = r[8].as<int64_t>();
+    out.push_back(std::move(t));
+  }
+  return out;
 }
 
 Result<OrderInfo> order_from_row(const pqxx::row& r) {
@@ -146,22 +178,16 @@ class PostgresStore final : public Store {
   Result<std::vector<TradeRecord>> recent_trades(const std::string& market, size_t limit) override {
     return run<std::vector<TradeRecord>>("recent trades", [&](pqxx::connection& c) {
       pqxx::nontransaction tx{c};
-      std::vector<TradeRecord> out;
-      for (const auto& r : tx.exec_prepared("recent_trades", market, limit_of(limit))) {
-        TradeRecord t;
-        t.market = market;
-        t.trade_id = r[0].as<uint64_t>();
-        t.price = money(r[1]);
-        t.qty = money(r[2]);
-        t.buy_order_id = r[3].as<uint64_t>();
-        t.sell_order_id = r[4].as<uint64_t>();
-        t.buyer = r[5].as<std::string>();
-        t.seller = r[6].as<std::string>();
-        t.buyer_maker = r[7].as<bool>();
-        t.time_ms = r[8].as<int64_t>();
-        out.push_back(std::move(t));
-      }
-      return out;
+      return trades_from(tx.exec_prepared("recent_trades", market, limit_of(limit)), market);
+    });
+  }
+
+  Result<std::vector<TradeRecord>> trades_of(const std::string& user_id, const std::string& market,
+                                             size_t limit) override {
+    return run<std::vector<TradeRecord>>("trades of a user", [&](pqxx::connection& c) {
+      pqxx::nontransaction tx{c};
+      return trades_from(tx.exec_prepared("trades_of_user", market, user_id, limit_of(limit)),
+                         market);
     });
   }
 

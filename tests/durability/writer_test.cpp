@@ -76,6 +76,10 @@ class SwitchableStore final : public Store {
   Result<std::vector<TradeRecord>> recent_trades(const std::string& m, size_t n) override {
     return real_->recent_trades(m, n);
   }
+  Result<std::vector<TradeRecord>> trades_of(const std::string& u, const std::string& m,
+                                             size_t n) override {
+    return real_->trades_of(u, m, n);
+  }
   Result<std::vector<Candle>> candles(const std::string& m, Interval i, int64_t a,
                                       int64_t b) override {
     return real_->candles(m, i, a, b);

@@ -169,6 +169,24 @@ test('the original flow: sell, buy with partial fill, open orders, depth, cancel
   assert.equal(bhist.json[0].status, 'FILLED');
   assert.equal(bhist.json[0].executedQty, '2');
 
+  // Each user's side of the trade, once storage has it (the writer's batch behind).
+  const fillsOf = async (user) => (await ok(ex.get(`/api/v1/fills?userId=${user}&market=${M}`))).json;
+  await eventually(async () => (await fillsOf('buyer1')).length === 1, { what: "buyer1's fill stored" });
+  const [bought] = await fillsOf('buyer1');
+  const { time: boughtAt, ...boughtRest } = bought;
+  assert.ok(Math.abs(boughtAt - Date.now()) < 60000);
+  assert.deepEqual(boughtRest, {
+    market: M, tradeId: Number(fill.tradeId), orderId: buy.json.orderId, side: 'buy', price: '1500.5', qty: '2',
+    quoteQty: '3001', isMaker: false,
+  });
+  const sold = await fillsOf('seller1');
+  assert.deepEqual(sold.map((f) => [f.orderId, f.side, f.isMaker, f.tradeId]), [[sell.json.orderId, 'sell', true, Number(fill.tradeId)]]);
+  const unknown = await ex.get(`/api/v1/fills?userId=nobody-here&market=${M}`);
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.json.code, 'UNKNOWN_USER');
+  const noUser = await ex.get(`/api/v1/fills?market=${M}`);
+  assert.equal(noUser.status, 400);
+
   // Public trades, newest first.
   const trades = await ok(ex.get(`/api/v1/trades?symbol=${M}&limit=1`));
   assert.equal(trades.exact.length, 1);

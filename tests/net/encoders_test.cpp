@@ -233,6 +233,15 @@ CAF_TEST(trades fills and deposits) {
   CAF_CHECK_EQUAL(
       encode_trades({t}),
       R"([{"id":36005,"price":"1005.5","qty":"10.25","time":1740939427000,"isBuyerMaker":true}])");
+  // Each side of the trade as its user sees it: the buyer made it, the seller took it.
+  CAF_CHECK_EQUAL(encode_user_trades({t}, "5"),
+                  R"([{"market":"TATA_INR","tradeId":36005,"orderId":"fsx","side":"buy",)"
+                  R"("price":"1005.5","qty":"10.25","quoteQty":"10306.375","isMaker":true,)"
+                  R"("time":1740939427000}])");
+  CAF_CHECK_EQUAL(encode_user_trades({t}, "2"),
+                  R"([{"market":"TATA_INR","tradeId":36005,"orderId":"iyp","side":"sell",)"
+                  R"("price":"1005.5","qty":"10.25","quoteQty":"10306.375","isMaker":false,)"
+                  R"("time":1740939427000}])");
   CAF_CHECK_EQUAL(
       encode_fills_event("TATA_INR", kOrder5, dec("1005.5"), dec("10.25"), 36005, "5"),
       R"({"e":"fills","s":"TATA_INR","orderId":"fsx","price":"1005.5","quantity":"10.25","tradeId":36005,"userId":"5"})");

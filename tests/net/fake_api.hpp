@@ -141,6 +141,11 @@ class FakeApi : public ExchangeApi {
     record("trades " + market + " " + std::to_string(limit));
     post([done] { done(std::vector<TradeRecord>{}); });
   }
+  void user_trades(std::string user, std::string market, size_t limit,
+                   Callback<std::vector<TradeRecord>> done) override {
+    record("user_trades " + user + " " + market + " " + std::to_string(limit));
+    post([done] { done(std::vector<TradeRecord>{}); });
+  }
   void klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
               Callback<std::vector<Candle>> done) override {
     record("klines " + market + " " + interval_name(interval) + " " + std::to_string(from_ms) +

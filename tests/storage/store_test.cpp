@@ -320,6 +320,43 @@ CAF_TEST(recent trades are newest first and limited) {
   CAF_CHECK_EQUAL(must(store->max_trade_id("ETH_USDT")), 120u);
 }
 
+CAF_TEST(a users trades are hers as buyer or seller newest first and limited) {
+  auto store = open();
+  WriteBatch b;
+  // carol buys in 2, 5 and 9 and sells in 4 and 7; the rest are others'; another market's
+  // trade of hers must not leak in.
+  for (uint64_t i = 1; i <= 10; ++i) {
+    TradeRecord t = trade("BTC_USDT", i);
+    if (i == 2 || i == 5 || i == 9) t.buyer = "carol";
+    if (i == 4 || i == 7) t.seller = "carol";
+    b.trades.push_back(t);
+  }
+  TradeRecord elsewhere = trade("ETH_USDT", 11);
+  elsewhere.buyer = "carol";
+  b.trades.push_back(elsewhere);
+  must(store->write(b));
+  auto ids = [](const std::vector<TradeRecord>& v) {
+    std::vector<uint64_t> out;
+    for (const auto& t : v)
+      out.push_back(t.trade_id);
+    return out;
+  };
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 100))),
+                  (std::vector<uint64_t>{9, 7, 5, 4, 2}));
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 3))),
+                  (std::vector<uint64_t>{9, 7, 5}));
+  auto top = must(store->trades_of("carol", "BTC_USDT", 2));
+  CAF_REQUIRE_EQUAL(top.size(), 2u);
+  CAF_CHECK_EQUAL(top[1].seller, "carol");
+  CAF_CHECK_EQUAL(top[1].buyer, "alice");
+  CAF_CHECK_EQUAL(top[1].market, "BTC_USDT");
+  CAF_CHECK_EQUAL(top[1].sell_order_id, 15u);
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "ETH_USDT", 10))),
+                  (std::vector<uint64_t>{11}));
+  CAF_CHECK(must(store->trades_of("dave", "BTC_USDT", 10)).empty());
+  CAF_CHECK(must(store->trades_of("carol", "BTC_USDT", 0)).empty());
+}
+
 CAF_TEST(orders of a user are newest first by time then id) {
   auto store = open();
   WriteBatch b;
