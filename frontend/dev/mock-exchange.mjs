@@ -109,7 +109,7 @@ function placeOrder(body) {
   }
   spend.available -= need; spend.locked += need;
   const order = { orderId: newId(), clientOrderId: body.clientOrderId ?? null, market: m.symbol, userId: body.userId, side: body.side, type, timeInForce: tif, postOnly,
-    orderType: body.orderType ?? 'intraday', price: type === 'limit' ? price : null, limit: price, quantity: qty, executed: 0n, remaining: qty, locked: need, status: 'NEW', time: Date.now() };
+    orderType: body.orderType ?? 'intraday', price: type === 'limit' ? price : null, limit: price, quantity: qty, executed: 0n, executedQuote: 0n, remaining: qty, locked: need, status: 'NEW', time: Date.now() };
   orders.set(order.orderId, order);
   const changed = { bids: new Set(), asks: new Set() };
   const fills = [];
@@ -119,6 +119,7 @@ function placeOrder(body) {
     const q = maker.remaining < order.remaining ? maker.remaining : order.remaining;
     const p = maker.price;
     maker.remaining -= q; maker.executed += q; order.remaining -= q; order.executed += q;
+    maker.executedQuote += mulU(p, q); order.executedQuote += mulU(p, q);
     settle(m, order, maker, p, q);
     changed[order.side === 'buy' ? 'asks' : 'bids'].add(p);
     if (maker.remaining === 0n) { opposite.shift(); maker.status = 'FILLED'; } else maker.status = 'PARTIALLY_FILLED';
@@ -199,7 +200,7 @@ function ticker(book) {
 function publishTicker(book) { publish(`ticker@${book.m.symbol}`, { e: 'ticker', s: book.m.symbol, ...ticker(book) }); }
 const numbers = (t) => Object.fromEntries(Object.entries(t).map(([k, v]) => [k, k === 'startTime' ? v : Number(v)]));
 const orderJson = (o) => ({ orderId: o.orderId, clientOrderId: o.clientOrderId, market: o.market, userId: o.userId, side: o.side, type: o.type, timeInForce: o.timeInForce, postOnly: o.postOnly,
-  orderType: o.orderType, price: o.price === null ? null : fromU(o.price), quantity: fromU(o.quantity), executedQty: fromU(o.executed), remainingQty: fromU(o.status === 'NEW' || o.status === 'PARTIALLY_FILLED' ? o.remaining : 0n), status: o.status, time: o.time });
+  orderType: o.orderType, price: o.price === null ? null : fromU(o.price), quantity: fromU(o.quantity), executedQty: fromU(o.executed), executedQuoteQty: fromU(o.executedQuote), remainingQty: fromU(o.status === 'NEW' || o.status === 'PARTIALLY_FILLED' ? o.remaining : 0n), status: o.status, time: o.time });
 
 // ---- http -------------------------------------------------------------------------------------------
 const routes = {
@@ -223,14 +224,14 @@ const routes = {
     if (!o || !b || (o.status !== 'NEW' && o.status !== 'PARTIALLY_FILLED')) throw bad('ORDER_NOT_FOUND', 'no such open order', 404);
     const changed = { bids: new Set(), asks: new Set() }; const remaining = o.remaining;
     cancelResting(b, o, changed); publishDepth(b, changed);
-    return { orderId: o.orderId, executedQty: num(o.executed), remainingQty: num(remaining) };
+    return { orderId: o.orderId, executedQty: num(o.executed), remainingQty: num(remaining), status: 'CANCELED', clientOrderId: o.clientOrderId };
   },
   'DELETE /api/v1/orders': (_q, body) => {
     const b = need(books.get(body.market), 'market'); const changed = { bids: new Set(), asks: new Set() };
     const mine = [...b.bids, ...b.asks].filter((o) => o.userId === body.userId); mine.forEach((o) => cancelResting(b, o, changed)); publishDepth(b, changed);
     return mine.map((o) => ({ orderId: o.orderId }));
   },
-  'GET /api/v1/order/open': (q) => { const b = need(books.get(q.get('market')), 'market'); return [...b.bids, ...b.asks].filter((o) => o.userId === q.get('userId')).map((o) => ({ price: num(o.price), quantity: num(o.quantity), orderId: o.orderId, filled: num(o.executed), side: o.side, userId: o.userId })); },
+  'GET /api/v1/order/open': (q) => { const b = need(books.get(q.get('market')), 'market'); return [...b.bids, ...b.asks].filter((o) => o.userId === q.get('userId')).map((o) => ({ price: num(o.price), quantity: num(o.quantity), orderId: o.orderId, filled: num(o.executed), remainingQty: num(o.remaining), side: o.side, userId: o.userId })); },
   'GET /api/v1/orders': (q) => [...orders.values()].filter((o) => o.userId === q.get('userId') && o.market === q.get('market')).sort((a, b) => b.time - a.time).slice(0, Number(q.get('limit') ?? 50)).map(orderJson),
   'GET /api/v1/order': (q) => orderJson(need(orders.get(q.get('orderId')), 'order')),
   'GET /api/v1/balances': (q) => Object.fromEntries([...account(q.get('userId')).entries()].map(([a, b]) => [a, { available: fromU(b.available), locked: fromU(b.locked) }])),

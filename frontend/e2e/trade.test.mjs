@@ -246,11 +246,24 @@ describe('trading page', { timeout: 180_000 }, () => {
     await tab('fills');
     await page.click('[data-testid=side-buy]');
     await page.click('[data-testid=tab-market]');
-    await page.fill('[data-testid=order-quantity]', '1');
+    // 3 across two levels (2 @ 1005.00 + 1 @ 1006.00 = 3016 INR): an average price off the tick.
+    await page.fill('[data-testid=order-quantity]', '3');
     await page.click('[data-testid=order-submit]');
-    await waitFor(async () => (await ui.fills()).length >= 1, { message: "the new user's fill" });
+    await waitFor(async () => (await ui.fills()).length >= 2, { message: "the new user's fills" });
     const hist = await api.call('GET', `orders?userId=${user}&market=${M}&limit=1`);
     assert.equal(hist.body[0].status, 'FILLED');
+    assert.equal(hist.body[0].price, null);
+    assert.deepEqual([norm(hist.body[0].executedQty), norm(hist.body[0].executedQuoteQty)], ['3', '3016']);
+
+    // The history shows the market order's average price: 3016 / 3 = 1005.333..., a buy's
+    // average rounded up to the tick (lib/averagePrice.ts).
+    await tab('history');
+    const row = `[data-testid=history-row][data-order-id="${hist.body[0].orderId}"]`;
+    await waitFor(async () => (await page.textContent(`${row} [data-testid=history-avg]`).catch(() => null))?.trim() === '1005.34',
+      { message: "the market order's average price in the history" });
+    assert.equal(await page.getAttribute(row, 'data-avg-price'), '1005.34');
+    assert.equal(await page.getAttribute(`${row} [data-testid=history-avg]`, 'title'), 'Paid 3,016 INR for 3.00 TATA');
+    await shot(page, 'trade-history');
     await page.click('[data-testid=tab-limit]');
 
     // A deposit's answer is this user's balance: gone once another user is picked.
@@ -285,6 +298,18 @@ describe('trading page', { timeout: 180_000 }, () => {
     assert.ok(await onScreen(phone, volume), 'volume visible on the markets list');
     assert.match(await phone.textContent(volume), /^Vol \d/);
     await phone.screenshot({ path: path.join(shots, 'markets-phone.png') });
+    // The order history keeps the average price (under the price) without scrolling sideways.
+    await phone.goto(`${ex.baseUrl}/trade/${M}`);
+    await phone.fill('[data-testid=user-input]', '4242');
+    await phone.press('[data-testid=user-input]', 'Enter');
+    await phone.click('[data-testid=tab-history]');
+    const avg = '[data-testid=history-row][data-status=FILLED] [data-testid=history-avg-xs]';
+    await phone.waitForSelector(avg);
+    assert.ok(await onScreen(phone, avg), 'average price visible on a phone');
+    assert.equal((await phone.textContent(avg)).trim(), 'avg 1005.34');
+    const [tableWidth, boxWidth] = await phone.$eval('[data-testid=order-history]', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
+    assert.ok(tableWidth <= boxWidth, `order history fits (${tableWidth}px in ${boxWidth}px)`);
+    await phone.locator('[data-testid=account]').screenshot({ path: path.join(shots, 'history-phone.png') });
     await phone.close();
   });
 

@@ -80,6 +80,8 @@ export interface OpenOrder {
   price: Dec;
   quantity: Dec;
   filled: Dec;
+  /** What is still open, as the exchange reports it (null from an exchange that does not send it). */
+  remainingQty: Dec | null;
   /** When it was placed (unix ms), if the exchange says. */
   time: number | null;
 }
@@ -96,6 +98,11 @@ export interface Order {
   price: Dec | null;
   quantity: Dec;
   executedQty: Dec;
+  /**
+   * Quote paid (buy) or received (sell) so far, exact: the sum of price x quantity of its trades.
+   * Null from an exchange that does not report it (then the average price is unknown).
+   */
+  executedQuoteQty: Dec | null;
   remainingQty: Dec;
   status: OrderStatus;
   time: number;
@@ -135,7 +142,11 @@ export interface PlacedOrder {
 export interface CanceledOrder {
   orderId: string;
   executedQty: Dec;
+  /** What the cancel removed (unfilled). */
   remainingQty: Dec;
+  /** `CANCELED` (null from an exchange that does not send it). */
+  status: OrderStatus | null;
+  clientOrderId: string | null;
 }
 
 export interface Balance {

@@ -226,6 +226,7 @@ export function decodeOpenOrders(v: unknown): OpenOrder[] {
       price: dec(o, 'price'),
       quantity: dec(o, 'quantity'),
       filled: optDec(o, 'filled', 'executedQty') ?? '0',
+      remainingQty: optDec(o, 'remainingQty'),
       time: pick(o, ['time']) === undefined ? null : time(o, 'time'),
     };
   });
@@ -245,6 +246,7 @@ export function decodeOrder(v: unknown): Order {
     price: optDec(o, 'price'),
     quantity: dec(o, 'quantity'),
     executedQty: optDec(o, 'executedQty') ?? '0',
+    executedQuoteQty: optDec(o, 'executedQuoteQty'),
     remainingQty: optDec(o, 'remainingQty') ?? '0',
     status: oneOf<OrderStatus>(str(o, 'status'), STATUSES, 'status'),
     time: pick(o, ['time']) === undefined ? 0 : time(o, 'time'),
@@ -281,10 +283,13 @@ export function decodePlacedOrder(v: unknown): PlacedOrder {
 
 export function decodeCanceledOrder(v: unknown): CanceledOrder {
   const o = asObj(v, 'cancel response');
+  const status = optStr(o, 'status');
   return {
     orderId: str(o, 'orderId'),
     executedQty: optDec(o, 'executedQty') ?? '0',
     remainingQty: optDec(o, 'remainingQty') ?? '0',
+    status: status === null ? null : oneOf<OrderStatus>(status, STATUSES, 'status'),
+    clientOrderId: optStr(o, 'clientOrderId'),
   };
 }
 

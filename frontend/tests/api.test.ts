@@ -46,9 +46,9 @@ describe('REST client', () => {
       'GET /api/v1/depth': [200, '{"bids":[["1001.46","1.36"]],"asks":[["1010","2.56"]],"lastUpdateId":42}'],
       'GET /api/v1/klines': [200, '[{"close":1007.1,"end":"2025-01-25T08:00:00.000Z","high":1007.1,"low":1007.1,"open":1007.1,"volume":1}]'],
       'GET /api/v1/tickers': [200, '{"startTime":"2025-03-02T18:57:07.356Z","firstPrice":1005.97,"high":1009.22,"low":1000.39,"lastPrice":1005,"volume":2036.24,"priceChange":-0.97,"priceChangePercent":-0.1}'],
-      'GET /api/v1/order/open': [200, '[{"price":1000.97,"quantity":2.92,"orderId":"vow8","filled":1.67,"side":"buy","userId":"5"}]'],
+      'GET /api/v1/order/open': [200, '[{"price":1000.97,"quantity":2.92,"orderId":"vow8","filled":1.67,"side":"buy","userId":"5"},{"price":999,"quantity":2,"orderId":"vow9","filled":0.5,"remainingQty":1.5,"side":"sell","userId":"5","status":"PARTIALLY_FILLED","time":1740939427000}]'],
       'POST /api/v1/order': [200, '{"orderId":"6rq4","executedQty":6.04,"status":"PARTIALLY_FILLED","remainingQty":1,"clientOrderId":null,"fills":[{"price":"1004.12","qty":1.37,"tradeId":36005,"otherUserId":"5","markerOrderId":"cqbe","isBuyerMaker":true}]}'],
-      'DELETE /api/v1/order': [200, '{"orderId":"g5xe","executedQty":7,"remainingQty":2}'],
+      'DELETE /api/v1/order': [200, '{"orderId":"g5xe","executedQty":7,"remainingQty":2,"status":"CANCELED","clientOrderId":"my-1"}'],
       'POST /api/v1/on-ramp': [200, '{"userId":"5","amount":74298.45}'],
     });
     const api = createApi({ baseUrl: 'http://x', fetch: fetchImpl });
@@ -64,7 +64,10 @@ describe('REST client', () => {
     const t = await api.ticker('TATA_INR');
     expect(t).toMatchObject({ symbol: 'TATA_INR', lastPrice: '1005', priceChange: '-0.97', priceChangePercent: '-0.1', volume: '2036.24' });
 
-    expect(await api.openOrders('5', 'TATA_INR')).toEqual([{ orderId: 'vow8', side: 'buy', price: '1000.97', quantity: '2.92', filled: '1.67', time: null }]);
+    expect(await api.openOrders('5', 'TATA_INR')).toEqual([
+      { orderId: 'vow8', side: 'buy', price: '1000.97', quantity: '2.92', filled: '1.67', remainingQty: null, time: null },
+      { orderId: 'vow9', side: 'sell', price: '999', quantity: '2', filled: '0.5', remainingQty: '1.5', time: 1740939427000 },
+    ]);
 
     const placed = await api.placeOrder({ market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', price: '1000.97', quantity: '2.5' });
     expect(placed).toEqual({
@@ -74,7 +77,7 @@ describe('REST client', () => {
     // Decimals are sent as their text, never through a float; orderType defaults to intraday.
     expect(calls[4]?.body).toEqual({ orderType: 'intraday', market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', price: '1000.97', quantity: '2.5' });
 
-    expect(await api.cancelOrder('g5xe', 'TATA_INR')).toEqual({ orderId: 'g5xe', executedQty: '7', remainingQty: '2' });
+    expect(await api.cancelOrder('g5xe', 'TATA_INR')).toEqual({ orderId: 'g5xe', executedQty: '7', remainingQty: '2', status: 'CANCELED', clientOrderId: 'my-1' });
     expect(calls[5]?.body).toEqual({ orderId: 'g5xe', market: 'TATA_INR' });
 
     expect(await api.deposit('5', '54767.1', 'INR')).toBe('74298.45');
@@ -86,7 +89,7 @@ describe('REST client', () => {
       'GET /api/v1/markets': [200, '[{"symbol":"TATA_INR","baseAsset":"TATA","quoteAsset":"INR","tickSize":"0.01","stepSize":"0.01","minQty":"0.01","minNotional":"1","priceBand":"0.1"}]'],
       'GET /api/v1/balances': [200, '{"TATA":{"available":"10","locked":"0"},"INR":{"available":"9999000.5","locked":"1000"}}'],
       'GET /api/v1/trades': [200, '[{"e":"trade","s":"TATA_INR","t":36005,"p":"1005.50","q":"10.25","m":true,"T":1740939427000}]'],
-      'GET /api/v1/orders': [200, '[{"orderId":"a","clientOrderId":null,"market":"TATA_INR","userId":"5","side":"sell","type":"market","timeInForce":"IOC","postOnly":false,"orderType":"intraday","price":null,"quantity":"2","executedQty":"1","remainingQty":"0","status":"EXPIRED","time":1740939427000}]'],
+      'GET /api/v1/orders': [200, '[{"orderId":"a","clientOrderId":null,"market":"TATA_INR","userId":"5","side":"sell","type":"market","timeInForce":"IOC","postOnly":false,"orderType":"intraday","price":null,"quantity":"2","quoteQuantity":null,"executedQty":"1.5","executedQuoteQty":"2250.755","remainingQty":"0","status":"EXPIRED","time":1740939427000},{"orderId":"b","clientOrderId":null,"market":"TATA_INR","userId":"5","side":"buy","type":"limit","timeInForce":"GTC","postOnly":false,"price":"1000","quantity":"1","executedQty":"0","remainingQty":"1","status":"NEW","time":1740939427000}]'],
     });
     const api = createApi({ baseUrl: '', fetch: fetchImpl });
     expect((await api.markets())[0]).toEqual({ symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', minQty: '0.01', minNotional: '1', priceBand: '0.1' });
@@ -95,7 +98,10 @@ describe('REST client', () => {
       { asset: 'TATA', available: '10', locked: '0' },
     ]);
     expect(await api.trades('TATA_INR')).toEqual([{ id: '36005', price: '1005.50', quantity: '10.25', isBuyerMaker: true, time: 1740939427000 }]);
-    expect((await api.orders('5', 'TATA_INR'))[0]).toMatchObject({ orderId: 'a', side: 'sell', type: 'market', price: null, status: 'EXPIRED', executedQty: '1' });
+    const [market, older] = await api.orders('5', 'TATA_INR');
+    expect(market).toMatchObject({ orderId: 'a', side: 'sell', type: 'market', price: null, status: 'EXPIRED', executedQty: '1.5', executedQuoteQty: '2250.755' });
+    // An exchange that does not send executedQuoteQty: unknown, not zero.
+    expect(older).toMatchObject({ orderId: 'b', executedQty: '0', executedQuoteQty: null });
   });
 
   it('turns error bodies into ApiError with the API message', async () => {

@@ -63,7 +63,7 @@ export function OpenOrders({ market }: { market: Market }) {
                 <td className="num">{formatPrice(o.price, market.tickSize)}</td>
                 <td className="num">{formatQty(o.quantity, market.stepSize)}</td>
                 <td className="num hide-xs">{formatQty(o.filled, market.stepSize)}</td>
-                <td className="num hide-sm">{formatQty(sub(o.quantity, o.filled), market.stepSize)}</td>
+                <td className="num hide-sm">{formatQty(o.remainingQty ?? sub(o.quantity, o.filled), market.stepSize)}</td>
                 <td className="num">
                   <button type="button" className="link-btn" data-testid="cancel-order" disabled={busy.has(o.orderId)} onClick={() => void cancel(o)}>
                     {busy.has(o.orderId) ? '…' : 'Cancel'}

@@ -1,14 +1,26 @@
 'use client';
 import { StateMessage } from '@/components/ui/StateMessage';
 import { useAccount } from '@/hooks/useAccount';
-import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
-import type { Market, OrderStatus } from '@/lib/types';
+import { averagePrice } from '@/lib/averagePrice';
+import { normalize } from '@/lib/decimal';
+import { formatDateTime, formatPrice, formatQty, groupThousands } from '@/lib/format';
+import type { Market, Order, OrderStatus } from '@/lib/types';
 
 const STATUS_TEXT: Record<OrderStatus, string> = {
   NEW: 'Open', PARTIALLY_FILLED: 'Partially filled', FILLED: 'Filled', CANCELED: 'Canceled', EXPIRED: 'Expired', REJECTED: 'Rejected',
 };
 
-/** The user's latest orders in this market, open or closed, newest first. */
+/** "Paid 3016 INR for 3.00 TATA": the exact amounts behind an average price. */
+function averageTitle(o: Order, market: Market): string | undefined {
+  if (o.executedQuoteQty === null) return undefined;
+  const quote = `${groupThousands(normalize(o.executedQuoteQty))} ${market.quoteAsset}`;
+  return `${o.side === 'buy' ? 'Paid' : 'Received'} ${quote} for ${formatQty(o.executedQty, market.stepSize)} ${market.baseAsset}`;
+}
+
+/**
+ * The user's latest orders in this market, open or closed, newest first. Orders that traded show
+ * their average price (lib/averagePrice.ts): in its own column, or on phones under the price.
+ */
 export function OrderHistory({ market }: { market: Market }) {
   const { history } = useAccount();
   if (history === null) return <StateMessage kind="loading">Loading order history…</StateMessage>;
@@ -22,26 +34,38 @@ export function OrderHistory({ market }: { market: Market }) {
             <th>Side</th>
             <th className="hide-xs">Type</th>
             <th className="num">Price</th>
+            <th className="num hide-xs">Avg. price</th>
             <th className="num">Amount</th>
             <th className="num hide-xs">Filled</th>
             <th className="num">Status</th>
           </tr>
         </thead>
         <tbody>
-          {history.map((o) => (
-            <tr key={o.orderId} data-testid="history-row" data-order-id={o.orderId} data-status={o.status}>
-              <td className="muted">{formatDateTime(o.time)}</td>
-              <td className={o.side === 'buy' ? 'up' : 'down'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
-              <td className="hide-xs">
-                {o.type === 'limit' ? 'Limit' : 'Market'}
-                <span className="muted"> {o.postOnly ? 'Post-only' : o.timeInForce}</span>
-              </td>
-              <td className="num">{o.price ? formatPrice(o.price, market.tickSize) : 'Market'}</td>
-              <td className="num">{formatQty(o.quantity, market.stepSize)}</td>
-              <td className="num hide-xs">{formatQty(o.executedQty, market.stepSize)}</td>
-              <td className={`num status status-${o.status.toLowerCase()}`}>{STATUS_TEXT[o.status]}</td>
-            </tr>
-          ))}
+          {history.map((o) => {
+            const avg = averagePrice(o, market.tickSize);
+            const avgText = avg === null ? null : formatPrice(avg, market.tickSize);
+            const title = avg === null ? undefined : averageTitle(o, market);
+            return (
+              <tr key={o.orderId} data-testid="history-row" data-order-id={o.orderId} data-status={o.status} data-avg-price={avg ?? undefined}>
+                <td className="muted">{formatDateTime(o.time)}</td>
+                <td className={o.side === 'buy' ? 'up' : 'down'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
+                <td className="hide-xs">
+                  {o.type === 'limit' ? 'Limit' : 'Market'}
+                  <span className="muted"> {o.postOnly ? 'Post-only' : o.timeInForce}</span>
+                </td>
+                <td className="num">
+                  {o.price ? formatPrice(o.price, market.tickSize) : 'Market'}
+                  {avgText === null ? null : (
+                    <span className="xs-only muted small-line" data-testid="history-avg-xs" title={title}>avg {avgText}</span>
+                  )}
+                </td>
+                <td className="num hide-xs" data-testid="history-avg" title={title}>{avgText ?? <span className="muted">—</span>}</td>
+                <td className="num">{formatQty(o.quantity, market.stepSize)}</td>
+                <td className="num hide-xs">{formatQty(o.executedQty, market.stepSize)}</td>
+                <td className={`num status status-${o.status.toLowerCase()}`}>{STATUS_TEXT[o.status]}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
