@@ -71,6 +71,11 @@ int run_node(const Options& o, const char* program_path) {
 
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
+  if (auto locked = lock_data_dir(o.data_dir); !locked) {
+    log(Level::error, "cannot start", {{"detail", locked.error().message}});
+    std::cerr << "exchange: " << locked.error().message << "\n";
+    return 1;
+  }
   // The writer and the history queries each own a connection (one per thread).
   std::shared_ptr<Store> stores[2];
   for (auto& store : stores) {

@@ -2,6 +2,9 @@
 #include "storage/journal.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <thread>
@@ -51,26 +54,55 @@ Result<Decimal> decimal_field(const toml::value& t, const char* key, const char*
   return *d;
 }
 
-// Reads [[assets]] and [[markets]] from a TOML file.
-Result<bool> load_tables(const std::string& path, Options& o) {
+// A key of `table` that is not in `known` (a typo would otherwise be a silent default).
+Result<bool> only_known_keys(const toml::value& table, const std::set<std::string>& known,
+                             const std::string& where) {
+  for (const auto& [key, value] : table.as_table())
+    if (!known.count(key))
+      return make_error(ErrorCode::invalid_field, where + ": unknown key '" + key + "'");
+  return true;
+}
+
+// Reads [[assets]] and [[markets]] from a TOML file, whose other keys must be `options`
+// (CLI11 reads those).
+Result<bool> load_tables(const std::string& path, Options& o, std::set<std::string> options) {
   toml::value file;
   try {
     file = toml::parse(path);
   } catch (const std::exception& e) {
     return make_error(ErrorCode::invalid_field, "config " + path + ": " + e.what());
   }
+  options.insert({"assets", "markets"});
+  if (auto r = only_known_keys(file, options, "config " + path); !r)
+    return make_error(r.error().code, r.error().message +
+                                          " (options are named as on the command line, "
+                                          "without the dashes: http-port)");
   try {
     if (file.contains("assets")) {
       o.assets.clear();
-      for (const auto& a : toml::find<toml::array>(file, "assets"))
+      for (const auto& a : toml::find<toml::array>(file, "assets")) {
+        if (auto r = only_known_keys(a, {"name", "decimals"}, "config " + path + " [[assets]]"); !r)
+          return r;
         o.assets.push_back(AssetSpec{toml::find<std::string>(a, "name"),
                                      static_cast<int>(toml::find_or<int64_t>(a, "decimals", 2))});
+      }
     }
     if (file.contains("markets")) {
       o.markets.clear();
       for (const auto& t : toml::find<toml::array>(file, "markets")) {
+        if (auto r = only_known_keys(t,
+                                     {"id", "symbol", "base", "quote", "tick_size", "step_size",
+                                      "min_qty", "min_notional", "price_band"},
+                                     "config " + path + " [[markets]]");
+            !r)
+          return r;
         MarketSpec m;
-        m.id = static_cast<uint16_t>(toml::find<int64_t>(t, "id"));
+        const int64_t id = toml::find<int64_t>(t, "id");
+        if (id < 1 || id > kMaxMarketId)
+          return make_error(ErrorCode::invalid_field, "config " + path + ": market id " +
+                                                          std::to_string(id) + " is not in 1-" +
+                                                          std::to_string(kMaxMarketId));
+        m.id = static_cast<uint16_t>(id);
         m.base = toml::find<std::string>(t, "base");
         m.quote = toml::find<std::string>(t, "quote");
         m.symbol = toml::find_or<std::string>(t, "symbol", m.base + "_" + m.quote);
@@ -106,6 +138,31 @@ std::vector<std::string> split_list(const std::string& text) {
   return items;
 }
 
+// CLI11 2.1 gives a config file's value precedence over an environment variable; ours is
+// flags, then the environment, then the file (so that a secret such as EXCHANGE_STORE in
+// the service's environment file wins over the example file's empty default). Applied
+// again here, for every option the command line does not give; validated as a flag is.
+void apply_environment_over_file(CLI::App& app, int argc, const char* const* argv) {
+  auto on_command_line = [&](const CLI::Option* opt) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string_view arg = argv[i];
+      for (const std::string& name : opt->get_lnames()) {
+        const std::string flag = "--" + name;
+        if (arg == flag || arg.rfind(flag + "=", 0) == 0) return true;
+      }
+    }
+    return false;
+  };
+  for (CLI::Option* opt : app.get_options()) {
+    if (opt->get_envname().empty() || opt->count() == 0 || on_command_line(opt)) continue;
+    const char* value = std::getenv(opt->get_envname().c_str());
+    if (!value) continue;
+    opt->clear();
+    opt->add_result(value);
+    opt->run_callback();
+  }
+}
+
 }  // namespace
 
 Result<bool> validate_options(const Options& o) {
@@ -113,6 +170,10 @@ Result<bool> validate_options(const Options& o) {
   for (const auto& a : o.assets) {
     if (a.name.empty() || a.decimals < 0 || a.decimals > Decimal::kScaleDigits)
       return make_error(ErrorCode::invalid_field, "asset " + a.name + ": decimals must be 0..8");
+    for (char c : a.name)
+      if (!std::isalnum(static_cast<unsigned char>(c)))
+        return make_error(ErrorCode::invalid_field,
+                          "asset '" + a.name + "': a name is letters and digits");
     if (!names.insert(a.name).second)
       return make_error(ErrorCode::invalid_field, "asset " + a.name + " is defined twice");
   }
@@ -132,12 +193,17 @@ Result<bool> validate_options(const Options& o) {
     int bd = decimals_of(m.base), qd = decimals_of(m.quote);
     if (bd < 0 || qd < 0)
       return make_error(ErrorCode::invalid_field, "market " + m.symbol + ": unknown asset");
+    if (m.base == m.quote)
+      return make_error(ErrorCode::invalid_field,
+                        "market " + m.symbol + ": base and quote are the same asset");
     if (m.step_size.decimals() > bd || m.tick_size.decimals() > qd)
       return make_error(
           ErrorCode::invalid_field,
           "market " + m.symbol + ": tick/step sizes have more decimals than the assets");
   }
   if (o.markets.empty()) return make_error(ErrorCode::invalid_field, "no markets configured");
+  if (std::error_code ec; !o.static_dir.empty() && !std::filesystem::is_directory(o.static_dir, ec))
+    return make_error(ErrorCode::invalid_field, "--static-dir: not a directory: " + o.static_dir);
   return true;
 }
 
@@ -219,13 +285,16 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       ->envname("EXCHANGE_MARKET_DATA_THREADS")
       ->capture_default_str();
   app.add_option("--scheduler-threads", o.scheduler_threads, "Threads running actors")
+      ->check(CLI::Range(1, 64))
       ->envname("EXCHANGE_SCHEDULER_THREADS")
       ->capture_default_str();
   app.add_option("--request-timeout-ms", o.request_timeout_ms,
                  "Timeout of a request to an actor (then 503)")
+      ->check(CLI::Range(1, 3'600'000))
       ->capture_default_str();
   app.add_option("--depth-batch-ms", o.depth_batch_ms,
                  "Coalesce depth events for this long (0: one per change)")
+      ->check(CLI::Range(0, 60'000))
       ->capture_default_str();
   app.add_option("--stp", o.stp, "Self-trade prevention: cancel_resting, cancel_taker, cancel_both")
       ->capture_default_str();
@@ -286,14 +355,31 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--log-level", o.log_level, "debug, info, warn, error, off")
       ->envname("EXCHANGE_LOG_LEVEL")
       ->capture_default_str();
+  app.set_version_flag("--version", std::string("exchange ") + EXCHANGE_VERSION);
+  // Every option may come from the environment: --max-ws-message-bytes from
+  // EXCHANGE_MAX_WS_MESSAGE_BYTES.
+  for (CLI::Option* opt : app.get_options()) {
+    if (!opt->get_envname().empty() || opt->get_lnames().empty()) continue;
+    const std::string& name = opt->get_lnames().front();
+    if (name == "help" || name == "version" || name == "config") continue;
+    std::string env = "EXCHANGE_";
+    for (char c : name)
+      env += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    opt->envname(env);
+  }
   try {
     app.parse(argc, argv);
+    apply_environment_over_file(app, argc, argv);
   } catch (const CLI::ParseError& e) {
     *exit_code = app.exit(e);
     return make_error(ErrorCode::invalid_field, e.what());
   }
   if (auto* c = app.get_config_ptr(); c && c->count() > 0) {
-    auto loaded = load_tables(c->as<std::string>(), o);
+    std::set<std::string> names;
+    for (const CLI::Option* opt : app.get_options())
+      for (const std::string& name : opt->get_lnames())
+        names.insert(name);
+    auto loaded = load_tables(c->as<std::string>(), o, std::move(names));
     if (!loaded) return loaded.error();
   }
   o.cors_origins = split_list(cors);

@@ -1,8 +1,13 @@
 #include "config/process.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include "actors/common/log.hpp"
@@ -19,6 +24,10 @@ sigset_t prepare_process(const Options& o) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // A terminal's hang-up or a log rotation's signal must not kill a server mid-write (their
+  // default): it has no configuration to reload and logs to stderr. SIGTERM stops it.
+  for (int sig : {SIGHUP, SIGUSR1, SIGUSR2})
+    std::signal(sig, SIG_IGN);
   // A server's connections are open files: take the hard limit, as servers do.
   rlimit files{};
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
@@ -32,6 +41,31 @@ int wait_for_signal(const sigset_t& signals) {
   int sig = 0;
   sigwait(&signals, &sig);
   return sig;
+}
+
+Result<bool> lock_data_dir(const std::string& data_dir) {
+  const std::string path = data_dir + "/LOCK";
+  // Never closed: the lock lasts as long as the process (and ends with it, however it ends).
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return make_error(ErrorCode::internal, "cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    char holder[32] = {};
+    const ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+    ::close(fd);
+    if (err != EWOULDBLOCK)
+      return make_error(ErrorCode::internal, "cannot lock " + path + ": " + std::strerror(err));
+    std::string pid = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "?";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
+      pid.pop_back();
+    return make_error(ErrorCode::internal, "the data directory " + data_dir +
+                                               " is in use by another exchange (pid " + pid + ")");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0)
+    log(Level::warn, "could not write the pid into the lock file", {{"file", path}});
+  return true;
 }
 
 size_t connection_budget() {

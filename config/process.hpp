@@ -18,6 +18,11 @@ sigset_t prepare_process(const Options& o);
 // Blocks until SIGINT or SIGTERM; returns which.
 int wait_for_signal(const sigset_t& signals);
 
+// Takes <data_dir>/LOCK for the life of the process (an exclusive flock, with this pid
+// written in it), or says which process holds it: two nodes on one data directory would
+// hand out the same order and trade ids into the same journals.
+Result<bool> lock_data_dir(const std::string& data_dir);
+
 // The connections the edge may hold by default: the open-file limit less a reserve for
 // storage.
 size_t connection_budget();

@@ -22,6 +22,33 @@ book::StpPolicy stp_of(const std::string& s) {
   return book::StpPolicy::cancel_resting;
 }
 
+// Storage records how far it has the journal of `stream` (stored_seq); a journal that
+// ends before that is not the one this storage was written from (a directory lost or
+// restored apart from the database), and starting from it would roll back balances and
+// books that clients were told about. Without a journal at all there is no doubt; a
+// journal that is merely behind can be, with --durability none, what a machine's crash
+// left of unsynced writes, so that is only reported.
+Result<bool> check_journal_reaches_storage(const Options& o, const std::string& stream,
+                                           const std::string& dir, bool journal_existed,
+                                           uint64_t journal_seq, uint64_t stored_seq) {
+  if (journal_seq >= stored_seq) return true;
+  const std::string what =
+      "storage holds " + stream + " up to journal record " + std::to_string(stored_seq) +
+      ", but the journal in " + dir +
+      (journal_existed ? " ends at " + std::to_string(journal_seq) : " does not exist");
+  if (journal_existed && o.durability == "none") {
+    log(Level::warn, "journal behind storage (a crash lost unsynced records?)",
+        {{"stream", stream},
+         {"journal_seq", std::to_string(journal_seq)},
+         {"stored_seq", std::to_string(stored_seq)}});
+    return true;
+  }
+  return make_error(ErrorCode::internal,
+                    what +
+                        ": the journal does not belong with this storage (restore the data "
+                        "directory and the database together, see the README's backups)");
+}
+
 Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec, Store& store,
                                        WriterFeed& catch_up) {
   RecoveredMarket m;
@@ -39,7 +66,10 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   start.next_trade_id = *last_trade + 1;
   start.next_order_seq = (*last_order >> 12) + 1;
 
-  if (snapshot::list(m.dir).empty()) {
+  const bool journal_existed = !snapshot::list(m.dir).empty();
+  if (!journal_existed) {
+    if (auto r = check_journal_reaches_storage(o, symbol, m.dir, false, 0, m.stored_seq); !r)
+      return r.error();
     if (!journal::list_segments(m.dir).empty())
       return make_error(ErrorCode::internal,
                         "journal " + m.dir + " has segments but no snapshot to start from");
@@ -62,6 +92,10 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
         {{"file", replay->tail_file}, {"offset", std::to_string(replay->tail_offset)}});
   m.core = std::move(replay->core);
   m.replayed = replay->replayed;
+  if (auto r =
+          check_journal_reaches_storage(o, symbol, m.dir, true, m.core->sequence(), m.stored_seq);
+      !r)
+    return r.error();
 
   auto writer = journal::Writer::open(m.dir, m.core->sequence() + 1, o.journal_segment_mb << 20);
   if (!writer) return writer.error();
@@ -79,7 +113,11 @@ Result<bool> recover_deposits(const Options& o, Store& store, WriterFeed& catch_
   // The newest usable snapshot of the totals: an unreadable one is reported and an
   // older one tried.
   uint64_t from = 0;
-  bool found = snapshot::list(dir).empty();
+  const bool journal_existed = !snapshot::list(dir).empty();
+  if (!journal_existed)
+    if (auto r = check_journal_reaches_storage(o, kDepositStream, dir, false, 0, *stored); !r)
+      return r;
+  bool found = !journal_existed;
   for (const snapshot::Info& snap : snapshots_to_try(dir, *stored)) {
     auto payload = snapshot::read(snap);
     auto totals =
@@ -111,6 +149,9 @@ Result<bool> recover_deposits(const Options& o, Store& store, WriterFeed& catch_
     log(Level::warn, "deposits journal had a torn tail; cut off",
         {{"file", report->tail_file}, {"offset", std::to_string(report->tail_offset)}});
   const uint64_t last = std::max(from, report->last_seq);
+  if (journal_existed)
+    if (auto r = check_journal_reaches_storage(o, kDepositStream, dir, true, last, *stored); !r)
+      return r;
   auto writer = journal::Writer::open(dir, last + 1, o.journal_segment_mb << 20);
   if (!writer) return writer.error();
   rec.deposits = std::move(*writer);
@@ -146,6 +187,21 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
   const auto began = std::chrono::steady_clock::now();
   Recovery rec;
   WriterFeed catch_up(system, writer, 20000);  // storage catches up in steps
+  // A market dropped from the configuration still has its traders' balances in its
+  // journal: starting without it would silently rewrite them.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(journal_root(o), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_directory() || name == kDepositStream) continue;
+    bool configured = false;
+    for (const MarketSpec& spec : o.markets)
+      configured = configured || spec.symbol == name;
+    if (!configured)
+      return make_error(ErrorCode::internal,
+                        "the journal holds market " + name +
+                            ", which is not configured: its traders' balances are in it. "
+                            "Configure it again (markets are never dropped silently)");
+  }
   if (auto r = recover_deposits(o, store, catch_up, rec); !r) return r.error();
   for (const MarketSpec& spec : o.markets) {
     auto m = recover_market(o, spec, store, catch_up);

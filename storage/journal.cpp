@@ -306,6 +306,12 @@ Result<bool> Writer::zero_fill(uint64_t size) {
 
 Result<bool> Writer::write(std::string_view frames, uint64_t last_seq, bool sync) {
   if (frames.empty()) return true;
+  // A segment deleted under the journal (its directory removed by hand, say) still takes
+  // writes, which a restart would never see: nothing written now may be acknowledged.
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0 && st.st_nlink == 0)
+    return make_error(ErrorCode::unavailable,
+                      "journal: the segment being written in " + dir_ + " was deleted");
   if (segment_size_ >= segment_bytes_) {
     // The old segment is complete: cut its unused zeros and make it durable before the
     // new one takes over.

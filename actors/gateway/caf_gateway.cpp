@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "actors/common/messages.hpp"
+#include "actors/common/metrics.hpp"
 #include "actors/hub/hub_actor.hpp"
 
 namespace ex {
@@ -62,10 +63,14 @@ void ask(Bridge* self, const caf::actor& dest, std::chrono::milliseconds timeout
   }
 }
 
-// Watches what /ready depends on: every market actor alive and storage answering.
+// Watches what /ready depends on: every market actor alive and storage answering (each
+// second; exchange_storage_reachable says which, where exchange_storage_up only changes
+// with the writer's next write).
 caf::behavior health_actor(caf::event_based_actor* self, CatalogPtr catalog,
                            std::shared_ptr<std::atomic<bool>> healthy) {
   auto down = std::make_shared<bool>(false);
+  Gauge* reachable = &Metrics::global().gauge(
+      "exchange_storage_reachable", "1 while storage answers the health check (each second)");
   for (auto& m : catalog->markets)
     self->monitor(m.market);
   self->set_down_handler([=](caf::down_msg&) {
@@ -82,8 +87,15 @@ caf::behavior health_actor(caf::event_based_actor* self, CatalogPtr catalog,
           return;
         }
         self->request(catalog->history, std::chrono::seconds(2), ping_atom::value)
-            .then([=](bool ok) { healthy->store(ok && !*down); },
-                  [=](caf::error&) { healthy->store(false); });
+            .then(
+                [=](bool ok) {
+                  reachable->set(ok ? 1 : 0);
+                  healthy->store(ok && !*down);
+                },
+                [=](caf::error&) {
+                  reachable->set(0);
+                  healthy->store(false);
+                });
       },
   };
 }

@@ -47,11 +47,12 @@ struct MarketSpec {
 };
 
 // Order ids carry their market, so any node can route one: id = seq << 12 | market id.
+inline constexpr uint16_t kMaxMarketId = 0xfff;
 inline uint64_t make_order_id(uint64_t seq, uint16_t market_id) {
   return seq << 12 | market_id;
 }
 inline uint16_t market_of_order(uint64_t id) {
-  return static_cast<uint16_t>(id & 0xfff);
+  return static_cast<uint16_t>(id & kMaxMarketId);
 }
 // Public text form of an order id (lowercase base 36) and back; 0 if malformed.
 std::string order_id_text(uint64_t id);

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -104,16 +103,28 @@ CAF_TEST(snapshots asked in a burst all get answers and the newest is kept) {
 
 CAF_TEST(a snapshot that cannot be written is an error and the journal goes on) {
   append("r0");
-  // The journal keeps its open segment; no new file (the snapshot) can be made where its
-  // directory was.
-  fs::remove_all(dir);
-  std::ofstream(dir.string()) << "not a directory";
+  // The snapshot's temporary file cannot be created: a directory has its name.
+  fs::create_directory(dir / "snapshot-00000000000000000001.snap.tmp");
   bool failed = false;
   self->request(journal, std::chrono::seconds(10), snapshot_atom::value, uint64_t{1},
                 std::string("state"), uint64_t{1})
       .receive([&](bool) {}, [&](caf::error&) { failed = true; });
   CAF_CHECK(failed);
   CAF_CHECK_EQUAL(append("r1"), 2u);
+}
+
+CAF_TEST(a journal whose segment was deleted stops acknowledging) {
+  append("r0");
+  // What it wrote now would be in no file a restart reads.
+  fs::remove_all(dir);
+  bool failed = false;
+  self->request(journal, std::chrono::seconds(10), append_atom::value, uint64_t{0},
+                std::string("r1"))
+      .receive(
+          [&](uint64_t) {},
+          [&](caf::error& e) { failed = system.render(e).find("deleted") != std::string::npos; });
+  CAF_CHECK(failed);
+  fs::create_directories(dir);  // for the fixture's clean-up
 }
 
 CAF_TEST(a journal that stops while a snapshot is written still answers it) {

@@ -62,6 +62,9 @@ test('the REST API and the page are served over https, and http is redirected', 
   const plain = await get('/api/v1/markets', { port: plainPort, secure: false });
   assert.equal(plain.status, 301);
   assert.match(plain.headers.location, /^https:\/\//);
+  // Operators' endpoints stay on the exchange's own port.
+  for (const p of ['/metrics', '/ready']) assert.equal((await get(p, from)).status, 404, p);
+  assert.equal((await get('/health', from)).status, 200);
 });
 
 test('the streams are served over wss://HOST/ws', async () => {
