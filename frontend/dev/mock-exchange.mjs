@@ -3,8 +3,8 @@
  * A small in-memory stand-in for the exchange, for developing the page without the C++ binary
  * (`npm run mock -- --http-port 3001 --static-dir out`). It speaks the public API of
  * shared/API.md closely enough for the page: markets, depth with update ids, trades, klines,
- * tickers, orders (limit/market, GTC/IOC/FOK, post-only), balances, deposits, and the WebSocket
- * streams. It is not the exchange: end-to-end tests run against the real binary.
+ * tickers, orders (limit/market, GTC/IOC/FOK, post-only), balances, deposits, a user's fills, and
+ * the WebSocket streams. It is not the exchange: end-to-end tests run against the real binary.
  * Same command line as the binary: --http-port --ws-port --data-dir --demo --static-dir --log-level.
  */
 import { createServer } from 'node:http';
@@ -50,6 +50,8 @@ if (DEMO) for (const u of ['1', '2', '5']) for (const a of ASSETS) account(u).ge
 
 const books = new Map(MARKETS.map((m) => [m.symbol, { m, bids: [], asks: [], updateId: 0, trades: [], candles: new Map(), lastPrice: null }]));
 const orders = new Map();
+/** Every order's part in every trade, newest first (what `/fills` reads; the exchange's storage). */
+const userFills = [];
 let seq = 0, tradeSeq = 0;
 const newId = () => (Date.now().toString(36) + (seq++).toString(36) + Math.random().toString(36).slice(2, 8));
 
@@ -129,6 +131,7 @@ function placeOrder(body) {
     fills.push({ price: fromU(p), qty: num(q), tradeId: t.id, otherUserId: maker.userId, markerOrderId: maker.orderId, isBuyerMaker: t.isBuyerMaker });
     publish(`trade@${m.symbol}`, { e: 'trade', s: m.symbol, t: t.id, p: fromU(p), q: fromU(q), m: t.isBuyerMaker, T: t.time });
     for (const o of [order, maker]) publish(`fills@${m.symbol}`, { e: 'fills', s: m.symbol, orderId: o.orderId, price: fromU(p), quantity: fromU(q), tradeId: t.id, userId: o.userId });
+    for (const o of [maker, order]) userFills.unshift({ userId: o.userId, market: m.symbol, tradeId: t.id, orderId: o.orderId, side: o.side, price: fromU(p), qty: fromU(q), quoteQty: fromU(mulU(p, q)), isMaker: o === maker, time: t.time });
     recordCandle(book, t);
   }
   if (order.remaining > 0n && type === 'limit' && tif === 'GTC') {
@@ -234,6 +237,16 @@ const routes = {
   'GET /api/v1/order/open': (q) => { const b = need(books.get(q.get('market')), 'market'); return [...b.bids, ...b.asks].filter((o) => o.userId === q.get('userId')).map((o) => ({ price: num(o.price), quantity: num(o.quantity), orderId: o.orderId, filled: num(o.executed), remainingQty: num(o.remaining), side: o.side, userId: o.userId })); },
   'GET /api/v1/orders': (q) => [...orders.values()].filter((o) => o.userId === q.get('userId') && o.market === q.get('market')).sort((a, b) => b.time - a.time).slice(0, Number(q.get('limit') ?? 50)).map(orderJson),
   'GET /api/v1/order': (q) => orderJson(need(orders.get(q.get('orderId')), 'order')),
+  'GET /api/v1/fills': (q) => {
+    const userId = q.get('userId'), market = q.get('market');
+    if (!userId) throw bad('MISSING_FIELD', "missing field 'userId'");
+    if (!market) throw bad('MISSING_FIELD', "missing field 'market'");
+    need(books.get(market), 'market');
+    const limit = q.get('limit') ?? '50';
+    if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) throw bad('INVALID_FIELD', `field 'limit' must be a whole number from 1 to 1000, not '${limit}'`);
+    if (!users.has(userId)) throw bad('UNKNOWN_USER', `unknown user ${userId}`, 404);
+    return userFills.filter((f) => f.userId === userId && f.market === market).slice(0, Number(limit)).map(({ userId: _u, ...f }) => f);
+  },
   'GET /api/v1/balances': (q) => Object.fromEntries([...account(q.get('userId')).entries()].map(([a, b]) => [a, { available: fromU(b.available), locked: fromU(b.locked) }])),
   'POST /api/v1/on-ramp': (_q, body) => { const asset = body.asset ?? 'INR'; const amt = toU(body.amount); const b = account(body.userId).get(asset); if (!b) throw bad('UNKNOWN_ASSET', `unknown asset ${asset}`, 404); b.available += amt; return { userId: body.userId, amount: num(b.available) }; },
   'GET /ready': () => ({ ready: true }),

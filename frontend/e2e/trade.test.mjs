@@ -1,8 +1,8 @@
 /**
  * Browser tests of the trading page against the real exchange binary (see harness.mjs):
- * live data on load, switching market, placing, filling and cancelling orders, API errors,
- * switching user (a new user's empty account, deposit and fills), a phone-sized screen, and
- * recovery after the exchange restarts. Screenshots go to test-artifacts/.
+ * live data on load, switching market, placing, filling and cancelling orders, fills kept after a
+ * reload (from storage, merged with the stream's), API errors, switching user (a new user's empty
+ * account, deposit and fills), a phone-sized screen, and recovery after the exchange restarts. Screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -24,11 +24,26 @@ const ui = {
   trades: () => page.$$eval('[data-testid=trade-row]', (els) => els.map((e) => [e.dataset.price, e.dataset.qty])),
   openOrders: () => page.$$eval('[data-testid=open-order]', (els) => els.map((e) => ({ id: e.dataset.orderId, price: e.dataset.price, side: e.dataset.side }))),
   fills: () => page.$$eval('[data-testid=fill-row]', (els) => els.map((e) => [e.dataset.price, e.dataset.qty])),
+  fillRows: (p = page) => p.$$eval('[data-testid=fill-row]', (els) => els.map((e) => ({
+    tradeId: e.dataset.tradeId, orderId: e.dataset.orderId, side: e.dataset.side, source: e.dataset.source,
+    price: e.dataset.price, qty: e.dataset.qty, cells: [...e.querySelectorAll('td')].map((td) => td.textContent.trim()),
+  }))),
   chart: () => page.$eval('[data-testid=chart]', (e) => ({ bars: Number(e.dataset.bars ?? 0), lastClose: e.dataset.lastClose ?? '', state: e.dataset.state })),
   balance: (asset) => page.$eval(`[data-testid=balance-${asset}]`, (e) => ({ available: e.dataset.available, locked: e.dataset.locked })).catch(() => null),
 };
 
 const hasLevel = (levels, price) => levels.some(([p]) => norm(p) === norm(price));
+
+/** The user's fills from storage (`/fills`), once it holds `count` of them (the writer is ~100 ms behind). */
+async function storedFills(userId, count) {
+  let body = [];
+  await waitFor(async () => {
+    const r = await api.call('GET', `fills?userId=${userId}&market=${M}&limit=50`);
+    body = r.status === 200 ? r.body : [];
+    return body.length >= count;
+  }, { message: `${count} fills of user ${userId} in storage` });
+  return body;
+}
 
 /**
  * Whether the element is on screen where a person can see and tap it: scrolled into view, its
@@ -173,6 +188,51 @@ describe('trading page', { timeout: 180_000 }, () => {
     await tab('open');
   });
 
+  it('keeps the fills after a reload (from storage) and shows each fill once', async () => {
+    const [fill] = await storedFills('5', 1);
+    assert.deepEqual([fill.orderId, fill.side, norm(fill.price), norm(fill.qty), fill.isMaker], [restingId, 'buy', '997.5', '1.5', true]);
+    const key = `[data-testid=fill-row][data-trade-id="${fill.tradeId}"][data-order-id="${restingId}"]`;
+
+    // Before the reload: the stream's row, and storage's once the account reloads (the user's
+    // fill reloads it at once, the poll every 10 s): one row either way.
+    await tab('fills');
+    await waitFor(async () => (await page.$$(key)).length === 1 && (await page.getAttribute(key, 'data-source')) === 'stored',
+      { timeout: 15_000, message: "storage's row in place of the stream's" });
+    assert.equal((await ui.fillRows()).length, 1);
+
+    await page.reload();
+    await waitLive();
+    await tab('fills');
+    await page.waitForSelector(key);
+    const rows = await ui.fillRows();
+    assert.equal(rows.length, 1, 'one row per fill');
+    assert.deepEqual(
+      { ...rows[0], cells: rows[0].cells.slice(1) },
+      { tradeId: String(fill.tradeId), orderId: restingId, side: 'buy', source: 'stored', price: fill.price, qty: fill.qty,
+        cells: ['Buy', '997.50', '1.50', '1,496.25', `#${fill.tradeId}`] },
+    );
+    // The trade's time (the exchange's), as "MM-DD HH:MM:SS" in the page's time zone.
+    const when = await page.evaluate((ms) => {
+      const d = new Date(ms), two = (n) => String(n).padStart(2, '0');
+      return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+    }, fill.time);
+    assert.equal(rows[0].cells[0], when);
+    await shot(page, 'fills-after-reload');
+    await page.locator('[data-testid=account]').screenshot({ path: path.join(shots, 'fills-after-reload-panel.png') });
+
+    // Live fills join the stored ones, newest first: user 5 sells 0.5 into user 2's bid at 995.
+    await api.placeOrder({ market: M, side: 'sell', price: '995.00', quantity: '0.50', userId: '5' });
+    // (A stream fill's side comes from the order, which the account reloads on the fill.)
+    await waitFor(async () => { const r = await ui.fillRows(); return r.length === 2 && r[0].side !== ''; }, { message: 'the new fill next to the stored one' });
+    const [newest, older] = await ui.fillRows();
+    assert.deepEqual([norm(newest.price), norm(newest.qty), newest.side], ['995', '0.5', 'sell']);
+    assert.ok(BigInt(newest.tradeId) > BigInt(older.tradeId), 'newest first');
+    assert.equal(older.tradeId, String(fill.tradeId));
+    await storedFills('5', 2);
+    assert.deepEqual(page.errors, []);
+    await tab('open');
+  });
+
   it('cancels one order and then all orders', async () => {
     await placeFromForm({ side: 'sell', price: '1020.00', quantity: '1' });
     await waitFor(async () => hasLevel(await ui.book('ask'), '1020') || (await ui.openOrders()).length === 1, { message: 'the order to rest' });
@@ -310,6 +370,15 @@ describe('trading page', { timeout: 180_000 }, () => {
     const [tableWidth, boxWidth] = await phone.$eval('[data-testid=order-history]', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
     assert.ok(tableWidth <= boxWidth, `order history fits (${tableWidth}px in ${boxWidth}px)`);
     await phone.locator('[data-testid=account]').screenshot({ path: path.join(shots, 'history-phone.png') });
+    // The new user's fills (two trades of one market order), loaded from storage on the user switch.
+    await phone.click('[data-testid=tab-fills]');
+    await waitFor(async () => (await ui.fillRows(phone)).length === 2, { message: "user 4242's fills on a phone" });
+    const fills = await ui.fillRows(phone);
+    assert.deepEqual(fills.map((f) => [f.side, f.source, norm(f.price), norm(f.qty)]), [['buy', 'stored', '1006', '1'], ['buy', 'stored', '1005', '2']]);
+    assert.ok(await onScreen(phone, '[data-testid=fill-row] td:nth-child(4)'), 'the amount is visible on a phone');
+    const [fillsWidth, fillsBox] = await phone.$eval('[data-testid=fills]', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
+    assert.ok(fillsWidth <= fillsBox, `fills fit (${fillsWidth}px in ${fillsBox}px)`);
+    await phone.locator('[data-testid=account]').screenshot({ path: path.join(shots, 'fills-phone.png') });
     await phone.close();
   });
 

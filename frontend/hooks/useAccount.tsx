@@ -1,11 +1,11 @@
 'use client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, api, errorText } from '@/lib/api';
+import { LOAD_FILLS, liveFill, mergeFills, storedFill } from '@/lib/fills';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
-import type { Balance, OpenOrder, Order, Side, UserFill } from '@/lib/types';
+import type { AccountFill, Balance, OpenOrder, Order, Side } from '@/lib/types';
 import { getSocket } from '@/lib/ws';
 
-const KEEP_FILLS = 100;
 const POLL_MS = 10_000;
 
 export interface AccountState {
@@ -14,8 +14,13 @@ export interface AccountState {
   openOrders: OpenOrder[] | null;
   history: Order[] | null;
   balances: Balance[] | null;
-  /** This user's fills in this market since the page opened, newest first. */
-  fills: UserFill[];
+  /**
+   * This user's fills in this market, newest first: the recent ones from storage and those the
+   * stream brought since, one row each (lib/fills.ts).
+   */
+  fills: readonly AccountFill[];
+  /** Whether storage has answered for the fills (until then `fills` holds stream fills only). */
+  fillsLoaded: boolean;
   error: string | null;
   /** Reloads orders and balances now (coalesced with one already running). */
   refresh: () => Promise<void>;
@@ -30,13 +35,16 @@ const AccountContext = createContext<AccountState | null>(null);
 /**
  * The signed-in (picked) user's orders, balances and fills in one market, shared by the order
  * form and the account panel. Reloaded on start, after each of the user's fills, after the user's
- * own actions (refresh), when the stream restarts, and every POLL_MS as a safety net.
+ * own actions (refresh), when the stream restarts, and every POLL_MS as a safety net. Fills come
+ * from both the stream (at once) and each reload (storage, about 100 ms behind; it also brings
+ * fills from before the page opened and any the stream missed while it was down), merged.
  */
 export function AccountProvider({ userId, market, children }: { userId: string; market: string; children: ReactNode }) {
   const [openOrders, setOpenOrders] = useState<OpenOrder[] | null>(null);
   const [history, setHistory] = useState<Order[] | null>(null);
   const [balances, setBalances] = useState<Balance[] | null>(null);
-  const [fills, setFills] = useState<UserFill[]>([]);
+  const [fills, setFills] = useState<readonly AccountFill[]>([]);
+  const [fillsLoaded, setFillsLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const sides = useRef(new Map<string, Side>());
   const running = useRef<{ key: string; promise: Promise<void>; again: boolean } | null>(null);
@@ -47,13 +55,14 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
   const loadOnce = useCallback(async (): Promise<void> => {
     const forKey = key;
     // Independent requests: one failing endpoint does not hide the others.
-    const [open, hist, bal] = await Promise.allSettled([
+    const [open, hist, bal, fil] = await Promise.allSettled([
       api.openOrders(userId, market),
       api.orders(userId, market, 50),
       api.balances(userId),
+      api.fills(userId, market, LOAD_FILLS),
     ]);
     if (currentKey.current !== forKey) return;
-    const openValue = valueOf(open), histValue = valueOf(hist), balValue = valueOf(bal);
+    const openValue = valueOf(open), histValue = valueOf(hist), balValue = valueOf(bal), filValue = valueOf(fil);
     if (openValue) {
       for (const o of openValue) sides.current.set(o.orderId, o.side);
       setOpenOrders(openValue);
@@ -63,7 +72,13 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
       setHistory(histValue);
     }
     if (balValue) setBalances(balValue);
-    const failed = [open, hist, bal].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isUnknownUser(r.reason));
+    if (filValue) {
+      for (const f of filValue) sides.current.set(f.orderId, f.side);
+      const stored = filValue.map(storedFill);
+      setFills((prev) => mergeFills(prev, stored));
+      setFillsLoaded(true);
+    }
+    const failed = [open, hist, bal, fil].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isUnknownUser(r.reason));
     setError(failed ? errorText(failed.reason) : null);
   }, [key, userId, market]);
 
@@ -90,6 +105,7 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
     setHistory(null);
     setBalances(null);
     setFills([]);
+    setFillsLoaded(false);
     setError(null);
     // On a fresh load the book and the trades are drawn first; the account follows right after.
     let started = false;
@@ -102,8 +118,8 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
     const unsubscribe = getSocket().fills(market, {
       onEvent: (f) => {
         if (f.userId !== userId) return;
-        setFills((prev) =>
-          prev.some((p) => p.tradeId === f.tradeId && p.orderId === f.orderId) ? prev : [f, ...prev].slice(0, KEEP_FILLS));
+        const row = liveFill(f);
+        setFills((prev) => mergeFills(prev, [row]));
         void refresh();
       },
       onActive: () => { if (started) void refresh(); },
@@ -120,8 +136,8 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
   const rememberOrder = useCallback((orderId: string, side: Side) => void sides.current.set(orderId, side), []);
 
   const value = useMemo<AccountState>(
-    () => ({ userId, market, openOrders, history, balances, fills, error, refresh, sideOf, rememberOrder }),
-    [userId, market, openOrders, history, balances, fills, error, refresh, sideOf, rememberOrder],
+    () => ({ userId, market, openOrders, history, balances, fills, fillsLoaded, error, refresh, sideOf, rememberOrder }),
+    [userId, market, openOrders, history, balances, fills, fillsLoaded, error, refresh, sideOf, rememberOrder],
   );
   return <AccountContext.Provider value={value}>{children}</AccountContext.Provider>;
 }

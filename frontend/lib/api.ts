@@ -4,7 +4,7 @@
  * Every failure is an ApiError carrying the API's own `code` and `message`.
  */
 import type {
-  Balance, CanceledOrder, Candle, DepthSnapshot, Market, NewOrder, OpenOrder, Order, PlacedOrder,
+  Balance, CanceledOrder, Candle, DepthSnapshot, Fill, Market, NewOrder, OpenOrder, Order, PlacedOrder,
   PublicTrade, Ticker,
 } from './types';
 import { takeEarlyResponse } from './earlyFetch';
@@ -100,6 +100,12 @@ export function createApi(options: ApiOptions = {}) {
     cancelOrder: (orderId: string, market: string): Promise<CanceledOrder> =>
       request('DELETE', 'order', wire.decodeCanceledOrder, undefined, { orderId, market }),
     cancelAll: (userId: string, market: string): Promise<void> => request('DELETE', 'orders', ignore, undefined, { market, userId }),
+    /**
+     * The user's trades in a market, newest first (`limit` 1-1000). From storage: a fill of the
+     * last ~100 ms may be on the `fills@` stream and not here yet.
+     */
+    fills: (userId: string, market: string, limit = 50): Promise<Fill[]> =>
+      request('GET', 'fills', wire.decodeFills, { userId, market, limit }),
     balances: (userId: string): Promise<Balance[]> => request('GET', 'balances', wire.decodeBalances, { userId }),
     /** Deposits `amount` of `asset`; resolves to the asset's available balance afterwards. */
     deposit: (userId: string, amount: string, asset: string): Promise<string> =>

@@ -11,7 +11,7 @@ export function mergeTrades(current: readonly PublicTrade[], incoming: readonly 
   return all.slice(0, keep);
 }
 
-/** Trade ids are increasing integers: compare by length, then text. */
-function compareIds(a: string, b: string): number {
+/** Trade ids are increasing integers (order ids base-36 text): compare by length, then text. */
+export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

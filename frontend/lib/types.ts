@@ -167,6 +167,38 @@ export interface UserFill {
   receivedAt: number;
 }
 
+/** One of the user's trades from `/fills` (storage, so the writer's batch behind the stream). */
+export interface Fill {
+  market: string;
+  tradeId: string;
+  /** The user's order that took part in the trade. */
+  orderId: string;
+  side: Side;
+  price: Dec;
+  quantity: Dec;
+  /** price x quantity, exact. */
+  quoteQty: Dec;
+  isMaker: boolean;
+  /** When the trade happened (unix ms, the exchange's clock). */
+  time: number;
+}
+
+/**
+ * A row of the Fills tab: one of the user's fills, from `/fills` (`stored`) or, until storage has
+ * it, from the `fills@` stream. One per (tradeId, orderId).
+ */
+export interface AccountFill {
+  tradeId: string;
+  orderId: string;
+  /** Null for a stream fill (the event carries no side; the order's side may be known elsewhere). */
+  side: Side | null;
+  price: Dec;
+  quantity: Dec;
+  /** Trade time for stored fills, the time the page received it for stream fills (unix ms). */
+  time: number;
+  stored: boolean;
+}
+
 export interface Deposit {
   userId: string;
   asset: string;

@@ -6,7 +6,7 @@
  */
 import { isDecimal } from './decimal';
 import type {
-  Balance, CanceledOrder, Candle, DepthDiff, DepthSnapshot, Level, Market, OpenOrder, Order,
+  Balance, CanceledOrder, Candle, DepthDiff, DepthSnapshot, Fill, Level, Market, OpenOrder, Order,
   OrderFill, OrderKind, OrderStatus, PlacedOrder, PublicTrade, Side, Ticker, TimeInForce, UserFill,
 } from './types';
 
@@ -303,6 +303,24 @@ export function decodeBalances(v: unknown): Balance[] {
 
 export function decodeDepositBalance(v: unknown): string {
   return dec(asObj(v, 'deposit response'), 'amount');
+}
+
+/** The user's trades from `/fills`, newest first as the exchange sends them. */
+export function decodeFills(v: unknown): Fill[] {
+  return asArray(v, 'fills').map((item) => {
+    const o = asObj(item, 'fill');
+    return {
+      market: str(o, 'market'),
+      tradeId: str(o, 'tradeId'),
+      orderId: str(o, 'orderId'),
+      side: oneOf<Side>(str(o, 'side'), SIDES, 'side'),
+      price: dec(o, 'price'),
+      quantity: dec(o, 'qty', 'quantity'),
+      quoteQty: dec(o, 'quoteQty'),
+      isMaker: bool(o, 'isMaker'),
+      time: time(o, 'time'),
+    };
+  });
 }
 
 export function decodeFillEvent(o: Obj, receivedAt: number): UserFill {

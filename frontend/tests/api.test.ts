@@ -104,6 +104,28 @@ describe('REST client', () => {
     expect(older).toMatchObject({ orderId: 'b', executedQty: '0', executedQuoteQty: null });
   });
 
+  it("decodes a user's fills, amounts exactly as sent", async () => {
+    const { fetchImpl, calls } = fakeFetch({
+      'GET /api/v1/fills': [200, '[{"market":"TATA_INR","tradeId":36005,"orderId":"6bl","side":"buy","price":"1500.5","qty":"2","quoteQty":"3001","isMaker":false,"time":1740939427000},'
+        + '{"market":"TATA_INR","tradeId":36004,"orderId":"35t","side":"sell","price":1000.10,"qty":0.1,"quoteQty":"100.01","isMaker":true,"time":1740939426999}]'],
+    });
+    const api = createApi({ baseUrl: 'http://x', fetch: fetchImpl });
+    expect(await api.fills('5', 'TATA_INR')).toEqual([
+      { market: 'TATA_INR', tradeId: '36005', orderId: '6bl', side: 'buy', price: '1500.5', quantity: '2', quoteQty: '3001', isMaker: false, time: 1740939427000 },
+      // A number's literal text, never a float's ("1000.10" where the engine gives the source).
+      { market: 'TATA_INR', tradeId: '36004', orderId: '35t', side: 'sell', price: expect.stringMatching(/^1000\.10?$/), quantity: '0.1', quoteQty: '100.01', isMaker: true, time: 1740939426999 },
+    ]);
+    expect(calls[0]?.url).toBe('http://x/api/v1/fills?userId=5&market=TATA_INR&limit=50');
+    await api.fills('5', 'TATA_INR', 1000);
+    expect(calls[1]?.url).toBe('http://x/api/v1/fills?userId=5&market=TATA_INR&limit=1000');
+
+    const bad = fakeFetch({ 'GET /api/v1/fills': [200, '[{"market":"TATA_INR","tradeId":1,"orderId":"a","side":"hold","price":"1","qty":"1","quoteQty":"1","isMaker":false,"time":1}]'] });
+    await expect(createApi({ fetch: bad.fetchImpl }).fills('5', 'TATA_INR')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    // An account without deposits: the page treats it as empty (hooks/useAccount.tsx).
+    const unknown = fakeFetch({ 'GET /api/v1/fills': [404, '{"code":"UNKNOWN_USER","message":"unknown user 9"}'] });
+    await expect(createApi({ fetch: unknown.fetchImpl }).fills('9', 'TATA_INR')).rejects.toMatchObject({ status: 404, code: 'UNKNOWN_USER' });
+  });
+
   it('turns error bodies into ApiError with the API message', async () => {
     const { fetchImpl } = fakeFetch({
       'POST /api/v1/order': [422, '{"code":"INSUFFICIENT_FUNDS","message":"Insufficient INR: need 1000, have 5"}'],

@@ -2,13 +2,17 @@
 import { StateMessage } from '@/components/ui/StateMessage';
 import { useAccount } from '@/hooks/useAccount';
 import { decimalsOf, mul } from '@/lib/decimal';
-import { formatAmount, formatPrice, formatQty, formatTime } from '@/lib/format';
+import { formatAmount, formatDateTime, formatPrice, formatQty } from '@/lib/format';
 import type { Market } from '@/lib/types';
 
-/** The user's fills in this market as they happen (since the page opened). */
+/** The user's recent fills in this market (from storage) and those since, as they happen. */
 export function FillsTable({ market }: { market: Market }) {
-  const { fills, sideOf } = useAccount();
-  if (fills.length === 0) return <StateMessage kind="empty">No fills since you opened this page</StateMessage>;
+  const { fills, fillsLoaded, sideOf } = useAccount();
+  if (fills.length === 0) {
+    return fillsLoaded
+      ? <StateMessage kind="empty">No fills in this market yet</StateMessage>
+      : <StateMessage kind="loading">Loading fills…</StateMessage>;
+  }
   return (
     <div className="table-scroll">
       <table className="table" data-testid="fills">
@@ -24,10 +28,11 @@ export function FillsTable({ market }: { market: Market }) {
         </thead>
         <tbody>
           {fills.map((f) => {
-            const side = sideOf(f.orderId);
+            const side = f.side ?? sideOf(f.orderId);
             return (
-              <tr key={`${f.tradeId}:${f.orderId}`} data-testid="fill-row" data-price={f.price} data-qty={f.quantity}>
-                <td className="muted">{formatTime(f.receivedAt)}</td>
+              <tr key={`${f.tradeId}:${f.orderId}`} data-testid="fill-row" data-trade-id={f.tradeId} data-order-id={f.orderId}
+                data-side={side ?? ''} data-price={f.price} data-qty={f.quantity} data-source={f.stored ? 'stored' : 'live'}>
+                <td className="muted">{formatDateTime(f.time)}</td>
                 <td className={side === 'buy' ? 'up' : side === 'sell' ? 'down' : ''}>{side === 'buy' ? 'Buy' : side === 'sell' ? 'Sell' : '—'}</td>
                 <td className="num">{formatPrice(f.price, market.tickSize)}</td>
                 <td className="num">{formatQty(f.quantity, market.stepSize)}</td>
