@@ -342,6 +342,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 Options parse(int argc, char** argv) {
+  ex::bench::usage_or_pairs(
+      argc, argv,
+      "usage: http_load [--host 127.0.0.1] [--port 3001] [--conns 64] [--seconds 10] "
+      "[--users 200]\n                 [--market TATA_INR] [--mid 1000] [--threads 1] "
+      "[--pipeline 1]\n");
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];

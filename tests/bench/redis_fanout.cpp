@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
   size_t subscribers = 8, messages = 100000, payload = 200;
   double rate = 0;
   std::string url;
+  ex::bench::usage_or_pairs(argc, argv,
+                            "usage: redis_fanout [--subscribers 8] [--messages 100000] "
+                            "[--rate 0 (as fast as it goes)] [--payload 200] [--redis URL]\n");
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
     if (k == "--subscribers")

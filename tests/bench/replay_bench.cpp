@@ -184,9 +184,10 @@ void latency_pass(const std::vector<Op>& ops, std::vector<uint32_t> (&samples)[3
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s workload.csv [--ledger] [--repeat N]\n", argv[0]);
-    return 2;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    std::fprintf(argc < 2 ? stderr : stdout, "usage: %s workload.csv [--ledger] [--repeat N]\n",
+                 argv[0]);
+    return argc < 2 ? 2 : 0;
   }
   bool with_ledger = false;
   int repeat = 5;

@@ -357,6 +357,11 @@ class Driver : public std::enable_shared_from_this<Driver> {
 };
 
 Options parse(int argc, char** argv) {
+  ex::bench::usage_or_pairs(
+      argc, argv,
+      "usage: ws_fanout [--host 127.0.0.1] [--http-port 3001] [--ws-port 3002] "
+      "[--subscribers 1000]\n                 [--trades-per-sec 200] [--seconds 10] "
+      "[--market TATA_INR] [--price 1000] [--drivers 16]\n");
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
