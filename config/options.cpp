@@ -156,7 +156,7 @@ void apply_environment_over_file(CLI::App& app, int argc, const char* const* arg
   for (CLI::Option* opt : app.get_options()) {
     if (opt->get_envname().empty() || opt->count() == 0 || on_command_line(opt)) continue;
     const char* value = std::getenv(opt->get_envname().c_str());
-    if (!value) continue;
+    if (!value || !*value) continue;  // an empty variable is unset, as CLI11 has it
     opt->clear();
     opt->add_result(value);
     opt->run_callback();

@@ -46,7 +46,9 @@ Result<bool> check_journal_reaches_storage(const Options& o, const std::string& 
   return make_error(ErrorCode::internal,
                     what +
                         ": the journal does not belong with this storage (restore the data "
-                        "directory and the database together, see the README's backups)");
+                        "directory and the database together, see the README's backups; a "
+                        "journal written with --durability none that a machine's crash cut "
+                        "short is accepted when started with --durability none)");
 }
 
 Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec, Store& store,
@@ -193,6 +195,9 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
   for (const auto& entry : fs::directory_iterator(journal_root(o), ec)) {
     const std::string name = entry.path().filename().string();
     if (!entry.is_directory() || name == kDepositStream) continue;
+    // Only a directory with journal files is a market's (a mounted disk has lost+found).
+    const std::string dir = entry.path().string();
+    if (snapshot::list(dir).empty() && journal::list_segments(dir).empty()) continue;
     bool configured = false;
     for (const MarketSpec& spec : o.markets)
       configured = configured || spec.symbol == name;

@@ -237,17 +237,24 @@ struct DiscardUntilEof {
   static constexpr std::size_t kLimit = 1 << 20;
   static constexpr auto kTimeout = std::chrono::seconds(5);
 
+  // Shared with the deadline's handler, which may already be queued when the read ends:
+  // `done` then tells it that the socket may be gone.
+  struct Deadline {
+    boost::asio::steady_timer timer;
+    bool done = false;
+  };
+
   boost::asio::ip::tcp::socket& socket;
   Handler handler;
   std::unique_ptr<std::array<char, 4096>> buffer = std::make_unique<std::array<char, 4096>>();
-  std::shared_ptr<boost::asio::steady_timer> deadline =
-      std::make_shared<boost::asio::steady_timer>(socket.get_executor(), kTimeout);
+  std::shared_ptr<Deadline> deadline =
+      std::make_shared<Deadline>(Deadline{{socket.get_executor(), kTimeout}, false});
   std::size_t discarded = 0;
 
   void start() {
-    deadline->async_wait([&s = socket](boost::beast::error_code ec) {
+    deadline->timer.async_wait([&s = socket, d = deadline](boost::beast::error_code ec) {
       boost::beast::error_code ignored;
-      if (!ec) s.close(ignored);  // the pending read ends with operation_aborted
+      if (!ec && !d->done) s.close(ignored);  // the pending read ends with operation_aborted
     });
     read();
   }
@@ -260,7 +267,8 @@ struct DiscardUntilEof {
   void operator()(boost::beast::error_code ec, std::size_t n) {
     discarded += n;
     if (!ec && discarded <= kLimit) return read();
-    deadline->cancel();
+    deadline->done = true;
+    deadline->timer.cancel();
     boost::beast::error_code ignored;
     socket.close(ignored);
     handler(ec == boost::asio::error::eof ? boost::beast::error_code{} : ec);

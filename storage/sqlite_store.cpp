@@ -90,11 +90,12 @@ std::string orders_query(const char* where) {
   return std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where;
 }
 
-std::string trades_query(const char* where) {
+// `from`: the table, and the index to read it by where SQLite would not pick it itself.
+std::string trades_query(const char* where, const char* from = "trades") {
   return std::string(
              "SELECT trade_id, price, qty, buy_order_id, sell_order_id, buyer, seller, "
-             "buyer_maker, time_ms FROM trades WHERE ") +
-         where;
+             "buyer_maker, time_ms FROM ") +
+         from + " WHERE " + where;
 }
 
 // --- Values between C++ and SQLite. ---
@@ -168,13 +169,17 @@ class SqliteStore final : public Store {
         {&insert_deposit_, kInsertDeposit},
         {&upsert_candle_, kUpsertCandle},
         {&recent_trades_, trades_query("market = ?1 ORDER BY trade_id DESC LIMIT ?2")},
-        // Each side newest first and limited on its own index, then the two merged.
+        // Each side newest first and limited on its own index, then the two merged. Named:
+        // without statistics SQLite prefers walking the market's trades backwards by key
+        // (0.24 s for a user with one trade among a million, against 0.2 ms by index).
         {&trades_of_user_,
          "SELECT * FROM (" +
-             trades_query("market = ?1 AND buyer = ?2 ORDER BY trade_id DESC LIMIT ?3") +
+             trades_query("market = ?1 AND buyer = ?2 ORDER BY trade_id DESC LIMIT ?3",
+                          "trades INDEXED BY trades_by_buyer") +
              ") UNION ALL SELECT * FROM (" +
              trades_query(
-                 "market = ?1 AND seller = ?2 AND buyer <> ?2 ORDER BY trade_id DESC LIMIT ?3") +
+                 "market = ?1 AND seller = ?2 AND buyer <> ?2 ORDER BY trade_id DESC LIMIT ?3",
+                 "trades INDEXED BY trades_by_seller") +
              ") ORDER BY trade_id DESC LIMIT ?3"},
         {&candles_, kCandles},
         {&orders_of_market_,

@@ -263,7 +263,10 @@ Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpe
   if (*limit > 0) {
     // Bucket starts are one interval apart: a span of `limit` intervals holds `limit`.
     const int64_t span = static_cast<int64_t>(*limit) * interval_ms(k.interval);
-    if (k.from_ms > 0)
+    const FieldValue* start = f.find("startTime");
+    const bool from_given = start && start->type != JsonType::null &&
+                            !(start->type == JsonType::string && start->text.empty());
+    if (from_given)
       k.to_ms = std::min(k.to_ms, k.from_ms + span - 1);
     else
       k.from_ms = std::max<int64_t>(

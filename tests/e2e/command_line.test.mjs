@@ -93,6 +93,8 @@ test('the environment overrides the config file, and the command line both', asy
   try {
     assert.equal(await listening([], {}), fromFile);
     assert.equal(await listening([], { EXCHANGE_HTTP_PORT: String(fromEnv) }), fromEnv);
+    // An empty variable is an unset one (as a templated environment file leaves it).
+    assert.equal(await listening([], { EXCHANGE_HTTP_PORT: '' }), fromFile);
     assert.equal(await listening(['--http-port', String(fromFlag)], { EXCHANGE_HTTP_PORT: String(fromEnv) }), fromFlag);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@
 // belong with its storage, or without a market its journal still holds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeDir, startExchange } from './harness.mjs';
 
@@ -70,6 +70,8 @@ test('a node does not start without a market its journal holds', async () => {
     ].join('\n'));
     await assert.rejects(startExchange({ dataDir: dir, args: ['--config', config] }),
       /the journal holds market INFY_INR, which is not configured/);
+    // A directory without journal files is no market's (a disk mounted there has lost+found).
+    mkdirSync(path.join(dir, 'journal', 'lost+found'));
     // With the market configured again, the node starts and the order is still there.
     const again = await startExchange({ dataDir: dir });
     try {

@@ -63,7 +63,7 @@ test('the REST API and the page are served over https, and http is redirected', 
   assert.equal(plain.status, 301);
   assert.match(plain.headers.location, /^https:\/\//);
   // Operators' endpoints stay on the exchange's own port.
-  for (const p of ['/metrics', '/ready']) assert.equal((await get(p, from)).status, 404, p);
+  for (const p of ['/metrics', '/ready', '/metrics/', '/ready/']) assert.equal((await get(p, from)).status, 404, p);
   assert.equal((await get('/health', from)).status, 200);
 });
 

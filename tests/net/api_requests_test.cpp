@@ -323,6 +323,12 @@ CAF_TEST(a klines limit narrows the range to that many buckets) {
   CAF_REQUIRE(k.ok());
   CAF_CHECK_EQUAL(k->from_ms, 60000);
   CAF_CHECK_EQUAL(k->to_ms, 120000);
+  // From startTime 0 when it is given as 0.
+  k = decode_klines(parse_query("symbol=TATA_INR&interval=1m&startTime=0&limit=2"), markets(),
+                    kNow);
+  CAF_REQUIRE(k.ok());
+  CAF_CHECK_EQUAL(k->from_ms, 0);
+  CAF_CHECK_EQUAL(k->to_ms, 2 * 60000 - 1);
   // Without startTime: the last `limit` buckets, the current one included.
   k = decode_klines(parse_query("symbol=TATA_INR&interval=1m&limit=2"), markets(), kNow);
   CAF_REQUIRE(k.ok());
