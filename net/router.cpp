@@ -336,9 +336,13 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (m != "GET") return method_not_allowed();
       auto user = identify(f, request.credentials);
       if (!user) return fail(user.error());
-      auto market = find_market(f, markets, "market", "symbol");
-      if (!market) return fail(market.error());
-      return api_.open_orders(std::move(*user), (*market)->symbol,
+      std::string market;  // none named: every market's (Part 1 always names one)
+      if (f.find("market") || f.find("symbol")) {
+        auto named = find_market(f, markets, "market", "symbol");
+        if (!named) return fail(named.error());
+        market = (*named)->symbol;
+      }
+      return api_.open_orders(std::move(*user), std::move(market),
                               respond<std::vector<OrderInfo>>(std::exchange(reply, nullptr),
                                                               [](const std::vector<OrderInfo>& o) {
                                                                 return encode_open_orders(o);

@@ -125,6 +125,13 @@ test('the original flow: sell, buy with partial fill, open orders, depth, cancel
     { price: o.price, quantity: o.quantity, orderId: o.orderId, filled: o.filled, side: o.side, userId: o.userId },
     { price: num('1500.5'), quantity: num('5'), orderId: sell.json.orderId, filled: num('2'), side: 'sell', userId: 'seller1' });
   assert.deepEqual(keys(o).slice(0, 4), ['price', 'quantity', 'orderId', 'filled']);
+  // Without a market: the user's open orders in every market.
+  await deposit('seller1', 1, 'INFY');
+  const other = await place({ market: 'INFY_INR', side: 'sell', price: 100, quantity: 1, userId: 'seller1' });
+  const everywhere = await ok(ex.get('/api/v1/order/open?userId=seller1'));
+  assert.deepEqual(everywhere.json.map((x) => [x.market, x.orderId]).sort(),
+    [[M, sell.json.orderId], ['INFY_INR', other.json.orderId]].sort());
+  await ok(ex.del('/api/v1/order', { orderId: other.json.orderId, market: 'INFY_INR' }));
   assert.deepEqual(o.remainingQty, num('3'), 'Part 2 adds what is still open');
   assert.equal(o.orderType, 'intraday', 'the product is reported with the order');
 
