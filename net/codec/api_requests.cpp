@@ -48,11 +48,15 @@ const AssetSpec* find_asset(const std::vector<AssetSpec>& assets, std::string_vi
   return nullptr;
 }
 
+// A time field counts as given unless it is absent, null or "" (query strings send "").
+bool time_given(const Fields& f, std::string_view name) {
+  const FieldValue* v = f.find(name);
+  return v && v->type != JsonType::null && !(v->type == JsonType::string && v->text.empty());
+}
+
 // Seconds (or milliseconds, see decode_klines) to milliseconds.
 Result<int64_t> time_field(const Fields& f, std::string_view name, uint64_t fallback_ms) {
-  const FieldValue* v = f.find(name);
-  if (!v || v->type == JsonType::null || (v->type == JsonType::string && v->text.empty()))
-    return static_cast<int64_t>(fallback_ms);
+  if (!time_given(f, name)) return static_cast<int64_t>(fallback_ms);
   auto n = optional_uint(f, name, 0, 0, kMaxMillis);
   if (!n) return n.error();
   uint64_t value = *n;
@@ -263,10 +267,7 @@ Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpe
   if (*limit > 0) {
     // Bucket starts are one interval apart: a span of `limit` intervals holds `limit`.
     const int64_t span = static_cast<int64_t>(*limit) * interval_ms(k.interval);
-    const FieldValue* start = f.find("startTime");
-    const bool from_given = start && start->type != JsonType::null &&
-                            !(start->type == JsonType::string && start->text.empty());
-    if (from_given)
+    if (time_given(f, "startTime"))
       k.to_ms = std::min(k.to_ms, k.from_ms + span - 1);
     else
       k.from_ms = std::max<int64_t>(
