@@ -84,7 +84,7 @@ void find_by_client_order_id(ExchangeApi& api, const std::string& user, const st
                     for (auto& o : *open)
                       if (o.client_order_id == client_id) return then(std::move(o));
                     if (history == 0) return then(unknown());
-                    api.order_history(user, market, history,
+                    api.order_history(user, market, history, std::nullopt,
                                       [client_id, unknown, then = std::move(then)](
                                           Result<std::vector<OrderInfo>> past) mutable {
                                         if (!past) return then(past.error());
@@ -363,8 +363,10 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       }
       auto limit = decode_limit(f, limits_.orders_default, limits_.orders_max);
       if (!limit) return fail(limit.error());
+      auto before = decode_order_before(f, **market);
+      if (!before) return fail(before.error());
       return api_.order_history(
-          std::move(*user), (*market)->symbol, *limit,
+          std::move(*user), (*market)->symbol, *limit, *before,
           respond<std::vector<OrderInfo>>(
               std::exchange(reply, nullptr),
               [](const std::vector<OrderInfo>& o) { return encode_orders(o); }));
@@ -466,7 +468,9 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (!market) return fail(market.error());
       auto limit = decode_limit(f, limits_.trades_default, limits_.trades_max);
       if (!limit) return fail(limit.error());
-      return api_.trades((*market)->symbol, *limit,
+      auto before = decode_trade_before(f);
+      if (!before) return fail(before.error());
+      return api_.trades((*market)->symbol, *limit, *before,
                          respond<std::vector<TradeRecord>>(
                              std::exchange(reply, nullptr),
                              [](const std::vector<TradeRecord>& t) { return encode_trades(t); }));
@@ -479,8 +483,10 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (!market) return fail(market.error());
       auto limit = decode_limit(f, limits_.trades_default, limits_.trades_max);
       if (!limit) return fail(limit.error());
+      auto before = decode_trade_before(f);
+      if (!before) return fail(before.error());
       return api_.user_trades(
-          *user, (*market)->symbol, *limit,
+          *user, (*market)->symbol, *limit, *before,
           respond<std::vector<TradeRecord>>(std::exchange(reply, nullptr),
                                             [user = *user](const std::vector<TradeRecord>& t) {
                                               return encode_user_trades(t, user);

@@ -175,10 +175,11 @@ code{background:#f3f3f3;padding:0 .25rem}td{padding:.15rem .8rem .15rem 0;vertic
 <tr><td><code>DELETE /api/v1/order</code></td><td>cancel an order: orderId, market</td></tr>
 <tr><td><code>GET /api/v1/order</code></td><td>one order: orderId, market</td></tr>
 <tr><td><code>GET /api/v1/order/open</code></td><td>open orders: userId, market</td></tr>
-<tr><td><code>GET /api/v1/orders</code></td><td>order history: userId, market, limit</td></tr>
+<tr><td><code>GET /api/v1/orders</code></td><td>order history: userId, market, limit, before (an orderId: the next page)</td></tr>
 <tr><td><code>DELETE /api/v1/orders</code></td><td>cancel all of a user's orders: userId, market</td></tr>
 <tr><td><code>GET /api/v1/depth</code></td><td>order book: symbol, limit</td></tr>
-<tr><td><code>GET /api/v1/trades</code></td><td>recent trades: symbol, limit</td></tr>
+<tr><td><code>GET /api/v1/trades</code></td><td>recent trades: symbol, limit, before (a trade id: the next page)</td></tr>
+<tr><td><code>GET /api/v1/fills</code></td><td>a user's trades: userId, market, limit, before (a tradeId)</td></tr>
 <tr><td><code>GET /api/v1/klines</code></td><td>candles: symbol, interval, startTime, endTime</td></tr>
 <tr><td><code>GET /api/v1/tickers</code></td><td>24-hour tickers: symbol (optional)</td></tr>
 <tr><td><code>GET /api/v1/markets</code></td><td>markets and their rules</td></tr>

@@ -168,25 +168,27 @@ class SqliteStore final : public Store {
         {&count_trades_, kCountTrades},
         {&insert_deposit_, kInsertDeposit},
         {&upsert_candle_, kUpsertCandle},
-        {&recent_trades_, trades_query("market = ?1 ORDER BY trade_id DESC LIMIT ?2")},
+        {&recent_trades_,
+         trades_query("market = ?1 AND trade_id < ?3 ORDER BY trade_id DESC LIMIT ?2")},
         // Each side newest first and limited on its own index, then the two merged. Named:
         // without statistics SQLite prefers walking the market's trades backwards by key
         // (0.24 s for a user with one trade among a million, against 0.2 ms by index).
         {&trades_of_user_,
          "SELECT * FROM (" +
-             trades_query("market = ?1 AND buyer = ?2 ORDER BY trade_id DESC LIMIT ?3",
+             trades_query("market = ?1 AND buyer = ?2 AND trade_id < ?4 ORDER BY trade_id DESC "
+                          "LIMIT ?3",
                           "trades INDEXED BY trades_by_buyer") +
              ") UNION ALL SELECT * FROM (" +
-             trades_query(
-                 "market = ?1 AND seller = ?2 AND buyer <> ?2 ORDER BY trade_id DESC LIMIT ?3",
-                 "trades INDEXED BY trades_by_seller") +
+             trades_query("market = ?1 AND seller = ?2 AND buyer <> ?2 AND trade_id < ?4 "
+                          "ORDER BY trade_id DESC LIMIT ?3",
+                          "trades INDEXED BY trades_by_seller") +
              ") ORDER BY trade_id DESC LIMIT ?3"},
         {&candles_, kCandles},
         {&orders_of_market_,
-         orders_query("user_id = ?1 AND market = ?2 ORDER BY time_ms DESC, order_id DESC "
-                      "LIMIT ?3")},
-        {&orders_of_user_,
-         orders_query("user_id = ?1 ORDER BY time_ms DESC, order_id DESC LIMIT ?2")},
+         orders_query("user_id = ?1 AND market = ?2 AND (time_ms, order_id) < (?4, ?5) "
+                      "ORDER BY time_ms DESC, order_id DESC LIMIT ?3")},
+        {&orders_of_user_, orders_query("user_id = ?1 AND (time_ms, order_id) < (?3, ?4) "
+                                        "ORDER BY time_ms DESC, order_id DESC LIMIT ?2")},
         {&order_, orders_query("order_id = ?1")},
         {&trade_count_, kTradeCount},
         {&max_trade_id_, kMaxTradeId},
@@ -214,17 +216,20 @@ class SqliteStore final : public Store {
     return r;
   }
 
-  Result<std::vector<TradeRecord>> recent_trades(const std::string& market, size_t limit) override {
+  Result<std::vector<TradeRecord>> recent_trades(const std::string& market, size_t limit,
+                                                 uint64_t before) override {
     recent_trades_.bind(1, market);
     recent_trades_.bind(2, limit_of(limit));
+    recent_trades_.bind(3, id_bound(before));
     return read_trades(recent_trades_, market, "recent trades");
   }
 
   Result<std::vector<TradeRecord>> trades_of(const std::string& user_id, const std::string& market,
-                                             size_t limit) override {
+                                             size_t limit, uint64_t before) override {
     trades_of_user_.bind(1, market);
     trades_of_user_.bind(2, user_id);
     trades_of_user_.bind(3, limit_of(limit));
+    trades_of_user_.bind(4, id_bound(before));
     return read_trades(trades_of_user_, market, "trades of a user");
   }
 
@@ -252,16 +257,15 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<OrderInfo>> orders_of(const std::string& user_id, const std::string& market,
-                                           size_t limit) override {
+                                           size_t limit, const OrderCursor& before) override {
     std::vector<OrderInfo> out;
     Stmt& s = market.empty() ? orders_of_user_ : orders_of_market_;
     s.bind(1, user_id);
-    if (market.empty()) {
-      s.bind(2, limit_of(limit));
-    } else {
-      s.bind(2, market);
-      s.bind(3, limit_of(limit));
-    }
+    int next = 2;
+    if (!market.empty()) s.bind(next++, market);
+    s.bind(next++, limit_of(limit));
+    s.bind(next++, before.time_ms);
+    s.bind(next, id_bound(before.order_id));
     auto r = for_each_row(s, "orders of user", [&](const Stmt& row) -> Result<bool> {
       auto o = order_from_row(row);
       if (!o) return o.error();

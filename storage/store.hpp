@@ -11,6 +11,7 @@
 // threads (readers go on while the writer writes).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -80,6 +81,11 @@ auto inspect(Inspector& f, WriteBatch& x) {
            x.positions);
 }
 
+// A page's `before` id as a column value (ids are signed 64-bit columns).
+inline int64_t id_bound(uint64_t before) {
+  return static_cast<int64_t>(std::min<uint64_t>(before, INT64_MAX));
+}
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -88,20 +94,23 @@ class Store {
   // Ids (order_id, trade_id, deposit_id) must be below 2^63 (invalid_field otherwise).
   virtual Result<bool> write(const WriteBatch& batch) = 0;
 
-  // The market's latest trades, newest (highest trade_id) first; at most `limit`.
-  virtual Result<std::vector<TradeRecord>> recent_trades(const std::string& market,
-                                                         size_t limit) = 0;
-  // The user's latest trades in the market, as buyer or seller, newest first; at most
-  // `limit`.
+  // The market's trades with trade_id below `before`, newest (highest trade_id) first; at
+  // most `limit`. kAboveNewestTrade: the latest.
+  virtual Result<std::vector<TradeRecord>> recent_trades(const std::string& market, size_t limit,
+                                                         uint64_t before) = 0;
+  // The user's trades in the market, as buyer or seller, with trade_id below `before`,
+  // newest first; at most `limit`.
   virtual Result<std::vector<TradeRecord>> trades_of(const std::string& user_id,
-                                                     const std::string& market, size_t limit) = 0;
+                                                     const std::string& market, size_t limit,
+                                                     uint64_t before) = 0;
   // Candles whose start is in [from_ms, to_ms], oldest first.
   virtual Result<std::vector<Candle>> candles(const std::string& market, Interval interval,
                                               int64_t from_ms, int64_t to_ms) = 0;
   // A user's orders in a market (every market if `market` is empty), newest first (by
-  // time_ms, then order_id); at most `limit`.
+  // time_ms, then order_id), from below `before`; at most `limit`.
   virtual Result<std::vector<OrderInfo>> orders_of(const std::string& user_id,
-                                                   const std::string& market, size_t limit) = 0;
+                                                   const std::string& market, size_t limit,
+                                                   const OrderCursor& before) = 0;
   // One order in its newest stored state; ErrorCode::unknown_order if absent.
   virtual Result<OrderInfo> order(uint64_t order_id) = 0;
   // Number of trades stored for the market (O(1)).

@@ -173,14 +173,18 @@ class Account {
     return out;
   }
 
-  // The newest `limit` orders, open and closed. Ranks pointers and copies only the answer:
-  // a busy account can hold thousands of closed orders.
-  std::vector<OrderInfo> history(const std::string& market, size_t limit) const {
+  // The newest `limit` orders below `before`, open and closed. Ranks pointers and copies
+  // only the answer: a busy account can hold thousands of closed orders.
+  std::vector<OrderInfo> history(const std::string& market, size_t limit,
+                                 const OrderCursor& before) const {
     std::vector<const OrderInfo*> all;
+    auto wanted = [&](const OrderInfo& o) {
+      return (market.empty() || o.market == market) && before.above(o);
+    };
     for (auto& [id, o] : open_)
-      if (market.empty() || o.market == market) all.push_back(&o);
+      if (wanted(o)) all.push_back(&o);
     for (auto& c : closed_)
-      if (market.empty() || c.order.market == market) all.push_back(&c.order);
+      if (wanted(c.order)) all.push_back(&c.order);
     const size_t n = std::min(limit, all.size());
     std::partial_sort(
         all.begin(), all.begin() + n, all.end(), [](const OrderInfo* a, const OrderInfo* b) {
@@ -249,8 +253,8 @@ caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, C
       },
       [=](balances_atom) { return a->balances(); },
       [=](open_atom, const std::string& market) { return a->open_orders(market); },
-      [=](history_atom, const std::string& market, uint64_t limit) {
-        return a->history(market, limit);
+      [=](history_atom, const std::string& market, uint64_t limit, const OrderCursor& before) {
+        return a->history(market, limit, before);
       },
   };
 }

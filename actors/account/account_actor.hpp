@@ -11,7 +11,8 @@
 //        journal has it (the catalog's deposit_journal; at once without one).
 //  (balances)                     -> vector<AssetBalance>, every configured asset.
 //  (open, market)                 -> its open orders ("" = every market), oldest first.
-//  (history, market, limit)       -> open and recently closed orders, newest first.
+//  (history, market, limit, OrderCursor) -> open and recently closed orders below the
+//                                    cursor, newest first.
 #pragma once
 
 #include <caf/all.hpp>

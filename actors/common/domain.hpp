@@ -56,6 +56,27 @@ auto inspect(Inspector& f, OrderInfo& x) {
            x.executed, x.executed_quote, x.status, x.time_ms, x.update_ms);
 }
 
+// A place in a user's order history, which runs newest first by (time_ms, order_id): the
+// page after it holds the orders that sort below it. The default place is above every
+// order, so its page is the newest. Ids stay below 2^63, as storage keeps them.
+struct OrderCursor {
+  int64_t time_ms = INT64_MAX;
+  uint64_t order_id = INT64_MAX;
+
+  static OrderCursor at(const OrderInfo& o) { return {o.time_ms, o.order_id}; }
+  bool above(const OrderInfo& o) const {
+    return o.time_ms != time_ms ? o.time_ms < time_ms : o.order_id < order_id;
+  }
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, OrderCursor& x) {
+  return f(caf::meta::type_name("order_cursor"), x.time_ms, x.order_id);
+}
+
+// A trade id above every stored one: as a page's `before`, the newest trades.
+inline constexpr uint64_t kAboveNewestTrade = INT64_MAX;
+
 // One trade as seen by one of its orders (the taker's reply lists these).
 struct Fill {
   uint64_t trade_id = 0;

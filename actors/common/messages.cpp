@@ -28,6 +28,7 @@ void add_message_types(caf::actor_system_config& cfg) {
       .add_message_type<PlaceOrder>("place_order")
       .add_message_type<OrderInfo>("order_info")
       .add_message_type<std::vector<OrderInfo>>("order_info_list")
+      .add_message_type<OrderCursor>("order_cursor")
       .add_message_type<Fill>("fill")
       .add_message_type<PlaceReply>("place_reply")
       .add_message_type<TradeRecord>("trade_record")

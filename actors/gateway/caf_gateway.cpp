@@ -234,18 +234,35 @@ void CafGateway::order(std::string market, uint64_t order_id, Callback<OrderInfo
 }
 
 void CafGateway::order_history(std::string user_id, std::string market, size_t limit,
+                               std::optional<uint64_t> before,
                                Callback<std::vector<OrderInfo>> done) {
   auto fail = [done](Error e) { done(std::move(e)); };
   if (!market.empty() && !market_or_fail(market, fail)) return;
+  if (!before) return history_page(std::move(user_id), std::move(market), limit, {}, done);
+  if (market.empty())
+    return fail(Error{ErrorCode::missing_field, "a page after an order needs its market"});
+  if (!order_in_market(market, *before, fail)) return;
+  // The list runs by time, then id: the named order's own time places the page.
+  order(market, *before, [this, user_id, market, limit, done](Result<OrderInfo> o) {
+    if (!o) return done(o.error());
+    history_page(user_id, market, limit, OrderCursor::at(*o), done);
+  });
+}
+
+void CafGateway::history_page(std::string user_id, std::string market, size_t limit,
+                              OrderCursor before, Callback<std::vector<OrderInfo>> done) {
+  auto fail = [done](Error e) { done(std::move(e)); };
   run([=](Bridge* self) {
     with_account(
         self, user_id,
         [=](caf::actor account) {
           // Recent orders from the account, older ones from storage; the account's copy
-          // of an order is the freshest.
+          // of an order is the freshest. Storage is asked even when the account has a full
+          // page: the account keeps every open order but only the latest closed ones, so an
+          // old open order can sort below closed orders only storage still has.
           Callback<std::vector<OrderInfo>> merge = [=](Result<std::vector<OrderInfo>> recent) {
             if (!recent) return done(recent.error());
-            if (!catalog_->history || recent->size() >= limit) return done(std::move(*recent));
+            if (!catalog_->history) return done(std::move(*recent));
             auto mine = std::make_shared<std::vector<OrderInfo>>(std::move(*recent));
             Callback<std::vector<OrderInfo>> join = [=](Result<std::vector<OrderInfo>> stored) {
               std::vector<OrderInfo> out = *mine;
@@ -263,10 +280,10 @@ void CafGateway::order_history(std::string user_id, std::string market, size_t l
             };
             ask<std::vector<OrderInfo>>(self, catalog_->history, catalog_->timeout, join,
                                         history_atom::value, user_id, market,
-                                        static_cast<uint64_t>(limit));
+                                        static_cast<uint64_t>(limit), before);
           };
           ask<std::vector<OrderInfo>>(self, account, catalog_->timeout, merge, history_atom::value,
-                                      market, static_cast<uint64_t>(limit));
+                                      market, static_cast<uint64_t>(limit), before);
         },
         fail);
   });
@@ -276,12 +293,13 @@ void CafGateway::depth(std::string market, size_t limit, Callback<DepthSnapshot>
   ask_market<DepthSnapshot>(market, done, depth_atom::value, static_cast<uint64_t>(limit));
 }
 
-void CafGateway::trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) {
+void CafGateway::trades(std::string market, size_t limit, uint64_t before,
+                        Callback<std::vector<TradeRecord>> done) {
   ask_market<std::vector<TradeRecord>>(market, done, trades_atom::value,
-                                       static_cast<uint64_t>(limit));
+                                       static_cast<uint64_t>(limit), before);
 }
 
-void CafGateway::user_trades(std::string user_id, std::string market, size_t limit,
+void CafGateway::user_trades(std::string user_id, std::string market, size_t limit, uint64_t before,
                              Callback<std::vector<TradeRecord>> done) {
   auto fail = [done](Error e) { done(std::move(e)); };
   if (!market_or_fail(market, fail)) return;
@@ -293,7 +311,7 @@ void CafGateway::user_trades(std::string user_id, std::string market, size_t lim
         [=](caf::actor) {
           ask<std::vector<TradeRecord>>(self, catalog_->history, catalog_->timeout, done,
                                         trades_atom::value, user_id, market,
-                                        static_cast<uint64_t>(limit));
+                                        static_cast<uint64_t>(limit), before);
         },
         fail);
   });

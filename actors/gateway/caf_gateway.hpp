@@ -56,10 +56,12 @@ class CafGateway : public ExchangeApi {
                    Callback<std::vector<OrderInfo>> done) override;
   void order(std::string market, uint64_t order_id, Callback<OrderInfo> done) override;
   void order_history(std::string user_id, std::string market, size_t limit,
+                     std::optional<uint64_t> before,
                      Callback<std::vector<OrderInfo>> done) override;
   void depth(std::string market, size_t limit, Callback<DepthSnapshot> done) override;
-  void trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) override;
-  void user_trades(std::string user_id, std::string market, size_t limit,
+  void trades(std::string market, size_t limit, uint64_t before,
+              Callback<std::vector<TradeRecord>> done) override;
+  void user_trades(std::string user_id, std::string market, size_t limit, uint64_t before,
                    Callback<std::vector<TradeRecord>> done) override;
   void klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
               Callback<std::vector<Candle>> done) override;
@@ -88,6 +90,10 @@ class CafGateway : public ExchangeApi {
   // False (after answering UNKNOWN_ORDER) if the order id does not belong to `market`.
   bool order_in_market(const std::string& market, uint64_t order_id,
                        const std::function<void(Error)>& fail);
+  // A page of order history from below `before`: the account's recent orders merged with
+  // storage's.
+  void history_page(std::string user_id, std::string market, size_t limit, OrderCursor before,
+                    Callback<std::vector<OrderInfo>> done);
 
   caf::actor_system& system_;
   CatalogPtr catalog_;

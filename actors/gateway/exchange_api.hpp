@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,16 +60,19 @@ class ExchangeApi {
                            Callback<std::vector<OrderInfo>> done) = 0;
   // One order, open or closed.
   virtual void order(std::string market, uint64_t order_id, Callback<OrderInfo> done) = 0;
-  // A user's orders in a market, open and closed, newest first.
+  // A user's orders in a market, open and closed, newest first; with `before`, those after
+  // that order of the market in this order (the next page).
   virtual void order_history(std::string user_id, std::string market, size_t limit,
+                             std::optional<uint64_t> before,
                              Callback<std::vector<OrderInfo>> done) = 0;
   virtual void depth(std::string market, size_t limit, Callback<DepthSnapshot> done) = 0;
-  // Recent public trades, newest first.
-  virtual void trades(std::string market, size_t limit,
+  // Public trades with trade_id below `before` (kAboveNewestTrade: the latest), newest
+  // first.
+  virtual void trades(std::string market, size_t limit, uint64_t before,
                       Callback<std::vector<TradeRecord>> done) = 0;
-  // A user's trades in a market, newest first, as far as storage has them (the writer's
-  // batch behind trading).
-  virtual void user_trades(std::string user_id, std::string market, size_t limit,
+  // A user's trades in a market with trade_id below `before`, newest first, as far as
+  // storage has them (the writer's batch behind trading).
+  virtual void user_trades(std::string user_id, std::string market, size_t limit, uint64_t before,
                            Callback<std::vector<TradeRecord>> done) = 0;
   // Candles with start in [from_ms, to_ms], oldest first: storage for history plus the
   // market's live candles.

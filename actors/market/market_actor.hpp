@@ -11,7 +11,9 @@
 //        named user does not own it); the owner's account gets the unlock.
 //  (cancel_all, user id)                  -> vector<CancelReply>
 //  (order, order id)                      -> OrderInfo (memory, else the history actor)
-//  (depth, limit) -> DepthSnapshot; (trades, limit) -> vector<TradeRecord>, newest first;
+//  (depth, limit) -> DepthSnapshot;
+//  (trades, limit, before) -> vector<TradeRecord> below trade id `before`, newest first:
+//        memory's latest trades, and the history actor's beyond them;
 //  (klines, Interval, from, to) -> KlineSlice; (ticker) -> TickerStats.
 //  (stored, stream, seq)                  from the writer: storage has the market up to seq.
 // If the journal fails, the market stops taking commands (UNAVAILABLE) rather than

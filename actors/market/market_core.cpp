@@ -1,5 +1,8 @@
 #include "actors/market/market_core.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace ex {
 namespace {
 
@@ -251,11 +254,19 @@ DepthSnapshot MarketCore::depth(size_t limit) const {
   return d;
 }
 
-std::vector<TradeRecord> MarketCore::trades(size_t limit) const {
+std::vector<TradeRecord> MarketCore::trades(size_t limit, uint64_t before) const {
   std::vector<TradeRecord> out;
-  for (auto it = recent_trades_.rbegin(); it != recent_trades_.rend() && out.size() < limit; ++it)
+  // Ids rise along the deque: skip to the first one below `before` by binary search.
+  auto from = std::lower_bound(recent_trades_.begin(), recent_trades_.end(), before,
+                               [](const TradeRecord& t, uint64_t id) { return t.trade_id < id; });
+  for (auto it = std::make_reverse_iterator(from);
+       it != recent_trades_.rend() && out.size() < limit; ++it)
     out.push_back(*it);
   return out;
+}
+
+uint64_t MarketCore::first_trade_kept() const {
+  return recent_trades_.empty() ? book_.next_trade_id() : recent_trades_.front().trade_id;
 }
 
 std::vector<Candle> MarketCore::klines(Interval interval, int64_t from, int64_t to) const {

@@ -98,7 +98,10 @@ class MarketCore {
 
   const OrderInfo* find(uint64_t id) const;
   DepthSnapshot depth(size_t limit) const;
-  std::vector<TradeRecord> trades(size_t limit) const;
+  // The newest `limit` trades below trade id `before`, as far as memory reaches: it keeps
+  // the latest ones, from first_trade_kept() on.
+  std::vector<TradeRecord> trades(size_t limit, uint64_t before) const;
+  uint64_t first_trade_kept() const;
   std::vector<Candle> klines(Interval interval, int64_t from, int64_t to) const;
   int64_t oldest_kept(Interval interval) const { return candles_.oldest_kept(interval); }
   TickerStats ticker(int64_t now_ms) { return ticker_.stats(now_ms); }

@@ -33,7 +33,7 @@ MarketHistory load_history(Store& store, const std::string& market) {
     auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));
     if (c) h.candles[static_cast<size_t>(i)] = std::move(*c);
   }
-  auto trades = store.recent_trades(market, 200000);
+  auto trades = store.recent_trades(market, 200000, kAboveNewestTrade);
   if (!trades) return h;
   for (auto it = trades->rbegin(); it != trades->rend(); ++it)
     if (it->time_ms > now - RollingTicker::kWindowMs || std::next(it) == trades->rend())

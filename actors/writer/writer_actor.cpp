@@ -394,17 +394,17 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
 caf::behavior history_actor(caf::event_based_actor*, std::shared_ptr<Store> store) {
   return {
       [=](order_atom, uint64_t id) { return answer(store->order(id)); },
-      [=](trades_atom, const std::string& market, uint64_t limit) {
-        return answer(store->recent_trades(market, limit));
+      [=](trades_atom, const std::string& market, uint64_t limit, uint64_t before) {
+        return answer(store->recent_trades(market, limit, before));
       },
-      [=](trades_atom, const std::string& user, const std::string& market, uint64_t limit) {
-        return answer(store->trades_of(user, market, limit));
-      },
+      [=](trades_atom, const std::string& user, const std::string& market, uint64_t limit,
+          uint64_t before) { return answer(store->trades_of(user, market, limit, before)); },
       [=](klines_atom, const std::string& market, Interval interval, int64_t from, int64_t to) {
         return answer(store->candles(market, interval, from, to));
       },
-      [=](history_atom, const std::string& user, const std::string& market, uint64_t limit) {
-        return answer(store->orders_of(user, market, limit));
+      [=](history_atom, const std::string& user, const std::string& market, uint64_t limit,
+          const OrderCursor& before) {
+        return answer(store->orders_of(user, market, limit, before));
       },
       [=](ping_atom) { return answer(store->ping()); },
   };

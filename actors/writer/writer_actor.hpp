@@ -54,10 +54,11 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
                            WriterOptions options);
 
 // Serves history queries from storage, on its own thread (queries block).
-//  (order, id) -> OrderInfo;  (trades, market, limit) -> vector<TradeRecord>;
+//  (order, id) -> OrderInfo;  (trades, market, limit, before) -> vector<TradeRecord>;
 //  (klines, market, Interval, from, to) -> vector<Candle>;
-//  (history, user, market, limit) -> vector<OrderInfo>;
-//  (trades, user, market, limit) -> vector<TradeRecord>;  (ping) -> bool
+//  (history, user, market, limit, OrderCursor) -> vector<OrderInfo>;
+//  (trades, user, market, limit, before) -> vector<TradeRecord>;  (ping) -> bool
+// Lists run newest first from below their cursor (storage/store.hpp).
 caf::behavior history_actor(caf::event_based_actor* self, std::shared_ptr<Store> store);
 
 }  // namespace ex

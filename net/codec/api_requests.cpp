@@ -201,6 +201,15 @@ Result<PlaceOrder> decode_place_order(const Fields& f, const std::string& user_i
   return order;
 }
 
+// The order id `text` names, if it can be one of `market`'s orders.
+Result<uint64_t> order_id_in(const std::string& text, const MarketSpec& market) {
+  uint64_t id = parse_order_id(text);
+  if (id == 0 || market_of_order(id) != market.id)
+    return make_error(ErrorCode::unknown_order,
+                      "unknown order '" + clip(text) + "' in market " + market.symbol);
+  return id;
+}
+
 Result<OrderRef> decode_order_ref(const Fields& f, const std::vector<MarketSpec>& markets) {
   auto market = find_market(f, markets, "market", "symbol");
   if (!market) return market.error();
@@ -211,11 +220,9 @@ Result<OrderRef> decode_order_ref(const Fields& f, const std::vector<MarketSpec>
   }
   auto text = required_text(f, "orderId", 64);
   if (!text) return text.error();
-  uint64_t id = parse_order_id(*text);
-  if (id == 0 || market_of_order(id) != (*market)->id)
-    return make_error(ErrorCode::unknown_order,
-                      "unknown order '" + clip(*text) + "' in market " + (*market)->symbol);
-  return OrderRef{*market, id, {}};
+  auto id = order_id_in(*text, **market);
+  if (!id) return id.error();
+  return OrderRef{*market, *id, {}};
 }
 
 Result<DepositRequest> decode_deposit(const Fields& f, const std::vector<AssetSpec>& assets,
@@ -274,6 +281,19 @@ Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpe
           0, bucket_start(k.interval, std::min(k.to_ms, now_ms)) - span + interval_ms(k.interval));
   }
   return k;
+}
+
+Result<std::optional<uint64_t>> decode_order_before(const Fields& f, const MarketSpec& market) {
+  auto text = optional_text(f, "before", 64);
+  if (!text) return text.error();
+  if (!*text) return std::optional<uint64_t>{};
+  auto id = order_id_in(**text, market);
+  if (!id) return id.error();
+  return std::optional<uint64_t>{*id};
+}
+
+Result<uint64_t> decode_trade_before(const Fields& f) {
+  return optional_uint(f, "before", kAboveNewestTrade, 1, kAboveNewestTrade);
 }
 
 Result<size_t> decode_limit(const Fields& f, size_t fallback, size_t max) {

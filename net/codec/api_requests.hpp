@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,6 +67,12 @@ struct KlinesRequest {
 inline constexpr uint64_t kMaxKlines = 1000;
 Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpec>& markets,
                                     int64_t now_ms);
+
+// "before": the next page of a newest-first list, the one after that id (an id from the
+// previous page). An order of `market` (UNKNOWN_ORDER if it cannot be one; none: nullopt)
+// for /orders; a trade id for /trades and /fills (none: kAboveNewestTrade).
+Result<std::optional<uint64_t>> decode_order_before(const Fields& f, const MarketSpec& market);
+Result<uint64_t> decode_trade_before(const Fields& f);
 
 // "limit": default and maximum per endpoint.
 Result<size_t> decode_limit(const Fields& f, size_t fallback, size_t max);

@@ -59,17 +59,18 @@ void RedisStreamsApi::open_orders(std::string, std::string, Callback<std::vector
 void RedisStreamsApi::order(std::string, uint64_t, Callback<OrderInfo> done) {
   refuse(std::move(done));
 }
-void RedisStreamsApi::order_history(std::string, std::string, size_t,
+void RedisStreamsApi::order_history(std::string, std::string, size_t, std::optional<uint64_t>,
                                     Callback<std::vector<OrderInfo>> done) {
   refuse(std::move(done));
 }
 void RedisStreamsApi::depth(std::string, size_t, Callback<DepthSnapshot> done) {
   refuse(std::move(done));
 }
-void RedisStreamsApi::trades(std::string, size_t, Callback<std::vector<TradeRecord>> done) {
+void RedisStreamsApi::trades(std::string, size_t, uint64_t,
+                             Callback<std::vector<TradeRecord>> done) {
   refuse(std::move(done));
 }
-void RedisStreamsApi::user_trades(std::string, std::string, size_t,
+void RedisStreamsApi::user_trades(std::string, std::string, size_t, uint64_t,
                                   Callback<std::vector<TradeRecord>> done) {
   refuse(std::move(done));
 }

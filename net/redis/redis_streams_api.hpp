@@ -47,10 +47,12 @@ class RedisStreamsApi : public ExchangeApi {
                    Callback<std::vector<OrderInfo>> done) override;
   void order(std::string market, uint64_t order_id, Callback<OrderInfo> done) override;
   void order_history(std::string user_id, std::string market, size_t limit,
+                     std::optional<uint64_t> before,
                      Callback<std::vector<OrderInfo>> done) override;
   void depth(std::string market, size_t limit, Callback<DepthSnapshot> done) override;
-  void trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) override;
-  void user_trades(std::string user_id, std::string market, size_t limit,
+  void trades(std::string market, size_t limit, uint64_t before,
+              Callback<std::vector<TradeRecord>> done) override;
+  void user_trades(std::string user_id, std::string market, size_t limit, uint64_t before,
                    Callback<std::vector<TradeRecord>> done) override;
   void klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,
               Callback<std::vector<Candle>> done) override;

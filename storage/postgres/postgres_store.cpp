@@ -42,18 +42,23 @@ std::string trades_query(const char* where) {
 }
 
 const std::pair<const char*, std::string> kStatements[] = {
-    {"recent_trades", trades_query("market = $1 ORDER BY trade_id DESC LIMIT $2")},
+    {"recent_trades",
+     trades_query("market = $1 AND trade_id < $3 ORDER BY trade_id DESC LIMIT $2")},
     // Each side newest first and limited on its own index, then the two merged.
     {"trades_of_user",
-     "(" + trades_query("market = $1 AND buyer = $2 ORDER BY trade_id DESC LIMIT $3") +
-         ") UNION ALL (" +
+     "(" +
          trades_query(
-             "market = $1 AND seller = $2 AND buyer <> $2 ORDER BY trade_id DESC LIMIT $3") +
+             "market = $1 AND buyer = $2 AND trade_id < $4 ORDER BY trade_id DESC LIMIT $3") +
+         ") UNION ALL (" +
+         trades_query("market = $1 AND seller = $2 AND buyer <> $2 AND trade_id < $4 "
+                      "ORDER BY trade_id DESC LIMIT $3") +
          ") ORDER BY trade_id DESC LIMIT $3"},
     {"candles", candles_query("candles", true)},
     {"orders_of_market",
-     orders_query("user_id = $1 AND market = $2 ORDER BY time_ms DESC, order_id DESC LIMIT $3")},
-    {"orders_of_user", orders_query("user_id = $1 ORDER BY time_ms DESC, order_id DESC LIMIT $2")},
+     orders_query("user_id = $1 AND market = $2 AND (time_ms, order_id) < ($4, $5) "
+                  "ORDER BY time_ms DESC, order_id DESC LIMIT $3")},
+    {"orders_of_user", orders_query("user_id = $1 AND (time_ms, order_id) < ($3, $4) "
+                                    "ORDER BY time_ms DESC, order_id DESC LIMIT $2")},
     {"order", orders_query("order_id = $1")},
     {"trade_count", "SELECT trades FROM trade_counts WHERE market = $1"},
     {"max_trade_id", "SELECT MAX(trade_id) FROM trades WHERE market = $1"},
@@ -175,19 +180,22 @@ class PostgresStore final : public Store {
     });
   }
 
-  Result<std::vector<TradeRecord>> recent_trades(const std::string& market, size_t limit) override {
+  Result<std::vector<TradeRecord>> recent_trades(const std::string& market, size_t limit,
+                                                 uint64_t before) override {
     return run<std::vector<TradeRecord>>("recent trades", [&](pqxx::connection& c) {
       pqxx::nontransaction tx{c};
-      return trades_from(tx.exec_prepared("recent_trades", market, limit_of(limit)), market);
+      return trades_from(
+          tx.exec_prepared("recent_trades", market, limit_of(limit), id_bound(before)), market);
     });
   }
 
   Result<std::vector<TradeRecord>> trades_of(const std::string& user_id, const std::string& market,
-                                             size_t limit) override {
+                                             size_t limit, uint64_t before) override {
     return run<std::vector<TradeRecord>>("trades of a user", [&](pqxx::connection& c) {
       pqxx::nontransaction tx{c};
-      return trades_from(tx.exec_prepared("trades_of_user", market, user_id, limit_of(limit)),
-                         market);
+      return trades_from(
+          tx.exec_prepared("trades_of_user", market, user_id, limit_of(limit), id_bound(before)),
+          market);
     });
   }
 
@@ -215,14 +223,16 @@ class PostgresStore final : public Store {
   }
 
   Result<std::vector<OrderInfo>> orders_of(const std::string& user_id, const std::string& market,
-                                           size_t limit) override {
+                                           size_t limit, const OrderCursor& before) override {
     std::vector<OrderInfo> out;
     std::string bad;
     auto r = run<bool>("orders of user", [&](pqxx::connection& c) {
       pqxx::nontransaction tx{c};
+      const int64_t time = before.time_ms, id = id_bound(before.order_id);
       pqxx::result rows =
-          market.empty() ? tx.exec_prepared("orders_of_user", user_id, limit_of(limit))
-                         : tx.exec_prepared("orders_of_market", user_id, market, limit_of(limit));
+          market.empty()
+              ? tx.exec_prepared("orders_of_user", user_id, limit_of(limit), time, id)
+              : tx.exec_prepared("orders_of_market", user_id, market, limit_of(limit), time, id);
       out.clear();
       for (const auto& row : rows) {
         auto o = order_from_row(row);

@@ -44,18 +44,47 @@ PlaceOrder market_order(const char* user, Side side, const char* qty) {
   return o;
 }
 
+// Storage as the market sees it through its history actor: trade ids below `before`
+// down to 1, marked as stored; no orders.
+caf::behavior stored_history() {
+  return {
+      [](trades_atom, const std::string& market, uint64_t limit, uint64_t before) {
+        std::vector<TradeRecord> out;
+        for (uint64_t id = before; id-- > 1 && out.size() < limit;) {
+          TradeRecord t;
+          t.market = market;
+          t.trade_id = id;
+          t.buyer = "stored";
+          out.push_back(t);
+        }
+        return out;
+      },
+      [](order_atom, uint64_t) -> caf::result<OrderInfo> {
+        return to_caf_error(ErrorCode::unknown_order, "unknown order");
+      },
+  };
+}
+
+// The market keeps this many trades in memory; older ones come from its history actor.
+constexpr size_t kTradesInMemory = 3;
+
 struct fixture : test_coordinator_fixture<config> {
   std::shared_ptr<Catalog> catalog = std::make_shared<Catalog>();
   caf::actor hub;
   caf::actor market;
   caf::actor directory;
+  caf::actor history;
   std::vector<std::string> frames;
 
   fixture() {
     catalog->assets = {{"TATA", 2}, {"INR", 2}};
     hub = sys.spawn(hub_actor, std::string("TATA_INR"), std::chrono::milliseconds(0));
-    market = sys.spawn(market_actor, std::make_shared<MarketCore>(tata_inr(), MarketStart{}),
-                       MarketLinks{hub, {}, {}, {}}, MarketDurability{}, std::vector<caf::actor>{});
+    history = sys.spawn(stored_history);
+    MarketStart start;
+    start.recent_trades = kTradesInMemory;
+    market =
+        sys.spawn(market_actor, std::make_shared<MarketCore>(tata_inr(), start),
+                  MarketLinks{hub, {}, history, {}}, MarketDurability{}, std::vector<caf::actor>{});
     catalog->markets.push_back(MarketEntry{tata_inr(), MarketAssets{0, 1}, market, hub});
     directory = sys.spawn(directory_actor, CatalogPtr(catalog),
                           std::unordered_map<std::string, caf::actor>{});
@@ -63,7 +92,7 @@ struct fixture : test_coordinator_fixture<config> {
   }
 
   ~fixture() {
-    for (auto& a : {hub, market, directory})
+    for (auto& a : {hub, market, directory, history})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     run();
   }
@@ -136,10 +165,35 @@ CAF_TEST(place match and settle both sides at the makers price) {
   CAF_REQUIRE_EQUAL(depth->bids.size(), 1u);
   CAF_CHECK_EQUAL(depth->bids[0].price.to_string(), "101");
   CAF_CHECK(depth->asks.empty());
-  auto trades = ask<std::vector<TradeRecord>>(market, trades_atom::value, uint64_t{10});
+  auto trades =
+      ask<std::vector<TradeRecord>>(market, trades_atom::value, uint64_t{10}, kAboveNewestTrade);
   CAF_REQUIRE(trades);
   CAF_REQUIRE_EQUAL(trades->size(), 1u);
   CAF_CHECK_EQUAL(trades->front().buyer, "buyer");
+}
+
+CAF_TEST(trades beyond what the market keeps in memory come from its history actor) {
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  for (int i = 0; i < 5; ++i) {
+    CAF_REQUIRE(place(limit("seller", Side::sell, "100", "1")));
+    CAF_REQUIRE(place(limit("buyer", Side::buy, "100", "1")));
+  }
+  auto page = [&](uint64_t limit, uint64_t before) {
+    std::vector<std::string> out;
+    auto r = ask<std::vector<TradeRecord>>(market, trades_atom::value, limit, before);
+    CAF_REQUIRE(r);
+    for (const auto& t : *r)
+      out.push_back(std::to_string(t.trade_id) + (t.buyer == "stored" ? "s" : ""));
+    return out;
+  };
+  CAF_CHECK_EQUAL(page(10, kAboveNewestTrade),
+                  (std::vector<std::string>{"5", "4", "3", "2s", "1s"}));
+  CAF_CHECK_EQUAL(page(2, kAboveNewestTrade), (std::vector<std::string>{"5", "4"}));
+  CAF_CHECK_EQUAL(page(2, 5), (std::vector<std::string>{"4", "3"}));
+  CAF_CHECK_EQUAL(page(2, 4), (std::vector<std::string>{"3", "2s"}));
+  CAF_CHECK_EQUAL(page(10, 3), (std::vector<std::string>{"2s", "1s"}));
+  CAF_CHECK(page(10, 1).empty());
 }
 
 CAF_TEST(a cancel that loses the race against a fill finds nothing to cancel) {
@@ -334,11 +388,11 @@ CAF_TEST(recently closed orders stay in the accounts history beyond the newest 2
   CAF_REQUIRE(open);
   ids.push_back(open->order.order_id);
   auto all = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value, std::string(),
-                                         uint64_t{1000});
+                                         uint64_t{1000}, OrderCursor{});
   CAF_REQUIRE(all);
   CAF_REQUIRE_EQUAL(all->size(), 301u);
   auto newest = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
-                                            std::string("TATA_INR"), uint64_t{5});
+                                            std::string("TATA_INR"), uint64_t{5}, OrderCursor{});
   CAF_REQUIRE(newest);
   CAF_REQUIRE_EQUAL(newest->size(), 5u);
   // Newest first: by time, then by id within the same millisecond.
@@ -351,9 +405,24 @@ CAF_TEST(recently closed orders stay in the accounts history beyond the newest 2
     CAF_CHECK_EQUAL((*newest)[i].order_id, (*all)[i].order_id);
   CAF_CHECK_EQUAL(all->back().order_id, ids.front());
   auto other = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
-                                           std::string("NONE_INR"), uint64_t{1000});
+                                           std::string("NONE_INR"), uint64_t{1000}, OrderCursor{});
   CAF_REQUIRE(other);
   CAF_CHECK(other->empty());
+  // Pages from a cursor: the next ones in the same order, none twice, none left out.
+  std::vector<uint64_t> paged;
+  OrderCursor cursor;
+  for (;;) {
+    auto page = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
+                                            std::string("TATA_INR"), uint64_t{64}, cursor);
+    CAF_REQUIRE(page);
+    if (page->empty()) break;
+    for (const auto& o : *page)
+      paged.push_back(o.order_id);
+    cursor = OrderCursor::at(page->back());
+  }
+  CAF_REQUIRE_EQUAL(paged.size(), all->size());
+  for (size_t i = 0; i < paged.size(); ++i)
+    CAF_CHECK_EQUAL(paged[i], (*all)[i].order_id);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -253,3 +253,45 @@ CAF_TEST(replay falls back to an older snapshot when the newest is unreadable) {
   // And the spare is what clean-up keeps.
   CAF_CHECK_EQUAL(keep_from(dir, live.sequence()), 0u);
 }
+
+CAF_TEST(memory keeps the latest trades and pages below a trade id) {
+  MarketStart start;
+  start.recent_trades = 5;
+  MarketCore m(tata_inr(), start);
+  auto limit_order = [](const char* user, book::Side side) {
+    MarketCommand c;
+    c.kind = MarketCommand::place;
+    c.time_ms = 1700000000000;
+    c.order.user_id = user;
+    c.order.market = "TATA_INR";
+    c.order.request.side = side;
+    c.order.request.price = dec("100");
+    c.order.request.quantity = dec("1");
+    c.held = side == book::Side::buy ? dec("100") : dec("1");
+    return c;
+  };
+  for (int i = 0; i < 12; ++i) {
+    MarketCore::Output rests, trades;
+    auto sell = limit_order("1", book::Side::sell);
+    CAF_REQUIRE(m.apply(sell, rests));
+    auto buy = limit_order("2", book::Side::buy);
+    CAF_REQUIRE(m.apply(buy, trades));
+    CAF_REQUIRE_EQUAL(trades.reply.fills.size(), 1u);
+  }
+  auto ids = [](const std::vector<TradeRecord>& v) {
+    std::vector<uint64_t> out;
+    for (const auto& t : v)
+      out.push_back(t.trade_id);
+    return out;
+  };
+  CAF_CHECK_EQUAL(m.first_trade_kept(), 8u);
+  CAF_CHECK_EQUAL(ids(m.trades(3, kAboveNewestTrade)), (std::vector<uint64_t>{12, 11, 10}));
+  CAF_CHECK_EQUAL(ids(m.trades(3, 10)), (std::vector<uint64_t>{9, 8}));
+  CAF_CHECK_EQUAL(ids(m.trades(10, 13)), (std::vector<uint64_t>{12, 11, 10, 9, 8}));
+  CAF_CHECK(m.trades(3, 8).empty());
+  CAF_CHECK(m.trades(3, 1).empty());
+  CAF_CHECK(m.trades(0, kAboveNewestTrade).empty());
+  MarketCore fresh(tata_inr(), MarketStart{7, 3});
+  CAF_CHECK_EQUAL(fresh.first_trade_kept(), 3u);
+  CAF_CHECK(fresh.trades(10, kAboveNewestTrade).empty());
+}

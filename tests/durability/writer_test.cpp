@@ -73,20 +73,21 @@ class SwitchableStore final : public Store {
     if (away) return make_error(ErrorCode::unavailable, "storage: test outage");
     return real_->ping();
   }
-  Result<std::vector<TradeRecord>> recent_trades(const std::string& m, size_t n) override {
-    return real_->recent_trades(m, n);
+  Result<std::vector<TradeRecord>> recent_trades(const std::string& m, size_t n,
+                                                 uint64_t before) override {
+    return real_->recent_trades(m, n, before);
   }
-  Result<std::vector<TradeRecord>> trades_of(const std::string& u, const std::string& m,
-                                             size_t n) override {
-    return real_->trades_of(u, m, n);
+  Result<std::vector<TradeRecord>> trades_of(const std::string& u, const std::string& m, size_t n,
+                                             uint64_t before) override {
+    return real_->trades_of(u, m, n, before);
   }
   Result<std::vector<Candle>> candles(const std::string& m, Interval i, int64_t a,
                                       int64_t b) override {
     return real_->candles(m, i, a, b);
   }
-  Result<std::vector<OrderInfo>> orders_of(const std::string& u, const std::string& m,
-                                           size_t n) override {
-    return real_->orders_of(u, m, n);
+  Result<std::vector<OrderInfo>> orders_of(const std::string& u, const std::string& m, size_t n,
+                                           const OrderCursor& before) override {
+    return real_->orders_of(u, m, n, before);
   }
   Result<OrderInfo> order(uint64_t id) override { return real_->order(id); }
   Result<uint64_t> trade_count(const std::string& m) override { return real_->trade_count(m); }

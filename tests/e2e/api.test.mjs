@@ -374,6 +374,64 @@ test('cancel all of a user orders', async () => {
   assert.deepEqual(none.json, []);
 });
 
+test('paging: before walks order history, fills and trades newest first, each once', async () => {
+  await deposit('pager-b', 10000000);
+  await deposit('pager-s', 1000, 'TATA');
+  const placed = [];
+  let fillCount = 0;
+  for (let i = 0; i < 12; i++) {
+    await place({ side: 'sell', price: 2000 + i, quantity: 1, userId: 'pager-s' });
+    // Takes the best ask, whoever's: paging only needs the buyer to have fills.
+    const b = await place({ side: 'buy', price: 2000 + i, quantity: 1, userId: 'pager-b', timeInForce: 'IOC' });
+    placed.push(b.json.orderId);
+    fillCount += b.json.fills.length;
+  }
+  for (let i = 0; i < 9; i++) placed.push((await place({ side: 'buy', price: 1, quantity: 1, userId: 'pager-b' })).json.orderId);
+  assert.ok(fillCount >= 12);
+
+  const walk = async (path, idOf, limit) => {
+    const out = [];
+    for (let before = ''; ;) {
+      const page = (await ok(ex.get(`${path}&limit=${limit}${before}`))).json;
+      assert.ok(page.length <= limit);
+      if (page.length === 0) return out;
+      out.push(...page);
+      before = `&before=${idOf(page.at(-1))}`;
+    }
+  };
+  const orders = (await ok(ex.get(`/api/v1/orders?userId=pager-b&market=${M}&limit=500`))).json;
+  assert.deepEqual(orders.map((o) => o.orderId), [...placed].reverse());
+  assert.deepEqual(await walk(`/api/v1/orders?userId=pager-b&market=${M}`, (o) => o.orderId, 4), orders);
+
+  const fillsPath = `/api/v1/fills?userId=pager-b&market=${M}`;
+  await eventually(async () => (await ok(ex.get(`${fillsPath}&limit=1000`))).json.length === fillCount,
+    { what: "pager-b's fills stored" });
+  const fills = (await ok(ex.get(`${fillsPath}&limit=1000`))).json;
+  assert.deepEqual(await walk(fillsPath, (f) => f.tradeId, 5), fills);
+
+  const trades = (await ok(ex.get(`/api/v1/trades?symbol=${M}&limit=1000`))).json;
+  assert.ok(trades.length >= 12 && trades.length < 1000);
+  assert.deepEqual(await walk(`/api/v1/trades?symbol=${M}`, (t) => t.id, 7), trades);
+
+  // A cursor that is not an id of the list: 400 for trade ids, 404 for orders.
+  for (const bad of ['abc', '0', '-1', '1.5', '99999999999999999999']) {
+    const f = await ex.get(`${fillsPath}&before=${bad}`);
+    assert.equal(f.status, 400, `fills before=${bad}: ${f.text}`);
+    assert.equal(f.json.code, 'INVALID_FIELD');
+    assert.equal((await ex.get(`/api/v1/trades?symbol=${M}&before=${bad}`)).status, 400);
+  }
+  assert.deepEqual((await ok(ex.get(`${fillsPath}&before=1`))).json, []);
+  const elsewhere = await place({ market: 'INFY_INR', side: 'buy', price: 1, quantity: 1, userId: 'pager-b' });
+  const unknownId = placed[0].replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'));
+  for (const bad of ['zzz', elsewhere.json.orderId, unknownId, 'x'.repeat(100)]) {
+    const r = await ex.get(`/api/v1/orders?userId=pager-b&market=${M}&before=${bad}`);
+    assert.ok([400, 404].includes(r.status), `orders before=${bad}: ${r.status} ${r.text}`);
+    assert.ok(['UNKNOWN_ORDER', 'INVALID_FIELD'].includes(r.json.code), r.text);
+  }
+  await ok(ex.del('/api/v1/orders', { market: M, userId: 'pager-b' }));
+  await ok(ex.del('/api/v1/orders', { market: 'INFY_INR', userId: 'pager-b' }));
+});
+
 test('insufficient funds and business rules: 422 with no state change', async () => {
   await deposit('poor', 10);
   const before = await balances('poor');

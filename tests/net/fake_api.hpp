@@ -124,26 +124,33 @@ class FakeApi : public ExchangeApi {
     record("open_orders " + user + " " + market);
     post([done] { done(std::vector<OrderInfo>{}); });
   }
+  static std::string before_text(uint64_t before) {
+    return before == kAboveNewestTrade ? "" : " before " + std::to_string(before);
+  }
   void order(std::string market, uint64_t id, Callback<OrderInfo> done) override {
     record("order " + market + " " + order_id_text(id));
     post([done, r = order_result] { done(r); });
   }
   void order_history(std::string user, std::string market, size_t limit,
+                     std::optional<uint64_t> before,
                      Callback<std::vector<OrderInfo>> done) override {
-    record("order_history " + user + " " + market + " " + std::to_string(limit));
+    record("order_history " + user + " " + market + " " + std::to_string(limit) +
+           (before ? " before " + order_id_text(*before) : ""));
     post([done] { done(std::vector<OrderInfo>{}); });
   }
   void depth(std::string market, size_t limit, Callback<DepthSnapshot> done) override {
     record("depth " + market + " " + std::to_string(limit));
     post([done, r = depth_result] { done(r); });
   }
-  void trades(std::string market, size_t limit, Callback<std::vector<TradeRecord>> done) override {
-    record("trades " + market + " " + std::to_string(limit));
+  void trades(std::string market, size_t limit, uint64_t before,
+              Callback<std::vector<TradeRecord>> done) override {
+    record("trades " + market + " " + std::to_string(limit) + before_text(before));
     post([done] { done(std::vector<TradeRecord>{}); });
   }
-  void user_trades(std::string user, std::string market, size_t limit,
+  void user_trades(std::string user, std::string market, size_t limit, uint64_t before,
                    Callback<std::vector<TradeRecord>> done) override {
-    record("user_trades " + user + " " + market + " " + std::to_string(limit));
+    record("user_trades " + user + " " + market + " " + std::to_string(limit) +
+           before_text(before));
     post([done] { done(std::vector<TradeRecord>{}); });
   }
   void klines(std::string market, Interval interval, int64_t from_ms, int64_t to_ms,

@@ -158,6 +158,20 @@ CAF_TEST(queries reach the api) {
   CAF_CHECK_EQUAL(last_call(), "trades TATA_INR 3");
   call("GET", "/api/v1/balances", "userId=5");
   CAF_CHECK_EQUAL(last_call(), "balances 5");
+  // Pages: a trade id, or an order id of the market named.
+  call("GET", "/api/v1/trades", "symbol=TATA_INR&before=42");
+  CAF_CHECK_EQUAL(last_call(), "trades TATA_INR 50 before 42");
+  call("GET", "/api/v1/fills", "userId=5&market=TATA_INR&limit=2&before=7");
+  CAF_CHECK_EQUAL(last_call(), "user_trades 5 TATA_INR 2 before 7");
+  for (const char* bad : {"0", "x", "-3", "9223372036854775808"})
+    CAF_CHECK_EQUAL(
+        call("GET", "/api/v1/trades", std::string("symbol=TATA_INR&before=") + bad).status, 400);
+  const std::string tata_order = order_id_text(make_order_id(9, ex::testing::tata_inr().id));
+  call("GET", "/api/v1/orders", "userId=5&market=TATA_INR&before=" + tata_order);
+  CAF_CHECK_EQUAL(last_call(), "order_history 5 TATA_INR 50 before " + tata_order);
+  const std::string infy_order = order_id_text(make_order_id(9, ex::testing::tata_inr().id + 1));
+  CAF_CHECK_EQUAL(
+      call("GET", "/api/v1/orders", "userId=5&market=TATA_INR&before=" + infy_order).status, 404);
   auto r = call("POST", "/api/v1/on-ramp", "", R"({"userId":"5","amount":54767.1})");
   CAF_CHECK_EQUAL(r.body, R"({"userId":"5","amount":100})");
   CAF_CHECK_EQUAL(last_call(), "deposit 5 INR 54767.1");

@@ -63,9 +63,9 @@ struct RestartOnExit {
 
 std::string snapshot(Store& store) {
   std::string s;
-  for (const auto& t : must(store.recent_trades("M", 100)))
+  for (const auto& t : must(store.recent_trades("M", 100, kAboveNewestTrade)))
     s += " t" + std::to_string(t.trade_id) + t.buyer + t.price.to_string();
-  for (const auto& o : must(store.orders_of("alice", "", 100)))
+  for (const auto& o : must(store.orders_of("alice", "", 100, {})))
     s += " o" + std::to_string(o.order_id) + name_of(o.status) + o.executed.to_string();
   for (const auto& c : must(store.candles("M", Interval::m1, 0, INT64_MAX)))
     s += " c" + std::to_string(c.start_ms) + c.close.to_string();
@@ -205,7 +205,7 @@ CAF_TEST(a connection the server drops is replaced without the caller noticing) 
   backend->query_int(
       "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
       "application_name = 'exchange' AND datname = current_database()");
-  CAF_CHECK_EQUAL(must(store->recent_trades("M", 1)).front().trade_id, 149u);
+  CAF_CHECK_EQUAL(must(store->recent_trades("M", 1, kAboveNewestTrade)).front().trade_id, 149u);
 }
 
 CAF_TEST(while the server is down calls are unavailable and afterwards the store works again) {

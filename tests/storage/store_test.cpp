@@ -129,7 +129,7 @@ CAF_TEST(every record type round trips with exact decimals) {
   CAF_CHECK_EQUAL(got.time_ms, 1000);
   CAF_CHECK_EQUAL(got.update_ms, 2000);
 
-  auto trades = must(store->recent_trades("BTC_USDT", 10));
+  auto trades = must(store->recent_trades("BTC_USDT", 10, kAboveNewestTrade));
   CAF_REQUIRE_EQUAL(trades.size(), 2u);
   const TradeRecord& rt = trades[1];
   CAF_CHECK_EQUAL(rt.market, "BTC_USDT");
@@ -209,7 +209,7 @@ CAF_TEST(a replayed batch stores each trade and deposit once) {
   must(store->write(c));
   CAF_CHECK_EQUAL(must(store->trade_count("BTC_USDT")), 8u);
   CAF_CHECK_EQUAL(must(store->max_trade_id("BTC_USDT")), 8u);
-  CAF_CHECK_EQUAL(must(store->recent_trades("BTC_USDT", 100)).size(), 8u);
+  CAF_CHECK_EQUAL(must(store->recent_trades("BTC_USDT", 100, kAboveNewestTrade)).size(), 8u);
   CAF_CHECK_EQUAL(must(store->deposits_of("alice")).size(), 2u);
   CAF_CHECK_EQUAL(query_int("SELECT COUNT(*) FROM trades"), 8);
   // A replayed trade does not overwrite the stored one.
@@ -217,8 +217,9 @@ CAF_TEST(a replayed batch stores each trade and deposit once) {
   d.trades.push_back(trade("BTC_USDT", 1));
   d.trades.back().price = dec("1");
   must(store->write(d));
-  CAF_CHECK_EQUAL(must(store->recent_trades("BTC_USDT", 100)).back().price.to_string(),
-                  "100.00000001");
+  CAF_CHECK_EQUAL(
+      must(store->recent_trades("BTC_USDT", 100, kAboveNewestTrade)).back().price.to_string(),
+      "100.00000001");
 }
 
 CAF_TEST(trade counts follow the trades across markets in one batch) {
@@ -303,20 +304,20 @@ CAF_TEST(recent trades are newest first and limited) {
   for (uint64_t i = 1; i <= 20; ++i)
     b.trades.push_back(trade("ETH_USDT", 100 + i));
   must(store->write(b));
-  auto top = must(store->recent_trades("BTC_USDT", 3));
+  auto top = must(store->recent_trades("BTC_USDT", 3, kAboveNewestTrade));
   CAF_REQUIRE_EQUAL(top.size(), 3u);
   CAF_CHECK_EQUAL(top[0].trade_id, 10u);
   CAF_CHECK_EQUAL(top[1].trade_id, 9u);
   CAF_CHECK_EQUAL(top[2].trade_id, 8u);
-  auto all = must(store->recent_trades("BTC_USDT", 1000));
+  auto all = must(store->recent_trades("BTC_USDT", 1000, kAboveNewestTrade));
   CAF_REQUIRE_EQUAL(all.size(), 10u);
   for (size_t i = 0; i < all.size(); ++i) {
     CAF_CHECK_EQUAL(all[i].trade_id, 10 - i);
     CAF_CHECK_EQUAL(all[i].market, "BTC_USDT");
   }
-  CAF_CHECK(must(store->recent_trades("BTC_USDT", 0)).empty());
-  CAF_CHECK(must(store->recent_trades("NOPE", 10)).empty());
-  CAF_CHECK_EQUAL(must(store->recent_trades("ETH_USDT", SIZE_MAX)).size(), 20u);
+  CAF_CHECK(must(store->recent_trades("BTC_USDT", 0, kAboveNewestTrade)).empty());
+  CAF_CHECK(must(store->recent_trades("NOPE", 10, kAboveNewestTrade)).empty());
+  CAF_CHECK_EQUAL(must(store->recent_trades("ETH_USDT", SIZE_MAX, kAboveNewestTrade)).size(), 20u);
   CAF_CHECK_EQUAL(must(store->max_trade_id("ETH_USDT")), 120u);
 }
 
@@ -341,20 +342,33 @@ CAF_TEST(a users trades are hers as buyer or seller newest first and limited) {
       out.push_back(t.trade_id);
     return out;
   };
-  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 100))),
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 100, kAboveNewestTrade))),
                   (std::vector<uint64_t>{9, 7, 5, 4, 2}));
-  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 3))),
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 3, kAboveNewestTrade))),
                   (std::vector<uint64_t>{9, 7, 5}));
-  auto top = must(store->trades_of("carol", "BTC_USDT", 2));
+  auto top = must(store->trades_of("carol", "BTC_USDT", 2, kAboveNewestTrade));
   CAF_REQUIRE_EQUAL(top.size(), 2u);
   CAF_CHECK_EQUAL(top[1].seller, "carol");
   CAF_CHECK_EQUAL(top[1].buyer, "alice");
   CAF_CHECK_EQUAL(top[1].market, "BTC_USDT");
   CAF_CHECK_EQUAL(top[1].sell_order_id, 15u);
-  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "ETH_USDT", 10))),
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "ETH_USDT", 10, kAboveNewestTrade))),
                   (std::vector<uint64_t>{11}));
-  CAF_CHECK(must(store->trades_of("dave", "BTC_USDT", 10)).empty());
-  CAF_CHECK(must(store->trades_of("carol", "BTC_USDT", 0)).empty());
+  CAF_CHECK(must(store->trades_of("dave", "BTC_USDT", 10, kAboveNewestTrade)).empty());
+  CAF_CHECK(must(store->trades_of("carol", "BTC_USDT", 0, kAboveNewestTrade)).empty());
+  // Pages: each from below the last trade of the one before.
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 2, 7))),
+                  (std::vector<uint64_t>{5, 4}));
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 2, 4))),
+                  (std::vector<uint64_t>{2}));
+  CAF_CHECK(must(store->trades_of("carol", "BTC_USDT", 2, 2)).empty());
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 10, 6))),
+                  (std::vector<uint64_t>{5, 4, 2}));
+  CAF_CHECK_EQUAL(ids(must(store->trades_of("carol", "BTC_USDT", 10, UINT64_MAX))),
+                  (std::vector<uint64_t>{9, 7, 5, 4, 2}));
+  CAF_CHECK_EQUAL(ids(must(store->recent_trades("BTC_USDT", 3, 6))),
+                  (std::vector<uint64_t>{5, 4, 3}));
+  CAF_CHECK(must(store->recent_trades("BTC_USDT", 3, 1)).empty());
 }
 
 CAF_TEST(orders of a user are newest first by time then id) {
@@ -365,20 +379,33 @@ CAF_TEST(orders of a user are newest first by time then id) {
               order(4, "alice", "M", 300, 300), order(6, "alice", "N", 400, 400),
               order(7, "bob", "M", 500, 500)};
   must(store->write(b));
-  auto got = must(store->orders_of("alice", "M", 100));
+  auto got = must(store->orders_of("alice", "M", 100, {}));
   std::vector<uint64_t> ids;
   for (const auto& o : got)
     ids.push_back(o.order_id);
   CAF_CHECK_EQUAL(ids, (std::vector<uint64_t>{5, 4, 2, 3, 1}));
-  auto limited = must(store->orders_of("alice", "M", 2));
+  auto limited = must(store->orders_of("alice", "M", 2, {}));
   CAF_REQUIRE_EQUAL(limited.size(), 2u);
   CAF_CHECK_EQUAL(limited[0].order_id, 5u);
   CAF_CHECK_EQUAL(limited[1].order_id, 4u);
-  auto everywhere = must(store->orders_of("alice", "", 100));
+  auto everywhere = must(store->orders_of("alice", "", 100, {}));
   CAF_REQUIRE_EQUAL(everywhere.size(), 6u);
   CAF_CHECK_EQUAL(everywhere[0].order_id, 6u);
-  CAF_CHECK(must(store->orders_of("carol", "M", 10)).empty());
-  CAF_CHECK(must(store->orders_of("alice", "M", 0)).empty());
+  CAF_CHECK(must(store->orders_of("carol", "M", 10, {})).empty());
+  CAF_CHECK(must(store->orders_of("alice", "M", 0, {})).empty());
+  // Pages: each from below the last order of the one before, ties in time by id.
+  auto page = [&](const std::string& market, OrderCursor before, size_t n) {
+    std::vector<uint64_t> out;
+    for (const auto& o : must(store->orders_of("alice", market, n, before)))
+      out.push_back(o.order_id);
+    return out;
+  };
+  CAF_CHECK_EQUAL(page("M", OrderCursor::at(limited[1]), 2), (std::vector<uint64_t>{2, 3}));
+  CAF_CHECK_EQUAL(page("M", OrderCursor{300, 2}, 2), (std::vector<uint64_t>{3, 1}));
+  CAF_CHECK_EQUAL(page("M", OrderCursor{100, 1}, 2), (std::vector<uint64_t>{}));
+  CAF_CHECK_EQUAL(page("M", OrderCursor{300, 6}, 10), (std::vector<uint64_t>{5, 4, 2, 3, 1}));
+  CAF_CHECK_EQUAL(page("", OrderCursor{400, 6}, 2), (std::vector<uint64_t>{5, 4}));
+  CAF_CHECK_EQUAL(page("M", OrderCursor{INT64_MAX, UINT64_MAX}, 1), (std::vector<uint64_t>{5}));
 }
 
 CAF_TEST(deposits of a user are oldest first) {
@@ -444,7 +471,7 @@ CAF_TEST(a write that fails midway leaves nothing) {
   auto nothing_new = [&] {
     CAF_CHECK_EQUAL(must(store->trade_count("M")), 1u);
     CAF_CHECK_EQUAL(must(store->max_trade_id("M")), 1u);
-    CAF_CHECK_EQUAL(must(store->recent_trades("M", 100)).size(), 1u);
+    CAF_CHECK_EQUAL(must(store->recent_trades("M", 100, kAboveNewestTrade)).size(), 1u);
     CAF_CHECK(!store->order(77));
     CAF_CHECK(must(store->candles("M", Interval::m1, 0, INT64_MAX)).empty());
     CAF_CHECK(must(store->deposits_of("alice")).empty());
@@ -489,7 +516,7 @@ CAF_TEST(readers on their own instances read while the writer writes) {
   bool went_back = false;
   while (!done || reads == 0) {
     auto count = reader->trade_count("M");
-    auto top = reader->recent_trades("M", 1);
+    auto top = reader->recent_trades("M", 1, kAboveNewestTrade);
     auto max = reader->max_trade_id("M");
     ++reads;
     if (!count || !top || !max) {
@@ -614,9 +641,9 @@ CAF_TEST(a replayed batch of every kind of record changes nothing) {
     std::vector<std::string> out;
     for (const char* m : {"A", "B"}) {
       std::string s = m;
-      for (const auto& t : must(store->recent_trades(m, 100)))
+      for (const auto& t : must(store->recent_trades(m, 100, kAboveNewestTrade)))
         s += " t" + std::to_string(t.trade_id) + "@" + t.price.to_string();
-      for (const auto& o : must(store->orders_of("alice", m, 100)))
+      for (const auto& o : must(store->orders_of("alice", m, 100, {})))
         s += " o" + std::to_string(o.order_id) + name_of(o.status);
       for (const auto& c : must(store->candles(m, Interval::m1, 0, INT64_MAX)))
         s += " c" + std::to_string(c.start_ms) + c.close.to_string();
