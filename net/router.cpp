@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "actors/common/clock.hpp"
 #include "actors/common/metrics.hpp"
@@ -119,12 +120,40 @@ Callback<T> respond(ReplyFn reply, Encode encode) {
 }
 
 // Gathers the tickers of every market (GET /api/v1/tickers without a symbol).
+// Every market's ticker, asked at once. A market that is UNAVAILABLE (halted, or its node
+// unreachable) is left out rather than failing the list; if every market is, the list fails.
 struct TickerGather {
   std::mutex mutex;
   std::vector<std::pair<std::string, TickerStats>> results;
+  std::vector<bool> answered;
   size_t remaining = 0;
   bool failed = false;
+  std::optional<Error> unavailable;
   ReplyFn reply;
+
+  // Records market i's answer; the reply, once it is decided.
+  std::optional<ApiReply> add(size_t i, Result<TickerStats> r) {
+    if (failed) return std::nullopt;
+    if (r.ok()) {
+      results[i].second = std::move(r.value());
+      answered[i] = true;
+    } else if (r.error().code == ErrorCode::unavailable) {
+      unavailable = r.error();
+    } else {
+      failed = true;
+      return Router::error_reply(r.error());
+    }
+    if (--remaining > 0) return std::nullopt;
+    std::vector<std::pair<std::string, TickerStats>> shown;
+    for (size_t k = 0; k < results.size(); ++k)
+      if (answered[k]) shown.push_back(std::move(results[k]));
+    if (shown.empty()) return Router::error_reply(*unavailable);
+    try {
+      return ok_json(encode_tickers(shown));
+    } catch (...) {
+      return Router::error_reply(500, "INTERNAL", "internal error");
+    }
+  }
 };
 
 }  // namespace
@@ -405,33 +434,20 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
       if (markets.empty()) return answer(ok_json("[]"));
       auto gather = std::make_shared<TickerGather>();
       gather->results.resize(markets.size());
+      gather->answered.resize(markets.size());
       gather->remaining = markets.size();
       gather->reply = std::exchange(reply, nullptr);
       for (size_t i = 0; i < markets.size(); ++i) {
         gather->results[i].first = markets[i].symbol;
         api_.ticker(markets[i].symbol, [gather, i](Result<TickerStats> r) {
           ReplyFn done;
-          ApiReply out;
+          std::optional<ApiReply> out;
           {
             std::lock_guard<std::mutex> lock(gather->mutex);
-            if (gather->failed) return;
-            if (!r.ok()) {
-              gather->failed = true;
-              out = error_reply(r.error());
-              done = std::move(gather->reply);
-            } else {
-              gather->results[i].second = r.value();
-              if (--gather->remaining == 0) {
-                try {
-                  out = ok_json(encode_tickers(gather->results));
-                } catch (...) {
-                  out = error_reply(500, "INTERNAL", "internal error");
-                }
-                done = std::move(gather->reply);
-              }
-            }
+            out = gather->add(i, std::move(r));
+            if (out) done = std::move(gather->reply);
           }
-          if (done) done(std::move(out));
+          if (done) done(std::move(*out));
         });
       }
       return;

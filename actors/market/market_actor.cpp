@@ -3,6 +3,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <utility>
 
 #include "actors/common/binary_codec.hpp"
 #include "actors/common/clock.hpp"
@@ -134,7 +135,17 @@ class MarketShell {
     return rp;
   }
 
+  // Answers `read(core)`, unless the market halted with effects it never acknowledged:
+  // its memory is then ahead of what is durable (and of what a restart will replay), so
+  // it answers UNAVAILABLE rather than show orders and trades that never happened.
+  template <class Read>
+  auto read(Read&& read) -> caf::result<decltype(read(std::declval<MarketCore&>()))> {
+    if (unacknowledged_) return to_caf_error(halt_error_);
+    return read(*core_);
+  }
+
   caf::result<OrderInfo> order(uint64_t id) {
+    if (unacknowledged_) return to_caf_error(halt_error_);
     if (const OrderInfo* o = core_->find(id)) return *o;
     if (!links_.history) return to_caf_error(ErrorCode::unknown_order, "unknown order");
     self_->delegate(links_.history, order_atom::value, id);
@@ -144,6 +155,7 @@ class MarketShell {
   // Memory's latest trades, then storage's older ones where memory ends (the writer has
   // stored those long since: memory keeps the latest thousand).
   caf::result<std::vector<TradeRecord>> trades(uint64_t limit, uint64_t before) {
+    if (unacknowledged_) return to_caf_error(halt_error_);
     auto page = core_->trades(limit, before);
     const uint64_t older = std::min(before, core_->first_trade_kept());
     if (page.size() >= limit || older <= 1 || !links_.history) return page;
@@ -208,6 +220,7 @@ class MarketShell {
         {{"market", symbol()}, {"detail", e.message}});
     markets_halted().add(1);
     // What was not made durable is never acknowledged; its clients time out.
+    unacknowledged_ = !waiting_.empty();
     waiting_.clear();
   }
 
@@ -257,6 +270,7 @@ class MarketShell {
   uint64_t snapshot_seq_;
   int64_t snapshot_ms_;
   Error halt_error_;
+  bool unacknowledged_ = false;  // halted with effects it never released
   Counter& orders_placed_;
   Counter& trades_;
   Histogram& snapshot_pause_;
@@ -276,12 +290,16 @@ caf::behavior market_actor(caf::event_based_actor* self, std::shared_ptr<MarketC
       [=](cancel_atom, uint64_t id, const std::string& user_id) { return m->cancel(id, user_id); },
       [=](cancel_all_atom, const std::string& user_id) { return m->cancel_all(user_id); },
       [=](order_atom, uint64_t id) { return m->order(id); },
-      [=](depth_atom, uint64_t limit) { return m->core().depth(limit); },
+      [=](depth_atom, uint64_t limit) {
+        return m->read([&](MarketCore& c) { return c.depth(limit); });
+      },
       [=](trades_atom, uint64_t limit, uint64_t before) { return m->trades(limit, before); },
       [=](klines_atom, Interval interval, int64_t from, int64_t to) {
-        return KlineSlice{m->core().klines(interval, from, to), m->core().oldest_kept(interval)};
+        return m->read([&](MarketCore& c) {
+          return KlineSlice{c.klines(interval, from, to), c.oldest_kept(interval)};
+        });
       },
-      [=](ticker_atom) { return m->core().ticker(now_ms()); },
+      [=](ticker_atom) { return m->read([](MarketCore& c) { return c.ticker(now_ms()); }); },
       [=](stored_atom, const std::string&, uint64_t seq) { m->on_stored(seq); },
       [=](synced_atom, uint64_t seq) { m->release_upto(seq); },
       [=](synced_atom, const caf::error& e) { m->halt(from_caf_error(e)); },

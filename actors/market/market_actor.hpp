@@ -17,7 +17,8 @@
 //  (klines, Interval, from, to) -> KlineSlice; (ticker) -> TickerStats.
 //  (stored, stream, seq)                  from the writer: storage has the market up to seq.
 // If the journal fails, the market stops taking commands (UNAVAILABLE) rather than
-// acknowledge what it could not make durable.
+// acknowledge what it could not make durable; if it had applied commands it never
+// acknowledged, it answers queries UNAVAILABLE too, until a restart replays the journal.
 #pragma once
 
 #include <caf/all.hpp>

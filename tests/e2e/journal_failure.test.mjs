@@ -1,6 +1,6 @@
 // A market whose journal fails stops taking orders (nothing it cannot make durable is
 // acknowledged), says so without exposing the server's files, and /ready reports it;
-// the other markets go on.
+// it shows nothing of what it never acknowledged; the other markets go on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -40,6 +40,18 @@ test('a market whose journal cannot open its next segment halts; the others trad
       market: 'INFY_INR', side: 'buy', price: 100, quantity: 1, userId: '5',
     });
     assert.equal(other.status, 200, other.text);
+    // Its memory holds orders it never acknowledged (and a restart will not replay), so
+    // it shows none of its state; the markets list leaves it out.
+    for (const p of ['/api/v1/depth?symbol=TATA_INR', '/api/v1/trades?symbol=TATA_INR',
+      '/api/v1/tickers?symbol=TATA_INR', '/api/v1/klines?symbol=TATA_INR&interval=1m']) {
+      const r = await ex.get(p);
+      assert.equal(r.status, 503, `${p}: ${r.text}`);
+      assert.match(r.json.message, /TATA_INR is halted/);
+    }
+    const tickers = await ex.get('/api/v1/tickers');
+    assert.equal(tickers.status, 200, tickers.text);
+    assert.deepEqual(tickers.json.map((t) => t.symbol), ['INFY_INR']);
+    assert.equal((await ex.get('/api/v1/depth?symbol=INFY_INR')).status, 200);
   } finally {
     await ex.stop();
   }

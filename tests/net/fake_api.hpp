@@ -56,6 +56,7 @@ class FakeApi : public ExchangeApi {
   Result<OrderInfo> order_result = OrderInfo{};
   Result<DepthSnapshot> depth_result = DepthSnapshot{};
   Result<TickerStats> ticker_result = TickerStats{};
+  std::map<std::string, Result<TickerStats>> ticker_of;  // by market, over ticker_result
   Result<Decimal> deposit_result = dec("100");
   Result<std::vector<AssetBalance>> balances_result = std::vector<AssetBalance>{};
 
@@ -161,7 +162,8 @@ class FakeApi : public ExchangeApi {
   }
   void ticker(std::string market, Callback<TickerStats> done) override {
     record("ticker " + market);
-    post([done, r = ticker_result] { done(r); });
+    auto own = ticker_of.find(market);
+    post([done, r = own == ticker_of.end() ? ticker_result : own->second] { done(r); });
   }
   void deposit(std::string user, std::string asset, Decimal amount,
                Callback<Decimal> done) override {

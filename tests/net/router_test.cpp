@@ -185,9 +185,21 @@ CAF_TEST(tickers for one market or all) {
   CAF_CHECK_EQUAL(r.status, 200);
   CAF_CHECK(r.body.find(R"([{"symbol":"TATA_INR",)") == 0);
   CAF_CHECK(r.body.find(R"({"symbol":"INFY_INR",)") != std::string::npos);
+  // A market that is unavailable (halted) is left out; any other failure fails the list.
+  api.ticker_of.emplace("INFY_INR",
+                        make_error(ErrorCode::unavailable, "market INFY_INR is halted"));
+  r = call("GET", "/api/v1/tickers");
+  CAF_CHECK_EQUAL(r.status, 200);
+  CAF_CHECK(r.body.find(R"([{"symbol":"TATA_INR",)") == 0);
+  CAF_CHECK(r.body.find("INFY_INR") == std::string::npos);
+  api.ticker_of.clear();
+  api.ticker_of.emplace("INFY_INR", make_error(ErrorCode::internal, "broken"));
+  CAF_CHECK_EQUAL(call("GET", "/api/v1/tickers").status, 500);
+  api.ticker_of.clear();
   api.ticker_result = make_error(ErrorCode::unavailable, "down");
   r = call("GET", "/api/v1/tickers");
   CAF_CHECK_EQUAL(r.status, 503);
+  CAF_CHECK(r.body.find("UNAVAILABLE") != std::string::npos);
 }
 
 CAF_TEST(health readiness metrics markets) {
