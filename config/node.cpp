@@ -217,7 +217,7 @@ int run_node(const Options& o, const char* program_path) {
                       (config.static_dir.empty() ? "" : " page=" + config.static_dir));
 
   int sig = wait_for_signal(signals);
-  log(Level::info, "shutting down", {{"signal", std::to_string(sig)}});
+  log(Level::info, "shutting down", {{"signal", sig}});
   edge.stop();
   {
     caf::scoped_actor self{system};

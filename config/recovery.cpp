@@ -38,9 +38,7 @@ Result<bool> check_journal_reaches_storage(const Options& o, const std::string& 
       (journal_existed ? " ends at " + std::to_string(journal_seq) : " does not exist");
   if (journal_existed && o.durability == "none") {
     log(Level::warn, "journal behind storage (a crash lost unsynced records?)",
-        {{"stream", stream},
-         {"journal_seq", std::to_string(journal_seq)},
-         {"stored_seq", std::to_string(stored_seq)}});
+        {{"stream", stream}, {"journal_seq", journal_seq}, {"stored_seq", stored_seq}});
     return true;
   }
   return make_error(ErrorCode::internal,
@@ -80,7 +78,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
     auto closed = store.close_open_orders(symbol, now_ms());
     if (closed && *closed > 0)
       log(Level::warn, "orders of a run without a journal closed",
-          {{"market", symbol}, {"orders", std::to_string(*closed)}});
+          {{"market", symbol}, {"orders", *closed}});
     // The starting counters must survive: the journal's first record is replayed on them.
     MarketState state = MarketCore(spec, start).state();
     if (auto w = snapshot::write(m.dir, 0, encode_binary(state)); !w) return w.error();
@@ -91,7 +89,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   if (!replay) return replay.error();
   if (replay->torn_tail)
     log(Level::warn, "journal had a torn tail (an unacknowledged write cut by a crash); cut off",
-        {{"file", replay->tail_file}, {"offset", std::to_string(replay->tail_offset)}});
+        {{"file", replay->tail_file}, {"offset", replay->tail_offset}});
   m.core = std::move(replay->core);
   m.replayed = replay->replayed;
   if (auto r =
@@ -149,7 +147,7 @@ Result<bool> recover_deposits(const Options& o, Store& store, WriterFeed& catch_
   if (!report) return at("replay of " + dir, report.error());
   if (report->torn_tail)
     log(Level::warn, "deposits journal had a torn tail; cut off",
-        {{"file", report->tail_file}, {"offset", std::to_string(report->tail_offset)}});
+        {{"file", report->tail_file}, {"offset", report->tail_offset}});
   const uint64_t last = std::max(from, report->last_seq);
   if (journal_existed)
     if (auto r = check_journal_reaches_storage(o, kDepositStream, dir, true, last, *stored); !r)

@@ -31,7 +31,7 @@ int run_ws_edge(const Options& o) {
   print_listening(o, edge, "role=ws-edge bus=" + redis_options.endpoint.text());
 
   int sig = wait_for_signal(signals);
-  log(Level::info, "shutting down", {{"signal", std::to_string(sig)}});
+  log(Level::info, "shutting down", {{"signal", sig}});
   edge.stop();
   api.stop();
   io.stop();  // callbacks not run yet are dropped, before the edge goes away

@@ -14,6 +14,6 @@
 namespace ex {
 
 using StoreLogger = std::function<void(
-    Level, std::string_view msg, std::initializer_list<std::pair<std::string_view, std::string>>)>;
+    Level, std::string_view msg, std::initializer_list<std::pair<std::string_view, LogValue>>)>;
 
 }  // namespace ex

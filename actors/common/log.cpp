@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <mutex>
 
@@ -48,8 +49,14 @@ bool log_enabled(Level level) {
   return static_cast<int>(level) >= g_level.load();
 }
 
+LogValue::LogValue(double number) : number_(std::isfinite(number)) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.6g", number);
+  text_ = text;
+}
+
 void log(Level level, std::string_view msg,
-         std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+         std::initializer_list<std::pair<std::string_view, LogValue>> fields) {
   if (!log_enabled(level)) return;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::system_clock::now().time_since_epoch())
@@ -64,7 +71,10 @@ void log(Level level, std::string_view msg,
     line.push_back(',');
     json::append_string(line, k);
     line.push_back(':');
-    json::append_string(line, v);
+    if (v.is_number())
+      line += v.text();
+    else
+      json::append_string(line, v.text());
   }
   line += "}\n";
   std::lock_guard<std::mutex> lock(g_out);

@@ -168,9 +168,9 @@ class Journal {
       log(Level::warn, "journal clean-up failed", {{"stream", link_.stream}});
     log(Level::debug, "snapshot written",
         {{"stream", link_.stream},
-         {"seq", std::to_string(seq)},
-         {"kept_from", std::to_string(keep)},
-         {"segments_removed", std::to_string(segments ? *segments : 0)}});
+         {"seq", seq},
+         {"kept_from", keep},
+         {"segments_removed", segments ? *segments : 0}});
   }
 
   void flush() {

@@ -38,10 +38,10 @@ void encode_snapshot(caf::blocking_actor* self, caf::actor journal, std::string 
       .observe(encode_ms / 1000);
   log(Level::info, "snapshot encoded",
       {{"market", market},
-       {"seq", std::to_string(seq)},
-       {"orders", std::to_string(state->orders.size())},
-       {"bytes", std::to_string(payload.size())},
-       {"ms", std::to_string(encode_ms)}});
+       {"seq", seq},
+       {"orders", state->orders.size()},
+       {"bytes", payload.size()},
+       {"ms", encode_ms}});
   state.reset();
   // Not a request: the journal logs a failed write itself, and waiting for its answer
   // would keep this actor (and a shutdown) waiting on a journal that stopped meanwhile.
@@ -239,10 +239,7 @@ class MarketShell {
     snapshot_pause_.observe(pause_ms / 1000);
     if (log_enabled(Level::info))  // the market's thread: no strings built for nothing
       log(Level::info, "snapshot copied",
-          {{"market", symbol()},
-           {"seq", std::to_string(seq)},
-           {"orders", std::to_string(state->orders.size())},
-           {"ms", std::to_string(pause_ms)}});
+          {{"market", symbol()}, {"seq", seq}, {"orders", state->orders.size()}, {"ms", pause_ms}});
     self_->spawn<caf::detached>(encode_snapshot, links_.journal, symbol(), std::move(state),
                                 stored_seq_);
   }

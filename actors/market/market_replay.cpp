@@ -67,9 +67,7 @@ Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store,
   if (plan.stored_seq < m.core->sequence())
     log(Level::warn,
         "storage is behind the oldest snapshot: history between them cannot be rebuilt",
-        {{"market", symbol},
-         {"stored", std::to_string(plan.stored_seq)},
-         {"snapshot", std::to_string(m.core->sequence())}});
+        {{"market", symbol}, {"stored", plan.stored_seq}, {"snapshot", m.core->sequence()}});
   if (plan.stored_seq <= m.core->sequence()) seed_history();
 
   auto report = journal::replay(

@@ -47,7 +47,7 @@ void catch_up_worker(caf::blocking_actor* self, caf::actor writer, MarketReplayP
         {{"market", plan.spec.symbol}, {"detail", r.error().message}});
   else
     log(Level::info, "storage caught up from the journal",
-        {{"market", plan.spec.symbol}, {"updates", std::to_string(feed.sent())}});
+        {{"market", plan.spec.symbol}, {"updates", feed.sent()}});
   // Through the feed too: it must arrive after the updates.
   feed.send(replay_atom::value, plan.spec.symbol, last, static_cast<bool>(r));
 }
@@ -270,7 +270,7 @@ class Writer {
           dropped_.inc();
           log(Level::warn,
               "storage is away too long: the market's updates will come from its journal",
-              {{"market", up.market}, {"from_seq", std::to_string(up.seq)}});
+              {{"market", up.market}, {"from_seq", up.seq}});
           count_behind();
           return;
         }
@@ -296,7 +296,7 @@ class Writer {
   }
 
   void mark_up() {
-    if (down_) log(Level::info, "storage is back", {{"pending", std::to_string(pending())}});
+    if (down_) log(Level::info, "storage is back", {{"pending", pending()}});
     down_ = false;
     up_.set(1);
     backoff_ = options_.backoff_min;

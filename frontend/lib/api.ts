@@ -92,8 +92,12 @@ export function createApi(options: ApiOptions = {}) {
       request('GET', 'klines', wire.decodeCandles, { symbol, interval, startTime, endTime }),
     openOrders: (userId: string, market: string): Promise<OpenOrder[]> =>
       request('GET', 'order/open', wire.decodeOpenOrders, { userId, market }),
-    orders: (userId: string, market: string, limit = 50): Promise<Order[]> =>
-      request('GET', 'orders', wire.decodeOrders, { userId, market, limit }),
+    /**
+     * The user's orders in a market, newest first (by time, then id; `limit` 1-500). With `before`
+     * (an order id from the previous page), the page after that order; an empty page is the end.
+     */
+    orders: (userId: string, market: string, limit = 50, before?: string): Promise<Order[]> =>
+      request('GET', 'orders', wire.decodeOrders, { userId, market, limit, before }),
     order: (orderId: string, market: string): Promise<Order> => request('GET', 'order', wire.decodeOrder, { orderId, market }),
     placeOrder: (order: NewOrder): Promise<PlacedOrder> =>
       request('POST', 'order', wire.decodePlacedOrder, undefined, { orderType: 'intraday', ...order }),
@@ -102,10 +106,11 @@ export function createApi(options: ApiOptions = {}) {
     cancelAll: (userId: string, market: string): Promise<void> => request('DELETE', 'orders', ignore, undefined, { market, userId }),
     /**
      * The user's trades in a market, newest first (`limit` 1-1000). From storage: a fill of the
-     * last ~100 ms may be on the `fills@` stream and not here yet.
+     * last ~100 ms may be on the `fills@` stream and not here yet. With `before` (a trade id), the
+     * trades with lower ids; an empty page is the end.
      */
-    fills: (userId: string, market: string, limit = 50): Promise<Fill[]> =>
-      request('GET', 'fills', wire.decodeFills, { userId, market, limit }),
+    fills: (userId: string, market: string, limit = 50, before?: string): Promise<Fill[]> =>
+      request('GET', 'fills', wire.decodeFills, { userId, market, limit, before }),
     balances: (userId: string): Promise<Balance[]> => request('GET', 'balances', wire.decodeBalances, { userId }),
     /** Deposits `amount` of `asset`; resolves to the asset's available balance afterwards. */
     deposit: (userId: string, amount: string, asset: string): Promise<string> =>

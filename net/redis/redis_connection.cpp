@@ -227,7 +227,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
         {{"connection", options.name},
          {"endpoint", options.endpoint.text()},
          {"detail", why},
-         {"retry_ms", std::to_string(backoff.count())}});
+         {"retry_ms", backoff.count()}});
     retry_timer.expires_after(backoff);
     backoff = std::min(backoff * 2, options.backoff_max);
     retry_timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {

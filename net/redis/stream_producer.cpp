@@ -38,7 +38,7 @@ class Producer {
       dropped_.inc();
       if (!dropping_)
         log(Level::error, "storage events dropped: Redis is away and the bus buffer is full",
-            {{"max_pending", std::to_string(options_.max_pending)}});
+            {{"max_pending", options_.max_pending}});
       dropping_ = true;
       return;
     }

@@ -314,7 +314,7 @@ class PostgresStore final : public Store {
   }
 
   void note(Level level, std::string_view msg,
-            std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+            std::initializer_list<std::pair<std::string_view, LogValue>> fields) {
     if (log_) log_(level, msg, fields);
   }
 

@@ -153,10 +153,10 @@ CAF_TEST(opening logs the mode and postgres urls work too) {
   NEEDS_SERVER();
   std::vector<std::string> lines;
   StoreLogger log = [&](Level, std::string_view msg,
-                        std::initializer_list<std::pair<std::string_view, std::string>> fields) {
+                        std::initializer_list<std::pair<std::string_view, LogValue>> fields) {
     std::string line(msg);
     for (const auto& [k, v] : fields)
-      line += " " + std::string(k) + "=" + v;
+      line += " " + std::string(k) + "=" + v.text();
     lines.push_back(line);
   };
   std::string url = backend->url();
