@@ -235,7 +235,15 @@ const routes = {
     return mine.map((o) => ({ orderId: o.orderId }));
   },
   'GET /api/v1/order/open': (q) => { const b = need(books.get(q.get('market')), 'market'); return [...b.bids, ...b.asks].filter((o) => o.userId === q.get('userId')).map((o) => ({ price: num(o.price), quantity: num(o.quantity), orderId: o.orderId, filled: num(o.executed), remainingQty: num(o.remaining), side: o.side, userId: o.userId })); },
-  'GET /api/v1/orders': (q) => [...orders.values()].filter((o) => o.userId === q.get('userId') && o.market === q.get('market')).sort((a, b) => b.time - a.time).slice(0, Number(q.get('limit') ?? 50)).map(orderJson),
+  'GET /api/v1/orders': (q) => {
+    // Newest first by time, then id (as the exchange; ids by length, then text); `before`: the page after that order.
+    const byId = (a, b) => b.orderId.length - a.orderId.length || (b.orderId < a.orderId ? -1 : b.orderId > a.orderId ? 1 : 0);
+    const mine = [...orders.values()].filter((o) => o.userId === q.get('userId') && o.market === q.get('market')).sort((a, b) => b.time - a.time || byId(a, b));
+    const before = q.get('before');
+    const from = before === null ? 0 : mine.findIndex((o) => o.orderId === before) + 1;
+    if (before !== null && from === 0) throw bad('UNKNOWN_ORDER', `unknown order ${before}`, 404);
+    return mine.slice(from, from + Number(q.get('limit') ?? 50)).map(orderJson);
+  },
   'GET /api/v1/order': (q) => orderJson(need(orders.get(q.get('orderId')), 'order')),
   'GET /api/v1/fills': (q) => {
     const userId = q.get('userId'), market = q.get('market');
@@ -245,7 +253,10 @@ const routes = {
     const limit = q.get('limit') ?? '50';
     if (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) throw bad('INVALID_FIELD', `field 'limit' must be a whole number from 1 to 1000, not '${limit}'`);
     if (!users.has(userId)) throw bad('UNKNOWN_USER', `unknown user ${userId}`, 404);
-    return userFills.filter((f) => f.userId === userId && f.market === market).slice(0, Number(limit)).map(({ userId: _u, ...f }) => f);
+    const before = q.get('before');
+    if (before !== null && !/^[1-9]\d*$/.test(before)) throw bad('INVALID_FIELD', `field 'before' must be a trade id, not '${before}'`);
+    return userFills.filter((f) => f.userId === userId && f.market === market && (before === null || f.tradeId < Number(before)))
+      .slice(0, Number(limit)).map(({ userId: _u, ...f }) => f);
   },
   'GET /api/v1/balances': (q) => Object.fromEntries([...account(q.get('userId')).entries()].map(([a, b]) => [a, { available: fromU(b.available), locked: fromU(b.locked) }])),
   'POST /api/v1/on-ramp': (_q, body) => { const asset = body.asset ?? 'INR'; const amt = toU(body.amount); const b = account(body.userId).get(asset); if (!b) throw bad('UNKNOWN_ASSET', `unknown asset ${asset}`, 404); b.available += amt; return { userId: body.userId, amount: num(b.available) }; },

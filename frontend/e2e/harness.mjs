@@ -271,6 +271,21 @@ export async function unobservedPage(debuggingPort, { width = 1440, height = 900
   };
 }
 
+/**
+ * Whether the element is on screen where a person can see and tap it: scrolled into view, its
+ * centre is not clipped away or covered (what the browser hits there is the element or inside it).
+ */
+export async function onScreen(p, selector) {
+  const el = p.locator(selector).first();
+  await el.scrollIntoViewIfNeeded();
+  return el.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== null && (hit === e || e.contains(hit));
+  });
+}
+
 /** A page that fails the test on uncaught page errors (collected in `page.errors`). */
 export async function openPage(browser, { width = 1440, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  ensureArtifacts, launchBrowser, norm, openPage, rest, sleep, startExchange, stopExchange, waitFor,
+  ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, sleep, startExchange, stopExchange, waitFor,
 } from './harness.mjs';
 
 const M = 'TATA_INR';
@@ -43,21 +43,6 @@ async function storedFills(userId, count) {
     return body.length >= count;
   }, { message: `${count} fills of user ${userId} in storage` });
   return body;
-}
-
-/**
- * Whether the element is on screen where a person can see and tap it: scrolled into view, its
- * centre is not clipped away or covered (what the browser hits there is the element or inside it).
- */
-async function onScreen(p, selector) {
-  const el = p.locator(selector).first();
-  await el.scrollIntoViewIfNeeded();
-  return el.evaluate((e) => {
-    const r = e.getBoundingClientRect();
-    if (r.width === 0 || r.height === 0) return false;
-    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-    return hit !== null && (hit === e || e.contains(hit));
-  });
 }
 
 async function waitLive(timeout = 15_000) {

@@ -1,10 +1,13 @@
 'use client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, api, errorText } from '@/lib/api';
-import { LOAD_FILLS, liveFill, mergeFills, storedFill } from '@/lib/fills';
+import { FILL_RULES, KEEP_FILLS, LOAD_FILLS, liveFill, storedFill } from '@/lib/fills';
+import { LOAD_HISTORY, ORDER_RULES } from '@/lib/orderHistory';
+import { addLive, addNewest, emptyList, type PagedList } from '@/lib/paging';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
 import type { AccountFill, Balance, OpenOrder, Order, Side } from '@/lib/types';
 import { getSocket } from '@/lib/ws';
+import { useOlderPages, type OlderPages } from './useOlderPages';
 
 const POLL_MS = 10_000;
 
@@ -12,7 +15,13 @@ export interface AccountState {
   userId: string;
   market: string;
   openOrders: OpenOrder[] | null;
-  history: Order[] | null;
+  /**
+   * This user's orders in this market, newest first: the latest page (asked again at each
+   * reload) and the older pages loaded below it (lib/orderHistory.ts). Null until loaded.
+   */
+  history: readonly Order[] | null;
+  /** Load older for the order history. */
+  olderHistory: OlderPages;
   balances: Balance[] | null;
   /**
    * This user's fills in this market, newest first: the recent ones from storage and those the
@@ -21,6 +30,8 @@ export interface AccountState {
   fills: readonly AccountFill[];
   /** Whether storage has answered for the fills (until then `fills` holds stream fills only). */
   fillsLoaded: boolean;
+  /** Load older for the fills. */
+  olderFills: OlderPages;
   error: string | null;
   /** Reloads orders and balances now (coalesced with one already running). */
   refresh: () => Promise<void>;
@@ -37,14 +48,16 @@ const AccountContext = createContext<AccountState | null>(null);
  * form and the account panel. Reloaded on start, after each of the user's fills, after the user's
  * own actions (refresh), when the stream restarts, and every POLL_MS as a safety net. Fills come
  * from both the stream (at once) and each reload (storage, about 100 ms behind; it also brings
- * fills from before the page opened and any the stream missed while it was down), merged.
+ * fills from before the page opened and any the stream missed while it was down), merged. The
+ * order history and the fills also take older pages on request (Load older), kept under what the
+ * reloads and the stream bring (lib/paging.ts); a reload refreshes only the newest page, so an old
+ * order shown from an older page keeps the state it had when loaded.
  */
 export function AccountProvider({ userId, market, children }: { userId: string; market: string; children: ReactNode }) {
   const [openOrders, setOpenOrders] = useState<OpenOrder[] | null>(null);
-  const [history, setHistory] = useState<Order[] | null>(null);
+  const [history, setHistory] = useState<PagedList<Order>>(() => emptyList(LOAD_HISTORY));
   const [balances, setBalances] = useState<Balance[] | null>(null);
-  const [fills, setFills] = useState<readonly AccountFill[]>([]);
-  const [fillsLoaded, setFillsLoaded] = useState(false);
+  const [fills, setFills] = useState<PagedList<AccountFill>>(() => emptyList(KEEP_FILLS));
   const [error, setError] = useState<string | null>(null);
   const sides = useRef(new Map<string, Side>());
   const running = useRef<{ key: string; promise: Promise<void>; again: boolean } | null>(null);
@@ -57,7 +70,7 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
     // Independent requests: one failing endpoint does not hide the others.
     const [open, hist, bal, fil] = await Promise.allSettled([
       api.openOrders(userId, market),
-      api.orders(userId, market, 50),
+      api.orders(userId, market, LOAD_HISTORY),
       api.balances(userId),
       api.fills(userId, market, LOAD_FILLS),
     ]);
@@ -69,14 +82,13 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
     }
     if (histValue) {
       for (const o of histValue) sides.current.set(o.orderId, o.side);
-      setHistory(histValue);
+      setHistory((prev) => addNewest(prev, histValue, LOAD_HISTORY, ORDER_RULES));
     }
     if (balValue) setBalances(balValue);
     if (filValue) {
       for (const f of filValue) sides.current.set(f.orderId, f.side);
       const stored = filValue.map(storedFill);
-      setFills((prev) => mergeFills(prev, stored));
-      setFillsLoaded(true);
+      setFills((prev) => addNewest(prev, stored, LOAD_FILLS, FILL_RULES));
     }
     const failed = [open, hist, bal, fil].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isUnknownUser(r.reason));
     setError(failed ? errorText(failed.reason) : null);
@@ -102,10 +114,9 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
 
   useEffect(() => {
     setOpenOrders(null);
-    setHistory(null);
+    setHistory(emptyList(LOAD_HISTORY));
     setBalances(null);
-    setFills([]);
-    setFillsLoaded(false);
+    setFills(emptyList(KEEP_FILLS));
     setError(null);
     // On a fresh load the book and the trades are drawn first; the account follows right after.
     let started = false;
@@ -119,7 +130,7 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
       onEvent: (f) => {
         if (f.userId !== userId) return;
         const row = liveFill(f);
-        setFills((prev) => mergeFills(prev, [row]));
+        setFills((prev) => addLive(prev, [row], FILL_RULES));
         void refresh();
       },
       onActive: () => { if (started) void refresh(); },
@@ -135,9 +146,27 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
   const sideOf = useCallback((orderId: string) => sides.current.get(orderId), []);
   const rememberOrder = useCallback((orderId: string, side: Side) => void sides.current.set(orderId, side), []);
 
+  // Load older: pages below the lists' last rows, kept below what the reloads and the stream bring.
+  const olderOrdersPage = useCallback(async (before: string) => {
+    const page = await api.orders(userId, market, LOAD_HISTORY, before);
+    for (const o of page) sides.current.set(o.orderId, o.side);
+    return page;
+  }, [userId, market]);
+  const olderFillsPage = useCallback(async (before: string) => {
+    const page = await api.fills(userId, market, LOAD_FILLS, before);
+    for (const f of page) sides.current.set(f.orderId, f.side);
+    return page.map(storedFill);
+  }, [userId, market]);
+  const olderHistory = useOlderPages(key, history, setHistory, olderOrdersPage, LOAD_HISTORY, ORDER_RULES);
+  const olderFills = useOlderPages(key, fills, setFills, olderFillsPage, LOAD_FILLS, FILL_RULES);
+
+  const historyRows = history.loaded ? history.rows : null;
   const value = useMemo<AccountState>(
-    () => ({ userId, market, openOrders, history, balances, fills, fillsLoaded, error, refresh, sideOf, rememberOrder }),
-    [userId, market, openOrders, history, balances, fills, fillsLoaded, error, refresh, sideOf, rememberOrder],
+    () => ({
+      userId, market, openOrders, history: historyRows, olderHistory, balances, fills: fills.rows, fillsLoaded: fills.loaded, olderFills,
+      error, refresh, sideOf, rememberOrder,
+    }),
+    [userId, market, openOrders, historyRows, olderHistory, balances, fills, olderFills, error, refresh, sideOf, rememberOrder],
   );
   return <AccountContext.Provider value={value}>{children}</AccountContext.Provider>;
 }

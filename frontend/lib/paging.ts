@@ -77,21 +77,23 @@ export function addLive<T>(list: PagedList<T>, incoming: readonly T[], rules: Li
 /**
  * Storage's newest rows (a reload: at most `limit`, newest first). A page shorter than `limit` is
  * all there is: the list then reaches the end. A full page that does not reach the list's newest
- * stored row may have a hole under it: the rows older than the page's oldest are let go.
+ * stored row may have a hole under it: the rows older than the page's oldest are let go. A page
+ * older than all the list's stored rows (overtaken by a later answer) changes nothing.
  */
 export function addNewest<T>(list: PagedList<T>, page: readonly T[], limit: number, rules: ListRules<T>): PagedList<T> {
+  const stored = list.rows.filter((r) => rules.stored(r));
+  const newestStored = stored[0];
+  const oldestStored = stored[stored.length - 1];
+  const newest = page[0];
+  const oldest = page[page.length - 1];
+  if (oldestStored !== undefined && (newest === undefined || rules.compare(newest, oldestStored) > 0)) return list;
   let current = list.rows;
   let end = list.end;
-  const oldest = page[page.length - 1];
   if (page.length < limit) {
     end = true;
-  } else if (oldest !== undefined) {
-    const newestStored = current.find((r) => rules.stored(r));
-    if (newestStored === undefined || rules.compare(oldest, newestStored) < 0) {
-      const kept = current.filter((r) => rules.compare(r, oldest) <= 0);
-      if (kept.length !== current.length || newestStored === undefined) end = false;
-      current = kept;
-    }
+  } else if (oldest !== undefined && (newestStored === undefined || rules.compare(oldest, newestStored) < 0)) {
+    current = current.filter((r) => rules.compare(r, oldest) <= 0);
+    end = false;
   }
   const rows = mergeRows(current, page, rules);
   if (rows === list.rows && list.loaded && end === list.end) return list;

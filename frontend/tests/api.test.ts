@@ -126,6 +126,27 @@ describe('REST client', () => {
     await expect(createApi({ fetch: unknown.fetchImpl }).fills('9', 'TATA_INR')).rejects.toMatchObject({ status: 404, code: 'UNKNOWN_USER' });
   });
 
+  it('asks for the page below an order or a trade with `before`, and only when given', async () => {
+    const { fetchImpl, calls } = fakeFetch({
+      'GET /api/v1/orders': [200, '[]'],
+      'GET /api/v1/fills': [200, '[]'],
+    });
+    const api = createApi({ baseUrl: 'http://x', fetch: fetchImpl });
+    expect(await api.orders('5', 'TATA_INR', 50, '6rq4')).toEqual([]);
+    expect(await api.fills('5', 'TATA_INR', 50, '36005')).toEqual([]);
+    await api.orders('5', 'TATA_INR');
+    await api.fills('5', 'TATA_INR', 20);
+    expect(calls.map((c) => c.url)).toEqual([
+      'http://x/api/v1/orders?userId=5&market=TATA_INR&limit=50&before=6rq4',
+      'http://x/api/v1/fills?userId=5&market=TATA_INR&limit=50&before=36005',
+      'http://x/api/v1/orders?userId=5&market=TATA_INR&limit=50',
+      'http://x/api/v1/fills?userId=5&market=TATA_INR&limit=20',
+    ]);
+    // A `before` order that does not exist: the API's 404, as an ApiError.
+    const gone = fakeFetch({ 'GET /api/v1/orders': [404, '{"code":"UNKNOWN_ORDER","message":"unknown order zz"}'] });
+    await expect(createApi({ fetch: gone.fetchImpl }).orders('5', 'TATA_INR', 50, 'zz')).rejects.toMatchObject({ status: 404, code: 'UNKNOWN_ORDER' });
+  });
+
   it('turns error bodies into ApiError with the API message', async () => {
     const { fetchImpl } = fakeFetch({
       'POST /api/v1/order': [422, '{"code":"INSUFFICIENT_FUNDS","message":"Insufficient INR: need 1000, have 5"}'],

@@ -4,10 +4,14 @@ import { useAccount } from '@/hooks/useAccount';
 import { decimalsOf, mul } from '@/lib/decimal';
 import { formatAmount, formatDateTime, formatPrice, formatQty } from '@/lib/format';
 import type { Market } from '@/lib/types';
+import { LoadOlder } from './LoadOlder';
 
-/** The user's recent fills in this market (from storage) and those since, as they happen. */
+/**
+ * The user's recent fills in this market (from storage) and those since, as they happen, and older
+ * ones below on request (Load older).
+ */
 export function FillsTable({ market }: { market: Market }) {
-  const { fills, fillsLoaded, sideOf } = useAccount();
+  const { fills, fillsLoaded, olderFills, sideOf } = useAccount();
   if (fills.length === 0) {
     return fillsLoaded
       ? <StateMessage kind="empty">No fills in this market yet</StateMessage>
@@ -43,6 +47,7 @@ export function FillsTable({ market }: { market: Market }) {
           })}
         </tbody>
       </table>
+      <LoadOlder older={olderFills} what="fills" />
     </div>
   );
 }

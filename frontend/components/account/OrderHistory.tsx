@@ -5,6 +5,7 @@ import { averagePrice } from '@/lib/averagePrice';
 import { normalize } from '@/lib/decimal';
 import { formatDateTime, formatPrice, formatQty, groupThousands } from '@/lib/format';
 import type { Market, Order, OrderStatus } from '@/lib/types';
+import { LoadOlder } from './LoadOlder';
 
 const STATUS_TEXT: Record<OrderStatus, string> = {
   NEW: 'Open', PARTIALLY_FILLED: 'Partially filled', FILLED: 'Filled', CANCELED: 'Canceled', EXPIRED: 'Expired', REJECTED: 'Rejected',
@@ -18,11 +19,12 @@ function averageTitle(o: Order, market: Market): string | undefined {
 }
 
 /**
- * The user's latest orders in this market, open or closed, newest first. Orders that traded show
- * their average price (lib/averagePrice.ts): in its own column, or on phones under the price.
+ * The user's latest orders in this market, open or closed, newest first, and older ones below on
+ * request (Load older). Orders that traded show their average price (lib/averagePrice.ts): in its
+ * own column, or on phones under the price.
  */
 export function OrderHistory({ market }: { market: Market }) {
-  const { history } = useAccount();
+  const { history, olderHistory } = useAccount();
   if (history === null) return <StateMessage kind="loading">Loading order history…</StateMessage>;
   if (history.length === 0) return <StateMessage kind="empty">No orders yet</StateMessage>;
   return (
@@ -68,6 +70,7 @@ export function OrderHistory({ market }: { market: Market }) {
           })}
         </tbody>
       </table>
+      <LoadOlder older={olderHistory} what="orders" />
     </div>
   );
 }
