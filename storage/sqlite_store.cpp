@@ -277,11 +277,11 @@ class SqliteStore final : public Store {
   }
 
   Result<OrderInfo> order(uint64_t order_id) override {
-    if (order_id > kMaxId) return unknown_order(order_id);
+    if (order_id > kMaxId) return order_not_found(order_id);
     order_.bind(1, static_cast<int64_t>(order_id));
     ResetOnExit reset(order_);
     int rc = order_.step();
-    if (rc == SQLITE_DONE) return unknown_order(order_id);
+    if (rc == SQLITE_DONE) return order_not_found(order_id);
     if (rc != SQLITE_ROW) return sqlite::error_of(db_.get(), rc, "order");
     return order_from_row(order_);
   }
@@ -354,10 +354,6 @@ class SqliteStore final : public Store {
     });
     if (!r) return r.error();
     return out;
-  }
-
-  static Error unknown_order(uint64_t order_id) {
-    return make_error(ErrorCode::unknown_order, "order " + std::to_string(order_id) + " not found");
   }
 
   // The first column of the first row as a count or id; 0 if no row or NULL.

@@ -20,6 +20,7 @@
 #include "actors/common/domain.hpp"
 #include "actors/common/status.hpp"
 #include "actors/market/candles.hpp"
+#include "actors/market/market_spec.hpp"
 
 namespace ex {
 
@@ -79,6 +80,11 @@ template <class Inspector>
 auto inspect(Inspector& f, WriteBatch& x) {
   return f(caf::meta::type_name("write_batch"), x.orders, x.trades, x.deposits, x.candles,
            x.positions);
+}
+
+// UNKNOWN_ORDER for an order storage does not have, named as clients know it.
+inline Error order_not_found(uint64_t order_id) {
+  return make_error(ErrorCode::unknown_order, "order " + order_id_text(order_id) + " not found");
 }
 
 // A page's `before` id as a column value (ids are signed 64-bit columns).

@@ -53,6 +53,8 @@ class Account {
       check(ledger_.place(kSelf, h));
     for (OrderInfo& o : r.open)
       open_[o.order_id] = std::move(o);
+    // Its orders closed before the restart are in storage only.
+    if (r.recovered) evicted_ = OrderCursor{};
   }
 
   caf::result<PlaceReply> place(caf::event_based_actor* self, PlaceOrder& order) {
@@ -114,8 +116,10 @@ class Account {
       const auto now = std::chrono::steady_clock::now();
       closed_.push_back(Closed{now, std::move(o)});
       while (closed_.size() > kMaxClosed ||
-             (closed_.size() > kRecentClosed && closed_.front().at + kKeepClosedFor < now))
+             (closed_.size() > kRecentClosed && closed_.front().at + kKeepClosedFor < now)) {
+        evicted_ = std::max(evicted_, OrderCursor::at(closed_.front().order));
         closed_.pop_front();
+      }
     }
   }
 
@@ -173,10 +177,18 @@ class Account {
     return out;
   }
 
-  // The newest `limit` orders below `before`, open and closed. Ranks pointers and copies
-  // only the answer: a busy account can hold thousands of closed orders.
-  std::vector<OrderInfo> history(const std::string& market, size_t limit,
-                                 const OrderCursor& before) const {
+  // One of its orders, open or recently closed.
+  caf::result<OrderInfo> order(uint64_t id) const {
+    if (auto it = open_.find(id); it != open_.end()) return it->second;
+    for (const Closed& c : closed_)
+      if (c.order.order_id == id) return c.order;
+    return to_caf_error(ErrorCode::unknown_order, "unknown order " + order_id_text(id));
+  }
+
+  // The newest `limit` orders below `before`, open and closed; complete when it let no
+  // closed order go, or let go only orders that sort below the page. Ranks pointers and copies only
+  // the answer: a busy account can hold thousands of closed orders.
+  HistorySlice history(const std::string& market, size_t limit, const OrderCursor& before) const {
     std::vector<const OrderInfo*> all;
     auto wanted = [&](const OrderInfo& o) {
       return (market.empty() || o.market == market) && before.above(o);
@@ -190,10 +202,13 @@ class Account {
         all.begin(), all.begin() + n, all.end(), [](const OrderInfo* a, const OrderInfo* b) {
           return a->time_ms != b->time_ms ? a->time_ms > b->time_ms : a->order_id > b->order_id;
         });
-    std::vector<OrderInfo> out;
-    out.reserve(n);
+    HistorySlice out;
+    out.orders.reserve(n);
     for (size_t i = 0; i < n; ++i)
-      out.push_back(*all[i]);
+      out.orders.push_back(*all[i]);
+    const bool kept_all = !(OrderCursor::bottom() < evicted_);
+    out.complete =
+        kept_all || (n == limit && (n == 0 || evicted_ < OrderCursor::at(out.orders.back())));
     return out;
   }
 
@@ -233,6 +248,9 @@ class Account {
     OrderInfo order;
   };
   std::deque<Closed> closed_;  // oldest first
+  // The place of the newest closed order it let go (storage has it): below every order
+  // until one goes, above every order after a restart.
+  OrderCursor evicted_ = OrderCursor::bottom();
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_key_ = 1;
   Counter& ledger_errors_;
@@ -256,6 +274,7 @@ caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, C
       [=](history_atom, const std::string& market, uint64_t limit, const OrderCursor& before) {
         return a->history(market, limit, before);
       },
+      [=](order_atom, uint64_t id) { return a->order(id); },
   };
 }
 

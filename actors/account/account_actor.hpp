@@ -11,8 +11,10 @@
 //        journal has it (the catalog's deposit_journal; at once without one).
 //  (balances)                     -> vector<AssetBalance>, every configured asset.
 //  (open, market)                 -> its open orders ("" = every market), oldest first.
-//  (history, market, limit, OrderCursor) -> open and recently closed orders below the
-//                                    cursor, newest first.
+//  (history, market, limit, OrderCursor) -> HistorySlice: open and recently closed orders
+//                                    below the cursor, newest first.
+//  (order, id)                    -> one of its open or recently closed orders, or
+//                                    UNKNOWN_ORDER.
 #pragma once
 
 #include <caf/all.hpp>
@@ -29,6 +31,7 @@ struct AccountRestore {
   std::vector<Decimal> totals;  // by catalog AssetId; may be shorter (zeros)
   std::vector<HoldRequest> holds;
   std::vector<OrderInfo> open;
+  bool recovered = false;  // rebuilt by recovery: its closed orders are in storage only
 };
 
 caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog,

@@ -64,14 +64,30 @@ struct OrderCursor {
   uint64_t order_id = INT64_MAX;
 
   static OrderCursor at(const OrderInfo& o) { return {o.time_ms, o.order_id}; }
-  bool above(const OrderInfo& o) const {
-    return o.time_ms != time_ms ? o.time_ms < time_ms : o.order_id < order_id;
+  // The lowest place: below every order.
+  static OrderCursor bottom() { return {INT64_MIN, 0}; }
+  bool operator<(const OrderCursor& x) const {
+    return time_ms != x.time_ms ? time_ms < x.time_ms : order_id < x.order_id;
   }
+  bool above(const OrderInfo& o) const { return at(o) < *this; }
 };
 
 template <class Inspector>
 auto inspect(Inspector& f, OrderCursor& x) {
   return f(caf::meta::type_name("order_cursor"), x.time_ms, x.order_id);
+}
+
+// A page of an account's order history, and whether it is the whole page: the account
+// keeps every open order but only its latest closed ones, so an older closed order that
+// storage has may belong in the page.
+struct HistorySlice {
+  std::vector<OrderInfo> orders;
+  bool complete = false;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, HistorySlice& x) {
+  return f(caf::meta::type_name("history_slice"), x.orders, x.complete);
 }
 
 // A trade id above every stored one: as a page's `before`, the newest trades.

@@ -48,6 +48,8 @@ void add_message_types(caf::actor_system_config& cfg) {
       .add_message_type<PlaceOutcome>("place_outcome")
       .add_message_type<MarketUpdate>("market_update")
       .add_message_type<KlineSlice>("kline_slice")
+      .add_message_type<TradeSlice>("trade_slice")
+      .add_message_type<HistorySlice>("history_slice")
       .add_message_type<Interval>("interval")
       .add_message_type<WriteBatch>("write_batch");
 }

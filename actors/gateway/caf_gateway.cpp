@@ -238,55 +238,67 @@ void CafGateway::order_history(std::string user_id, std::string market, size_t l
                                Callback<std::vector<OrderInfo>> done) {
   auto fail = [done](Error e) { done(std::move(e)); };
   if (!market.empty() && !market_or_fail(market, fail)) return;
-  if (!before) return history_page(std::move(user_id), std::move(market), limit, {}, done);
-  if (market.empty())
+  if (before && market.empty())
     return fail(Error{ErrorCode::missing_field, "a page after an order needs its market"});
-  if (!order_in_market(market, *before, fail)) return;
-  // The list runs by time, then id: the named order's own time places the page.
-  order(market, *before, [this, user_id, market, limit, done](Result<OrderInfo> o) {
-    if (!o) return done(o.error());
-    history_page(user_id, market, limit, OrderCursor::at(*o), done);
-  });
-}
-
-void CafGateway::history_page(std::string user_id, std::string market, size_t limit,
-                              OrderCursor before, Callback<std::vector<OrderInfo>> done) {
-  auto fail = [done](Error e) { done(std::move(e)); };
+  if (before && !order_in_market(market, *before, fail)) return;
   run([=](Bridge* self) {
     with_account(
         self, user_id,
         [=](caf::actor account) {
-          // Recent orders from the account, older ones from storage; the account's copy
-          // of an order is the freshest. Storage is asked even when the account has a full
-          // page: the account keeps every open order but only the latest closed ones, so an
-          // old open order can sort below closed orders only storage still has.
-          Callback<std::vector<OrderInfo>> merge = [=](Result<std::vector<OrderInfo>> recent) {
-            if (!recent) return done(recent.error());
-            if (!catalog_->history) return done(std::move(*recent));
-            auto mine = std::make_shared<std::vector<OrderInfo>>(std::move(*recent));
-            Callback<std::vector<OrderInfo>> join = [=](Result<std::vector<OrderInfo>> stored) {
-              std::vector<OrderInfo> out = *mine;
-              std::unordered_set<uint64_t> seen;
-              for (auto& o : out)
-                seen.insert(o.order_id);
-              if (stored)
-                for (auto& o : *stored)
-                  if (seen.insert(o.order_id).second) out.push_back(std::move(o));
-              std::sort(out.begin(), out.end(), [](const OrderInfo& a, const OrderInfo& b) {
-                return a.time_ms != b.time_ms ? a.time_ms > b.time_ms : a.order_id > b.order_id;
-              });
-              if (out.size() > limit) out.resize(limit);
-              done(std::move(out));
-            };
-            ask<std::vector<OrderInfo>>(self, catalog_->history, catalog_->timeout, join,
-                                        history_atom::value, user_id, market,
-                                        static_cast<uint64_t>(limit), before);
+          if (!before) return history_page(self, account, user_id, market, limit, {}, done);
+          // The list runs by time, then id: the named order's own time places the page.
+          // The account knows its recent orders; storage the rest.
+          auto unknown = [=] {
+            return Error{ErrorCode::unknown_order,
+                         "unknown order " + order_id_text(*before) + " of user " + user_id};
           };
-          ask<std::vector<OrderInfo>>(self, account, catalog_->timeout, merge, history_atom::value,
-                                      market, static_cast<uint64_t>(limit), before);
+          Callback<OrderInfo> placed = [=](Result<OrderInfo> o) {
+            if (!o) return done(o.error());
+            if (o->user_id != user_id || o->market != market) return done(unknown());
+            history_page(self, account, user_id, market, limit, OrderCursor::at(*o), done);
+          };
+          Callback<OrderInfo> own = [=](Result<OrderInfo> o) {
+            if (o || o.error().code != ErrorCode::unknown_order || !catalog_->history)
+              return placed(std::move(o));
+            ask<OrderInfo>(self, catalog_->history, catalog_->timeout, placed, order_atom::value,
+                           *before);
+          };
+          ask<OrderInfo>(self, account, catalog_->timeout, own, order_atom::value, *before);
         },
         fail);
   });
+}
+
+void CafGateway::history_page(Bridge* self, const caf::actor& account, std::string user_id,
+                              std::string market, size_t limit, OrderCursor before,
+                              Callback<std::vector<OrderInfo>> done) {
+  // The account's orders, and storage's where the account let closed orders go; the
+  // account's copy of an order is the freshest.
+  Callback<HistorySlice> merge = [=](Result<HistorySlice> recent) {
+    if (!recent) return done(recent.error());
+    if (recent->complete || !catalog_->history) return done(std::move(recent->orders));
+    auto mine = std::make_shared<std::vector<OrderInfo>>(std::move(recent->orders));
+    Callback<std::vector<OrderInfo>> join = [=](Result<std::vector<OrderInfo>> stored) {
+      // Without storage's part the page may lack orders: no page rather than a wrong one.
+      if (!stored) return done(stored.error());
+      std::vector<OrderInfo> out = std::move(*mine);
+      std::unordered_set<uint64_t> seen;
+      for (auto& o : out)
+        seen.insert(o.order_id);
+      for (auto& o : *stored)
+        if (seen.insert(o.order_id).second) out.push_back(std::move(o));
+      std::sort(out.begin(), out.end(), [](const OrderInfo& a, const OrderInfo& b) {
+        return OrderCursor::at(b) < OrderCursor::at(a);
+      });
+      if (out.size() > limit) out.resize(limit);
+      done(std::move(out));
+    };
+    ask<std::vector<OrderInfo>>(self, catalog_->history, catalog_->timeout, join,
+                                history_atom::value, user_id, market, static_cast<uint64_t>(limit),
+                                before);
+  };
+  ask<HistorySlice>(self, account, catalog_->timeout, merge, history_atom::value, market,
+                    static_cast<uint64_t>(limit), before);
 }
 
 void CafGateway::depth(std::string market, size_t limit, Callback<DepthSnapshot> done) {
@@ -295,8 +307,37 @@ void CafGateway::depth(std::string market, size_t limit, Callback<DepthSnapshot>
 
 void CafGateway::trades(std::string market, size_t limit, uint64_t before,
                         Callback<std::vector<TradeRecord>> done) {
-  ask_market<std::vector<TradeRecord>>(market, done, trades_atom::value,
-                                       static_cast<uint64_t>(limit), before);
+  const MarketEntry* m = market_or_fail(market, [done](Error e) { done(std::move(e)); });
+  if (!m) return;
+  caf::actor dest = m->market;
+  run([=](Bridge* self) {
+    // Memory's latest trades, then storage's below where memory ends. Trade ids run
+    // without gaps, so storage's part must start right below: if it does not, storage is
+    // behind (or down), and the page ends with memory's part rather than skip trades.
+    Callback<TradeSlice> merge = [=](Result<TradeSlice> recent) {
+      if (!recent) return done(recent.error());
+      const uint64_t below = std::min(before, recent->first_kept);
+      if (recent->trades.size() >= limit || below <= 1 || !catalog_->history)
+        return done(std::move(recent->trades));
+      auto mine = std::make_shared<std::vector<TradeRecord>>(std::move(recent->trades));
+      Callback<std::vector<TradeRecord>> join = [=](Result<std::vector<TradeRecord>> stored) {
+        const bool follows = stored && !stored->empty() && stored->front().trade_id == below - 1;
+        if (!follows) {
+          if (!mine->empty()) return done(std::move(*mine));
+          return done(Error{ErrorCode::unavailable,
+                            "trades of " + market + " below " + std::to_string(below) +
+                                " are not in storage yet; try again shortly"});
+        }
+        mine->insert(mine->end(), stored->begin(), stored->end());
+        done(std::move(*mine));
+      };
+      ask<std::vector<TradeRecord>>(self, catalog_->history, catalog_->timeout, join,
+                                    trades_atom::value, market,
+                                    static_cast<uint64_t>(limit - mine->size()), below);
+    };
+    ask<TradeSlice>(self, dest, catalog_->timeout, merge, trades_atom::value,
+                    static_cast<uint64_t>(limit), before);
+  });
 }
 
 void CafGateway::user_trades(std::string user_id, std::string market, size_t limit, uint64_t before,

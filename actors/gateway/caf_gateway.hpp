@@ -90,9 +90,10 @@ class CafGateway : public ExchangeApi {
   // False (after answering UNKNOWN_ORDER) if the order id does not belong to `market`.
   bool order_in_market(const std::string& market, uint64_t order_id,
                        const std::function<void(Error)>& fail);
-  // A page of order history from below `before`: the account's recent orders merged with
-  // storage's.
-  void history_page(std::string user_id, std::string market, size_t limit, OrderCursor before,
+  // A page of order history from below `before`: the account's orders, merged with
+  // storage's where the account no longer keeps them all.
+  void history_page(Bridge* self, const caf::actor& account, std::string user_id,
+                    std::string market, size_t limit, OrderCursor before,
                     Callback<std::vector<OrderInfo>> done);
 
   caf::actor_system& system_;

@@ -14,9 +14,6 @@
 namespace ex {
 namespace {
 
-// Storage queries answer or fail well within this; the asking edge has its own deadline.
-constexpr auto kHistoryTimeout = std::chrono::seconds(30);
-
 double elapsed_ms(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
       .count();
@@ -152,26 +149,6 @@ class MarketShell {
     return caf::delegated<OrderInfo>{};
   }
 
-  // Memory's latest trades, then storage's older ones where memory ends (the writer has
-  // stored those long since: memory keeps the latest thousand).
-  caf::result<std::vector<TradeRecord>> trades(uint64_t limit, uint64_t before) {
-    if (unacknowledged_) return to_caf_error(halt_error_);
-    auto page = core_->trades(limit, before);
-    const uint64_t older = std::min(before, core_->first_trade_kept());
-    if (page.size() >= limit || older <= 1 || !links_.history) return page;
-    auto rp = self_->make_response_promise<std::vector<TradeRecord>>();
-    self_
-        ->request(links_.history, kHistoryTimeout, trades_atom::value, symbol(),
-                  limit - page.size(), older)
-        .then(
-            [rp, page](std::vector<TradeRecord>& rest) mutable {
-              page.insert(page.end(), rest.begin(), rest.end());
-              rp.deliver(std::move(page));
-            },
-            [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
-    return rp;
-  }
-
   void on_stored(uint64_t seq) { stored_seq_ = std::max(stored_seq_, seq); }
 
   MarketCore& core() { return *core_; }
@@ -290,7 +267,11 @@ caf::behavior market_actor(caf::event_based_actor* self, std::shared_ptr<MarketC
       [=](depth_atom, uint64_t limit) {
         return m->read([&](MarketCore& c) { return c.depth(limit); });
       },
-      [=](trades_atom, uint64_t limit, uint64_t before) { return m->trades(limit, before); },
+      [=](trades_atom, uint64_t limit, uint64_t before) {
+        return m->read([&](MarketCore& c) {
+          return TradeSlice{c.trades(limit, before), c.first_trade_kept()};
+        });
+      },
       [=](klines_atom, Interval interval, int64_t from, int64_t to) {
         return m->read([&](MarketCore& c) {
           return KlineSlice{c.klines(interval, from, to), c.oldest_kept(interval)};

@@ -12,8 +12,8 @@
 //  (cancel_all, user id)                  -> vector<CancelReply>
 //  (order, order id)                      -> OrderInfo (memory, else the history actor)
 //  (depth, limit) -> DepthSnapshot;
-//  (trades, limit, before) -> vector<TradeRecord> below trade id `before`, newest first:
-//        memory's latest trades, and the history actor's beyond them;
+//  (trades, limit, before) -> TradeSlice: the latest trades below trade id `before`, newest
+//        first, as far as memory reaches;
 //  (klines, Interval, from, to) -> KlineSlice; (ticker) -> TickerStats.
 //  (stored, stream, seq)                  from the writer: storage has the market up to seq.
 // If the journal fails, the market stops taking commands (UNAVAILABLE) rather than

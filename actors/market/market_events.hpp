@@ -83,6 +83,18 @@ auto inspect(Inspector& f, KlineSlice& x) {
   return f(caf::meta::type_name("kline_slice"), x.candles, x.oldest_kept_ms);
 }
 
+// The trades a market holds in memory below an id, newest first, and the first id it
+// keeps: trades below that one are in storage only.
+struct TradeSlice {
+  std::vector<TradeRecord> trades;
+  uint64_t first_kept = 1;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, TradeSlice& x) {
+  return f(caf::meta::type_name("trade_slice"), x.trades, x.first_kept);
+}
+
 // One accepted command, as the market's journal keeps it: replaying the journal's
 // commands in order through MarketCore rebuilds the market exactly.
 struct MarketCommand {

@@ -364,10 +364,16 @@ class Writer {
   Counter& catch_ups_;
 };
 
+// A query's answer for a client. Storage's own errors name its server (and the log has
+// them); a client learns only that history is unavailable.
 template <class T>
 caf::result<T> answer(Result<T> r) {
-  if (!r) return to_caf_error(r.error());
-  return std::move(*r);
+  if (r) return std::move(*r);
+  const Error& e = r.error();
+  if (e.code == ErrorCode::unknown_order || e.code == ErrorCode::invalid_field)
+    return to_caf_error(e);
+  log(Level::warn, "history query failed", {{"detail", e.message}});
+  return to_caf_error(ErrorCode::unavailable, "history storage is unavailable; try again shortly");
 }
 
 }  // namespace

@@ -286,7 +286,7 @@ Result<KlinesRequest> decode_klines(const Fields& f, const std::vector<MarketSpe
 Result<std::optional<uint64_t>> decode_order_before(const Fields& f, const MarketSpec& market) {
   auto text = optional_text(f, "before", 64);
   if (!text) return text.error();
-  if (!*text) return std::optional<uint64_t>{};
+  if (!*text || (*text)->empty()) return std::optional<uint64_t>{};  // as for a trade id
   auto id = order_id_in(**text, market);
   if (!id) return id.error();
   return std::optional<uint64_t>{*id};

@@ -133,10 +133,6 @@ uint64_t single_int(const pqxx::result& r) {
   return r[0][0].as<uint64_t>();
 }
 
-Error unknown_order(uint64_t order_id) {
-  return make_error(ErrorCode::unknown_order, "order " + std::to_string(order_id) + " not found");
-}
-
 class PostgresStore final : public Store {
  public:
   PostgresStore(const std::string& url, StoreLogger log, PostgresTuning tuning)
@@ -250,13 +246,13 @@ class PostgresStore final : public Store {
   }
 
   Result<OrderInfo> order(uint64_t order_id) override {
-    if (order_id > pg::kMaxId) return unknown_order(order_id);
+    if (order_id > pg::kMaxId) return order_not_found(order_id);
     auto rows = run<pqxx::result>("order", [&](pqxx::connection& c) {
       pqxx::nontransaction tx{c};
       return tx.exec_prepared("order", static_cast<int64_t>(order_id));
     });
     if (!rows) return rows.error();
-    if (rows->empty()) return unknown_order(order_id);
+    if (rows->empty()) return order_not_found(order_id);
     return order_from_row((*rows)[0]);
   }
 

@@ -3,6 +3,7 @@
 #define CAF_SUITE actor_flows
 #include <caf/test/dsl.hpp>
 
+#include "actors/account/account_actor.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/directory/directory_actor.hpp"
 #include "actors/gateway/caf_gateway.hpp"
@@ -44,13 +45,13 @@ PlaceOrder market_order(const char* user, Side side, const char* qty) {
   return o;
 }
 
-// Storage as the market sees it through its history actor: trade ids below `before`
-// down to 1, marked as stored; no orders.
-caf::behavior stored_history() {
+// Storage as the gateway sees it through the history actor: trade ids below `before`
+// down to 1, marked as stored, as far as the writer got (`stored_up_to`); no orders.
+caf::behavior stored_history(std::shared_ptr<uint64_t> stored_up_to) {
   return {
-      [](trades_atom, const std::string& market, uint64_t limit, uint64_t before) {
+      [=](trades_atom, const std::string& market, uint64_t limit, uint64_t before) {
         std::vector<TradeRecord> out;
-        for (uint64_t id = before; id-- > 1 && out.size() < limit;) {
+        for (uint64_t id = std::min(before, *stored_up_to + 1); id-- > 1 && out.size() < limit;) {
           TradeRecord t;
           t.market = market;
           t.trade_id = id;
@@ -74,12 +75,13 @@ struct fixture : test_coordinator_fixture<config> {
   caf::actor market;
   caf::actor directory;
   caf::actor history;
+  std::shared_ptr<uint64_t> stored_up_to = std::make_shared<uint64_t>(INT64_MAX);
   std::vector<std::string> frames;
 
   fixture() {
     catalog->assets = {{"TATA", 2}, {"INR", 2}};
     hub = sys.spawn(hub_actor, std::string("TATA_INR"), std::chrono::milliseconds(0));
-    history = sys.spawn(stored_history);
+    history = sys.spawn(stored_history, stored_up_to);
     MarketStart start;
     start.recent_trades = kTradesInMemory;
     market =
@@ -165,35 +167,52 @@ CAF_TEST(place match and settle both sides at the makers price) {
   CAF_REQUIRE_EQUAL(depth->bids.size(), 1u);
   CAF_CHECK_EQUAL(depth->bids[0].price.to_string(), "101");
   CAF_CHECK(depth->asks.empty());
-  auto trades =
-      ask<std::vector<TradeRecord>>(market, trades_atom::value, uint64_t{10}, kAboveNewestTrade);
+  auto trades = ask<TradeSlice>(market, trades_atom::value, uint64_t{10}, kAboveNewestTrade);
   CAF_REQUIRE(trades);
-  CAF_REQUIRE_EQUAL(trades->size(), 1u);
-  CAF_CHECK_EQUAL(trades->front().buyer, "buyer");
+  CAF_REQUIRE_EQUAL(trades->trades.size(), 1u);
+  CAF_CHECK_EQUAL(trades->trades.front().buyer, "buyer");
 }
 
-CAF_TEST(trades beyond what the market keeps in memory come from its history actor) {
+CAF_TEST(trades beyond what the market keeps in memory come from storage without gaps) {
   fund("seller", "TATA", "10");
   fund("buyer", "INR", "1000");
   for (int i = 0; i < 5; ++i) {
     CAF_REQUIRE(place(limit("seller", Side::sell, "100", "1")));
     CAF_REQUIRE(place(limit("buyer", Side::buy, "100", "1")));
   }
+  auto memory = ask<TradeSlice>(market, trades_atom::value, uint64_t{10}, kAboveNewestTrade);
+  CAF_REQUIRE(memory);
+  CAF_CHECK_EQUAL(memory->trades.size(), kTradesInMemory);
+  CAF_CHECK_EQUAL(memory->first_kept, 3u);
+  catalog->history = history;
+  CafGateway gateway(sys, catalog, directory, 1);
   auto page = [&](uint64_t limit, uint64_t before) {
+    Result<std::vector<TradeRecord>> r = Error{ErrorCode::internal, "no answer"};
+    gateway.trades("TATA_INR", limit, before,
+                   [&](Result<std::vector<TradeRecord>> x) { r = std::move(x); });
+    run();
+    if (!r) return std::vector<std::string>{code_name(r.error().code)};
     std::vector<std::string> out;
-    auto r = ask<std::vector<TradeRecord>>(market, trades_atom::value, limit, before);
-    CAF_REQUIRE(r);
     for (const auto& t : *r)
       out.push_back(std::to_string(t.trade_id) + (t.buyer == "stored" ? "s" : ""));
     return out;
   };
-  CAF_CHECK_EQUAL(page(10, kAboveNewestTrade),
-                  (std::vector<std::string>{"5", "4", "3", "2s", "1s"}));
-  CAF_CHECK_EQUAL(page(2, kAboveNewestTrade), (std::vector<std::string>{"5", "4"}));
-  CAF_CHECK_EQUAL(page(2, 5), (std::vector<std::string>{"4", "3"}));
-  CAF_CHECK_EQUAL(page(2, 4), (std::vector<std::string>{"3", "2s"}));
-  CAF_CHECK_EQUAL(page(10, 3), (std::vector<std::string>{"2s", "1s"}));
+  using Page = std::vector<std::string>;
+  CAF_CHECK_EQUAL(page(10, kAboveNewestTrade), (Page{"5", "4", "3", "2s", "1s"}));
+  CAF_CHECK_EQUAL(page(2, kAboveNewestTrade), (Page{"5", "4"}));
+  CAF_CHECK_EQUAL(page(2, 5), (Page{"4", "3"}));
+  CAF_CHECK_EQUAL(page(2, 4), (Page{"3", "2s"}));
+  CAF_CHECK_EQUAL(page(10, 3), (Page{"2s", "1s"}));
   CAF_CHECK(page(10, 1).empty());
+  // The writer has stored only trade 1: memory's part ends the page, and below it the
+  // answer is UNAVAILABLE, never a page that skips trade 2 or a false end.
+  *stored_up_to = 1;
+  CAF_CHECK_EQUAL(page(10, kAboveNewestTrade), (Page{"5", "4", "3"}));
+  CAF_CHECK_EQUAL(page(10, 3), (Page{"UNAVAILABLE"}));
+  *stored_up_to = 0;
+  CAF_CHECK_EQUAL(page(10, 2), (Page{"UNAVAILABLE"}));
+  gateway.stop();
+  catalog->history = caf::actor{};
 }
 
 CAF_TEST(a cancel that loses the race against a fill finds nothing to cancel) {
@@ -387,42 +406,77 @@ CAF_TEST(recently closed orders stay in the accounts history beyond the newest 2
   auto open = place(limit("buyer", Side::buy, "90", "1"));
   CAF_REQUIRE(open);
   ids.push_back(open->order.order_id);
-  auto all = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value, std::string(),
-                                         uint64_t{1000}, OrderCursor{});
-  CAF_REQUIRE(all);
-  CAF_REQUIRE_EQUAL(all->size(), 301u);
-  auto newest = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
-                                            std::string("TATA_INR"), uint64_t{5}, OrderCursor{});
-  CAF_REQUIRE(newest);
-  CAF_REQUIRE_EQUAL(newest->size(), 5u);
+  auto history = [&](const char* market, uint64_t limit, OrderCursor before = {}) {
+    auto r = ask<HistorySlice>(account("buyer"), history_atom::value, std::string(market), limit,
+                               before);
+    CAF_REQUIRE(r);
+    return std::move(*r);
+  };
+  auto all = history("", 1000);
+  CAF_REQUIRE_EQUAL(all.orders.size(), 301u);
+  // Nothing was let go: the account has every order of the user, a page of any size.
+  CAF_CHECK(all.complete);
+  auto newest = history("TATA_INR", 5);
+  CAF_REQUIRE_EQUAL(newest.orders.size(), 5u);
+  CAF_CHECK(newest.complete);
   // Newest first: by time, then by id within the same millisecond.
-  for (size_t i = 0; i + 1 < all->size(); ++i) {
-    const OrderInfo& a = (*all)[i];
-    const OrderInfo& b = (*all)[i + 1];
+  for (size_t i = 0; i + 1 < all.orders.size(); ++i) {
+    const OrderInfo& a = all.orders[i];
+    const OrderInfo& b = all.orders[i + 1];
     CAF_CHECK(a.time_ms > b.time_ms || (a.time_ms == b.time_ms && a.order_id > b.order_id));
   }
   for (size_t i = 0; i < 5; ++i)
-    CAF_CHECK_EQUAL((*newest)[i].order_id, (*all)[i].order_id);
-  CAF_CHECK_EQUAL(all->back().order_id, ids.front());
-  auto other = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
-                                           std::string("NONE_INR"), uint64_t{1000}, OrderCursor{});
-  CAF_REQUIRE(other);
-  CAF_CHECK(other->empty());
+    CAF_CHECK_EQUAL(newest.orders[i].order_id, all.orders[i].order_id);
+  CAF_CHECK_EQUAL(all.orders.back().order_id, ids.front());
+  CAF_CHECK(history("NONE_INR", 1000).orders.empty());
   // Pages from a cursor: the next ones in the same order, none twice, none left out.
   std::vector<uint64_t> paged;
   OrderCursor cursor;
   for (;;) {
-    auto page = ask<std::vector<OrderInfo>>(account("buyer"), history_atom::value,
-                                            std::string("TATA_INR"), uint64_t{64}, cursor);
-    CAF_REQUIRE(page);
-    if (page->empty()) break;
-    for (const auto& o : *page)
+    auto page = history("TATA_INR", 64, cursor);
+    if (page.orders.empty()) break;
+    for (const auto& o : page.orders)
       paged.push_back(o.order_id);
-    cursor = OrderCursor::at(page->back());
+    cursor = OrderCursor::at(page.orders.back());
   }
-  CAF_REQUIRE_EQUAL(paged.size(), all->size());
+  CAF_REQUIRE_EQUAL(paged.size(), all.orders.size());
   for (size_t i = 0; i < paged.size(); ++i)
-    CAF_CHECK_EQUAL(paged[i], (*all)[i].order_id);
+    CAF_CHECK_EQUAL(paged[i], all.orders[i].order_id);
+  // The account finds its orders by id, closed ones too.
+  auto found = ask<OrderInfo>(account("buyer"), order_atom::value, ids.front());
+  CAF_REQUIRE(found);
+  CAF_CHECK(found->status == OrderStatus::expired);
+  auto missing = ask<OrderInfo>(account("buyer"), order_atom::value, ids.back() + (1 << 12));
+  CAF_REQUIRE(!missing);
+  CAF_CHECK(missing.error().code == ErrorCode::unknown_order);
+}
+
+CAF_TEST(an account rebuilt by recovery sends history pages to storage) {
+  // Its orders closed before the restart are in storage only; its open ones it has.
+  AccountRestore restore;
+  restore.recovered = true;
+  OrderInfo open;
+  open.order_id = 4097;
+  open.market = "TATA_INR";
+  open.user_id = "back";
+  open.time_ms = 1000;
+  restore.open.push_back(open);
+  auto back = sys.spawn(account_actor, std::string("back"), CatalogPtr(catalog), restore);
+  auto page = ask<HistorySlice>(back, history_atom::value, std::string("TATA_INR"), uint64_t{1},
+                                OrderCursor{});
+  CAF_REQUIRE(page);
+  CAF_REQUIRE_EQUAL(page->orders.size(), 1u);
+  CAF_CHECK(!page->complete);
+  auto fresh =
+      sys.spawn(account_actor, std::string("fresh"), CatalogPtr(catalog), AccountRestore{});
+  page = ask<HistorySlice>(fresh, history_atom::value, std::string("TATA_INR"), uint64_t{10},
+                           OrderCursor{});
+  CAF_REQUIRE(page);
+  CAF_CHECK(page->orders.empty());
+  CAF_CHECK(page->complete);
+  for (const caf::actor& a : std::vector<caf::actor>{back, fresh})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  run();
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -112,6 +112,17 @@ def main():
         ex.stop()
         ex.start()  # recovery against PostgreSQL: the same state, nothing stored twice
         bad, n_orders, n_trades = ct.check(ex, acks, ct.psql_query(url))
+        # History that needs storage while it is away: a clear 503 that names no server,
+        # never a page with storage's part missing (a restarted account keeps no closed
+        # orders, so its history always needs storage).
+        subprocess.run([PG_SERVER, "stop", pg_dir], check=True, env=env)
+        for path in (f"/api/v1/orders?userId={ct.USERS[0]}&market={ct.MARKET}",
+                     f"/api/v1/fills?userId={ct.USERS[0]}&market={ct.MARKET}"):
+            status, body = ct.Client(ex.port).call("GET", path)
+            text = json.dumps(body)
+            if status != 503 or body.get("code") != "UNAVAILABLE" or "postgres" in text.lower():
+                bad.append(f"{path} without storage answered {status} {text[:200]}")
+        subprocess.run([PG_SERVER, "start", pg_dir], check=True, capture_output=True, env=env)
         print(f"after a restart: {ex.recovery_line} | stored orders={n_orders} trades={n_trades} -> "
               f"{'ok' if not bad else f'{len(bad)} FAILURES'}", flush=True)
         for b in bad[:10]:

@@ -422,8 +422,8 @@ test('paging: before walks order history, fills and trades newest first, each on
   }
   assert.deepEqual((await ok(ex.get(`${fillsPath}&before=1`))).json, []);
   const elsewhere = await place({ market: 'INFY_INR', side: 'buy', price: 1, quantity: 1, userId: 'pager-b' });
-  const unknownId = placed[0].replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'));
-  for (const bad of ['zzz', elsewhere.json.orderId, unknownId, 'x'.repeat(100)]) {
+  // (paging.test.mjs has the cursors that are well-formed ids of no order of the user.)
+  for (const bad of ['zzz', elsewhere.json.orderId, 'x'.repeat(100)]) {
     const r = await ex.get(`/api/v1/orders?userId=pager-b&market=${M}&before=${bad}`);
     assert.ok([400, 404].includes(r.status), `orders before=${bad}: ${r.status} ${r.text}`);
     assert.ok(['UNKNOWN_ORDER', 'INVALID_FIELD'].includes(r.json.code), r.text);
