@@ -133,6 +133,9 @@ int run_node(const Options& o, const char* program_path) {
   journal::parse_durability(o.durability, &durability_level);
   std::vector<caf::actor> journals;
   JournalLink deposits_link{kDepositStream, rec.deposits_dir, durability_level};
+  std::vector<int64_t> deposited;
+  for (const AssetSpec& a : o.assets)
+    deposited.push_back(rec.deposit_totals.asset_total(a.name));
   deposits_link.state = std::make_shared<DepositJournalState>(std::move(rec.deposit_totals));
   deposits_link.snapshot_every = o.snapshot_every;
   deposits_link.stored_seq = rec.deposits_stored_seq;
@@ -168,7 +171,8 @@ int run_node(const Options& o, const char* program_path) {
     if (bus) bus->attach_market(spec.symbol, market, hub);
     catalog->markets.push_back(MarketEntry{spec, assets, market, hub});
   }
-  caf::actor directory = system.spawn(directory_actor, CatalogPtr(catalog), accounts);
+  caf::actor directory =
+      system.spawn(directory_actor, CatalogPtr(catalog), accounts, std::move(deposited));
   CafGateway gateway(system, catalog, directory, 2);
 
   if (o.demo) {

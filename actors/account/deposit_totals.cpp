@@ -58,4 +58,11 @@ Result<DepositTotals> DepositTotals::decode(std::string_view payload) {
   return t;
 }
 
+int64_t DepositTotals::asset_total(std::string_view asset) const {
+  int64_t total = 0;
+  for (const auto& [key, units] : units_)
+    if (key.second == asset) total = units > INT64_MAX - total ? INT64_MAX : total + units;
+  return total;
+}
+
 }  // namespace ex

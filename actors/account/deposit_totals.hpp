@@ -22,6 +22,8 @@ class DepositTotals {
   // A deposits journal record (an encoded DepositRecord).
   Result<bool> apply(std::string_view record);
   const std::map<Key, int64_t>& units() const { return units_; }
+  // What all users together deposited of `asset`, in units (at most INT64_MAX).
+  int64_t asset_total(std::string_view asset) const;
 
   // The snapshot payload (versioned) and back.
   std::string encode() const;

@@ -78,6 +78,15 @@ Result<Decimal> Ledger::deposit(AccountId account, AssetId asset, Decimal amount
   return b.available;
 }
 
+Result<Decimal> Ledger::withdraw(AccountId account, AssetId asset, Decimal amount) {
+  if (account >= account_count_ || asset >= assets_) return bug("withdrawal from nowhere");
+  Balance& b = at(account, asset);
+  if (amount.is_negative() || amount.units() > b.available.units())
+    return bug("withdrawal of more than is available");
+  b.available = Decimal::from_units(b.available.units() - amount.units());
+  return b.available;
+}
+
 Result<bool> Ledger::place(AccountId account, const HoldRequest& r) {
   holds_.prefetch(r.order_id);  // the hold's cell loads while the balance is checked
   if (account >= account_count_) return make_error(ErrorCode::unknown_user, "unknown user");

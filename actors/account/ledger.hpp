@@ -77,6 +77,8 @@ class Ledger {
 
   Result<Balance> balance(AccountId account, AssetId asset) const;
   Result<Decimal> deposit(AccountId account, AssetId asset, Decimal amount);
+  // Takes `amount` out of available: what a ledger hands back to where it came from.
+  Result<Decimal> withdraw(AccountId account, AssetId asset, Decimal amount);
   // Locks funds for a new order; INSUFFICIENT_FUNDS if available is short.
   Result<bool> place(AccountId account, const HoldRequest& request);
   // Settles one trade on one side of `order_id`: `qty` of base at `price`.

@@ -13,6 +13,7 @@ namespace {
 struct Directory {
   CatalogPtr catalog;
   std::unordered_map<std::string, caf::actor> accounts;
+  std::vector<int64_t> deposited;  // units, by AssetId, including deposits under way
   uint64_t last_deposit_id = 0;
   Gauge& account_count =
       Metrics::global().gauge("exchange_accounts", "Accounts hosted by this node");
@@ -46,10 +47,13 @@ caf::error unknown_user(const std::string& user) {
 }  // namespace
 
 caf::behavior directory_actor(caf::event_based_actor* self, CatalogPtr catalog,
-                              std::unordered_map<std::string, caf::actor> restored) {
+                              std::unordered_map<std::string, caf::actor> restored,
+                              std::vector<int64_t> deposited) {
   for (auto& [user, account] : restored)
     self->link_to(account);
-  auto d = std::make_shared<Directory>(Directory{std::move(catalog), std::move(restored), 0});
+  deposited.resize(catalog->assets.size(), 0);
+  auto d = std::make_shared<Directory>(
+      Directory{std::move(catalog), std::move(restored), std::move(deposited), 0});
   d->account_count.set(static_cast<int64_t>(d->accounts.size()));
   return {
       [=](account_atom, const std::string& user, bool create) -> caf::result<caf::actor> {
@@ -59,11 +63,25 @@ caf::behavior directory_actor(caf::event_based_actor* self, CatalogPtr catalog,
       },
       [=](deposit_atom, const std::string& user, const std::string& asset,
           Decimal amount) -> caf::result<Decimal> {
-        if (!d->catalog->asset(asset))
-          return to_caf_error(ErrorCode::invalid_field, "unknown asset " + asset);
-        self->delegate(d->find(self, user, true), deposit_atom::value, asset, amount,
-                       d->next_deposit_id());
-        return caf::delegated<Decimal>{};
+        auto id = d->catalog->asset(asset);
+        if (!id) return to_caf_error(ErrorCode::invalid_field, "unknown asset " + asset);
+        const int64_t units = amount.is_positive() ? amount.units() : 0;  // else refused below
+        int64_t& total = d->deposited[*id];
+        if (units > INT64_MAX - total)
+          return to_caf_error(ErrorCode::invalid_field,
+                              "deposits of " + asset +
+                                  " would exceed what the exchange can hold (" +
+                                  Decimal::from_units(INT64_MAX).to_string() + " in all)");
+        total += units;
+        auto rp = self->make_response_promise<Decimal>();
+        self->request(d->find(self, user, true), caf::infinite, deposit_atom::value, asset, amount,
+                      d->next_deposit_id())
+            .then([rp](Decimal available) mutable { rp.deliver(available); },
+                  [rp, d, asset = *id, units](caf::error& e) mutable {
+                    d->deposited[asset] -= units;
+                    rp.deliver(std::move(e));
+                  });
+        return rp;
       },
   };
 }

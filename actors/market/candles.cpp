@@ -5,6 +5,11 @@
 namespace ex {
 namespace {
 
+// A 24-hour sum as a Decimal: at most the largest one.
+Decimal clamped(__int128 units) {
+  return Decimal::from_units(units > INT64_MAX ? INT64_MAX : static_cast<int64_t>(units));
+}
+
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kMondayOffset = 4 * 24 * 3600 * 1000LL;  // 1970-01-01 was a Thursday
 
@@ -51,7 +56,10 @@ void CandleBook::on_trade(int64_t time_ms, Decimal price, Decimal qty) {
     c.high = std::max(c.high, price);
     c.low = std::min(c.low, price);
     c.close = price;
-    c.volume = Decimal::from_units(c.volume.units() + qty.units());
+    // Volume is turnover, not money held: it can outgrow the Decimal range, and then
+    // stays at its largest value.
+    auto volume = Decimal::add(c.volume, qty);
+    c.volume = volume ? *volume : Decimal::from_units(INT64_MAX);
     ++c.trades;
   }
 }
@@ -122,9 +130,9 @@ TickerStats RollingTicker::stats(int64_t now_ms) {
   s.last_price = Decimal::from_units(last_price_);
   s.high = Decimal::from_units(max_.front().price);
   s.low = Decimal::from_units(min_.front().price);
-  s.volume = Decimal::from_units(volume_);
+  s.volume = clamped(volume_);
   // Quote volume is exact only to 8 decimals; truncation here is a display statistic.
-  s.quote_volume = Decimal::from_units(static_cast<int64_t>(quote_volume_ / Decimal::kScale));
+  s.quote_volume = clamped(quote_volume_ / Decimal::kScale);
   s.trades = static_cast<int64_t>(window_.size());
   int64_t change = last_price_ - first;
   s.price_change = Decimal::from_units(change);

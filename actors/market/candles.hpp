@@ -79,9 +79,9 @@ class RollingTicker {
   void evict(int64_t now_ms);
 
   std::deque<Point> window_;
-  std::deque<Point> max_;  // prices decreasing
-  std::deque<Point> min_;  // prices increasing
-  int64_t volume_ = 0;
+  std::deque<Point> max_;      // prices decreasing
+  std::deque<Point> min_;      // prices increasing
+  __int128 volume_ = 0;        // units: turnover can outgrow int64 (shown clamped)
   __int128 quote_volume_ = 0;  // units x units / scale
   int64_t last_price_ = 0;
 };

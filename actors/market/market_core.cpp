@@ -290,6 +290,21 @@ AccountUpdate& MarketCore::account_update(Output& out, book::UserId user, bool i
   return out.accounts.back().second;
 }
 
+// What a settlement leaves available in the shadow (proceeds, refunds, a released hold)
+// went back to the trader's account, whose own ledger credited it: it leaves the shadow
+// and what the trader funded alike, so the flow (total - funded) stays, and neither sum
+// grows with the trader's turnover. Only open holds stay in the shadow.
+void MarketCore::hand_back(book::UserId user) {
+  for (AssetId asset : {kBase, kQuote}) {
+    auto b = shadow_.balance(user, asset);
+    if (!b || !b->available.is_positive()) continue;
+    if (shadow_.withdraw(user, asset, b->available))
+      traders_[user].funded[asset] -= b->available.units();
+    else
+      ++ledger_errors_;
+  }
+}
+
 void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_place) {
   out.update.market = spec_.symbol;
   out.update.seq = book_.sequence();
@@ -299,6 +314,7 @@ void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_pl
   settlements_of(spec_, book_.events(), settlements_);
   for (const Settlement& s : settlements_) {
     if (!apply_settlement(shadow_, s.user, s)) ++ledger_errors_;
+    hand_back(s.user);
     if (!silent) account_update(out, s.user, is_place).settlements.push_back(s);
   }
   bool traded = false, levels = false;

@@ -118,6 +118,7 @@ class MarketCore {
   book::UserId intern(const std::string& user_id);
   AccountUpdate& account_update(Output& out, book::UserId user, bool is_place);
   void process(Output& out, int64_t now, uint64_t taker_id, bool is_place);
+  void hand_back(book::UserId user);
   void on_trade(Output& out, const book::Event& e, int64_t now, uint64_t taker_id, bool is_place);
   void on_done(Output& out, const book::Event& e, int64_t now, uint64_t taker_id, bool is_place);
   void touch(Output& out, book::UserId user, const OrderInfo& info, bool is_place);

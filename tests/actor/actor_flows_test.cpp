@@ -89,7 +89,7 @@ struct fixture : test_coordinator_fixture<config> {
                   MarketLinks{hub, {}, history, {}}, MarketDurability{}, std::vector<caf::actor>{});
     catalog->markets.push_back(MarketEntry{tata_inr(), MarketAssets{0, 1}, market, hub});
     directory = sys.spawn(directory_actor, CatalogPtr(catalog),
-                          std::unordered_map<std::string, caf::actor>{});
+                          std::unordered_map<std::string, caf::actor>{}, std::vector<int64_t>{});
     run();
   }
 
@@ -312,6 +312,27 @@ CAF_TEST(insufficient funds and post only crossing change nothing) {
   CAF_REQUIRE(!r);
   CAF_CHECK(r.error().code == ErrorCode::post_only_would_cross);
   CAF_CHECK_EQUAL(balance("buyer", "INR"), "100/0");
+}
+
+CAF_TEST(deposits of an asset stay within what a balance can hold in all) {
+  // Trades move money and never make it: with every deposit of INR together in range, no
+  // balance, hold or sum of them can overflow.
+  auto deposit = [&](const char* user, const char* amount) {
+    return ask<Decimal>(directory, deposit_atom::value, std::string(user), std::string("INR"),
+                        dec(amount));
+  };
+  CAF_REQUIRE(deposit("a", "92233720368"));
+  auto over = deposit("b", "1");
+  CAF_REQUIRE(!over);
+  CAF_CHECK(over.error().code == ErrorCode::invalid_field);
+  CAF_CHECK(over.error().message.find("exceed") != std::string::npos);
+  // A deposit the account refuses does not count.
+  CAF_CHECK(!deposit("b", "0.001"));
+  auto rest = deposit("b", "0.54");
+  CAF_REQUIRE(rest);
+  CAF_CHECK_EQUAL(rest->to_string(), "0.54");
+  CAF_CHECK(!deposit("c", "0.01"));
+  CAF_CHECK_EQUAL(balance("a", "INR"), "92233720368/0");
 }
 
 CAF_TEST(unknown market and unknown user are errors) {

@@ -77,3 +77,22 @@ CAF_TEST(ticker rolls over 24 hours) {
   CAF_CHECK_EQUAL(s.volume.to_string(), "0");
   CAF_CHECK_EQUAL(s.last_price.to_string(), "990.3");
 }
+
+CAF_TEST(turnover beyond the decimal range stays at the largest value) {
+  // The same 9e10 of base traded 11 times: a volume of 9.9e11, beyond 2^63 units.
+  CandleBook c;
+  RollingTicker t;
+  for (int i = 0; i < 11; ++i) {
+    c.on_trade(kT0 + i, dec("0.01"), dec("90000000000"));
+    t.on_trade(kT0 + i, dec("0.01"), dec("90000000000"));
+  }
+  const std::string largest = Decimal::from_units(INT64_MAX).to_string();
+  CAF_CHECK_EQUAL(c.current(Interval::m1)->volume.to_string(), largest);
+  CAF_CHECK_EQUAL(c.current(Interval::m1)->trades, 11);
+  auto s = t.stats(kT0 + 11);
+  CAF_CHECK_EQUAL(s.volume.to_string(), largest);
+  CAF_CHECK_EQUAL(s.quote_volume.to_string(), "9900000000");
+  // Once most of it leaves the window, the exact sum is back.
+  t.on_trade(kT0 + 24 * kHour + 9, dec("0.01"), dec("1"));
+  CAF_CHECK_EQUAL(t.stats(kT0 + 24 * kHour + 9).volume.to_string(), "90000000001");
+}
