@@ -87,6 +87,20 @@ std::string bytes_of(const MarketCore& m) {
   return encode_binary(s);
 }
 
+// A GTC limit order of TATA_INR, holding what it needs.
+MarketCommand limit_command(const char* user, book::Side side, const char* price, const char* qty) {
+  MarketCommand c;
+  c.kind = MarketCommand::place;
+  c.time_ms = 1700000000000;
+  c.order.user_id = user;
+  c.order.market = "TATA_INR";
+  c.order.request.side = side;
+  c.order.request.price = dec(price);
+  c.order.request.quantity = dec(qty);
+  c.held = side == book::Side::buy ? *Decimal::mul(dec(price), dec(qty)) : dec(qty);
+  return c;
+}
+
 std::unique_ptr<MarketCore> round_trip(const MarketCore& m) {
   MarketState decoded;
   auto bytes = bytes_of(m);
@@ -259,23 +273,11 @@ CAF_TEST(memory keeps the latest trades and pages below a trade id) {
   MarketStart start;
   start.recent_trades = 5;
   MarketCore m(tata_inr(), start);
-  auto limit_order = [](const char* user, book::Side side) {
-    MarketCommand c;
-    c.kind = MarketCommand::place;
-    c.time_ms = 1700000000000;
-    c.order.user_id = user;
-    c.order.market = "TATA_INR";
-    c.order.request.side = side;
-    c.order.request.price = dec("100");
-    c.order.request.quantity = dec("1");
-    c.held = side == book::Side::buy ? dec("100") : dec("1");
-    return c;
-  };
   for (int i = 0; i < 12; ++i) {
     MarketCore::Output rests, trades;
-    auto sell = limit_order("1", book::Side::sell);
+    auto sell = limit_command("1", book::Side::sell, "100", "1");
     CAF_REQUIRE(m.apply(sell, rests));
-    auto buy = limit_order("2", book::Side::buy);
+    auto buy = limit_command("2", book::Side::buy, "100", "1");
     CAF_REQUIRE(m.apply(buy, trades));
     CAF_REQUIRE_EQUAL(trades.reply.fills.size(), 1u);
   }
@@ -303,21 +305,9 @@ CAF_TEST(a traders turnover does not pile up in the markets books) {
   // then a buyer and seller trading 9e10 INR back and forth: sums near 2^63 units that
   // would wrap if they accumulated.
   MarketCore m(tata_inr(), MarketStart{});
-  auto command = [](const char* user, book::Side side, const char* qty) {
-    MarketCommand c;
-    c.kind = MarketCommand::place;
-    c.time_ms = 1700000000000;
-    c.order.user_id = user;
-    c.order.market = "TATA_INR";
-    c.order.request.side = side;
-    c.order.request.price = dec("1000");
-    c.order.request.quantity = dec(qty);
-    c.held = side == book::Side::buy ? *Decimal::mul(dec("1000"), dec(qty)) : dec(qty);
-    return c;
-  };
   for (int i = 0; i < 3; ++i) {
     MarketCore::Output placed, cancelled;
-    auto buy = command("whale", book::Side::buy, "90000000");
+    auto buy = limit_command("whale", book::Side::buy, "1000", "90000000");
     CAF_REQUIRE(m.apply(buy, placed));
     MarketCommand cancel;
     cancel.kind = MarketCommand::cancel;
@@ -328,9 +318,9 @@ CAF_TEST(a traders turnover does not pile up in the markets books) {
   }
   for (int i = 0; i < 3; ++i) {
     MarketCore::Output rests, trades;
-    auto sell = command(i % 2 ? "b" : "a", book::Side::sell, "90000000");
+    auto sell = limit_command(i % 2 ? "b" : "a", book::Side::sell, "1000", "90000000");
     CAF_REQUIRE(m.apply(sell, rests));
-    auto buy = command(i % 2 ? "a" : "b", book::Side::buy, "90000000");
+    auto buy = limit_command(i % 2 ? "a" : "b", book::Side::buy, "1000", "90000000");
     CAF_REQUIRE(m.apply(buy, trades));
     CAF_REQUIRE_EQUAL(trades.reply.fills.size(), 1u);
   }
