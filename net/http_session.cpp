@@ -201,9 +201,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       if (pending_.empty() && !writing_) close();
       return;
     }
-    if (parser_->get().count(http::field::transfer_encoding) && !parser_->chunked()) {
-      // RFC 9112: the body's length cannot be known, so neither can where the next
-      // request starts (a way to smuggle one past a proxy): refuse and close.
+    if (parser_->get().count(http::field::transfer_encoding) && !only_chunked(parser_->get())) {
+      // RFC 9112: without chunked last the body's length cannot be known, so neither can
+      // where the next request starts (a way to smuggle one past a proxy); and a coding
+      // before chunked (gzip) would be taken as plain text. Refuse and close.
       read_closed_ = true;
       refuse(400, "BAD_REQUEST", "Transfer-Encoding other than chunked is not supported");
       return;
@@ -216,6 +217,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       std::fprintf(stderr, "edge: error handling a request: %s\n", e.what());
     }
     do_read();
+  }
+
+  // Transfer-Encoding names chunked alone (in one field or several).
+  static bool only_chunked(const Request& req) {
+    for (auto range = req.equal_range(http::field::transfer_encoding); range.first != range.second;
+         ++range.first)
+      for (const auto& coding : http::token_list{range.first->value()})
+        if (!beast::iequals(coding, "chunked")) return false;
+    return true;
   }
 
   // Ends the read of a request past its deadline: on_read answers 408. Only while no write
@@ -249,6 +259,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
 
     try {
       if (beast::websocket::is_upgrade(req)) {
+        if (route == RouteId::ws && (!req.body().empty() || req.chunked()))
+          return complete_error(seq, 400, "BAD_REQUEST", "a WebSocket handshake has no body");
         if (route == RouteId::ws && pending_.size() == 1 && !writing_) {
           pending_.clear();
           handed_off_ = true;

@@ -26,6 +26,32 @@
 namespace ex {
 namespace {
 
+// Where a request head ends: its blank line, "\r\n\r\n", or a bare "\n\n" (which the
+// parser then refuses, as the REST port's does) rather than a wait for the timeout.
+struct EndOfHead {
+  template <class Iterator>
+  std::pair<Iterator, bool> operator()(Iterator begin, Iterator end) const {
+    for (Iterator i = begin; i != end; ++i) {
+      if (*i != '\n') continue;
+      Iterator next = i;
+      ++next;
+      if (next != end && *next == '\r') ++next;
+      if (next == end) return {i, false};  // more to read: look again from this line end
+      if (*next == '\n') return {++next, true};
+    }
+    return {end, false};
+  }
+};
+
+}  // namespace
+}  // namespace ex
+
+template <>
+struct boost::asio::is_match_condition<ex::EndOfHead> : std::true_type {};
+
+namespace ex {
+namespace {
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -68,7 +94,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
         if (!ec) self->close_socket();
       });
       asio::async_read_until(
-          self->ws_.next_layer(), asio::dynamic_buffer(*head, kMaxHandshakeBytes), "\r\n\r\n",
+          self->ws_.next_layer(), asio::dynamic_buffer(*head, kMaxHandshakeBytes), EndOfHead{},
           [self, head](beast::error_code ec, size_t) {
             self->kill_timer_.cancel();
             if (ec == asio::error::not_found)  // no end of the head within the limit
@@ -115,8 +141,9 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
 
   // What Beast's accept does not check, or answers in plain text: a request that is no
   // WebSocket handshake gets 426 (as the REST port's /ws), a page from an origin the edge
-  // does not allow gets 403 (as its REST requests get no CORS grant), and a missing
-  // Sec-WebSocket-Key or one that is not 16 bytes in base64 (RFC 6455 4.2.1) gets 400;
+  // does not allow gets 403 (as its REST requests get no CORS grant), a missing
+  // Sec-WebSocket-Key or one that is not 16 bytes in base64 (RFC 6455 4.2.1) gets 400, a
+  // version other than 13 gets 426 naming 13 (400 if there is none);
   // with the REST port's error body, and the connection closes. False then.
   template <class Fields>
   bool handshake_allowed(const http::request_header<Fields>& req) {
@@ -136,7 +163,17 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
              "Sec-WebSocket-Key must be 16 bytes in base64 (24 characters)", req.version());
       return false;
     }
-    return true;  // Beast answers a version other than 13 itself (426, naming 13)
+    const auto version = req[http::field::sec_websocket_version];
+    if (version != "13") {
+      if (version.empty())
+        refuse(http::status::bad_request, "BAD_REQUEST", "Sec-WebSocket-Version is missing (13)",
+               req.version());
+      else
+        refuse(http::status::upgrade_required, "UPGRADE_REQUIRED",
+               "Sec-WebSocket-Version must be 13", req.version());
+      return false;
+    }
+    return true;
   }
 
   static bool is_websocket_key(std::string_view key) {
@@ -153,7 +190,10 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
     auto res = std::make_shared<http::response<http::string_body>>(status, version);
     res->set(http::field::server, "exchange");
     res->set(http::field::content_type, "application/json");
-    if (status == http::status::upgrade_required) res->set(http::field::upgrade, "websocket");
+    if (status == http::status::upgrade_required) {
+      res->set(http::field::upgrade, "websocket");
+      res->set(http::field::sec_websocket_version, "13");
+    }
     res->body() = Router::error_reply(static_cast<int>(status), code, message).body;
     res->keep_alive(false);
     res->prepare_payload();

@@ -81,6 +81,8 @@ Result<const MarketSpec*> find_market(const Fields& f, const std::vector<MarketS
   }
   auto symbol = required_text(f, used, 64);
   if (!symbol) return symbol.error();
+  if (symbol->empty())  // "symbol=" in a query: named, but with nothing
+    return make_error(ErrorCode::missing_field, "missing field '" + std::string(used) + "'");
   for (const auto& m : markets)
     if (m.symbol == *symbol) return &m;
   return make_error(ErrorCode::unknown_market, "unknown market '" + clip(*symbol) + "'");

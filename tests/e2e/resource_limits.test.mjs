@@ -164,6 +164,41 @@ test('a Sec-WebSocket-Key missing or not 16 bytes in base64 gets 400 on both por
   }
 });
 
+test('a handshake of another WebSocket version, with a body, or with bare LFs gets a JSON error at once', async () => {
+  const key = 'dGhlIHNhbXBsZSBub25jZQ==';
+  const head = (target, version) => `GET ${target} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n` +
+    `Connection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\n${version === null ? '' : `Sec-WebSocket-Version: ${version}\r\n`}`;
+  const cases = [
+    [ex.wsPort, `${head('/', 8)}\r\n`, 426, /Sec-WebSocket-Version must be 13/],
+    [ex.wsPort, `${head('/', null)}\r\n`, 400, /Sec-WebSocket-Version/],
+    [ex.wsPort, head('/', 13).replaceAll('\r\n', '\n') + '\n', 400, /malformed/],
+    [ex.httpPort, `${head('/ws', 13)}Content-Length: 3\r\n\r\nabc`, 400, /no body/],
+    [ex.httpPort, `${head('/ws', 13)}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`, 400, /no body/],
+  ];
+  for (const [port, request, status, message] of cases) {
+    const started = Date.now();
+    const r = await rawHttp(port, request, { timeoutMs: 3000 });
+    const [res] = splitResponses(r.text);
+    assert.equal(res?.status, status, `${JSON.stringify(request)}: ${r.text}`);
+    assert.match(JSON.parse(res.body).message, message);
+    if (status === 426) assert.equal(res.headers['sec-websocket-version'], '13');
+    // The WebSocket port closes after its answer (the REST port keeps the connection).
+    if (port === ex.wsPort) assert.ok(Date.now() - started < 2000, 'answered and closed at once');
+  }
+});
+
+test('a transfer coding other than chunked alone is refused, gzip before chunked too', async () => {
+  for (const te of ['gzip, chunked', 'chunked, gzip', 'gzip', 'identity, chunked']) {
+    const body = '{"userId":"1","amount":"1"}';
+    const request = `POST /api/v1/on-ramp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `Transfer-Encoding: ${te}\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+    const r = await rawHttp(ex.httpPort, request);
+    const [res] = splitResponses(r.text);
+    assert.equal(res?.status, 400, `${te}: ${r.text}`);
+    assert.match(JSON.parse(res.body).message, /Transfer-Encoding/);
+  }
+});
+
 /** Whether the exchange still has the server side of the connection from `clientPort` open. */
 function holdsConnection(serverPort, clientPort) {
   const hex = (n) => n.toString(16).toUpperCase().padStart(4, '0');

@@ -145,6 +145,9 @@ CAF_TEST(queries reach the api) {
   CAF_CHECK_EQUAL(last_call(), "depth TATA_INR 5");
   CAF_CHECK_EQUAL(call("GET", "/api/v1/depth", "symbol=TATA_INR&limit=0").status, 400);
   CAF_CHECK_EQUAL(call("GET", "/api/v1/depth", "").status, 400);
+  auto empty = call("GET", "/api/v1/depth", "symbol=");
+  CAF_CHECK_EQUAL(empty.status, 400);
+  CAF_CHECK(empty.body.find("MISSING_FIELD") != std::string::npos);
   CAF_CHECK_EQUAL(call("GET", "/api/v1/depth", "symbol=NOPE").status, 404);
   call("GET", "/api/v1/klines",
        "symbol=TATA_INR&interval=1h&startTime=1737564324&endTime=1738169124");
