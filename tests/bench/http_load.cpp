@@ -3,8 +3,10 @@
 //   http_load [--host 127.0.0.1] [--port 3001] [--conns 64] [--seconds 10] [--users 200]
 //             [--market TATA_INR] [--mid 1000] [--threads 1] [--pipeline 1]
 //
-// First funds --users users through POST /api/v1/on-ramp (quote and base asset), then runs
-// --conns keep-alive connections for --seconds, each sending one request at a time (or
+// First funds --users users through POST /api/v1/on-ramp (100,000,000 of the quote and
+// the base asset each: the exchange holds at most 92,233,720,368 of an asset in all, so
+// at most 922 users), then runs --conns keep-alive connections for --seconds, each
+// sending one request at a time (or
 // keeping --pipeline requests in flight, as a pipelining bot would) from a realistic mix:
 // limit orders that rest away from the mid (45%), orders that cross and trade (30%),
 // cancels of the connection's own resting orders (20%) and IOC orders (5%). Progress goes
@@ -392,7 +394,7 @@ int main(int argc, char** argv) {
       std::string user = "load" + std::to_string(u);
       for (const std::string& asset : {o.quote, o.base}) {
         std::string body =
-            R"({"userId":")" + user + R"(","amount":"1000000000","asset":")" + asset + R"("})";
+            R"({"userId":")" + user + R"(","amount":"100000000","asset":")" + asset + R"("})";
         int status = simple_request(ioc, ep, http::verb::post, "/api/v1/on-ramp", body);
         if (status != 200) {
           std::fprintf(stderr, "funding %s %s failed: HTTP %d\n", user.c_str(), asset.c_str(),
