@@ -240,8 +240,8 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
             quote = static_cast<AssetId>(asset_id(spec.quote));
     for (AccountView& v : rec.markets[i].core->account_views()) {
       auto& t = totals_of(v.user_id);
-      t[base] += v.base_flow.units();
-      t[quote] += v.quote_flow.units();
+      t[base] = wrapping_add(t[base], v.base_flow.units());  // modulo 2^64: the sum is in range
+      t[quote] = wrapping_add(t[quote], v.quote_flow.units());
       AccountRestore& a = rec.accounts[v.user_id];
       for (HoldRequest h : v.holds) {
         h.base = base;

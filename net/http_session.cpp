@@ -201,7 +201,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       if (pending_.empty() && !writing_) close();
       return;
     }
-    if (parser_->get().count(http::field::transfer_encoding) && !only_chunked(parser_->get())) {
+    if (parser_->get().count(http::field::transfer_encoding) &&
+        !(parser_->chunked() && only_chunked(parser_->get()))) {
       // RFC 9112: without chunked last the body's length cannot be known, so neither can
       // where the next request starts (a way to smuggle one past a proxy); and a coding
       // before chunked (gzip) would be taken as plain text. Refuse and close.
@@ -219,7 +220,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     do_read();
   }
 
-  // Transfer-Encoding names chunked alone (in one field or several).
+  // Transfer-Encoding names no coding but chunked (in one field or several). With
+  // parser.chunked() (chunked is the last coding), that is exactly one coding, chunked.
   static bool only_chunked(const Request& req) {
     for (auto range = req.equal_range(http::field::transfer_encoding); range.first != range.second;
          ++range.first)

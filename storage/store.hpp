@@ -35,18 +35,6 @@ auto inspect(Inspector& f, CandleRecord& x) {
   return f(caf::meta::type_name("candle_record"), x.market, x.interval, x.candle);
 }
 
-// How far into a journal the stored rows reach: every command of `stream` (a market's
-// symbol, or "deposits") up to `seq` has its effects in the store.
-struct StreamPosition {
-  std::string stream;
-  uint64_t seq = 0;
-};
-
-template <class Inspector>
-auto inspect(Inspector& f, StreamPosition& x) {
-  return f(caf::meta::type_name("stream_position"), x.stream, x.seq);
-}
-
 // What one write() stores, in one transaction.
 struct WriteBatch {
   // Upsert by order_id: a row keeps the newest state (higher update_ms wins; on equal

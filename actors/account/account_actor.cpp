@@ -114,10 +114,13 @@ class Account {
       }
       open_.erase(o.order_id);
       const auto now = std::chrono::steady_clock::now();
-      closed_.push_back(Closed{now, std::move(o)});
+      closed_.push_back(Closed{now, up.seq, std::move(o)});
       while (closed_.size() > kMaxClosed ||
              (closed_.size() > kRecentClosed && closed_.front().at + kKeepClosedFor < now)) {
-        evicted_ = std::max(evicted_, OrderCursor::at(closed_.front().order));
+        const Closed& gone = closed_.front();
+        evicted_ = std::max(evicted_, OrderCursor::at(gone.order));
+        uint64_t& seq = evicted_seq_[gone.order.market];
+        seq = std::max(seq, gone.seq);
         closed_.pop_front();
       }
     }
@@ -209,6 +212,9 @@ class Account {
     const bool kept_all = !(OrderCursor::bottom() < evicted_);
     out.complete =
         kept_all || (n == limit && (n == 0 || evicted_ < OrderCursor::at(out.orders.back())));
+    if (!out.complete)
+      for (const auto& [m, seq] : evicted_seq_)
+        if (market.empty() || m == market) out.needs.push_back(StreamPosition{m, seq});
     return out;
   }
 
@@ -245,12 +251,16 @@ class Account {
   std::map<uint64_t, OrderInfo> open_;
   struct Closed {
     std::chrono::steady_clock::time_point at;
+    uint64_t seq;  // the market command that closed it
     OrderInfo order;
   };
   std::deque<Closed> closed_;  // oldest first
   // The place of the newest closed order it let go (storage has it): below every order
   // until one goes, above every order after a restart.
   OrderCursor evicted_ = OrderCursor::bottom();
+  // By market: the newest command that closed an order it let go. Storage has every order
+  // it let go once it reaches these (after a restart, recovery caught storage up).
+  std::map<std::string, uint64_t> evicted_seq_;
   std::unordered_map<uint64_t, Pending> pending_;
   uint64_t next_key_ = 1;
   Counter& ledger_errors_;

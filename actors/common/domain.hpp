@@ -77,17 +77,31 @@ auto inspect(Inspector& f, OrderCursor& x) {
   return f(caf::meta::type_name("order_cursor"), x.time_ms, x.order_id);
 }
 
+// How far into a journal the stored rows reach: every command of `stream` (a market's
+// symbol, or "deposits") up to `seq` has its effects in the store.
+struct StreamPosition {
+  std::string stream;
+  uint64_t seq = 0;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, StreamPosition& x) {
+  return f(caf::meta::type_name("stream_position"), x.stream, x.seq);
+}
+
 // A page of an account's order history, and whether it is the whole page: the account
 // keeps every open order but only its latest closed ones, so an older closed order that
-// storage has may belong in the page.
+// storage has may belong in the page. Storage has those it let go once it reaches
+// `needs` (the market commands that closed them).
 struct HistorySlice {
   std::vector<OrderInfo> orders;
   bool complete = false;
+  std::vector<StreamPosition> needs;
 };
 
 template <class Inspector>
 auto inspect(Inspector& f, HistorySlice& x) {
-  return f(caf::meta::type_name("history_slice"), x.orders, x.complete);
+  return f(caf::meta::type_name("history_slice"), x.orders, x.complete, x.needs);
 }
 
 // A trade id above every stored one: as a page's `before`, the newest trades.

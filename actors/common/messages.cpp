@@ -50,6 +50,8 @@ void add_message_types(caf::actor_system_config& cfg) {
       .add_message_type<KlineSlice>("kline_slice")
       .add_message_type<TradeSlice>("trade_slice")
       .add_message_type<HistorySlice>("history_slice")
+      .add_message_type<StreamPosition>("stream_position")
+      .add_message_type<std::vector<StreamPosition>>("stream_position_list")
       .add_message_type<Interval>("interval")
       .add_message_type<WriteBatch>("write_batch");
 }

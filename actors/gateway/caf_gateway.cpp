@@ -295,7 +295,7 @@ void CafGateway::history_page(Bridge* self, const caf::actor& account, std::stri
     };
     ask<std::vector<OrderInfo>>(self, catalog_->history, catalog_->timeout, join,
                                 history_atom::value, user_id, market, static_cast<uint64_t>(limit),
-                                before);
+                                before, std::move(recent->needs));
   };
   ask<HistorySlice>(self, account, catalog_->timeout, merge, history_atom::value, market,
                     static_cast<uint64_t>(limit), before);
@@ -321,14 +321,18 @@ void CafGateway::trades(std::string market, size_t limit, uint64_t before,
         return done(std::move(recent->trades));
       auto mine = std::make_shared<std::vector<TradeRecord>>(std::move(recent->trades));
       Callback<std::vector<TradeRecord>> join = [=](Result<std::vector<TradeRecord>> stored) {
-        const bool follows = stored && !stored->empty() && stored->front().trade_id == below - 1;
-        if (!follows) {
+        // Only the run of ids that follows on without a gap counts.
+        size_t run = 0;
+        if (stored)
+          while (run < stored->size() && (*stored)[run].trade_id == below - 1 - run)
+            ++run;
+        if (run == 0) {
           if (!mine->empty()) return done(std::move(*mine));
           return done(Error{ErrorCode::unavailable,
                             "trades of " + market + " below " + std::to_string(below) +
                                 " are not in storage yet; try again shortly"});
         }
-        mine->insert(mine->end(), stored->begin(), stored->end());
+        mine->insert(mine->end(), stored->begin(), stored->begin() + static_cast<ptrdiff_t>(run));
         done(std::move(*mine));
       };
       ask<std::vector<TradeRecord>>(self, catalog_->history, catalog_->timeout, join,

@@ -5,11 +5,6 @@
 namespace ex {
 namespace {
 
-// A 24-hour sum as a Decimal: at most the largest one.
-Decimal clamped(__int128 units) {
-  return Decimal::from_units(units > INT64_MAX ? INT64_MAX : static_cast<int64_t>(units));
-}
-
 constexpr int64_t kMinute = 60'000;
 constexpr int64_t kMondayOffset = 4 * 24 * 3600 * 1000LL;  // 1970-01-01 was a Thursday
 
@@ -58,8 +53,7 @@ void CandleBook::on_trade(int64_t time_ms, Decimal price, Decimal qty) {
     c.close = price;
     // Volume is turnover, not money held: it can outgrow the Decimal range, and then
     // stays at its largest value.
-    auto volume = Decimal::add(c.volume, qty);
-    c.volume = volume ? *volume : Decimal::from_units(INT64_MAX);
+    c.volume = Decimal::clamped(static_cast<__int128>(c.volume.units()) + qty.units());
     ++c.trades;
   }
 }
@@ -130,17 +124,16 @@ TickerStats RollingTicker::stats(int64_t now_ms) {
   s.last_price = Decimal::from_units(last_price_);
   s.high = Decimal::from_units(max_.front().price);
   s.low = Decimal::from_units(min_.front().price);
-  s.volume = clamped(volume_);
+  s.volume = Decimal::clamped(volume_);
   // Quote volume is exact only to 8 decimals; truncation here is a display statistic.
-  s.quote_volume = clamped(quote_volume_ / Decimal::kScale);
+  s.quote_volume = Decimal::clamped(quote_volume_ / Decimal::kScale);
   s.trades = static_cast<int64_t>(window_.size());
   int64_t change = last_price_ - first;
   s.price_change = Decimal::from_units(change);
   // percent with 2 decimals = round(change * 10000 / first) hundredths.
   __int128 num = static_cast<__int128>(change) * 10000;
   __int128 hundredths = (num + (num >= 0 ? first / 2 : -first / 2)) / first;
-  s.price_change_percent =
-      Decimal::from_units(static_cast<int64_t>(hundredths * (Decimal::kScale / 100)));
+  s.price_change_percent = Decimal::clamped(hundredths * (Decimal::kScale / 100));
   return s;
 }
 

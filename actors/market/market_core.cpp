@@ -109,7 +109,8 @@ Result<bool> MarketCore::place(MarketCommand& c, Output& out) {
   hold.amount = c.held;
   AssetId held_asset = hold.side == HoldSide::buy ? kQuote : kBase;
   if (!shadow_.deposit(user, held_asset, c.held) || !shadow_.place(user, hold)) ++ledger_errors_;
-  traders_[user].funded[held_asset] += c.held.units();
+  traders_[user].funded[held_asset] =
+      wrapping_add(traders_[user].funded[held_asset], c.held.units());
 
   book::AddResult r = book_.add(book_order(spec_, *valid, id, user, c.held));
 
@@ -228,8 +229,11 @@ std::vector<AccountView> MarketCore::account_views() const {
     if (!shadow_.has_account(static_cast<AccountId>(u))) continue;
     Balance b = *shadow_.balance(static_cast<AccountId>(u), kBase);
     Balance q = *shadow_.balance(static_cast<AccountId>(u), kQuote);
-    v.base_flow = units(b.available.units() + b.locked.units() - traders_[u].funded[kBase]);
-    v.quote_flow = units(q.available.units() + q.locked.units() - traders_[u].funded[kQuote]);
+    // Modulo 2^64 (see wrapping_add): only the sum over markets must be in range.
+    v.base_flow =
+        units(wrapping_sub(b.available.units() + b.locked.units(), traders_[u].funded[kBase]));
+    v.quote_flow =
+        units(wrapping_sub(q.available.units() + q.locked.units(), traders_[u].funded[kQuote]));
   }
   book_.for_each_order([&](const book::RestingOrder& o) {
     if (auto h = shadow_.hold(o.id)) views[o.user].holds.push_back(*h);
@@ -287,6 +291,7 @@ AccountUpdate& MarketCore::account_update(Output& out, book::UserId user, bool i
   for (auto& [u, up] : out.accounts)
     if (u == user) return up;
   out.accounts.emplace_back(user, AccountUpdate{});
+  out.accounts.back().second.seq = out.update.seq;
   return out.accounts.back().second;
 }
 
@@ -299,7 +304,8 @@ void MarketCore::hand_back(book::UserId user) {
     auto b = shadow_.balance(user, asset);
     if (!b || !b->available.is_positive()) continue;
     if (shadow_.withdraw(user, asset, b->available))
-      traders_[user].funded[asset] -= b->available.units();
+      traders_[user].funded[asset] =
+          wrapping_sub(traders_[user].funded[asset], b->available.units());
     else
       ++ledger_errors_;
   }
@@ -308,6 +314,7 @@ void MarketCore::hand_back(book::UserId user) {
 void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_place) {
   out.update.market = spec_.symbol;
   out.update.seq = book_.sequence();
+  out.taker_update.seq = out.update.seq;
   out.update.time_ms = now;
   const bool silent = mode_ == Mode::silent;
   settlements_.clear();

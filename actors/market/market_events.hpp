@@ -29,11 +29,12 @@ auto inspect(Inspector& f, CancelReply& x) {
 struct AccountUpdate {
   std::vector<Settlement> settlements;
   std::vector<OrderInfo> orders;
+  uint64_t seq = 0;  // the market command it comes from (storage has it once it reaches it)
 };
 
 template <class Inspector>
 auto inspect(Inspector& f, AccountUpdate& x) {
-  return f(caf::meta::type_name("account_update"), x.settlements, x.orders);
+  return f(caf::meta::type_name("account_update"), x.settlements, x.orders, x.seq);
 }
 
 // The market's answer to an account's (place, PlaceOrder, held, hold_key): the client's

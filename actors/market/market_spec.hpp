@@ -35,7 +35,11 @@ struct MarketSpec {
   Decimal price_of(book::Ticks ticks) const {
     return Decimal::from_units(ticks * tick_size.units());
   }
-  Decimal qty_of(book::Lots lots) const { return Decimal::from_units(lots * step_size.units()); }
+  // An order's quantity is in range by construction; a book level's sum of them need not
+  // be (many bids at a tiny price), and shows as the largest value then.
+  Decimal qty_of(book::Lots lots) const {
+    return Decimal::clamped(static_cast<__int128>(lots) * step_size.units());
+  }
   // Quote amount of `tick_lots` (e.g. a trade's price x qty); exact.
   Decimal amount_of(int64_t tick_lots) const {
     return Decimal::from_units(tick_lots * tick_lot_units());

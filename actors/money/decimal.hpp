@@ -43,6 +43,13 @@ class Decimal {
   // Appends the shortest exact text to `out` without allocating a temporary.
   void append_to(std::string& out) const;
 
+  // For sums that are statistics rather than money held (volumes, a book level's size,
+  // percentages): the nearest value in range, so one beyond shows as the largest.
+  static Decimal clamped(__int128 units) {
+    constexpr __int128 kMax = INT64_MAX, kMin = INT64_MIN;
+    return Decimal(static_cast<int64_t>(units > kMax ? kMax : units < kMin ? kMin : units));
+  }
+
   // Checked arithmetic: nullopt on overflow. Inline: they sit on the settlement path.
   static std::optional<Decimal> add(Decimal a, Decimal b) {
     int64_t r;
@@ -86,5 +93,16 @@ class Decimal {
   static std::optional<Decimal> mul_wide(Decimal a, Decimal b);  // a * b beyond 64 bits
   int64_t units_ = 0;
 };
+
+// a + b modulo 2^64, for sums whose parts may leave the int64 range while the whole stays
+// in it: a trader's flow in one market is not bounded by its money (two markets that share
+// a quote asset can pass the same money round and round), but its balance, the sum over
+// markets and deposits, is; modular sums give that sum exactly.
+inline int64_t wrapping_add(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
+inline int64_t wrapping_sub(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) - static_cast<uint64_t>(b));
+}
 
 }  // namespace ex

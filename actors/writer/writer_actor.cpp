@@ -365,7 +365,7 @@ class Writer {
 };
 
 // A query's answer for a client. Storage's own errors name its server (and the log has
-// them); a client learns only that history is unavailable.
+// them): a client learns only that history is unavailable, or of a bug that there was one.
 template <class T>
 caf::result<T> answer(Result<T> r) {
   if (r) return std::move(*r);
@@ -373,6 +373,7 @@ caf::result<T> answer(Result<T> r) {
   if (e.code == ErrorCode::unknown_order || e.code == ErrorCode::invalid_field)
     return to_caf_error(e);
   log(Level::warn, "history query failed", {{"detail", e.message}});
+  if (e.code == ErrorCode::internal) return to_caf_error(ErrorCode::internal, "internal error");
   return to_caf_error(ErrorCode::unavailable, "history storage is unavailable; try again shortly");
 }
 
@@ -408,11 +409,27 @@ caf::behavior history_actor(caf::event_based_actor*, std::shared_ptr<Store> stor
       [=](klines_atom, const std::string& market, Interval interval, int64_t from, int64_t to) {
         return answer(store->candles(market, interval, from, to));
       },
+      // Orders the account let go are stored once storage reaches `needs`; before that a
+      // page would lack them.
       [=](history_atom, const std::string& user, const std::string& market, uint64_t limit,
-          const OrderCursor& before) {
+          const OrderCursor& before,
+          const std::vector<StreamPosition>& needs) -> caf::result<std::vector<OrderInfo>> {
+        for (const StreamPosition& need : needs) {
+          auto stored = store->stored_seq(need.stream);
+          if (!stored) return answer(Result<std::vector<OrderInfo>>(stored.error()));
+          if (*stored < need.seq)
+            return to_caf_error(ErrorCode::unavailable,
+                                "order history of " + need.stream +
+                                    " is catching up with trading; try again shortly");
+        }
         return answer(store->orders_of(user, market, limit, before));
       },
-      [=](ping_atom) { return answer(store->ping()); },
+      // The health check's, each second: the writer logs an outage, not every ping.
+      [=](ping_atom) -> caf::result<bool> {
+        auto up = store->ping();
+        if (up) return *up;
+        return to_caf_error(ErrorCode::unavailable, "storage is unreachable");
+      },
   };
 }
 

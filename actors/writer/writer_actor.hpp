@@ -56,7 +56,8 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
 // Serves history queries from storage, on its own thread (queries block).
 //  (order, id) -> OrderInfo;  (trades, market, limit, before) -> vector<TradeRecord>;
 //  (klines, market, Interval, from, to) -> vector<Candle>;
-//  (history, user, market, limit, OrderCursor) -> vector<OrderInfo>;
+//  (history, user, market, limit, OrderCursor, needs) -> vector<OrderInfo>, or UNAVAILABLE
+//        while storage has not reached every position of `needs`;
 //  (trades, user, market, limit, before) -> vector<TradeRecord>;  (ping) -> bool
 // Lists run newest first from below their cursor (storage/store.hpp).
 caf::behavior history_actor(caf::event_based_actor* self, std::shared_ptr<Store> store);

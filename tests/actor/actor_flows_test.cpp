@@ -47,11 +47,14 @@ PlaceOrder market_order(const char* user, Side side, const char* qty) {
 
 // Storage as the gateway sees it through the history actor: trade ids below `before`
 // down to 1, marked as stored, as far as the writer got (`stored_up_to`); no orders.
-caf::behavior stored_history(std::shared_ptr<uint64_t> stored_up_to) {
+// `lost`: an id storage lacks below what it has (a dropped event), 0 for none.
+caf::behavior stored_history(std::shared_ptr<uint64_t> stored_up_to,
+                             std::shared_ptr<uint64_t> lost) {
   return {
       [=](trades_atom, const std::string& market, uint64_t limit, uint64_t before) {
         std::vector<TradeRecord> out;
         for (uint64_t id = std::min(before, *stored_up_to + 1); id-- > 1 && out.size() < limit;) {
+          if (id == *lost) continue;
           TradeRecord t;
           t.market = market;
           t.trade_id = id;
@@ -76,12 +79,13 @@ struct fixture : test_coordinator_fixture<config> {
   caf::actor directory;
   caf::actor history;
   std::shared_ptr<uint64_t> stored_up_to = std::make_shared<uint64_t>(INT64_MAX);
+  std::shared_ptr<uint64_t> lost = std::make_shared<uint64_t>(0);
   std::vector<std::string> frames;
 
   fixture() {
     catalog->assets = {{"TATA", 2}, {"INR", 2}};
     hub = sys.spawn(hub_actor, std::string("TATA_INR"), std::chrono::milliseconds(0));
-    history = sys.spawn(stored_history, stored_up_to);
+    history = sys.spawn(stored_history, stored_up_to, lost);
     MarketStart start;
     start.recent_trades = kTradesInMemory;
     market =
@@ -210,6 +214,11 @@ CAF_TEST(trades beyond what the market keeps in memory come from storage without
   CAF_CHECK_EQUAL(page(10, kAboveNewestTrade), (Page{"5", "4", "3"}));
   CAF_CHECK_EQUAL(page(10, 3), (Page{"UNAVAILABLE"}));
   *stored_up_to = 0;
+  CAF_CHECK_EQUAL(page(10, 2), (Page{"UNAVAILABLE"}));
+  // Storage lacks trade 1 but has 2: the page stops at the gap.
+  *stored_up_to = INT64_MAX;
+  *lost = 1;
+  CAF_CHECK_EQUAL(page(10, 4), (Page{"3", "2s"}));
   CAF_CHECK_EQUAL(page(10, 2), (Page{"UNAVAILABLE"}));
   gateway.stop();
   catalog->history = caf::actor{};

@@ -3,7 +3,7 @@
 // user's own orders.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startExchange } from './harness.mjs';
+import { startExchange, sleep } from './harness.mjs';
 
 const M = 'TATA_INR';
 
@@ -76,6 +76,35 @@ test('an order cursor is one of the user\'s orders of that market', async () => 
       assert.equal(r.json.code, 'UNKNOWN_ORDER');
       assert.ok(r.json.message.includes(cursor), `${what}: the message names the id as sent: ${r.json.message}`);
     }
+  } finally {
+    await ex.stop();
+  }
+});
+
+test('order history the account let go before storage has it: 503, never a page lacking it', async () => {
+  // The writer holds its batch for a minute, and the account lets go of closed orders
+  // beyond its newest 200 once they are 5 s old.
+  const args = ['--writer-interval-ms', '60000'];
+  let ex = await startExchange({ demo: true, args });
+  const dataDir = ex.dataDir;
+  try {
+    const ioc = () => ok(ex.post('/api/v1/order', { market: M, side: 'buy', price: 1, quantity: 1, userId: '5', timeInForce: 'IOC' }));
+    for (let i = 0; i < 300; i++) await ioc();
+    await sleep(5500);
+    await ioc();  // closes one more: the account lets the oldest 100 go
+    const page = await ex.get(`/api/v1/orders?userId=5&market=${M}&limit=500`);
+    if (!process.env.EXCHANGE_TEST_REDIS) {  // (with --bus the writer does not wait)
+      assert.equal(page.status, 503, `${page.status}: ${page.text.slice(0, 200)}`);
+      assert.match(page.json.message, /catching up/);
+      // Pages the account has whole still answer.
+      assert.equal((await ok(ex.get(`/api/v1/orders?userId=5&market=${M}&limit=50`))).json.length, 50);
+    } else {
+      assert.equal(page.status, 200);
+      assert.equal(page.json.length, 301);
+    }
+    await ex.stop({ keepData: true });  // flushes the writer
+    ex = await startExchange({ demo: true, args, dataDir });
+    assert.equal((await ok(ex.get(`/api/v1/orders?userId=5&market=${M}&limit=500`))).json.length, 301);
   } finally {
     await ex.stop();
   }

@@ -188,14 +188,16 @@ test('a handshake of another WebSocket version, with a body, or with bare LFs ge
 });
 
 test('a transfer coding other than chunked alone is refused, gzip before chunked too', async () => {
-  for (const te of ['gzip, chunked', 'chunked, gzip', 'gzip', 'identity, chunked']) {
+  for (const te of ['gzip, chunked', 'chunked, gzip', 'gzip', 'identity, chunked', 'chunked, chunked', ',', '']) {
     const body = '{"userId":"1","amount":"1"}';
     const request = `POST /api/v1/on-ramp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-      `Transfer-Encoding: ${te}\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+      `Transfer-Encoding: ${te}\r\n` + (te === '' || te === ',' ? `Content-Length: ${body.length}\r\n\r\n${body}`
+        : `\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
     const r = await rawHttp(ex.httpPort, request);
     const [res] = splitResponses(r.text);
     assert.equal(res?.status, 400, `${te}: ${r.text}`);
     assert.match(JSON.parse(res.body).message, /Transfer-Encoding/);
+    assert.equal(splitResponses(r.text).length, 1, `${te}: one answer, the body is no request`);
   }
 });
 

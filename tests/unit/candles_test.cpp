@@ -96,3 +96,12 @@ CAF_TEST(turnover beyond the decimal range stays at the largest value) {
   t.on_trade(kT0 + 24 * kHour + 9, dec("0.01"), dec("1"));
   CAF_CHECK_EQUAL(t.stats(kT0 + 24 * kHour + 9).volume.to_string(), "90000000001");
 }
+
+CAF_TEST(a price change beyond the decimal range shows as the largest percentage) {
+  RollingTicker t;
+  t.on_trade(kT0, dec("0.01"), dec("1"));
+  t.on_trade(kT0 + 1, dec("10000000000"), dec("1"));
+  // +99,999,999,999,900 %: beyond 2^63 units.
+  CAF_CHECK_EQUAL(t.stats(kT0 + 2).price_change_percent.to_string(),
+                  Decimal::from_units(INT64_MAX).to_string());
+}

@@ -99,3 +99,12 @@ CAF_TEST(bad market rules are refused) {
   m.id = 0;
   CAF_CHECK(!m.validate());
 }
+
+CAF_TEST(a book level beyond the decimal range shows as the largest quantity) {
+  // One order's quantity is in range by construction; many of them at one price need not
+  // be (a cent's bids for all of an asset's supply, ten times over).
+  auto m = tata_inr();
+  const book::Lots one_order = *m.to_lots(dec("10000000000"));  // the largest order
+  CAF_CHECK_EQUAL(m.qty_of(one_order).to_string(), "10000000000");
+  CAF_CHECK_EQUAL(m.qty_of(10 * one_order).to_string(), Decimal::from_units(INT64_MAX).to_string());
+}
