@@ -98,6 +98,38 @@ function firstLoad(timeoutMs) {
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
+const readProc = (p) => { try { return readFileSync(p, 'utf8'); } catch { return null; } };
+
+/** [CPU time, run-queue wait] of one thread in ns (Linux: /proc/<pid>/task/<tid>/schedstat), or null. */
+function schedstat(pid, tid) {
+  const s = readProc(`/proc/${pid}/task/${tid}/schedstat`);
+  if (!s) return null;
+  const [cpu, wait] = s.split(' ').map(Number);
+  return Number.isFinite(cpu) && Number.isFinite(wait) ? [cpu, wait] : null;
+}
+
+/**
+ * Whether the page's threads had a core while it was measured, read before and after the burst
+ * (no sampling, nothing added to the measured load): for each renderer process of the browser,
+ * the CPU time and the run-queue wait (time ready to run without a core) of its main and
+ * compositor threads; and the machine's busy and idle time (/proc/stat, all cores, in USER_HZ
+ * ticks of 10 ms). Missing (n/a in the figures) where /proc cannot be read.
+ */
+async function schedSnapshot(cdp) {
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  const renderers = new Map();
+  for (const { type, id } of processInfo) {
+    if (type !== 'renderer') continue;
+    let tasks = [];
+    try { tasks = readdirSync(`/proc/${id}/task`); } catch { continue; }
+    const compositor = tasks.find((t) => readProc(`/proc/${id}/task/${t}/comm`)?.trim() === 'Compositor');
+    renderers.set(id, { main: schedstat(id, id), compositor: compositor ? schedstat(id, compositor) : null });
+  }
+  const f = readProc('/proc/stat')?.split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+  const machine = f?.length === 8 ? { idle: (f[3] + f[4]) * 10, all: f.reduce((a, b) => a + b, 0) * 10 } : null;
+  return { renderers, machine };
+}
+
 /** Seeded pseudo-random numbers, so every run sends the same orders. */
 function random(seed) {
   let s = seed;
@@ -221,6 +253,8 @@ describe('performance', { timeout: 300_000 }, () => {
     await page.send('Performance.enable', { timeDomain: 'threadTicks' });
     const cpu = async () => Object.fromEntries((await page.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
     const cpuBefore = await cpu();
+    const cdp = await browser.newBrowserCDPSession();
+    const schedBefore = await schedSnapshot(cdp);
     // Every 10 ms, send the orders that are due: a steady rate without one timer per order.
     const orders = orderSender(ex.baseUrl);
     for (let i = 0; i < total; i++) {
@@ -239,6 +273,8 @@ describe('performance', { timeout: 300_000 }, () => {
     await sleep(500);
     const eventsDuring = (await wsMessages()) - eventsBefore;
     const cpuAfter = await cpu();
+    const schedAfter = await schedSnapshot(cdp);
+    await cdp.detach();
     const cpuPct = (name) => round((100 * (cpuAfter[name] - cpuBefore[name])) / (elapsed + 0.5));
     const { frames, longTasks, loaf } = await page.evaluate(() => {
       window.__stopFrames = true;
@@ -270,6 +306,18 @@ describe('performance', { timeout: 300_000 }, () => {
     figures.main_thread_cpu_pct = cpuPct('ThreadTime');
     figures.script_cpu_pct = cpuPct('ScriptDuration');
     figures.layout_style_cpu_pct = round(cpuPct('LayoutDuration') + cpuPct('RecalcStyleDuration'));
+    // Time the page's threads were ready to run but had no core, and how idle the machine was:
+    // late frames with long waits and no idle time are frames the page did not get the CPU for.
+    // The page's renderer is the one whose main thread worked most during the burst.
+    const delta = (a, b, i) => (a && b ? (b[i] - a[i]) / 1e6 : null);
+    const renderer = [...schedAfter.renderers].map(([pid, after]) => ({ after, before: schedBefore.renderers.get(pid) }))
+      .filter((r) => r.before && delta(r.before.main, r.after.main, 0) !== null)
+      .sort((x, y) => delta(y.before.main, y.after.main, 0) - delta(x.before.main, x.after.main, 0))[0];
+    const ms = (v) => (v === null || v === undefined ? 'n/a' : Math.round(v));
+    figures.page_main_wait_ms = ms(renderer && delta(renderer.before.main, renderer.after.main, 1));
+    figures.page_compositor_wait_ms = ms(renderer && delta(renderer.before.compositor, renderer.after.compositor, 1));
+    const { machine: m0 } = schedBefore, { machine: m1 } = schedAfter;
+    figures.machine_idle_pct = m0 && m1 && m1.all > m0.all ? round((100 * (m1.idle - m0.idle)) / (m1.all - m0.all)) : 'n/a';
 
     assert.equal(failed, 0, 'every order accepted');
     target(t, figures.orders_per_s >= RATE * 0.9, `drove ${figures.orders_per_s} orders/s (wanted ${RATE})`);
