@@ -238,7 +238,8 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       ->capture_default_str();
   app.add_option("--trusted-proxies", trusted_proxies,
                  "Reverse proxies (IP addresses, comma separated) whose X-Forwarded-For "
-                 "names the client for --rate-limit")
+                 "names the client for --rate-limit, and whose connections "
+                 "--max-connections-per-client does not count")
       ->envname("EXCHANGE_TRUSTED_PROXIES");
   app.add_option("--static-dir", o.static_dir,
                  "Trading page files (default: frontend/out if built, or share/exchange/page "
@@ -269,6 +270,10 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "once (0: the open-file limit, raised to its maximum, less a reserve for the "
                  "journals and storage)")
       ->envname("EXCHANGE_MAX_CONNECTIONS")
+      ->capture_default_str();
+  app.add_option("--max-connections-per-client", o.max_connections_per_client,
+                 "Open connections from one IP address at most (trusted proxies excepted); "
+                 "beyond, its new ones are closed at once (0: no such limit)")
       ->capture_default_str();
   app.add_option("--io-threads", o.io_threads, "Threads serving REST requests")
       ->check(CLI::Range(1, 64))

@@ -29,6 +29,7 @@ struct Options {
   size_t rate_limit_per_second = 0;
   std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
   size_t max_connections = 0;                // 0: the open-file limit less a reserve for storage
+  size_t max_connections_per_client = 0;     // per peer address (not trusted proxies); 0: none
   int io_threads = 1;
   int market_data_threads = 0;  // 0: WebSockets share the REST threads (options.cpp)
   // Actors

@@ -93,6 +93,7 @@ EdgeConfig edge_config(const Options& o, std::string static_dir) {
   c.rate_limit_per_second = o.rate_limit_per_second;
   c.trusted_proxies = o.trusted_proxies;
   c.max_connections = o.max_connections ? o.max_connections : connection_budget();
+  c.max_connections_per_client = o.max_connections_per_client;
   c.io_threads = o.io_threads;
   c.market_data_threads = o.market_data_threads;
   return c;

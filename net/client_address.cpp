@@ -15,23 +15,22 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// The canonical text of an address ("::ffff:1.2.3.4" and "1.2.3.4" stay distinct, as the
-// kernel reports them), or "" if `text` is none.
-std::string canonical(std::string_view text) {
+}  // namespace
+
+// "::ffff:1.2.3.4" and "1.2.3.4" stay distinct, as the kernel reports them.
+std::string canonical_address(std::string_view text) {
   boost::system::error_code ec;
   const auto address = boost::asio::ip::make_address(std::string(trim(text)), ec);
   return ec ? std::string() : address.to_string();
 }
 
-}  // namespace
-
 bool is_ip_address(std::string_view text) {
-  return !canonical(text).empty();
+  return !canonical_address(text).empty();
 }
 
 TrustedProxies::TrustedProxies(const std::vector<std::string>& addresses) {
   for (const auto& a : addresses)
-    if (std::string c = canonical(a); !c.empty()) addresses_.push_back(std::move(c));
+    if (std::string c = canonical_address(a); !c.empty()) addresses_.push_back(std::move(c));
 }
 
 bool TrustedProxies::trusted(const std::string& address) const {
@@ -39,7 +38,7 @@ bool TrustedProxies::trusted(const std::string& address) const {
 }
 
 std::string TrustedProxies::client(std::string_view peer, std::string_view forwarded_for) const {
-  std::string from = canonical(peer);
+  std::string from = canonical_address(peer);
   if (from.empty()) return std::string(peer);
   // Walk back through the proxies, from the nearest, while each is one we trust.
   while (trusted(from)) {
@@ -49,7 +48,7 @@ std::string TrustedProxies::client(std::string_view peer, std::string_view forwa
         comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
     forwarded_for =
         comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
-    std::string next = canonical(hop);
+    std::string next = canonical_address(hop);
     if (next.empty()) return from;  // a malformed hop: the last trusted proxy answers for it
     from = std::move(next);
   }

@@ -11,6 +11,8 @@ namespace ex {
 
 // True if `text` is an IPv4 or IPv6 address.
 bool is_ip_address(std::string_view text);
+// The canonical text of an address, or "" if `text` is none.
+std::string canonical_address(std::string_view text);
 
 class TrustedProxies {
  public:
@@ -26,6 +28,8 @@ class TrustedProxies {
   // malformed address there, the last trusted proxy reached. Otherwise `peer`: anyone
   // can send the header. Addresses come back in their canonical text form.
   std::string client(std::string_view peer, std::string_view forwarded_for) const;
+  // True if `peer` (any text form) is one of the trusted proxies.
+  bool is_trusted(std::string_view peer) const { return trusted(canonical_address(peer)); }
 
  private:
   bool trusted(const std::string& canonical) const;

@@ -100,6 +100,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
     try {
       const size_t limit = ctx_->config.max_connections;
+      std::shared_ptr<void> peer_slot;
       if (ctx_->stopping.load()) {
         socket.close(ec);
       } else if (limit && ctx_->sessions.size() >= limit) {
@@ -110,15 +111,33 @@ class Listener : public std::enable_shared_from_this<Listener> {
                        limit);
           warned_full_ = true;
         }
+      } else if (!admit_peer(socket, peer_slot)) {
+        socket.close(ec);
+        ctx_->metrics.connections_refused.inc();
       } else if (kind_ == Kind::http) {
-        start_http_session(std::move(socket), ctx_);
+        start_http_session(std::move(socket), ctx_, std::move(peer_slot));
       } else {
-        start_ws_session(std::move(socket), ctx_);
+        start_ws_session(std::move(socket), ctx_, std::move(peer_slot));
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "edge: cannot start a session: %s\n", e.what());
     }
     do_accept();
+  }
+
+  // False if the socket's peer has as many connections open as one client may
+  // (EdgeConfig::max_connections_per_client); else `slot` counts this one (none without
+  // the limit, or for a trusted proxy, whose connections carry many clients).
+  bool admit_peer(const tcp::socket& socket, std::shared_ptr<void>& slot) {
+    const size_t per_client = ctx_->config.max_connections_per_client;
+    if (!per_client) return true;
+    error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    if (ec) return true;  // gone already: the session will find out
+    const std::string address = peer.address().to_string();
+    if (ctx_->trusted_proxies.is_trusted(address)) return true;
+    slot = ctx_->peer_connections.acquire(address, per_client);
+    return slot != nullptr;
   }
 
   IoPool& pool_;  // owned by ctx_

@@ -36,6 +36,9 @@ struct EdgeConfig {
   // Connections (HTTP and WebSocket) open at once; a new one beyond is closed at once, so
   // that idle sockets cannot take the file descriptors storage needs. 0: no limit.
   size_t max_connections = 0;
+  // Connections open at once from one peer address (a trusted proxy's carry many clients
+  // and do not count). 0: no limit.
+  size_t max_connections_per_client = 0;
   // Longest a stream event waits for others to share its socket writes (fanout.hpp):
   // bounds the writes per WebSocket to one per interval. 0: no wait.
   uint32_t ws_flush_interval_us = 5000;

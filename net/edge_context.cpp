@@ -52,4 +52,26 @@ std::shared_ptr<FanoutShard> EdgeContext::fanout_for(
   throw std::logic_error("edge: a session on an io_context without a fan-out");
 }
 
+std::shared_ptr<void> PeerConnections::acquire(const std::string& peer, size_t limit) {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  size_t& open = state_->open[peer];
+  if (open >= limit) {
+    if (open == 0) state_->open.erase(peer);
+    return nullptr;
+  }
+  ++open;
+  // Points at the state only to be non-null; the deleter gives the slot back.
+  return std::shared_ptr<void>(state_.get(), [state = state_, peer](void*) {
+    std::lock_guard<std::mutex> lock(state->mutex);
+    auto it = state->open.find(peer);
+    if (it != state->open.end() && --it->second == 0) state->open.erase(it);
+  });
+}
+
+size_t PeerConnections::open(const std::string& peer) const {
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  auto it = state_->open.find(peer);
+  return it == state_->open.end() ? 0 : it->second;
+}
+
 }  // namespace ex

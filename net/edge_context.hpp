@@ -62,6 +62,23 @@ class SessionRegistry {
   std::unordered_map<uint64_t, std::weak_ptr<Closable>> sessions_;
 };
 
+// Connections open per client address, for EdgeConfig::max_connections_per_client. A
+// connection holds its slot for as long as its socket is open, whichever session owns it
+// (an upgrade to WebSocket hands it on); the last holder gives it back.
+class PeerConnections {
+ public:
+  // A slot for a new connection from `peer`, or null if it has `limit` open already.
+  std::shared_ptr<void> acquire(const std::string& peer, size_t limit);
+  size_t open(const std::string& peer) const;
+
+ private:
+  struct State {
+    mutable std::mutex mutex;
+    std::unordered_map<std::string, size_t> open;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
 struct EdgeContext {
   EdgeContext(EdgeConfig cfg, ExchangeApi& exchange)
       : config(std::move(cfg)),
@@ -93,6 +110,7 @@ struct EdgeContext {
   TrustedProxies trusted_proxies;
   EdgeMetrics metrics;
   SessionRegistry sessions;
+  PeerConnections peer_connections;
   // The threads of REST requests and of WebSocket connections (the same ones unless
   // EdgeConfig::market_data_threads asks for threads of their own).
   IoPool rest_threads;

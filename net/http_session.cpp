@@ -53,9 +53,11 @@ using Response = http::response<http::string_body>;
 
 class HttpSession : public std::enable_shared_from_this<HttpSession>, public Closable {
  public:
-  HttpSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx)
+  HttpSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx,
+              std::shared_ptr<void> peer_slot)
       : stream_(std::move(socket)),
         ctx_(std::move(ctx)),
+        peer_slot_(std::move(peer_slot)),
         id_(ctx_->next_connection_id.fetch_add(1)),
         buffer_(kReadBufferLimit),
         backstop_(stream_.get_executor()),
@@ -271,7 +273,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
           stream_.expires_never();
           std::string early = beast::buffers_to_string(buffer_.data());
           buffer_.clear();
-          start_ws_upgrade(stream_.release_socket(), std::move(req), std::move(early), ctx_);
+          start_ws_upgrade(stream_.release_socket(), std::move(req), std::move(early), ctx_,
+                           std::move(peer_slot_));
           return;
         }
         return complete_error(seq, route == RouteId::ws ? 400 : 404,
@@ -553,6 +556,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
 
   beast::tcp_stream stream_;
   std::shared_ptr<EdgeContext> ctx_;
+  std::shared_ptr<void> peer_slot_;  // goes with the socket, also to a WebSocket session
   const uint64_t id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -577,8 +581,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
 
 }  // namespace
 
-void start_http_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
-  std::make_shared<HttpSession>(std::move(socket), std::move(ctx))->run();
+void start_http_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx,
+                        std::shared_ptr<void> peer_slot) {
+  std::make_shared<HttpSession>(std::move(socket), std::move(ctx), std::move(peer_slot))->run();
 }
 
 }  // namespace ex

@@ -14,7 +14,9 @@ namespace ex {
 struct EdgeContext;
 
 // Takes over an accepted socket (its executor serializes the session) and serves it until
-// it closes.
-void start_http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<EdgeContext> ctx);
+// it closes. `peer_slot`: the connection's place in its client's count (PeerConnections),
+// held as long as the socket is open; may be null.
+void start_http_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<EdgeContext> ctx,
+                        std::shared_ptr<void> peer_slot);
 
 }  // namespace ex

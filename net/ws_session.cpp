@@ -72,9 +72,10 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
                   public Closable,
                   public FanoutSubscriber {
  public:
-  WsSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx)
+  WsSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx, std::shared_ptr<void> peer_slot)
       : ws_(std::move(socket)),
         ctx_(std::move(ctx)),
+        peer_slot_(std::move(peer_slot)),
         fanout_(ctx_->fanout_for(asio::query(ws_.get_executor(), asio::execution::context))),
         kill_timer_(ws_.get_executor()) {
     init();
@@ -470,6 +471,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
 
   websocket::stream<CoalescingStream> ws_;
   std::shared_ptr<EdgeContext> ctx_;
+  std::shared_ptr<void> peer_slot_;      // the connection's place in its client's count
   std::shared_ptr<FanoutShard> fanout_;  // this thread's
   uint64_t id_ = 0;
   beast::flat_buffer buffer_;
@@ -506,12 +508,14 @@ tcp::socket move_to(asio::io_context& home, tcp::socket socket) {
 
 }  // namespace
 
-void start_ws_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx) {
-  std::make_shared<WsSession>(std::move(socket), std::move(ctx))->run();
+void start_ws_session(tcp::socket socket, std::shared_ptr<EdgeContext> ctx,
+                      std::shared_ptr<void> peer_slot) {
+  std::make_shared<WsSession>(std::move(socket), std::move(ctx), std::move(peer_slot))->run();
 }
 
 void start_ws_upgrade(tcp::socket socket, http::request<http::string_body> request,
-                      std::string early_bytes, std::shared_ptr<EdgeContext> ctx) {
+                      std::string early_bytes, std::shared_ptr<EdgeContext> ctx,
+                      std::shared_ptr<void> peer_slot) {
   // The REST thread read the upgrade; the connection lives on a market-data thread from
   // now on.
   asio::io_context& home = ctx->market_data_threads.next();
@@ -519,7 +523,7 @@ void start_ws_upgrade(tcp::socket socket, http::request<http::string_body> reque
     socket = move_to(home, std::move(socket));
     if (!socket.is_open()) return;
   }
-  std::make_shared<WsSession>(std::move(socket), std::move(ctx))
+  std::make_shared<WsSession>(std::move(socket), std::move(ctx), std::move(peer_slot))
       ->run(std::move(request), std::move(early_bytes));
 }
 

@@ -18,12 +18,14 @@ namespace ex {
 struct EdgeContext;
 
 // The WS-only port: performs the handshake itself (any path).
-void start_ws_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<EdgeContext> ctx);
+void start_ws_session(boost::asio::ip::tcp::socket socket, std::shared_ptr<EdgeContext> ctx,
+                      std::shared_ptr<void> peer_slot);
 
 // The REST port: an HTTP session read an upgrade request for /ws and hands over, with the
 // bytes it read after the request.
 void start_ws_upgrade(boost::asio::ip::tcp::socket socket,
                       boost::beast::http::request<boost::beast::http::string_body> request,
-                      std::string early_bytes, std::shared_ptr<EdgeContext> ctx);
+                      std::string early_bytes, std::shared_ptr<EdgeContext> ctx,
+                      std::shared_ptr<void> peer_slot);
 
 }  // namespace ex

@@ -133,6 +133,40 @@ test('beyond --max-connections new connections are closed at once; room comes ba
   }
 });
 
+test('beyond --max-connections-per-client one address\'s new connections are closed; a trusted proxy is not counted', async () => {
+  const small = await startExchange({ demo: false, args: ['--max-connections-per-client', '3'] });
+  const get = (port, p) => rawHttp(port, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
+    { timeoutMs: 2000 });
+  const served = async (port) => splitResponses((await get(port, '/health')).text)[0]?.status === 200;
+  try {
+    // Three idle connections of this address, over both ports: a fourth is closed unanswered.
+    const idle = [await connected(small.httpPort), await connected(small.wsPort), await connected(small.httpPort)];
+    await eventually(async () => {
+      const r = await get(small.httpPort, '/health');
+      return r.closed && r.text === '';
+    }, { what: 'a fourth connection closed unanswered' });
+    const ws = await rawHttp(small.wsPort, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', { timeoutMs: 1000 });
+    assert.equal(ws.text, '', 'the WebSocket port counts the same address');
+    idle.pop().destroy();
+    await eventually(() => served(small.httpPort), { what: 'room for one again' });
+    for (const s of idle) s.destroy();
+    assert.match((await get(small.httpPort, '/metrics')).text, /exchange_connections_refused_total [1-9]/);
+  } finally {
+    await small.stop();
+  }
+  // Behind a trusted proxy every client comes from its address: not counted.
+  const proxied = await startExchange({
+    demo: false, args: ['--max-connections-per-client', '1', '--trusted-proxies', '127.0.0.1'],
+  });
+  try {
+    const idle = [await connected(proxied.httpPort), await connected(proxied.httpPort)];
+    assert.ok(await served(proxied.httpPort));
+    for (const s of idle) s.destroy();
+  } finally {
+    await proxied.stop();
+  }
+});
+
 test('the WebSocket port answers a malformed or oversized handshake as the REST port does', async () => {
   const garbage = await rawHttp(ex.wsPort, 'THIS IS NOT HTTP\r\n\r\n');
   assert.equal(splitResponses(garbage.text)[0]?.status, 400, garbage.text);
