@@ -243,6 +243,7 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
       t[base] = wrapping_add(t[base], v.base_flow.units());  // modulo 2^64: the sum is in range
       t[quote] = wrapping_add(t[quote], v.quote_flow.units());
       AccountRestore& a = rec.accounts[v.user_id];
+      a.recovered_at.push_back(StreamPosition{spec.symbol, rec.markets[i].core->sequence()});
       for (HoldRequest h : v.holds) {
         h.base = base;
         h.quote = quote;

@@ -222,14 +222,33 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     do_read();
   }
 
-  // Transfer-Encoding names no coding but chunked (in one field or several). With
-  // parser.chunked() (chunked is the last coding), that is exactly one coding, chunked.
+  // Transfer-Encoding is exactly one coding, chunked, in HTTP/1.1 or later (RFC 9112 6.1:
+  // in 1.0 the framing is faulty). Read strictly, not with Beast's token lists, which stop
+  // quietly at the first character they do not expect ("chunked;x=1, gzip" reads as
+  // chunked): list elements split on commas, trimmed of spaces and tabs, empty ones
+  // skipped; any other element refuses the request.
   static bool only_chunked(const Request& req) {
+    if (req.version() < 11) return false;
+    int chunked = 0;
     for (auto range = req.equal_range(http::field::transfer_encoding); range.first != range.second;
-         ++range.first)
-      for (const auto& coding : http::token_list{range.first->value()})
-        if (!beast::iequals(coding, "chunked")) return false;
-    return true;
+         ++range.first) {
+      const std::string_view value = range.first->value();
+      for (size_t start = 0; start <= value.size();) {
+        size_t comma = value.find(',', start);
+        if (comma == std::string_view::npos) comma = value.size();
+        std::string_view element = value.substr(start, comma - start);
+        while (!element.empty() && (element.front() == ' ' || element.front() == '\t'))
+          element.remove_prefix(1);
+        while (!element.empty() && (element.back() == ' ' || element.back() == '\t'))
+          element.remove_suffix(1);
+        if (!element.empty()) {
+          if (!beast::iequals(element, "chunked")) return false;
+          ++chunked;
+        }
+        start = comma + 1;
+      }
+    }
+    return chunked == 1;
   }
 
   // Ends the read of a request past its deadline: on_read answers 408. Only while no write

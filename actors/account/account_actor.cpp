@@ -53,8 +53,13 @@ class Account {
       check(ledger_.place(kSelf, h));
     for (OrderInfo& o : r.open)
       open_[o.order_id] = std::move(o);
-    // Its orders closed before the restart are in storage only.
+    // Its orders closed before the restart are in storage only, once storage reaches
+    // where their markets stood.
     if (r.recovered) evicted_ = OrderCursor{};
+    for (const StreamPosition& p : r.recovered_at) {
+      uint64_t& seq = evicted_seq_[p.stream];
+      seq = std::max(seq, p.seq);
+    }
   }
 
   caf::result<PlaceReply> place(caf::event_based_actor* self, PlaceOrder& order) {

@@ -32,6 +32,9 @@ struct AccountRestore {
   std::vector<HoldRequest> holds;
   std::vector<OrderInfo> open;
   bool recovered = false;  // rebuilt by recovery: its closed orders are in storage only
+  // Where each market it traded in stood at the restart: storage has those orders once it
+  // reaches there (the writer may still be catching up when the node starts serving).
+  std::vector<StreamPosition> recovered_at;
 };
 
 caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, CatalogPtr catalog,

@@ -491,12 +491,17 @@ CAF_TEST(an account rebuilt by recovery sends history pages to storage) {
   open.user_id = "back";
   open.time_ms = 1000;
   restore.open.push_back(open);
+  restore.recovered_at.push_back(StreamPosition{"TATA_INR", 42});
   auto back = sys.spawn(account_actor, std::string("back"), CatalogPtr(catalog), restore);
   auto page = ask<HistorySlice>(back, history_atom::value, std::string("TATA_INR"), uint64_t{1},
                                 OrderCursor{});
   CAF_REQUIRE(page);
   CAF_REQUIRE_EQUAL(page->orders.size(), 1u);
   CAF_CHECK(!page->complete);
+  // ... once storage reaches where the market stood at the restart.
+  CAF_REQUIRE_EQUAL(page->needs.size(), 1u);
+  CAF_CHECK_EQUAL(page->needs[0].stream, "TATA_INR");
+  CAF_CHECK_EQUAL(page->needs[0].seq, 42u);
   auto fresh =
       sys.spawn(account_actor, std::string("fresh"), CatalogPtr(catalog), AccountRestore{});
   page = ask<HistorySlice>(fresh, history_atom::value, std::string("TATA_INR"), uint64_t{10},

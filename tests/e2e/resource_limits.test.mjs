@@ -222,7 +222,8 @@ test('a handshake of another WebSocket version, with a body, or with bare LFs ge
 });
 
 test('a transfer coding other than chunked alone is refused, gzip before chunked too', async () => {
-  for (const te of ['gzip, chunked', 'chunked, gzip', 'gzip', 'identity, chunked', 'chunked, chunked', ',', '']) {
+  for (const te of ['gzip, chunked', 'chunked, gzip', 'gzip', 'identity, chunked', 'chunked, chunked', ',', '',
+    'chunked;q=1, gzip', 'chunked x, gzip', 'chunked/gzip', 'chunked@', 'chunked;x=1']) {
     const body = '{"userId":"1","amount":"1"}';
     const request = `POST /api/v1/on-ramp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
       `Transfer-Encoding: ${te}\r\n` + (te === '' || te === ',' ? `Content-Length: ${body.length}\r\n\r\n${body}`
@@ -232,6 +233,16 @@ test('a transfer coding other than chunked alone is refused, gzip before chunked
     assert.equal(res?.status, 400, `${te}: ${r.text}`);
     assert.match(JSON.parse(res.body).message, /Transfer-Encoding/);
     assert.equal(splitResponses(r.text).length, 1, `${te}: one answer, the body is no request`);
+  }
+  // Chunked in HTTP/1.0 is faulty framing (RFC 9112 6.1); chunked alone, with spaces or an
+  // empty element around it, is fine.
+  const post = (version, te) => `POST /api/v1/on-ramp HTTP/${version}\r\nHost: x\r\nConnection: keep-alive\r\n` +
+    `Content-Type: application/json\r\nTransfer-Encoding: ${te}\r\n\r\n1b\r\n{"userId":"1","amount":"1"}\r\n0\r\n\r\n`;
+  const old = splitResponses((await rawHttp(ex.httpPort, post('1.0', 'chunked'))).text);
+  assert.deepEqual(old.map((r) => r.status), [400]);
+  for (const te of ['chunked', ' Chunked ', ', chunked']) {
+    const [res] = splitResponses((await rawHttp(ex.httpPort, post('1.1', te), { timeoutMs: 1000 })).text);
+    assert.equal(res?.status, 200, `${JSON.stringify(te)}: ${res?.body}`);
   }
 });
 
