@@ -262,20 +262,27 @@ class Writer {
     Stream& st = streams_[up.market];
     if (source) st.source = source;
     switch (st.mode) {
-      case Mode::live:
+      case Mode::live: {
         if (up.seq != 0 && up.seq <= st.last) return;  // a catch-up already brought it
-        if (pending() >= options_.max_pending) {
+        // Every command's update comes, in order: one that does not follow the last means
+        // those between were lost on the way (a bus's stream trimmed, or its producer's
+        // buffer full while Redis was away). They come from the journal, as after an
+        // overflow, from the first one missing.
+        const bool gap = up.seq != 0 && st.last != 0 && up.seq != st.last + 1;
+        if (gap || pending() >= options_.max_pending) {
           st.mode = Mode::spilled;
-          st.from = up.seq;
+          st.from = gap ? st.last + 1 : up.seq;
           dropped_.inc();
           log(Level::warn,
-              "storage is away too long: the market's updates will come from its journal",
-              {{"market", up.market}, {"from_seq", up.seq}});
+              gap ? "market updates went missing on their way: they will come from its journal"
+                  : "storage is away too long: the market's updates will come from its journal",
+              {{"market", up.market}, {"from_seq", st.from}});
           count_behind();
           return;
         }
         add_rows(up);
         return;
+      }
       case Mode::spilled:
         dropped_.inc();
         return;

@@ -19,8 +19,8 @@
 // are dropped (counted in exchange_bus_dropped_total and logged), since memory must stay
 // bounded; the journal remains the source of truth. Streams are capped with
 // XADD MAXLEN ~ `max_len` so Redis memory stays bounded too: a consumer away for longer
-// than max_len records of a stream loses the oldest (not yet rebuilt from the journal: the
-// writer does not detect the gap; README, "PostgreSQL and Redis").
+// than max_len records of a stream loses the oldest: the writer sees the gap in the
+// market's sequence and takes those from the journal (README, "PostgreSQL and Redis").
 #pragma once
 
 #include <chrono>
