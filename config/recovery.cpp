@@ -255,7 +255,6 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
   }
   for (auto& [user, t] : totals) {
     AccountRestore& a = rec.accounts[user];
-    a.recovered = true;
     for (int64_t units : t)
       a.totals.push_back(Decimal::from_units(units));
   }

@@ -68,10 +68,4 @@ std::shared_ptr<void> PeerConnections::acquire(const std::string& peer, size_t l
   });
 }
 
-size_t PeerConnections::open(const std::string& peer) const {
-  std::lock_guard<std::mutex> lock(state_->mutex);
-  auto it = state_->open.find(peer);
-  return it == state_->open.end() ? 0 : it->second;
-}
-
 }  // namespace ex

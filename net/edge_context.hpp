@@ -69,7 +69,6 @@ class PeerConnections {
  public:
   // A slot for a new connection from `peer`, or null if it has `limit` open already.
   std::shared_ptr<void> acquire(const std::string& peer, size_t limit);
-  size_t open(const std::string& peer) const;
 
  private:
   struct State {

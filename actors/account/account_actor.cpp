@@ -55,7 +55,7 @@ class Account {
       open_[o.order_id] = std::move(o);
     // Its orders closed before the restart are in storage only, once storage reaches
     // where their markets stood.
-    if (r.recovered) evicted_ = OrderCursor{};
+    if (!r.recovered_at.empty()) evicted_ = OrderCursor{};
     for (const StreamPosition& p : r.recovered_at) {
       uint64_t& seq = evicted_seq_[p.stream];
       seq = std::max(seq, p.seq);

@@ -31,9 +31,9 @@ struct AccountRestore {
   std::vector<Decimal> totals;  // by catalog AssetId; may be shorter (zeros)
   std::vector<HoldRequest> holds;
   std::vector<OrderInfo> open;
-  bool recovered = false;  // rebuilt by recovery: its closed orders are in storage only
-  // Where each market it traded in stood at the restart: storage has those orders once it
-  // reaches there (the writer may still be catching up when the node starts serving).
+  // Where each market it traded in stood at the restart (recovery): its orders closed
+  // before are in storage only, once storage reaches there (the writer may still be
+  // catching up when the node starts serving). Empty for a new account.
   std::vector<StreamPosition> recovered_at;
 };
 

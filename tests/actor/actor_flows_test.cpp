@@ -484,7 +484,6 @@ CAF_TEST(recently closed orders stay in the accounts history beyond the newest 2
 CAF_TEST(an account rebuilt by recovery sends history pages to storage) {
   // Its orders closed before the restart are in storage only; its open ones it has.
   AccountRestore restore;
-  restore.recovered = true;
   OrderInfo open;
   open.order_id = 4097;
   open.market = "TATA_INR";
