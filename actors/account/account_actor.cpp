@@ -206,10 +206,10 @@ class Account {
     for (auto& c : closed_)
       if (wanted(c.order)) all.push_back(&c.order);
     const size_t n = std::min(limit, all.size());
-    std::partial_sort(
-        all.begin(), all.begin() + n, all.end(), [](const OrderInfo* a, const OrderInfo* b) {
-          return a->time_ms != b->time_ms ? a->time_ms > b->time_ms : a->order_id > b->order_id;
-        });
+    std::partial_sort(all.begin(), all.begin() + n, all.end(),
+                      [](const OrderInfo* a, const OrderInfo* b) {
+                        return OrderCursor::at(*b) < OrderCursor::at(*a);
+                      });
     HistorySlice out;
     out.orders.reserve(n);
     for (size_t i = 0; i < n; ++i)
