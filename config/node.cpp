@@ -64,6 +64,18 @@ WriterOptions writer_options(const Options& o) {
   return w;
 }
 
+// One history actor per connection, behind a pool that hands queries out in turn: a
+// slow query (a deep page on a busy server) holds up one thread, not every query.
+caf::actor spawn_history(caf::actor_system& system,
+                         const std::vector<std::shared_ptr<Store>>& stores) {
+  if (stores.size() == 1) return system.spawn<caf::detached>(history_actor, stores[0]);
+  size_t next = 0;
+  return caf::actor_pool::make(
+      system.dummy_execution_unit(), stores.size(),
+      [&] { return system.spawn<caf::detached>(history_actor, stores[next++]); },
+      caf::actor_pool::round_robin());
+}
+
 }  // namespace
 
 int run_node(const Options& o, const char* program_path) {
@@ -76,8 +88,8 @@ int run_node(const Options& o, const char* program_path) {
     std::cerr << "exchange: " << locked.error().message << "\n";
     return 1;
   }
-  // The writer and the history queries each own a connection (one per thread).
-  std::shared_ptr<Store> stores[2];
+  // The writer and each history thread own a connection (queries block their thread).
+  std::vector<std::shared_ptr<Store>> stores(1 + static_cast<size_t>(o.history_connections));
   for (auto& store : stores) {
     auto opened = open_store(o.store, o.data_dir, &ex::log);
     if (!opened) {  // the message names the SQLite path or the URL without its password
@@ -89,6 +101,7 @@ int run_node(const Options& o, const char* program_path) {
   }
   std::shared_ptr<Store> writer_store = stores[0];
   std::shared_ptr<Store> reader_store = stores[1];
+  const std::vector<std::shared_ptr<Store>> history_stores(stores.begin() + 1, stores.end());
 
   caf::actor_system_config cfg;
   add_message_types(cfg);
@@ -106,7 +119,7 @@ int run_node(const Options& o, const char* program_path) {
   catalog->assets = o.assets;
   catalog->timeout = std::chrono::milliseconds(o.request_timeout_ms);
   catalog->writer = system.spawn(writer_actor, writer_store, writer_options(o));
-  catalog->history = system.spawn<caf::detached>(history_actor, reader_store);
+  catalog->history = spawn_history(system, history_stores);
 
   auto recovered = recover(o, *reader_store, system, catalog->writer);
   if (!recovered) {
@@ -124,6 +137,12 @@ int run_node(const Options& o, const char* program_path) {
             << " journal records replayed (" << rec.deposits_replayed << " deposits), "
             << rec.accounts.size() << " accounts, " << rec.caught_up
             << " updates caught up into storage; durability=" << o.durability << std::endl;
+
+  // Storage now holds every market's journal: the writer checks each market's next update
+  // against it, so one lost on its way (through Redis, below) is not jumped over.
+  for (const RecoveredMarket& m : rec.markets)
+    caf::anon_send(catalog->writer, replay_atom::value, m.core->spec().symbol, m.core->sequence(),
+                   true);
 
   // With --bus, storage events go through Redis streams and market data to Redis channels.
   auto bus = open_bus(o, system);
@@ -161,8 +180,9 @@ int run_node(const Options& o, const char* program_path) {
     caf::actor journal = system.spawn<caf::detached>(
         journal_actor, JournalLink{spec.symbol, m.dir, durability_level}, m.journal);
     journals.push_back(journal);
+    // Recovery caught storage up with the whole journal.
     MarketDurability durability{durability_level, o.snapshot_every,
-                                std::chrono::seconds(o.snapshot_interval_s), m.stored_seq};
+                                std::chrono::seconds(o.snapshot_interval_s), m.core->sequence()};
     caf::actor hub =
         system.spawn(hub_actor, spec.symbol, std::chrono::milliseconds(o.depth_batch_ms));
     caf::actor market = system.spawn(market_actor, m.core,

@@ -314,6 +314,11 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--writer-interval-ms", o.writer_interval_ms,
                  "How long the writer batches records")
       ->capture_default_str();
+  app.add_option("--history-connections", o.history_connections,
+                 "Storage connections serving history queries (/orders beyond memory, /fills, "
+                 "/klines, deep /trades), one thread each")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   app.add_option("--writer-max-pending", o.writer_max_pending,
                  "Records the writer holds while storage is away; beyond, it rebuilds them from "
                  "the journals once storage is back")

@@ -43,6 +43,7 @@ struct Options {
   // server has it); empty = the embedded SQLite file <data_dir>/exchange.db.
   std::string store;
   int64_t writer_interval_ms = 100;
+  int history_connections = 2;  // threads (each with its connection) serving history queries
   uint64_t writer_max_pending = 200000;  // records held while storage is away (then: journal)
   // Redis bus (DESIGN.md, "Scaling out"): redis://host:port publishes market data on Redis
   // pub/sub and sends storage events through Redis streams; empty = all in process.

@@ -519,7 +519,13 @@ Result<bool> configure(sqlite3* db) {
       return make_error(ErrorCode::unavailable,
                         "sqlite: cannot use WAL journal mode (got '" + std::string(got) + "')");
   }
-  return sqlite::exec(db, "PRAGMA synchronous = NORMAL");
+  // The writer's inserts land all over the per-user indexes: with SQLite's default 2 MiB
+  // cache every transaction read most of its pages back from the file, and checkpoints
+  // every 4 MiB of WAL copied the same hot pages to the database over and over. 64 MiB of
+  // each took the writer from 14.6 to 11 us of CPU per order under http_load.
+  return sqlite::exec(db,
+                      "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; "
+                      "PRAGMA wal_autocheckpoint = 16384");
 }
 
 }  // namespace

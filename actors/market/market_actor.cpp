@@ -145,8 +145,23 @@ class MarketShell {
     if (unacknowledged_) return to_caf_error(halt_error_);
     if (const OrderInfo* o = core_->find(id)) return *o;
     if (!links_.history) return to_caf_error(ErrorCode::unknown_order, "unknown order");
-    self_->delegate(links_.history, order_atom::value, id);
-    return caf::delegated<OrderInfo>{};
+    if (stored_seq_ >= core_->forgotten_through()) {
+      self_->delegate(links_.history, order_atom::value, id);
+      return caf::delegated<OrderInfo>{};
+    }
+    // Memory let go of orders storage does not have yet: its "unknown" is not the last word.
+    auto rp = self_->make_response_promise<OrderInfo>();
+    self_->request(links_.history, caf::infinite, order_atom::value, id)
+        .then([rp](OrderInfo& o) mutable { rp.deliver(std::move(o)); },
+              [rp, symbol = symbol()](caf::error& e) mutable {
+                if (from_caf_error(e).code != ErrorCode::unknown_order)
+                  rp.deliver(std::move(e));
+                else
+                  rp.deliver(to_caf_error(ErrorCode::unavailable,
+                                          "order history of " + symbol +
+                                              " is catching up with trading; try again shortly"));
+              });
+    return rp;
   }
 
   void on_stored(uint64_t seq) { stored_seq_ = std::max(stored_seq_, seq); }

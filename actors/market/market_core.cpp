@@ -49,6 +49,7 @@ Result<std::unique_ptr<MarketCore>> MarketCore::restore(MarketSpec spec, MarketS
   m->next_order_seq_ = s.next_order_seq;
   m->depth_update_id_ = s.depth_update_id;
   m->book_.set_counters(s.next_trade_id, s.last_price_ticks, s.seq);
+  m->forgotten_through_ = s.seq;  // orders closed before the snapshot are not in it
   for (const TraderState& t : s.traders) {
     book::UserId u = m->intern(t.user_id);
     m->shadow_.ensure_account(u);
@@ -420,12 +421,16 @@ void MarketCore::touch(Output& out, book::UserId user, const OrderInfo& info, bo
 }
 
 void MarketCore::remember_closed(OrderInfo info) {
-  if (mode_ == Mode::silent) return;
+  if (mode_ == Mode::silent) {
+    forgotten_through_ = sequence();
+    return;
+  }
   uint64_t id = info.order_id;
   closed_[id] = std::move(info);
-  closed_order_.push_back(id);
+  closed_order_.emplace_back(id, sequence());
   if (closed_order_.size() > start_.recent_closed) {
-    closed_.erase(closed_order_.front());
+    closed_.erase(closed_order_.front().first);
+    forgotten_through_ = std::max(forgotten_through_, closed_order_.front().second);
     closed_order_.pop_front();
   }
 }

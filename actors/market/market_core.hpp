@@ -97,6 +97,9 @@ class MarketCore {
   const book::OrderBook& book() const { return book_; }
 
   const OrderInfo* find(uint64_t id) const;
+  // find() may lack an order closed by this command or an earlier one (memory let it go,
+  // or a restore started after it): storage has such an order once it reaches here.
+  uint64_t forgotten_through() const { return forgotten_through_; }
   DepthSnapshot depth(size_t limit) const;
   // The newest `limit` trades below trade id `before`, as far as memory reaches: it keeps
   // the latest ones, from first_trade_kept() on.
@@ -135,7 +138,8 @@ class MarketCore {
   std::unordered_map<std::string, book::UserId> trader_index_;
   std::unordered_map<uint64_t, OrderInfo> open_;
   std::unordered_map<uint64_t, OrderInfo> closed_;
-  std::deque<uint64_t> closed_order_;
+  std::deque<std::pair<uint64_t, uint64_t>> closed_order_;  // (order id, closing command)
+  uint64_t forgotten_through_ = 0;
   std::deque<TradeRecord> recent_trades_;
   std::vector<Settlement> settlements_;
   uint64_t next_order_seq_;

@@ -108,13 +108,16 @@ class Writer {
     if (full()) flush();
   }
 
-  // A catch-up worker is done: hand the market back to its live updates.
+  // A catch-up worker (or a restart's recovery) is done: storage holds the market's
+  // updates up to `last`; hand the market back to its live updates, which follow it.
   void caught_up(const std::string& market, uint64_t last, bool ok) {
     arm();
     Stream& st = streams_[market];
     st.mode = Mode::spilled;  // unless the hand-over below works
     if (!ok) return;          // retried after the next successful write
     st.from = last + 1;
+    st.last = std::max(st.last, last);
+    st.placed = true;
     while (!st.held.empty() && st.held.front().seq <= last)
       st.held.pop_front();
     if (st.overflow || (!st.held.empty() && st.held.front().seq != last + 1)) {
@@ -268,7 +271,7 @@ class Writer {
         // those between were lost on the way (a bus's stream trimmed, or its producer's
         // buffer full while Redis was away). They come from the journal, as after an
         // overflow, from the first one missing.
-        const bool gap = up.seq != 0 && st.last != 0 && up.seq != st.last + 1;
+        const bool gap = up.seq != 0 && st.placed && up.seq != st.last + 1;
         if (gap || pending() >= options_.max_pending) {
           st.mode = Mode::spilled;
           st.from = gap ? st.last + 1 : up.seq;
@@ -313,6 +316,7 @@ class Writer {
   struct Stream {
     Mode mode = Mode::live;
     uint64_t last = 0;              // seq of the last update taken
+    bool placed = false;            // `last` is known: the next update must follow it
     uint64_t from = 0;              // spilled: the first update not taken
     std::deque<MarketUpdate> held;  // catching_up: live updates, in order
     bool overflow = false;
@@ -321,7 +325,9 @@ class Writer {
 
   void add_rows(const MarketUpdate& up) {
     batch_.advance(up.market, up.seq);
-    streams_[up.market].last = std::max(streams_[up.market].last, up.seq);
+    Stream& st = streams_[up.market];
+    st.last = std::max(st.last, up.seq);
+    st.placed = st.placed || up.seq != 0;
     for (const TradeRecord& t : up.trades)
       batch_.add_trade(t);
     for (const OrderInfo& o : up.orders)

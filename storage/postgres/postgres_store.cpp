@@ -26,9 +26,12 @@ std::string orders_query(const char* where) {
   return std::string("SELECT ") + kOrderColumns + " FROM orders WHERE " + where;
 }
 
+// Volume clamps at the largest value, as the writer's own candles do (Decimal::clamped):
+// TimescaleDB's aggregates sum it as NUMERIC.
 std::string candles_query(const std::string& from, bool by_interval) {
-  return "SELECT start_ms, open, high, low, close, volume, trades FROM " + from +
-         " WHERE market = $1 AND " +
+  return "SELECT start_ms, open, high, low, close, "
+         "LEAST(volume, 9223372036854775807)::BIGINT, trades FROM " +
+         from + " WHERE market = $1 AND " +
          (by_interval ? "interval = $2 AND start_ms BETWEEN $3 AND $4"
                       : "start_ms BETWEEN $2 AND $3") +
          " ORDER BY start_ms";

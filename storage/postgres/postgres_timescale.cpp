@@ -28,8 +28,9 @@ SELECT set_integer_now_func('trades', 'exchange_now_ms');
 // open/close are the first/last trade by trade_id, volume the base quantity, and weeks
 // start on Monday. The refresh policy re-materializes every invalidated bucket (no start
 // offset: a writer catching up after an outage may insert old trades) up to the bucket in
-// progress, which real-time aggregation computes from the raw trades.
-std::string aggregate(Interval interval) {
+// progress, which real-time aggregation computes from the raw trades. `volume`: the
+// volume's expression (migrations are never edited once applied, so each keeps its own).
+std::string aggregate(Interval interval, const char* volume) {
   std::string view = candle_view(interval);
   std::string width = std::to_string(interval_ms(interval));
   std::string bucket =
@@ -42,9 +43,8 @@ std::string aggregate(Interval interval) {
          "SELECT market, " +
          bucket +
          " AS start_ms, first(price, trade_id) AS open, "
-         "max(price) AS high, min(price) AS low, last(price, trade_id) AS close, "
-         "sum(qty)::BIGINT AS volume, count(*) AS trades FROM trades GROUP BY market, " +
-         bucket +
+         "max(price) AS high, min(price) AS low, last(price, trade_id) AS close, " +
+         volume + " AS volume, count(*) AS trades FROM trades GROUP BY market, " + bucket +
          " WITH NO DATA;\n"
          "SELECT add_continuous_aggregate_policy('" +
          view + "', start_offset => NULL, end_offset => BIGINT '" + width +
@@ -54,7 +54,17 @@ std::string aggregate(Interval interval) {
 std::string aggregates_sql() {
   std::string sql;
   for (Interval i : kAllIntervals)
-    sql += aggregate(i);
+    sql += aggregate(i, "sum(qty)::BIGINT");
+  return sql;
+}
+
+// A bucket's volume counts turnover, which can pass 2^63-1 units where no balance can
+// (the same coins traded again and again): cast to BIGINT inside the view, it failed the
+// refresh and the query. NUMERIC in the view; the store's query clamps it.
+std::string numeric_volume_sql() {
+  std::string sql;
+  for (Interval i : kAllIntervals)
+    sql += "DROP MATERIALIZED VIEW IF EXISTS " + candle_view(i) + ";\n" + aggregate(i, "sum(qty)");
   return sql;
 }
 
@@ -62,10 +72,12 @@ std::string aggregates_sql() {
 
 const std::vector<Migration>& timescale_migrations() {
   static const std::string kAggregates = aggregates_sql();
+  static const std::string kNumericVolume = numeric_volume_sql();
   static const std::vector<Migration> kMigrations = {
       {1, "trades as a hypertable", kHypertable},
       {2, "candles_1m ... candles_1w as continuous aggregates with refresh policies",
        kAggregates.c_str()},
+      {3, "candle volumes as NUMERIC in the continuous aggregates", kNumericVolume.c_str()},
   };
   return kMigrations;
 }

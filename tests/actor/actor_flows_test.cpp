@@ -69,8 +69,10 @@ caf::behavior stored_history(std::shared_ptr<uint64_t> stored_up_to,
   };
 }
 
-// The market keeps this many trades in memory; older ones come from its history actor.
+// The market keeps this many trades and closed orders in memory; older ones come from its
+// history actor.
 constexpr size_t kTradesInMemory = 3;
+constexpr size_t kClosedInMemory = 4;
 
 struct fixture : test_coordinator_fixture<config> {
   std::shared_ptr<Catalog> catalog = std::make_shared<Catalog>();
@@ -88,6 +90,7 @@ struct fixture : test_coordinator_fixture<config> {
     history = sys.spawn(stored_history, stored_up_to, lost);
     MarketStart start;
     start.recent_trades = kTradesInMemory;
+    start.recent_closed = kClosedInMemory;
     market =
         sys.spawn(market_actor, std::make_shared<MarketCore>(tata_inr(), start),
                   MarketLinks{hub, {}, history, {}}, MarketDurability{}, std::vector<caf::actor>{});
@@ -222,6 +225,28 @@ CAF_TEST(trades beyond what the market keeps in memory come from storage without
   CAF_CHECK_EQUAL(page(10, 2), (Page{"UNAVAILABLE"}));
   gateway.stop();
   catalog->history = caf::actor{};
+}
+
+CAF_TEST(an order memory let go is unavailable rather than unknown until storage has it) {
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 3; ++i) {  // 6 orders closed, by commands 2, 4 and 6
+    auto sell = place(limit("seller", Side::sell, "100", "1"));
+    CAF_REQUIRE(sell);
+    ids.push_back(sell->order.order_id);
+    CAF_REQUIRE(place(limit("buyer", Side::buy, "100", "1")));
+  }
+  auto code = [&](uint64_t id) {
+    auto r = ask<OrderInfo>(market, order_atom::value, id);
+    return r ? std::string("found") : code_name(r.error().code);
+  };
+  CAF_CHECK_EQUAL(code(ids.back()), "found");  // memory keeps the newest 4
+  // The first two went with command 2; the writer has not said it stored that yet.
+  CAF_CHECK_EQUAL(code(ids.front()), "UNAVAILABLE");
+  self->send(market, stored_atom::value, std::string("TATA_INR"), uint64_t{2});
+  run();
+  CAF_CHECK_EQUAL(code(ids.front()), "UNKNOWN_ORDER");  // storage's answer (this one has none)
 }
 
 CAF_TEST(a cancel that loses the race against a fill finds nothing to cancel) {

@@ -305,6 +305,35 @@ CAF_TEST(memory keeps the latest trades and pages below a trade id) {
   CAF_CHECK(fresh.trades(10, kAboveNewestTrade).empty());
 }
 
+CAF_TEST(memory keeps the latest closed orders and tells which commands it let go) {
+  MarketStart start;
+  start.recent_closed = 3;
+  MarketCore m(tata_inr(), start);
+  std::vector<uint64_t> ids;  // sell, buy, sell, buy...: each pair closed by the buy
+  auto place = [&](const char* user, book::Side side) {
+    MarketCore::Output out;
+    auto c = limit_command(user, side, "100", "1");
+    CAF_REQUIRE(m.apply(c, out));
+    ids.push_back(out.reply.order.order_id);
+  };
+  for (int i = 0; i < 2; ++i) {
+    place("1", book::Side::sell);
+    place("2", book::Side::buy);
+  }
+  // Commands 2 and 4 closed two orders each; the oldest went (closed by command 2).
+  CAF_CHECK_EQUAL(m.forgotten_through(), 2u);
+  CAF_CHECK(m.find(ids[0]) == nullptr);
+  CAF_CHECK(m.find(ids[1]) != nullptr);
+  place("1", book::Side::sell);
+  place("2", book::Side::buy);
+  CAF_CHECK_EQUAL(m.forgotten_through(), 4u);  // ids[1] (command 2) and ids[2] (command 4)
+  CAF_CHECK(m.find(ids[2]) == nullptr);
+  CAF_CHECK(m.find(ids[3]) != nullptr);
+  // A restored market lacks every order closed before its snapshot.
+  CAF_CHECK_EQUAL(round_trip(m)->forgotten_through(), 6u);
+  CAF_CHECK_EQUAL(MarketCore(tata_inr(), start).forgotten_through(), 0u);
+}
+
 CAF_TEST(a traders turnover does not pile up in the markets books) {
   // Each order funds its hold into the market's shadow ledger; what comes back (a
   // released hold, proceeds) goes back out. Three orders holding 9e10 INR each, cancelled,
