@@ -91,7 +91,8 @@ int run_node(const Options& o, const char* program_path) {
   // The writer and each history thread own a connection (queries block their thread).
   std::vector<std::shared_ptr<Store>> stores(1 + static_cast<size_t>(o.history_connections));
   for (auto& store : stores) {
-    auto opened = open_store(o.store, o.data_dir, &ex::log);
+    auto opened = open_store(o.store, o.data_dir, &ex::log,
+                             &store == &stores[0] ? StoreUse::writes : StoreUse::queries);
     if (!opened) {  // the message names the SQLite path or the URL without its password
       log(Level::error, "cannot open storage", {{"detail", opened.error().message}});
       std::cerr << "exchange: cannot open storage: " << opened.error().message << "\n";
@@ -138,11 +139,20 @@ int run_node(const Options& o, const char* program_path) {
             << rec.accounts.size() << " accounts, " << rec.caught_up
             << " updates caught up into storage; durability=" << o.durability << std::endl;
 
-  // Storage now holds every market's journal: the writer checks each market's next update
-  // against it, so one lost on its way (through Redis, below) is not jumped over.
-  for (const RecoveredMarket& m : rec.markets)
-    caf::anon_send(catalog->writer, replay_atom::value, m.core->spec().symbol, m.core->sequence(),
-                   true);
+  // Recovery caught storage up with every market's journal: the writer checks each
+  // market's next update against that, so one lost on its way (through Redis, below) is
+  // not jumped over. It answers how far storage holds the market without a gap, which is
+  // less where the catch-up overflowed it and a worker is still replaying the journal.
+  std::vector<uint64_t> stored_seqs;
+  {
+    caf::scoped_actor self{system};
+    for (const RecoveredMarket& m : rec.markets) {
+      stored_seqs.push_back(m.stored_seq);  // what storage had before: true in any case
+      self->request(catalog->writer, caf::infinite, stored_atom::value, m.core->spec().symbol,
+                    m.core->sequence())
+          .receive([&](uint64_t stored) { stored_seqs.back() = stored; }, [](caf::error&) {});
+    }
+  }
 
   // With --bus, storage events go through Redis streams and market data to Redis channels.
   auto bus = open_bus(o, system);
@@ -180,9 +190,8 @@ int run_node(const Options& o, const char* program_path) {
     caf::actor journal = system.spawn<caf::detached>(
         journal_actor, JournalLink{spec.symbol, m.dir, durability_level}, m.journal);
     journals.push_back(journal);
-    // Recovery caught storage up with the whole journal.
     MarketDurability durability{durability_level, o.snapshot_every,
-                                std::chrono::seconds(o.snapshot_interval_s), m.core->sequence()};
+                                std::chrono::seconds(o.snapshot_interval_s), stored_seqs[i]};
     caf::actor hub =
         system.spawn(hub_actor, spec.symbol, std::chrono::milliseconds(o.depth_batch_ms));
     caf::actor market = system.spawn(market_actor, m.core,

@@ -10,11 +10,13 @@
 namespace ex {
 
 Result<std::shared_ptr<Store>> open_store(const std::string& url_or_empty,
-                                          const std::string& data_dir, const StoreLogger& log) {
+                                          const std::string& data_dir, const StoreLogger& log,
+                                          StoreUse use) {
   if (url_or_empty.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(data_dir, ec);  // open reports what matters
-    auto store = open_sqlite_store((std::filesystem::path(data_dir) / "exchange.db").string());
+    auto store = open_sqlite_store((std::filesystem::path(data_dir) / "exchange.db").string(),
+                                   use == StoreUse::writes ? 65536 : 2000);
     if (!store) return store.error();
     return std::shared_ptr<Store>(std::move(*store));
   }

@@ -25,6 +25,7 @@ namespace ex {
 // a Store. Errors: ErrorCode::unavailable if the file cannot be opened or created (missing
 // or unwritable directory, locked too long); ErrorCode::internal if it is not a database
 // or its schema is newer than this program's.
-Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path);
+// `cache_kib`: SQLite's page cache for this connection (2,000 KiB is SQLite's default).
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, int64_t cache_kib = 2000);
 
 }  // namespace ex

@@ -149,18 +149,24 @@ class MarketShell {
       self_->delegate(links_.history, order_atom::value, id);
       return caf::delegated<OrderInfo>{};
     }
-    // Memory let go of orders storage does not have yet: its "unknown" is not the last word.
+    // Memory let go of orders whose closing storage does not have yet: its "unknown", or an
+    // open state, is not the last word.
     auto rp = self_->make_response_promise<OrderInfo>();
     self_->request(links_.history, caf::infinite, order_atom::value, id)
-        .then([rp](OrderInfo& o) mutable { rp.deliver(std::move(o)); },
-              [rp, symbol = symbol()](caf::error& e) mutable {
-                if (from_caf_error(e).code != ErrorCode::unknown_order)
-                  rp.deliver(std::move(e));
-                else
-                  rp.deliver(to_caf_error(ErrorCode::unavailable,
-                                          "order history of " + symbol +
-                                              " is catching up with trading; try again shortly"));
-              });
+        .then(
+            [rp, symbol = symbol()](OrderInfo& o) mutable {
+              // Memory holds every open order: one storage shows open has closed since.
+              if (o.status == OrderStatus::new_ || o.status == OrderStatus::partially_filled)
+                rp.deliver(catching_up(symbol));
+              else
+                rp.deliver(std::move(o));
+            },
+            [rp, symbol = symbol()](caf::error& e) mutable {
+              if (from_caf_error(e).code != ErrorCode::unknown_order)
+                rp.deliver(std::move(e));
+              else
+                rp.deliver(catching_up(symbol));
+            });
     return rp;
   }
 
@@ -171,6 +177,12 @@ class MarketShell {
  private:
   const std::string& symbol() const { return core_->spec().symbol; }
   bool halted() const { return !halt_error_.message.empty(); }
+
+  static caf::error catching_up(const std::string& symbol) {
+    return to_caf_error(
+        ErrorCode::unavailable,
+        "order history of " + symbol + " is catching up with trading; try again shortly");
+  }
 
   static void refuse(PlaceOutcome& out, const Error& e) {
     out.error = static_cast<uint8_t>(e.code) + 1;

@@ -108,8 +108,8 @@ class Writer {
     if (full()) flush();
   }
 
-  // A catch-up worker (or a restart's recovery) is done: storage holds the market's
-  // updates up to `last`; hand the market back to its live updates, which follow it.
+  // A catch-up worker is done: storage holds the market's updates up to `last`; hand the
+  // market back to its live updates, which follow it.
   void caught_up(const std::string& market, uint64_t last, bool ok) {
     arm();
     Stream& st = streams_[market];
@@ -130,6 +130,17 @@ class Writer {
       add_rows(up);
     st.held.clear();
     count_behind();
+  }
+
+  // Recovery caught storage up with the market's journal to `seq`: the next update must
+  // follow it. Answers how far storage holds the market without a gap: less than `seq`
+  // when the catch-up did not fit (the market spilled) and a worker replays the rest.
+  uint64_t place(const std::string& market, uint64_t seq) {
+    Stream& st = streams_[market];
+    if (st.mode != Mode::live) return st.from - 1;
+    st.last = std::max(st.last, seq);
+    st.placed = true;
+    return seq;
   }
 
   void add(const DepositRecord& d, uint64_t seq, const caf::actor& source) {
@@ -406,6 +417,7 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
       [=](deposit_atom, const DepositRecord& d, uint64_t seq) {
         w->add(d, seq, caf::actor_cast<caf::actor>(self->current_sender()));
       },
+      [=](stored_atom, const std::string& market, uint64_t seq) { return w->place(market, seq); },
       [=](tick_atom) { w->on_tick(); },
       [=](flush_atom) { return w->flush_request(); },
   };

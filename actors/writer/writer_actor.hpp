@@ -9,8 +9,9 @@
 //  (flush)                  writes what is pending now; answers true once it is stored,
 //                           false if that write failed (used at shutdown and by replays)
 //  (tick)                   its own timer
-//  (replay, market, last, true)  storage holds the market's updates up to `last` (a
-//                           catch-up's end, or a restart's recovery): the next must follow
+//  (stored, market, seq) -> seq  recovery caught storage up with the market's journal to
+//                           `seq`: the next update must follow it. Answers how far storage
+//                           holds the market without a gap (less if the catch-up spilled)
 // With each write goes the journal position it reaches (storage/store.hpp, StreamPosition);
 // once written, the sender of that stream hears (stored, stream, seq), so it knows which
 // journal segments history no longer needs. Writes are idempotent by id (see storage/store.hpp), so

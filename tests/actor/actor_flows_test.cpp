@@ -47,9 +47,10 @@ PlaceOrder market_order(const char* user, Side side, const char* qty) {
 
 // Storage as the gateway sees it through the history actor: trade ids below `before`
 // down to 1, marked as stored, as far as the writer got (`stored_up_to`); no orders.
-// `lost`: an id storage lacks below what it has (a dropped event), 0 for none.
-caf::behavior stored_history(std::shared_ptr<uint64_t> stored_up_to,
-                             std::shared_ptr<uint64_t> lost) {
+// `lost`: an id storage lacks below what it has (a dropped event), 0 for none. Orders:
+// only `open_order`, in state NEW.
+caf::behavior stored_history(std::shared_ptr<uint64_t> stored_up_to, std::shared_ptr<uint64_t> lost,
+                             std::shared_ptr<uint64_t> open_order) {
   return {
       [=](trades_atom, const std::string& market, uint64_t limit, uint64_t before) {
         std::vector<TradeRecord> out;
@@ -63,8 +64,12 @@ caf::behavior stored_history(std::shared_ptr<uint64_t> stored_up_to,
         }
         return out;
       },
-      [](order_atom, uint64_t) -> caf::result<OrderInfo> {
-        return to_caf_error(ErrorCode::unknown_order, "unknown order");
+      [=](order_atom, uint64_t id) -> caf::result<OrderInfo> {
+        if (id != *open_order) return to_caf_error(ErrorCode::unknown_order, "unknown order");
+        OrderInfo o;
+        o.order_id = id;
+        o.status = OrderStatus::new_;
+        return o;
       },
   };
 }
@@ -82,12 +87,13 @@ struct fixture : test_coordinator_fixture<config> {
   caf::actor history;
   std::shared_ptr<uint64_t> stored_up_to = std::make_shared<uint64_t>(INT64_MAX);
   std::shared_ptr<uint64_t> lost = std::make_shared<uint64_t>(0);
+  std::shared_ptr<uint64_t> open_order = std::make_shared<uint64_t>(0);
   std::vector<std::string> frames;
 
   fixture() {
     catalog->assets = {{"TATA", 2}, {"INR", 2}};
     hub = sys.spawn(hub_actor, std::string("TATA_INR"), std::chrono::milliseconds(0));
-    history = sys.spawn(stored_history, stored_up_to, lost);
+    history = sys.spawn(stored_history, stored_up_to, lost, open_order);
     MarketStart start;
     start.recent_trades = kTradesInMemory;
     start.recent_closed = kClosedInMemory;
@@ -244,6 +250,9 @@ CAF_TEST(an order memory let go is unavailable rather than unknown until storage
   CAF_CHECK_EQUAL(code(ids.back()), "found");  // memory keeps the newest 4
   // The first two went with command 2; the writer has not said it stored that yet.
   CAF_CHECK_EQUAL(code(ids.front()), "UNAVAILABLE");
+  *open_order = ids.front();  // storage has it, but as it was before it closed
+  CAF_CHECK_EQUAL(code(ids.front()), "UNAVAILABLE");
+  *open_order = 0;
   self->send(market, stored_atom::value, std::string("TATA_INR"), uint64_t{2});
   run();
   CAF_CHECK_EQUAL(code(ids.front()), "UNKNOWN_ORDER");  // storage's answer (this one has none)

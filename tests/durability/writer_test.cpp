@@ -149,6 +149,15 @@ struct Fixture {
     return ok;
   }
 
+  // Tells the writer recovery caught storage up with `market` to `seq`; its answer.
+  uint64_t place(const std::string& market, uint64_t seq) {
+    uint64_t out = 0;
+    self->request(writer, std::chrono::seconds(10), stored_atom::value, market, seq)
+        .receive([&](uint64_t s) { out = s; },
+                 [&](caf::error& e) { CAF_FAIL("place failed: " << system.render(e)); });
+    return out;
+  }
+
   // The highest seq the writer reported stored to its source (this test), 0 if none.
   uint64_t stored_reports() {
     uint64_t seq = 0;
@@ -264,7 +273,7 @@ CAF_TEST(an update that does not follow the last one leaves the rest to the jour
 CAF_TEST(after a restart the first update must follow what storage holds) {
   // Recovery caught storage up to 10. Updates 11 and 12 were lost on the way before the
   // writer saw any: it must not take 13 as its start.
-  self->send(writer, replay_atom::value, std::string("TATA_INR"), uint64_t{10}, true);
+  CAF_CHECK_EQUAL(place("TATA_INR", 10), 10u);
   self->send(writer, update_atom::value, update(9));  // an old one, delivered again
   for (uint64_t seq = 13; seq <= 20; ++seq)
     self->send(writer, update_atom::value, update(seq));
@@ -274,12 +283,48 @@ CAF_TEST(after a restart the first update must follow what storage holds) {
 }
 
 CAF_TEST(after a restart updates that follow what storage holds are stored) {
-  self->send(writer, replay_atom::value, std::string("TATA_INR"), uint64_t{10}, true);
+  CAF_CHECK_EQUAL(place("TATA_INR", 10), 10u);
   for (uint64_t seq = 11; seq <= 15; ++seq)
     self->send(writer, update_atom::value, update(seq));
   CAF_CHECK(flush());
   CAF_CHECK_EQUAL(*reader->stored_seq("TATA_INR"), 15u);
   CAF_CHECK_EQUAL(*reader->max_order_id("TATA_INR"), 15u);
+}
+
+CAF_TEST(a market whose catch up did not fit is not placed where recovery ended) {
+  // Recovery's catch-up overflowed the writer (storage was slow): from update 3 on the
+  // market waits for its journal. Placing it at the journal's end must not let live
+  // updates jump over that gap, and the answer says how far storage really is.
+  WriterOptions options;
+  options.max_pending = 3;  // rows
+  caf::actor small = system.spawn(writer_actor, std::shared_ptr<Store>(store), options);
+  auto flush_small = [&] {
+    bool ok = false;
+    self->request(small, std::chrono::seconds(10), flush_atom::value)
+        .receive([&](bool b) { ok = b; }, [](caf::error&) {});
+    return ok;
+  };
+  store->away = true;
+  for (uint64_t seq = 1; seq <= 10; ++seq)  // 1 row, then 2 each: spills at 3
+    self->send(small, update_atom::value, update(seq));
+  CAF_CHECK(!flush_small());  // all ten taken while storage is away
+  store->away = false;
+  CAF_CHECK(flush_small());
+  uint64_t placed = 0;
+  self->request(small, std::chrono::seconds(10), stored_atom::value, std::string("TATA_INR"),
+                uint64_t{10})
+      .receive([&](uint64_t s) { placed = s; }, [](caf::error&) {});
+  CAF_CHECK_EQUAL(placed, 2u);
+  for (uint64_t seq = 11; seq <= 12; ++seq)
+    self->send(small, update_atom::value, update(seq));
+  CAF_CHECK(flush_small());
+  auto stored = reader->stored_seq("TATA_INR");
+  auto max_order = reader->max_order_id("TATA_INR");
+  CAF_REQUIRE(stored && max_order);
+  CAF_CHECK_EQUAL(*stored, 2u);
+  CAF_CHECK_EQUAL(*max_order, 2u);
+  self->send_exit(small, caf::exit_reason::user_shutdown);
+  self->wait_for(small);
 }
 
 CAF_TEST(an order stored in one state and then another keeps the newest) {
