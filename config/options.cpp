@@ -245,21 +245,28 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "Trading page files (default: frontend/out if built, or share/exchange/page "
                  "when installed)")
       ->envname("EXCHANGE_STATIC_DIR");
+  // Ranges: a value that would make the exchange refuse every request or subscription
+  // stops it at start instead (README, "Configuration").
   app.add_option("--max-body-bytes", o.max_body_bytes, "Largest accepted request body")
+      ->check(CLI::Range(size_t{256}, size_t{64} << 20))
       ->envname("EXCHANGE_MAX_BODY_BYTES")
       ->capture_default_str();
   app.add_option("--max-ws-message-bytes", o.max_ws_message_bytes,
                  "Largest accepted WebSocket message")
+      ->check(CLI::Range(size_t{64}, size_t{16} << 20))
       ->capture_default_str();
   app.add_option("--max-streams-per-connection", o.max_streams_per_connection,
                  "Subscriptions one WebSocket may hold")
+      ->check(CLI::Range(size_t{1}, size_t{1'000'000}))
       ->capture_default_str();
   app.add_option("--ws-send-queue", o.ws_send_queue_frames,
                  "Frames queued per WebSocket before it is closed as a slow consumer")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 24))
       ->capture_default_str();
   app.add_option("--ws-flush-us", o.ws_flush_interval_us,
                  "Longest a stream event waits for others to share its socket write: at most "
                  "one write per WebSocket per interval (0: no wait)")
+      ->check(CLI::Range(0, 1'000'000))
       ->capture_default_str();
   app.add_option("--rate-limit", o.rate_limit_per_second,
                  "REST requests per second per client IP (0: off)")
@@ -313,6 +320,7 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       ->envname("EXCHANGE_STORE");
   app.add_option("--writer-interval-ms", o.writer_interval_ms,
                  "How long the writer batches records")
+      ->check(CLI::Range(0, 60'000))
       ->capture_default_str();
   app.add_option("--history-connections", o.history_connections,
                  "Storage connections serving history queries (/orders beyond memory, /fills, "
@@ -322,6 +330,7 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--writer-max-pending", o.writer_max_pending,
                  "Records the writer holds while storage is away; beyond, it rebuilds them from "
                  "the journals once storage is back")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32))
       ->capture_default_str();
   app.add_option(
          "--bus", o.bus,

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # The README's run command: installs what is missing, builds, and runs the exchange on
 # embedded storage with the demo users and a market maker keeping every default market
-# alive. The trading page is at http://localhost:3001. Ctrl-C stops everything.
+# alive. The trading page is at http://localhost:3001 (or --http-port). Ctrl-C stops
+# everything.
 #   deploy/run.sh [extra exchange options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 deploy/build.sh
+
+# The REST port, where the page is and the market maker connects: the default, the
+# environment's, or the command line's (a port set only in a --config file is not seen).
+port=${EXCHANGE_HTTP_PORT:-3001}
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[i]}" in
+    --http-port) port=${args[i + 1]:-$port} ;;
+    --http-port=*) port=${args[i]#--http-port=} ;;
+  esac
+done
 
 # Each in its own session, so Ctrl-C reaches only this script, which then stops them in order.
 setsid build/exchange --demo "$@" &   # data in ./data unless --data-dir says otherwise
@@ -20,13 +32,13 @@ stop() {
 }
 trap stop INT TERM EXIT
 for _ in $(seq 1 100); do
-  curl -sf http://127.0.0.1:3001/ready >/dev/null && break
+  curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
   kill -0 "$exchange" 2>/dev/null || { echo "the exchange did not start (see above)" >&2; exit 1; }
   sleep 0.1
 done
 if [[ -x build/exchange-mm ]]; then
-  setsid build/exchange-mm &
+  setsid build/exchange-mm --http "http://127.0.0.1:$port" &
   mm=$!
 fi
-echo "trading page: http://localhost:3001  (Ctrl-C to stop)"
+echo "trading page: http://localhost:$port  (Ctrl-C to stop)"
 wait $exchange

@@ -267,11 +267,11 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
           return answer(ok_json(R"({"status":"ready","writerPendingRecords":)" +
                                 std::to_string(pending) + R"(,"marketsCatchingUp":)" +
                                 std::to_string(behind) + "}"));
-        return answer(
-            error_reply(503, "UNAVAILABLE",
-                        "the exchange is starting or a part of it is down (storage writer: " +
-                            std::to_string(pending) + " records pending, " +
-                            std::to_string(behind) + " markets to catch up from their journals)"));
+        std::string why = "the exchange is starting or a part of it is down";
+        if (pending > 0 || behind > 0)  // a node's writer (a WebSocket-only edge has none)
+          why += " (storage writer: " + std::to_string(pending) + " records pending, " +
+                 std::to_string(behind) + " markets to catch up from their journals)";
+        return answer(error_reply(503, "UNAVAILABLE", why));
       }
     case RouteId::metrics: {
       if (m != "GET") return method_not_allowed();

@@ -27,6 +27,13 @@ test('an unknown or malformed option stops the exchange with a message', () => {
     [['--market-data-threads', '65'], /market-data-threads/],
     [['--scheduler-threads', '0'], /scheduler-threads/],
     [['--request-timeout-ms', '-5'], /request-timeout-ms/],
+    // Values that would refuse every request or subscription, found by an audit.
+    [['--max-body-bytes', '0'], /max-body-bytes/],
+    [['--max-ws-message-bytes', '0'], /max-ws-message-bytes/],
+    [['--ws-send-queue', '0'], /ws-send-queue/],
+    [['--max-streams-per-connection', '0'], /max-streams-per-connection/],
+    [['--writer-interval-ms', '-1'], /writer-interval-ms/],
+    [['--writer-max-pending', '0'], /writer-max-pending/],
     [['--static-dir', '/nonexistent-page-dir'], /--static-dir: not a directory/],
   ]) {
     const r = run(args);
