@@ -51,7 +51,7 @@ struct Options {
   std::string role = "node";              // node, or ws-edge: WebSocket streams from --bus only
   std::string bus_consumer = "writer-1";  // this node's name in the writers' consumer group
   size_t bus_stream_maxlen = 1000000;     // approximate cap of each Redis event stream
-  // Durability (README, "Durability"): journals and snapshots under <data_dir>/journal.
+  // Durability (README, "Storage and durability"): journals and snapshots under <data_dir>/journal.
   std::string durability = "batch";   // none, batch or sync
   uint64_t snapshot_every = 100000;   // commands between a market's snapshots
   int64_t snapshot_interval_s = 300;  // or this long, whichever comes first
