@@ -54,6 +54,7 @@ struct MmMarket {
   std::unique_ptr<asio::steady_timer> snapshot_timer;
   bool refresh_posted = false;
   Clock::time_point pause_until[2];  // per side, after INSUFFICIENT_FUNDS
+  CrossGuard cross_guard;
 };
 
 int side_index(Side s) {
@@ -398,7 +399,7 @@ struct MarketMaker::Impl {
       MmMarket& m = *markets[i];
       m.snapshot_in_flight = false;
       if (phase == Phase::stopped) return;
-      if (r.ok() && m.book.apply_snapshot(*r)) return;
+      if (r.ok() && m.book.apply_snapshot(*r)) return post_refresh(i);
       if (r.ok()) ++depth_resyncs;
       m.book.reset();
       client::run_after(*m.snapshot_timer, milliseconds(r.ok() ? 50 : 1000), [this, i] {
@@ -475,8 +476,13 @@ struct MarketMaker::Impl {
       return request_failed(e, "placing an order in " + m.info.symbol);
     }
     ++rejected;
+    bool refill_now = true;
     if (e.code == "POST_ONLY_WOULD_CROSS") {
       ++cross_rejects;
+      m.cross_guard.refused(o->side, o->price, m.book.last_update_id(), m.reference);
+      // The book it was quoted from is behind: a refill now would be refused again until
+      // it catches up, so the next periodic refresh does it.
+      refill_now = false;
     } else if (e.code == "INSUFFICIENT_FUNDS") {
       ++funds_rejects;
       m.pause_until[side_index(o->side)] = Clock::now() + std::chrono::seconds(5);
@@ -488,7 +494,7 @@ struct MarketMaker::Impl {
       log.warn("order refused in " + m.info.symbol + ": " + e.describe());
     }
     tracker.close(key);
-    post_refresh(mi);
+    if (refill_now) post_refresh(mi);
   }
 
   void cancel_quote(size_t mi, uint64_t key) {
@@ -603,7 +609,13 @@ struct MarketMaker::Impl {
     MmMarket& m = *markets[i];
     Decimal ref = advance_reference(m);
     Decimal position = ledger.traded(cfg.user, m.info.base);
-    std::vector<Quote> wanted = compute_ladder(ref, position, m.info, m.ladder);
+    BookTop book;
+    if (m.book.synced()) {
+      if (auto bid = m.book.best_bid()) book.bid = bid->price;
+      if (auto ask = m.book.best_ask()) book.ask = ask->price;
+    }
+    book = m.cross_guard.top(book, m.book.last_update_id(), ref);
+    std::vector<Quote> wanted = compute_ladder(ref, position, m.info, m.ladder, book);
     auto now = Clock::now();
     wanted.erase(
         std::remove_if(wanted.begin(), wanted.end(),
@@ -620,6 +632,8 @@ struct MarketMaker::Impl {
                        static_cast<double>(m.info.tick_size.units());
     rp.tolerance_ticks = std::max<int64_t>(1, static_cast<int64_t>(tolerance));
     RefreshPlan plan = plan_refresh(wanted, live, busy[0], busy[1], m.info.tick_size, rp);
+    // Unseen, the book may hold orders any quote would cross; quoting resumes once it is in.
+    if (!m.book.synced()) plan.place.clear();
     for (uint64_t key : plan.cancel)
       cancel_quote(i, key);
     for (const Quote& q : plan.place)
@@ -892,12 +906,18 @@ struct MarketMaker::Impl {
     std::string line = "status: " + std::string(phase == Phase::running ? "quoting" : "paused");
     for (size_t i = 0; i < markets.size(); ++i) {
       const MmMarket* m = markets[i].get();
+      // Resting quotes (acknowledged, not known closed) apart from those in flight (being
+      // placed or cancelled, or unsettled): counting slots showed a full ladder while every
+      // quote was being refused.
+      std::vector<LiveQuote> live;
+      int busy[2];
+      tracker.quotes(i, Clock::now(), &live, busy);
       int bids = 0, asks = 0;
-      for (uint64_t key : tracker.keys(i))
-        if (const TrackedOrder* o = tracker.find(key); o && !o->taker)
-          (o->side == Side::buy ? bids : asks)++;
-      line += " | " + m->info.symbol + " ref " + m->reference.to_string() + " orders " +
-              std::to_string(bids) + "/" + std::to_string(asks) + " position " +
+      for (const LiveQuote& q : live)
+        (q.side == Side::buy ? bids : asks)++;
+      line += " | " + m->info.symbol + " ref " + m->reference.to_string() + " resting " +
+              std::to_string(bids) + "/" + std::to_string(asks) + " in flight " +
+              std::to_string(busy[0]) + "/" + std::to_string(busy[1]) + " position " +
               ledger.traded(cfg.user, m->info.base).to_string();
     }
     line += " | placed " + std::to_string(placed) + " cancels " + std::to_string(cancels) +

@@ -60,7 +60,7 @@ double inventory_ratio(Decimal position, Decimal max_position) {
 }
 
 std::vector<Quote> compute_ladder(Decimal reference, Decimal position, const MarketInfo& market,
-                                  const LadderParams& p) {
+                                  const LadderParams& p, const BookTop& book) {
   std::vector<Quote> out;
   const int64_t tick = market.tick_size.units();
   if (tick <= 0 || !reference.is_positive() || p.levels <= 0) return out;
@@ -85,12 +85,26 @@ std::vector<Quote> compute_ladder(Decimal reference, Decimal position, const Mar
     prev = d;
   }
 
+  // Ticks each side moves away from the reference so that its best level stays clear of
+  // the other side's best price. Moving the whole side keeps its levels apart, and bids
+  // only ever move down and asks up, so every bid stays below every ask.
+  int64_t bids_away = 0, asks_away = 0;
+  if (book.ask) {
+    int64_t highest = ceil_div(book.ask->units(), tick) - 1;
+    bids_away = std::max<int64_t>(0, ref + shift - distance[0] - highest);
+  }
+  if (book.bid) {
+    int64_t lowest = book.bid->units() / tick + 1;
+    asks_away = std::max<int64_t>(0, lowest - (ref + shift + distance[0]));
+  }
+
   for (Side side : {Side::buy, Side::sell}) {
     if ((side == Side::buy && !bids_on) || (side == Side::sell && !asks_on)) continue;
     double size_factor = side == Side::buy ? 1 - p.size_skew * q : 1 + p.size_skew * q;
     for (int i = 0; i < p.levels; ++i) {
-      int64_t ticks = side == Side::buy ? ref + shift - distance[static_cast<size_t>(i)]
-                                        : ref + shift + distance[static_cast<size_t>(i)];
+      int64_t ticks = side == Side::buy
+                          ? ref + shift - bids_away - distance[static_cast<size_t>(i)]
+                          : ref + shift + asks_away + distance[static_cast<size_t>(i)];
       if (ticks <= 0) break;  // bids below zero: no deeper levels either
       Decimal price = Decimal::from_units(ticks * tick);
       Decimal want = scale_qty(p.quantity, std::max(0.0, size_factor) * (1 + p.size_growth * i),
@@ -98,6 +112,22 @@ std::vector<Quote> compute_ladder(Decimal reference, Decimal position, const Mar
       out.push_back(Quote{side, price, valid_quantity(market, price, want), i});
     }
   }
+  return out;
+}
+
+void CrossGuard::refused(Side side, Decimal price, uint64_t book_id, Decimal reference) {
+  std::optional<Refusal>& r = refusals_[side == Side::buy ? 0 : 1];
+  // Two refusals in a row bound the other side's best by the deeper of the two.
+  if (r && (side == Side::buy ? r->price < price : r->price > price)) price = r->price;
+  r = Refusal{price, book_id, reference};
+}
+
+BookTop CrossGuard::top(const BookTop& book, uint64_t book_id, Decimal reference) {
+  for (std::optional<Refusal>& r : refusals_)
+    if (r && (r->book_id != book_id || r->reference != reference)) r.reset();
+  BookTop out = book;
+  if (const auto& r = refusals_[0]) out.ask = out.ask ? std::min(*out.ask, r->price) : r->price;
+  if (const auto& r = refusals_[1]) out.bid = out.bid ? std::max(*out.bid, r->price) : r->price;
   return out;
 }
 

@@ -56,12 +56,41 @@ struct Quote {
 // Position normalised to [-1, 1] by max_position (full long = 1).
 double inventory_ratio(Decimal position, Decimal max_position);
 
+// The best prices a ladder must stay clear of (anyone's orders, the maker's own too);
+// nullopt: none known.
+struct BookTop {
+  std::optional<Decimal> bid;
+  std::optional<Decimal> ask;
+};
+
 // The ladder around `reference` for a `position` (base held beyond the target; negative
 // when short): bids best (highest) first, then asks best (lowest) first. Every bid is
 // below every ask, levels are at least one tick apart, each quote meets the market's
 // minimums. When long by max_position or more, no bids (and no asks when that short).
+// A post-only quote at or through the other side's best price is refused, so a side that
+// would reach `book`'s opposite best steps away from it as a whole, its best level one tick
+// short of it and the others at their usual distances below (bids) or above (asks).
 std::vector<Quote> compute_ladder(Decimal reference, Decimal position, const MarketInfo& market,
-                                  const LadderParams& params);
+                                  const LadderParams& params, const BookTop& book = {});
+
+// The BookTop to quote against: the book's best prices, tightened by the quotes the exchange
+// refused as crossing (POST_ONLY_WOULD_CROSS), since the book they were computed from did
+// not show yet what they crossed. A refusal holds until the book or the reference moves, so
+// the side steps away from the refused level instead of sending it again at once.
+class CrossGuard {
+ public:
+  // `book_id`, `reference`: the book's last update id and the reference when it came.
+  void refused(Side side, Decimal price, uint64_t book_id, Decimal reference);
+  BookTop top(const BookTop& book, uint64_t book_id, Decimal reference);
+
+ private:
+  struct Refusal {
+    Decimal price;  // the deepest refused: the other side's best is at or beyond it
+    uint64_t book_id = 0;
+    Decimal reference;
+  };
+  std::optional<Refusal> refusals_[2];  // bids, asks
+};
 
 // ---- Staleness ----
 

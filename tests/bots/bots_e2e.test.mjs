@@ -6,8 +6,10 @@
 // trades, candles and tickers move; its open orders never exceed its limits; simulated
 // traders trade against it without errors; on SIGTERM it leaves no open orders and its
 // ledger agrees with the exchange, and money is conserved across all users; killing and
-// restarting the exchange makes it reconnect and resume; and the exchange keeps the
-// balances it reported across that restart. No npm packages: node 20's fetch and WebSocket.
+// restarting the exchange makes it reconnect and resume; the exchange keeps the balances it
+// reported across that restart; and another user's order inside its ladder makes it bid
+// below that order rather than retry refused post-only bids. No npm packages: node 20's
+// fetch and WebSocket.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -359,4 +361,54 @@ test('the exchange keeps the balances it reported across a kill and restart', { 
   // the exchange forgets acknowledged trades or deposits when it restarts, they differ.
   const s = mm2.restartSummary ?? summary(mm2);
   assert.equal(s.final_check, 'ok', `maker ledger vs exchange after a restart: ${s.final_drift ?? ''}`);
+});
+
+// "12345000" (units of 1e-8) -> "0.12345"
+function decimal(u) {
+  const neg = u < 0n;
+  const a = neg ? -u : u;
+  const frac = (a % 100000000n).toString().padStart(8, '0').replace(/0+$/, '');
+  return (neg ? '-' : '') + (a / 100000000n).toString() + (frac ? '.' + frac : '');
+}
+
+test('it quotes around another user\'s order inside its ladder instead of crossing it', { skip }, async () => {
+  // User 2's ask rests above every bid; the maker's reference is 1.5% above it, so every
+  // bid of its ladder would cross that ask. With no taking, nothing trades it away: the
+  // maker must bid below it, not retry refused post-only bids.
+  const m = markets[0];
+  const tick = units(m.tickSize);
+  const depth = await depthOf(m.symbol);
+  const bestBid = depth.bids.length ? units(depth.bids[0][0]) : 100000000000n;
+  const price = (bestBid * 101n) / 100n / tick * tick;
+  const reference = (price * 1015n) / 1000n / tick * tick;
+  const sell = await api('/api/v1/order', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ market: m.symbol, side: 'sell', userId: '2', orderType: 'intraday',
+                           type: 'limit', price: decimal(price), quantity: '2', postOnly: true }),
+  });
+  assert.equal(sell.status, 200, JSON.stringify(sell.body));
+  const config = path.join(dir, 'mm-inside.toml');
+  fs.writeFileSync(config, `[[market]]\nsymbol = "${m.symbol}"\nreference-price = "${decimal(reference)}"\n`);
+  const mm3 = startMm(['--config', config, '--markets', m.symbol, '--reference', 'last',
+                       '--take-interval', '0', '--status-ms', '1000']);
+  try {
+    await mm3.waitFor(/quoting \d+ market/, 15000);
+    await sleep(3000);
+    const open = await openOrders('5', m.symbol);
+    const bids = open.filter((o) => o.side === 'buy');
+    const asks = open.filter((o) => o.side === 'sell');
+    assert.equal(bids.length, LEVELS, `bids resting: ${JSON.stringify(bids)}`);
+    assert.equal(asks.length, LEVELS);
+    for (const b of bids) assert.ok(units(b.price) < price, `bid ${b.price} below the ask ${decimal(price)}`);
+    const status = mm3.lines.filter((l) => /status:/.test(l)).pop() ?? '';
+    assert.match(status, new RegExp(`resting ${LEVELS}/${LEVELS}\\b`), status);
+  } finally {
+    await mm3.stop('SIGTERM');
+    await api('/api/v1/orders', { method: 'DELETE', headers: { 'content-type': 'application/json' },
+                                  body: JSON.stringify({ market: m.symbol, userId: '2' }) });
+  }
+  const s = summary(mm3);
+  console.log(`  rejected=${s.rejected} post_only_rejects=${s.post_only_rejects} placed=${s.placed}`);
+  assert.ok(Number(s.post_only_rejects) <= LEVELS, `post-only refusals: ${s.post_only_rejects}`);
+  assert.equal(s.left_open, '0');
 });

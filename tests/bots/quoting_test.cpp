@@ -165,3 +165,65 @@ CAF_TEST(busy orders hold slots so a side never exceeds its limit) {
   for (const Quote& q : trim.place)
     CAF_CHECK(q.side == Side::buy);
 }
+
+CAF_TEST(the ladder steps away from an opposite order inside it) {
+  MarketInfo m = market();
+  LadderParams p;
+  p.levels = 5;
+  auto flat = compute_ladder(dec("1000"), Decimal{}, m, p);  // bids 999..995, asks 1001..1005
+  // Its own quotes at the top of the book change nothing.
+  auto own = compute_ladder(dec("1000"), Decimal{}, m, p, BookTop{dec("999"), dec("1001")});
+  CAF_REQUIRE_EQUAL(own.size(), flat.size());
+  for (size_t i = 0; i < own.size(); ++i)
+    CAF_CHECK_EQUAL(own[i].price.to_string(), flat[i].price.to_string());
+  // Someone sells at 997.5, inside the bids: they move down under it, a level apart as
+  // before; the asks stay.
+  auto under = compute_ladder(dec("1000"), Decimal{}, m, p, BookTop{std::nullopt, dec("997.5")});
+  CAF_REQUIRE_EQUAL(under.size(), 10u);
+  const char* bids[] = {"997.49", "996.49", "995.49", "994.49", "993.49"};
+  for (size_t i = 0; i < 5; ++i) {
+    CAF_CHECK(under[i].side == Side::buy);
+    CAF_CHECK_EQUAL(under[i].price.to_string(), bids[i]);
+    CAF_CHECK_EQUAL(under[i].qty.to_string(), flat[i].qty.to_string());
+    CAF_CHECK(on_grid(m, under[i]));
+    CAF_CHECK_EQUAL(under[i + 5].price.to_string(), flat[i + 5].price.to_string());
+  }
+  // Exactly at the best bid's price, and off the grid: still strictly below.
+  auto at = compute_ladder(dec("1000"), Decimal{}, m, p, BookTop{std::nullopt, dec("999")});
+  CAF_CHECK_EQUAL(at[0].price.to_string(), "998.99");
+  auto off = compute_ladder(dec("1000"), Decimal{}, m, p, BookTop{std::nullopt, dec("998.555")});
+  CAF_CHECK_EQUAL(off[0].price.to_string(), "998.55");
+  // Someone bids 1003: the asks move up over it.
+  auto over = compute_ladder(dec("1000"), Decimal{}, m, p, BookTop{dec("1003"), std::nullopt});
+  CAF_REQUIRE_EQUAL(over.size(), 10u);
+  CAF_CHECK_EQUAL(over[0].price.to_string(), flat[0].price.to_string());
+  CAF_CHECK_EQUAL(over[5].price.to_string(), "1003.01");
+  CAF_CHECK_EQUAL(over[9].price.to_string(), "1007.01");
+  // An ask near zero leaves no room for bids.
+  auto none = compute_ladder(dec("1000"), Decimal{}, m, p, BookTop{std::nullopt, dec("0.01")});
+  for (const Quote& q : none)
+    CAF_CHECK(q.side == Side::sell);
+}
+
+CAF_TEST(a quote refused as crossing stays off its level until the book or reference moves) {
+  CrossGuard guard;
+  const BookTop book{dec("999"), dec("1001")};
+  CAF_CHECK_EQUAL(guard.top(book, 7, dec("1000")).ask->to_string(), "1001");
+  // A bid at 999.5 was refused: some ask the book does not show yet is at or under it.
+  guard.refused(Side::buy, dec("999.5"), 7, dec("1000"));
+  guard.refused(Side::buy, dec("999.8"), 7, dec("1000"));  // the deeper refusal holds
+  BookTop top = guard.top(book, 7, dec("1000"));
+  CAF_CHECK_EQUAL(top.ask->to_string(), "999.5");
+  CAF_CHECK_EQUAL(top.bid->to_string(), "999");
+  MarketInfo m = market();
+  LadderParams p;
+  p.spread_bps = 0;  // the wanted best bid would be 999.99
+  CAF_CHECK_EQUAL(compute_ladder(dec("1000"), Decimal{}, m, p, top)[0].price.to_string(), "999.49");
+  // The book moved: it shows whatever was crossed, and the refusal is forgotten.
+  CAF_CHECK_EQUAL(guard.top(book, 8, dec("1000")).ask->to_string(), "1001");
+  // Same for asks, until the reference moves.
+  guard.refused(Side::sell, dec("1000.5"), 8, dec("1000"));
+  CAF_CHECK_EQUAL(guard.top(book, 8, dec("1000")).bid->to_string(), "1000.5");
+  CAF_CHECK_EQUAL(guard.top(BookTop{}, 8, dec("1000")).bid->to_string(), "1000.5");
+  CAF_CHECK(!guard.top(BookTop{}, 8, dec("1000.01")).bid.has_value());
+}
