@@ -151,6 +151,11 @@ int run_node(const Options& o, const char* program_path) {
       self->request(catalog->writer, caf::infinite, stored_atom::value, m.core->spec().symbol,
                     m.core->sequence())
           .receive([&](uint64_t stored) { stored_seqs.back() = stored; }, [](caf::error&) {});
+      if (stored_seqs.back() < m.core->sequence())
+        log(Level::warn, "storage is still catching up with the journal, in the background",
+            {{"market", m.core->spec().symbol},
+             {"stored_seq", stored_seqs.back()},
+             {"journal_seq", m.core->sequence()}});
     }
   }
 
