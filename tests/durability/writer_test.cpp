@@ -149,6 +149,18 @@ struct Fixture {
     return ok;
   }
 
+  void send_updates(uint64_t first, uint64_t last) {
+    for (uint64_t seq = first; seq <= last; ++seq)
+      self->send(writer, update_atom::value, update(seq));
+  }
+
+  // After a flush: how far storage holds TATA_INR, and the newest order id it has.
+  std::string stored() {
+    CAF_CHECK(flush());
+    return std::to_string(*reader->stored_seq("TATA_INR")) + " " +
+           std::to_string(*reader->max_order_id("TATA_INR"));
+  }
+
   // Tells the writer recovery caught storage up with `market` to `seq`; its answer.
   uint64_t place(const std::string& market, uint64_t seq) {
     uint64_t out = 0;
@@ -261,34 +273,24 @@ CAF_TEST(an update that does not follow the last one leaves the rest to the jour
   // Updates 11 and 12 were lost on the way (a bus's stream trimmed past them): storage
   // must not claim to reach beyond them. (This writer has no journal to catch up from: a
   // restart's recovery would.)
-  for (uint64_t seq = 1; seq <= 10; ++seq)
-    self->send(writer, update_atom::value, update(seq));
-  for (uint64_t seq = 13; seq <= 20; ++seq)
-    self->send(writer, update_atom::value, update(seq));
-  CAF_CHECK(flush());
-  CAF_CHECK_EQUAL(*reader->stored_seq("TATA_INR"), 10u);
-  CAF_CHECK_EQUAL(*reader->max_order_id("TATA_INR"), 10u);
+  send_updates(1, 10);
+  send_updates(13, 20);
+  CAF_CHECK_EQUAL(stored(), "10 10");
 }
 
 CAF_TEST(after a restart the first update must follow what storage holds) {
   // Recovery caught storage up to 10. Updates 11 and 12 were lost on the way before the
   // writer saw any: it must not take 13 as its start.
   CAF_CHECK_EQUAL(place("TATA_INR", 10), 10u);
-  self->send(writer, update_atom::value, update(9));  // an old one, delivered again
-  for (uint64_t seq = 13; seq <= 20; ++seq)
-    self->send(writer, update_atom::value, update(seq));
-  CAF_CHECK(flush());
-  CAF_CHECK_EQUAL(*reader->stored_seq("TATA_INR"), 0u);
-  CAF_CHECK_EQUAL(*reader->max_order_id("TATA_INR"), 0u);
+  send_updates(9, 9);  // an old one, delivered again
+  send_updates(13, 20);
+  CAF_CHECK_EQUAL(stored(), "0 0");
 }
 
 CAF_TEST(after a restart updates that follow what storage holds are stored) {
   CAF_CHECK_EQUAL(place("TATA_INR", 10), 10u);
-  for (uint64_t seq = 11; seq <= 15; ++seq)
-    self->send(writer, update_atom::value, update(seq));
-  CAF_CHECK(flush());
-  CAF_CHECK_EQUAL(*reader->stored_seq("TATA_INR"), 15u);
-  CAF_CHECK_EQUAL(*reader->max_order_id("TATA_INR"), 15u);
+  send_updates(11, 15);
+  CAF_CHECK_EQUAL(stored(), "15 15");
 }
 
 CAF_TEST(a market whose catch up did not fit is not placed where recovery ended) {
@@ -317,12 +319,8 @@ CAF_TEST(a market whose catch up did not fit is not placed where recovery ended)
   CAF_CHECK_EQUAL(placed, 2u);
   for (uint64_t seq = 11; seq <= 12; ++seq)
     self->send(small, update_atom::value, update(seq));
-  CAF_CHECK(flush_small());
-  auto stored = reader->stored_seq("TATA_INR");
-  auto max_order = reader->max_order_id("TATA_INR");
-  CAF_REQUIRE(stored && max_order);
-  CAF_CHECK_EQUAL(*stored, 2u);
-  CAF_CHECK_EQUAL(*max_order, 2u);
+  CAF_CHECK(flush_small());  // 11 and 12 taken, and left to the journal
+  CAF_CHECK_EQUAL(stored(), "2 2");
   self->send_exit(small, caf::exit_reason::user_shutdown);
   self->wait_for(small);
 }
