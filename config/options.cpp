@@ -304,6 +304,11 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "Timeout of a request to an actor (then 503)")
       ->check(CLI::Range(1, 3'600'000))
       ->capture_default_str();
+  app.add_option("--max-open-orders", o.max_open_orders,
+                 "Open orders one user may have in one market (0: no limit); beyond, 422 "
+                 "TOO_MANY_ORDERS")
+      ->check(CLI::Range(size_t{0}, size_t{10'000'000}))
+      ->capture_default_str();
   app.add_option("--depth-batch-ms", o.depth_batch_ms,
                  "Coalesce depth events for this long (0: one per change)")
       ->check(CLI::Range(0, 60'000))

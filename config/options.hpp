@@ -35,7 +35,8 @@ struct Options {
   // Actors
   int scheduler_threads = 2;
   int64_t request_timeout_ms = 5000;
-  int64_t depth_batch_ms = 0;  // coalesce depth events for this long (0: one per change)
+  size_t max_open_orders = 1000;  // per user and market (0: no limit)
+  int64_t depth_batch_ms = 0;     // coalesce depth events for this long (0: one per change)
   std::string stp = "cancel_resting";
   // Storage
   std::string data_dir = "data";

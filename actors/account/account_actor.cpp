@@ -52,7 +52,7 @@ class Account {
     for (const HoldRequest& h : r.holds)
       check(ledger_.place(kSelf, h));
     for (OrderInfo& o : r.open)
-      open_[o.order_id] = std::move(o);
+      keep_open(std::move(o));
     // Its orders closed before the restart are in storage only, once storage reaches
     // where their markets stood.
     if (!r.recovered_at.empty()) evicted_ = OrderCursor{};
@@ -77,13 +77,17 @@ class Account {
           return to_caf_error(ErrorCode::duplicate_client_order_id,
                               "clientOrderId is already used by an open order");
     }
+    if (const size_t most = catalog_->max_open_orders; most > 0 && orders_in(order.market) >= most)
+      return to_caf_error(ErrorCode::too_many_orders, "at most " + std::to_string(most) +
+                                                          " open orders in " + order.market +
+                                                          " per user; cancel some first");
     uint64_t key = kPendingBit | next_key_++;
     Decimal available_quote = ledger_.balance(kSelf, m->assets.quote)->available;
     HoldRequest hold = hold_for(m->spec, m->assets, *valid, key, available_quote);
     auto placed = ledger_.place(kSelf, hold);
     if (!placed) return to_caf_error(placed.error());
     auto rp = self->make_response_promise<PlaceReply>();
-    pending_.emplace(key, Pending{rp, order.client_order_id});
+    pending_.emplace(key, Pending{rp, order.client_order_id, order.market});
     self->send(m->market, place_atom::value, std::move(order), hold.amount, key);
     return rp;
   }
@@ -114,10 +118,10 @@ class Account {
       check(apply_settlement(ledger_, kSelf, s));
     for (OrderInfo& o : up.orders) {
       if (is_open(o.status)) {
-        open_[o.order_id] = std::move(o);
+        keep_open(std::move(o));
         continue;
       }
-      open_.erase(o.order_id);
+      forget_open(o.order_id);
       const auto now = std::chrono::steady_clock::now();
       closed_.push_back(Closed{now, up.seq, std::move(o)});
       while (closed_.size() > kMaxClosed ||
@@ -240,7 +244,30 @@ class Account {
   struct Pending {
     caf::response_promise promise;
     std::string client_order_id;
+    std::string market;
   };
+
+  void keep_open(OrderInfo&& o) {
+    const uint64_t id = o.order_id;
+    auto [it, fresh] = open_.insert_or_assign(id, std::move(o));
+    if (fresh) ++open_in_[it->second.market];
+  }
+
+  void forget_open(uint64_t id) {
+    auto it = open_.find(id);
+    if (it == open_.end()) return;
+    --open_in_[it->second.market];
+    open_.erase(it);
+  }
+
+  // Its open orders in `market` and those on their way there.
+  size_t orders_in(const std::string& market) const {
+    size_t n = 0;
+    if (auto it = open_in_.find(market); it != open_in_.end()) n = it->second;
+    for (const auto& [key, p] : pending_)
+      n += p.market == market;
+    return n;
+  }
 
   template <class T>
   void check(const Result<T>& r) {
@@ -254,6 +281,7 @@ class Account {
   CatalogPtr catalog_;
   Ledger ledger_;
   std::map<uint64_t, OrderInfo> open_;
+  std::unordered_map<std::string, size_t> open_in_;  // open orders by market
   struct Closed {
     std::chrono::steady_clock::time_point at;
     uint64_t seq;  // the market command that closed it

@@ -32,6 +32,8 @@ const char* code_name(ErrorCode code) {
       return "POST_ONLY_WOULD_CROSS";
     case ErrorCode::min_notional:
       return "MIN_NOTIONAL";
+    case ErrorCode::too_many_orders:
+      return "TOO_MANY_ORDERS";
     case ErrorCode::rate_limited:
       return "RATE_LIMITED";
     case ErrorCode::unavailable:
@@ -62,6 +64,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::insufficient_funds:
     case ErrorCode::post_only_would_cross:
     case ErrorCode::min_notional:
+    case ErrorCode::too_many_orders:
       return 422;
     case ErrorCode::rate_limited:
       return 429;

@@ -23,6 +23,7 @@ enum class ErrorCode : unsigned char {
   insufficient_funds,
   post_only_would_cross,
   min_notional,
+  too_many_orders,
   rate_limited,
   unavailable,
   internal,

@@ -29,6 +29,9 @@ struct Catalog {
   caf::actor history;          // may be invalid
   caf::actor deposit_journal;  // deposits are acknowledged once journaled; may be invalid
   std::chrono::milliseconds timeout{5000};  // for requests on behalf of a client
+  // Open orders a user may have in one market, those on their way included (0: no limit):
+  // each rests in memory, so without it one funded user could fill the process's memory.
+  size_t max_open_orders = 0;
 
   const MarketEntry* market(const std::string& symbol) const {
     for (const auto& m : markets)

@@ -258,6 +258,29 @@ CAF_TEST(an order memory let go is unavailable rather than unknown until storage
   CAF_CHECK_EQUAL(code(ids.front()), "UNKNOWN_ORDER");  // storage's answer (this one has none)
 }
 
+CAF_TEST(open orders beyond the limit are refused counting those on their way) {
+  catalog->max_open_orders = 2;
+  fund("buyer", "INR", "1000");
+  caf::actor buyer = account("buyer");
+  for (const char* price : {"10", "11", "12"})  // all three sent before any reaches the market
+    self->send(buyer, place_atom::value, limit("buyer", Side::buy, price, "1"));
+  run();
+  int placed = 0, refused = 0;
+  for (int i = 0; i < 3; ++i)
+    self->receive(
+        [&](PlaceReply&) { ++placed; },
+        [&](caf::error& e) { refused += from_caf_error(e).code == ErrorCode::too_many_orders; });
+  CAF_CHECK_EQUAL(placed, 2);
+  CAF_CHECK_EQUAL(refused, 1);
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "979/21");  // 10 + 11: the refused one holds nothing
+  auto open = ask<std::vector<OrderInfo>>(buyer, open_atom::value, std::string());
+  CAF_REQUIRE(open);
+  CAF_REQUIRE_EQUAL(open->size(), 2u);
+  CAF_REQUIRE(ask<CancelReply>(market, cancel_atom::value, open->front().order_id, std::string()));
+  CAF_CHECK(place(limit("buyer", Side::buy, "12", "1")));  // room again
+  catalog->max_open_orders = 0;
+}
+
 CAF_TEST(a cancel that loses the race against a fill finds nothing to cancel) {
   fund("seller", "TATA", "10");
   fund("buyer", "INR", "1000");

@@ -112,6 +112,40 @@ test('a WebSocket client that pings and never reads does not grow the edge', asy
   sock.destroy();
 });
 
+test('beyond --max-open-orders a user\'s new orders in that market are refused; a cancel makes room', async () => {
+  const small = await startExchange({ demo: false, args: ['--max-open-orders', '3'] });
+  const order = (price, market = 'TATA_INR') => small.post('/api/v1/order',
+    { market, side: 'buy', price, quantity: 1, userId: 'hoarder' });
+  try {
+    for (const asset of ['INR', 'TATA']) {
+      const r = await small.post('/api/v1/on-ramp', { userId: 'hoarder', asset, amount: 100000 });
+      assert.equal(r.status, 200, r.text);
+    }
+    const ids = [];
+    for (const price of [100, 101, 102]) {
+      const r = await order(price);
+      assert.equal(r.status, 200, r.text);
+      ids.push(r.json.orderId);
+    }
+    const before = (await small.get('/api/v1/balances?userId=hoarder')).json;
+    const refused = await order(103);
+    assert.equal(refused.status, 422, refused.text);
+    assert.equal(refused.json.code, 'TOO_MANY_ORDERS');
+    assert.match(refused.json.message, /at most 3 open orders in TATA_INR/);
+    assert.deepEqual((await small.get('/api/v1/balances?userId=hoarder')).json, before);  // nothing held
+    // Another market counts on its own; a cancel makes room.
+    const markets = (await small.get('/api/v1/markets')).json.map((m) => m.symbol);
+    const other = markets.find((m) => m !== 'TATA_INR' && m.endsWith('_INR'));
+    assert.equal((await order(100, other)).status, 200);
+    const cancel = await small.del('/api/v1/order', { orderId: ids[0], market: 'TATA_INR', userId: 'hoarder' });
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.equal((await order(103)).status, 200);
+    assert.equal((await small.get('/api/v1/order/open?userId=hoarder&market=TATA_INR')).json.length, 3);
+  } finally {
+    await small.stop();
+  }
+});
+
 test('beyond --max-connections new connections are closed at once; room comes back', async () => {
   const small = await startExchange({ demo: false, args: ['--max-connections', '8'] });
   const get = (p) => rawHttp(small.httpPort, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
