@@ -20,8 +20,9 @@ function unissued(orderId) {
 }
 
 test('trades beyond memory that storage does not have yet: short pages and 503, never a gap', async () => {
-  // The writer holds its batch for a minute: nothing reaches storage until the stop.
-  const args = ['--writer-interval-ms', '60000'];
+  // The writer holds its batch for a minute: nothing reaches storage until the stop. User 1
+  // rests 1,100 orders, beyond the default limit of open orders.
+  const args = ['--writer-interval-ms', '60000', '--max-open-orders', '2000'];
   let ex = await startExchange({ demo: true, args });
   const dataDir = ex.dataDir;
   try {
