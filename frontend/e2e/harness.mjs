@@ -78,16 +78,16 @@ export function ensureArtifacts() {
 
 /**
  * Starts the exchange and resolves once `/ready` answers 200. Pass the ports and data dir of a
- * previous run to restart it in place.
+ * previous run to restart it in place; `args` are more command-line options (e.g. `--config`).
  */
-export async function startExchange({ httpPort, wsPort, dataDir } = {}) {
+export async function startExchange({ httpPort, wsPort, dataDir, args: extraArgs = [] } = {}) {
   if (!existsSync(EXCHANGE_BIN)) throw new Error(`exchange binary not found at ${EXCHANGE_BIN} (set EXCHANGE_BIN)`);
   if (!existsSync(path.join(OUT_DIR, 'index.html'))) throw new Error(`no page build in ${OUT_DIR}: run npm run build`);
   httpPort ??= await freePort();
   wsPort ??= await freePort();
   dataDir ??= mkdtempSync(path.join(os.tmpdir(), 'exchange-e2e-'));
   const args = ['--http-port', String(httpPort), '--ws-port', String(wsPort), '--data-dir', dataDir, '--demo',
-    '--static-dir', OUT_DIR, '--log-level', 'warn'];
+    '--static-dir', OUT_DIR, '--log-level', 'warn', ...extraArgs];
   // A .mjs "binary" is the development mock (dev/mock-exchange.mjs).
   const [cmd, cmdArgs] = /\.m?js$/.test(EXCHANGE_BIN) ? [process.execPath, [EXCHANGE_BIN, ...args]] : [EXCHANGE_BIN, args];
   const proc = spawn(cmd, cmdArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -103,7 +103,7 @@ export async function startExchange({ httpPort, wsPort, dataDir } = {}) {
     resolve({ code, signal });
   }));
   const baseUrl = `http://127.0.0.1:${httpPort}`;
-  const ex = { proc, httpPort, wsPort, dataDir, baseUrl, logs, exited };
+  const ex = { proc, httpPort, wsPort, dataDir, args: extraArgs, baseUrl, logs, exited };
   let early = null;
   void exited.then((r) => { early = r; });
   await waitFor(async () => {

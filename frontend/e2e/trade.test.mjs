@@ -253,10 +253,12 @@ describe('trading page', { timeout: 180_000 }, () => {
     await waitFor(async () => (await error.locator('.error-message').textContent()) === crossing.body.message, { message: 'post-only error message' });
     await shot(page, 'trade-rejected');
     await page.locator('[data-testid=order-postonly]').click();
-    // Client-side rule: a price off the tick is explained before anything is sent.
+    // Client-side rule: a price off the tick is explained before anything is sent, and kept as
+    // typed (not cut to another price).
     await page.fill('[data-testid=order-quantity]', '1');
     await page.fill('[data-testid=order-price]', '990.555');
-    assert.equal(await page.inputValue('[data-testid=order-price]'), '990.55');
+    assert.equal(await page.inputValue('[data-testid=order-price]'), '990.555');
+    assert.equal(await page.textContent('[data-testid=order-price-error]'), 'Price must be a multiple of 0.01: at most 2 decimals');
   });
 
   it('switches user from the page', async () => {

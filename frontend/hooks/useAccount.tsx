@@ -1,15 +1,19 @@
 'use client';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useToast } from '@/components/ui/Toasts';
 import { ApiError, api, errorText } from '@/lib/api';
 import { FILL_RULES, KEEP_FILLS, LOAD_FILLS, liveFill, storedFill } from '@/lib/fills';
 import { LOAD_HISTORY, ORDER_RULES } from '@/lib/orderHistory';
+import { closedNotice, depthTouchesMine, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
 import { addLive, addNewest, emptyList, type PagedList } from '@/lib/paging';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
-import type { AccountFill, Balance, OpenOrder, Order, Side } from '@/lib/types';
+import type { AccountFill, Balance, Market, OpenOrder, Order, Side } from '@/lib/types';
 import { getSocket } from '@/lib/ws';
 import { useOlderPages, type OlderPages } from './useOlderPages';
 
 const POLL_MS = 10_000;
+/** A depth update that shows one of the user's resting orders leaving the book reloads this soon. */
+const TOUCHED_RELOAD_MS = 250;
 
 export interface AccountState {
   userId: string;
@@ -39,6 +43,14 @@ export interface AccountState {
   sideOf: (orderId: string) => Side | undefined;
   /** Records the side of an order just placed, so its fills can show it. */
   rememberOrder: (orderId: string, side: Side) => void;
+  /**
+   * Orders this page is closing (a cancel from here): their leaving open orders is no news. Call
+   * `closing(ids, false)` when the cancel failed.
+   */
+  closing: (orderIds: readonly string[], expected?: boolean) => void;
+  /** Counts requests to show the deposit form (e.g. from the order form's "no funds" message). */
+  depositRequests: number;
+  requestDeposit: () => void;
 }
 
 const AccountContext = createContext<AccountState | null>(null);
@@ -53,17 +65,47 @@ const AccountContext = createContext<AccountState | null>(null);
  * reloads and the stream bring (lib/paging.ts); a reload refreshes only the newest page, so an old
  * order shown from an older page keeps the state it had when loaded.
  */
-export function AccountProvider({ userId, market, children }: { userId: string; market: string; children: ReactNode }) {
+export function AccountProvider({ userId, market: marketInfo, children }: { userId: string; market: Market; children: ReactNode }) {
+  const market = marketInfo.symbol;
+  const notify = useToast();
   const [openOrders, setOpenOrders] = useState<OpenOrder[] | null>(null);
   const [history, setHistory] = useState<PagedList<Order>>(() => emptyList(LOAD_HISTORY));
   const [balances, setBalances] = useState<Balance[] | null>(null);
   const [fills, setFills] = useState<PagedList<AccountFill>>(() => emptyList(KEEP_FILLS));
   const [error, setError] = useState<string | null>(null);
   const sides = useRef(new Map<string, Side>());
+  /** The open orders last loaded (null: none yet for this user and market). */
+  const lastOpen = useRef<OpenOrder[] | null>(null);
+  /** Ids of orders this page cancelled, until they leave the open orders. */
+  const ownCloses = useRef(new Set<string>());
+  /** What the user's open orders rest at each level (`side:price` -> quantity), for depth updates. */
+  const resting = useRef<ReadonlyMap<string, string>>(new Map());
+  const [depositRequests, setDepositRequests] = useState(0);
+  const marketRef = useRef(marketInfo);
+  marketRef.current = marketInfo;
   const running = useRef<{ key: string; promise: Promise<void>; again: boolean } | null>(null);
   const key = `${userId}|${market}`;
   const currentKey = useRef(key);
   currentKey.current = key;
+
+  /**
+   * Orders that left the open orders without a cancel from this page: the exchange closed them
+   * (filled, or cancelled/expired on its own, e.g. self-trade prevention). A toast for the latter.
+   */
+  const tellClosed = useCallback(async (orderIds: readonly string[], forKey: string) => {
+    for (const id of orderIds) {
+      let order: Order | null = null;
+      // The order's closed state may be a moment behind the open orders' (storage): ask again.
+      for (let attempt = 0; attempt < 4; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 300));
+        order = await api.order(id, market).catch(() => null);
+        if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) break;
+      }
+      if (!order || currentKey.current !== forKey) continue;
+      const notice = closedNotice(order, marketRef.current);
+      if (notice) notify(notice.kind, notice.title, notice.detail);
+    }
+  }, [market, notify]);
 
   const loadOnce = useCallback(async (): Promise<void> => {
     const forKey = key;
@@ -78,7 +120,13 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
     const openValue = valueOf(open), histValue = valueOf(hist), balValue = valueOf(bal), filValue = valueOf(fil);
     if (openValue) {
       for (const o of openValue) sides.current.set(o.orderId, o.side);
+      const before = lastOpen.current;
+      lastOpen.current = openValue;
+      resting.current = restingByLevel(openValue);
       setOpenOrders(openValue);
+      if (before) void tellClosed(vanishedOrders(before, openValue, ownCloses.current), forKey);
+      const stillOpen = new Set(openValue.map((o) => o.orderId));
+      for (const id of [...ownCloses.current]) if (!stillOpen.has(id)) ownCloses.current.delete(id);
     }
     if (histValue) {
       for (const o of histValue) sides.current.set(o.orderId, o.side);
@@ -92,7 +140,7 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
     }
     const failed = [open, hist, bal, fil].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isUnknownUser(r.reason));
     setError(failed ? errorText(failed.reason) : null);
-  }, [key, userId, market]);
+  }, [key, userId, market, tellClosed]);
 
   const refresh = useCallback((): Promise<void> => {
     const r = running.current;
@@ -114,6 +162,9 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
 
   useEffect(() => {
     setOpenOrders(null);
+    lastOpen.current = null;
+    ownCloses.current.clear();
+    resting.current = new Map();
     setHistory(emptyList(LOAD_HISTORY));
     setBalances(null);
     setFills(emptyList(KEEP_FILLS));
@@ -135,16 +186,34 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
       },
       onActive: () => { if (started) void refresh(); },
     });
+    // A resting order of the user's can leave the book with no fill of theirs (cancelled by the
+    // exchange, or from another session): the depth stream shows it first.
+    let touched: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribeDepth = getSocket().depth(market, {
+      onEvent: (diff) => {
+        if (touched !== null || !started || !depthTouchesMine(diff, resting.current)) return;
+        touched = setTimeout(() => { touched = null; void refresh(); }, TOUCHED_RELOAD_MS);
+      },
+    });
     const poll = setInterval(() => void refresh(), POLL_MS);
     return () => {
       alive = false;
       unsubscribe();
+      unsubscribeDepth();
+      if (touched !== null) clearTimeout(touched);
       clearInterval(poll);
     };
   }, [userId, market, refresh]);
 
   const sideOf = useCallback((orderId: string) => sides.current.get(orderId), []);
   const rememberOrder = useCallback((orderId: string, side: Side) => void sides.current.set(orderId, side), []);
+  const closing = useCallback((orderIds: readonly string[], expected = true) => {
+    for (const id of orderIds) {
+      if (expected) ownCloses.current.add(id);
+      else ownCloses.current.delete(id);
+    }
+  }, []);
+  const requestDeposit = useCallback(() => setDepositRequests((n) => n + 1), []);
 
   // Load older: pages below the lists' last rows, kept below what the reloads and the stream bring.
   const olderOrdersPage = useCallback(async (before: string) => {
@@ -164,9 +233,10 @@ export function AccountProvider({ userId, market, children }: { userId: string; 
   const value = useMemo<AccountState>(
     () => ({
       userId, market, openOrders, history: historyRows, olderHistory, balances, fills: fills.rows, fillsLoaded: fills.loaded, olderFills,
-      error, refresh, sideOf, rememberOrder,
+      error, refresh, sideOf, rememberOrder, closing, depositRequests, requestDeposit,
     }),
-    [userId, market, openOrders, historyRows, olderHistory, balances, fills, olderFills, error, refresh, sideOf, rememberOrder],
+    [userId, market, openOrders, historyRows, olderHistory, balances, fills, olderFills, error, refresh, sideOf, rememberOrder, closing,
+      depositRequests, requestDeposit],
   );
   return <AccountContext.Provider value={value}>{children}</AccountContext.Provider>;
 }

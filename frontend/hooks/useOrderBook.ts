@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { api } from '@/lib/api';
 import { BOOK_SNAPSHOT_LIMIT, BookSync, type SyncState } from '@/lib/bookSync';
 import type { LocalOrderBook } from '@/lib/orderbook';
@@ -16,8 +16,21 @@ export interface OrderBookState {
   version: number;
 }
 
+/**
+ * The book for readers that need a value computed from it rather than a redraw of it (the order
+ * form's market estimate): a stable object, so they re-render only when their value changes.
+ */
+export interface BookStore {
+  book(): LocalOrderBook | null;
+  /** `listener` runs after each redraw of the book (at most every REDRAW_MS). */
+  subscribe(listener: () => void): () => void;
+}
+
+const BookContext = createContext<OrderBookState | null>(null);
+const BookStoreContext = createContext<BookStore | null>(null);
+
 /** The market's order book, kept exactly from a snapshot plus `depth@` diffs (lib/bookSync.ts). */
-export function useOrderBook(market: string): OrderBookState {
+function useOrderBookSync(market: string): OrderBookState {
   const [version, bump] = useFrameVersion(REDRAW_MS);
   const [state, setState] = useState<SyncState>('idle');
   const sync = useRef<BookSync | null>(null);
@@ -43,5 +56,42 @@ export function useOrderBook(market: string): OrderBookState {
     };
   }, [market, bump]);
 
-  return { book: sync.current?.book ?? null, state, version };
+  const book = sync.current?.book ?? null;
+  return useMemo(() => ({ book, state, version }), [book, state, version]);
+}
+
+/**
+ * One order book per trade screen, shared by the book panel (useOrderBook) and the order form
+ * (useBookStore). Only the readers re-render when it changes: `children` are the same elements.
+ */
+export function OrderBookProvider({ market, children }: { market: string; children: ReactNode }) {
+  const value = useOrderBookSync(market);
+  const latest = useRef(value.book);
+  latest.current = value.book;
+  const listeners = useRef(new Set<() => void>());
+  const store = useMemo<BookStore>(() => ({
+    book: () => latest.current,
+    subscribe: (listener) => {
+      listeners.current.add(listener);
+      return () => void listeners.current.delete(listener);
+    },
+  }), []);
+  useEffect(() => {
+    for (const l of [...listeners.current]) l();
+  }, [value.book, value.version]);
+  return createElement(BookStoreContext.Provider, { value: store }, createElement(BookContext.Provider, { value }, children));
+}
+
+/** The book for drawing it: re-renders at every redraw. */
+export function useOrderBook(): OrderBookState {
+  const ctx = useContext(BookContext);
+  if (!ctx) throw new Error('useOrderBook needs an OrderBookProvider');
+  return ctx;
+}
+
+/** The book for computing from it (see BookStore). */
+export function useBookStore(): BookStore {
+  const ctx = useContext(BookStoreContext);
+  if (!ctx) throw new Error('useBookStore needs an OrderBookProvider');
+  return ctx;
 }

@@ -68,3 +68,12 @@ export function formatDateTime(ms: number): string {
   const d = new Date(ms);
   return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${formatTime(ms)}`;
 }
+
+/**
+ * A list's count in a tab label: " (12)" when the whole list is loaded, " (50+)" when older rows
+ * may follow (a paged list shows the rows loaded so far, not how many there are); "" for none.
+ */
+export function countLabel(shown: number | undefined, more = false): string {
+  if (!shown) return '';
+  return more ? ` (${shown}+)` : ` (${shown})`;
+}

@@ -1,9 +1,11 @@
 /**
- * The order form's rules, apart from its looks: input sanitising to the market's precision,
+ * The order form's rules, apart from its looks: checks of typed numbers against the market's
+ * precision (what a person typed is kept as typed and refused with a message, never rewritten),
  * validation against tick/step/minimums (with messages for a person), totals and
  * percent-of-balance quantities, all in exact decimals, and the request it sends.
  */
-import { add, cmp, decimalsOf, div, isDecimal, isMultipleOf, isPositive, mul, sub, truncateToStep } from './decimal';
+import { add, cmp, decimalsOf, div, isMultipleOf, isPositive, mul, normalize, sub, truncateToStep } from './decimal';
+import { padDecimals } from './format';
 import type { Market, NewOrder, OrderKind, Side, TimeInForce } from './types';
 
 export interface OrderFormValues {
@@ -15,31 +17,57 @@ export interface OrderFormValues {
   postOnly: boolean;
 }
 
+/** A plain non-negative decimal as people type it: digits with at most one ".", nothing else. */
+const PLAIN_DECIMAL_RE = /^(?:\d+\.?\d*|\.\d+)$/;
+
+/** Whether `text` (spaces around it aside) is a plain non-negative decimal: "12", "12.5", ".5", "12.". */
+export function isPlainDecimal(text: string): boolean {
+  return PLAIN_DECIMAL_RE.test(text.trim());
+}
+
 /**
- * Keeps what a person types to a plain decimal with at most `maxDecimals` fractional digits:
- * other characters are dropped, a leading "." becomes "0.", and extra digits are cut off.
+ * What is wrong with a typed number as such (negative, or not a plain decimal), or null. Empty
+ * text and a lone "." (a number being typed) are not wrong yet.
  */
-export function sanitizeDecimalInput(text: string, maxDecimals: number): string {
-  const cleaned = text.replace(/,/g, '').replace(/[^\d.]/g, '');
-  const dot = cleaned.indexOf('.');
-  if (dot < 0) return cleaned;
-  const int = cleaned.slice(0, dot) || '0';
-  if (maxDecimals <= 0) return int;
-  const frac = cleaned.slice(dot + 1).replace(/\./g, '').slice(0, maxDecimals);
-  return `${int}.${frac}`;
+export function checkPlainDecimal(text: string, label: string): string | null {
+  const t = text.trim();
+  if (t === '' || t === '.') return null;
+  if (t.startsWith('-')) return `${label} cannot be negative`;
+  if (!PLAIN_DECIMAL_RE.test(t)) return `${label} must be a plain decimal number like 12.5 (digits and one ".", no letters, signs, commas or exponents)`;
+  return null;
+}
+
+/**
+ * What is wrong with a typed price or amount for this market's `step` (its tick or step size), or
+ * null: negative, not a plain decimal, more decimals than the step allows, or not a multiple of it.
+ * The text is never corrected: "2.5" on a market of whole steps is refused, not turned into 25.
+ */
+export function checkDecimalText(text: string, label: string, step: string): string | null {
+  const plain = checkPlainDecimal(text, label);
+  if (plain) return plain;
+  const t = text.trim();
+  if (t === '' || t === '.') return null;
+  const allowed = decimalsOf(step);
+  if (decimalsOf(t) > allowed) {
+    return allowed === 0
+      ? `${label} must be a whole number (a multiple of ${step})`
+      : `${label} must be a multiple of ${step}: at most ${allowed} decimal${allowed === 1 ? '' : 's'}`;
+  }
+  if (!isMultipleOf(t, step)) return `${label} must be a multiple of ${step}`;
+  return null;
 }
 
 /** value + step (or - step), never below one step; an empty or invalid value starts from `from`. */
 export function stepValue(value: string, step: string, direction: 1 | -1, from?: string): string {
-  const base = isDecimal(value) ? truncateToStep(value, step) : from && isDecimal(from) ? from : '0';
+  const base = isPlainDecimal(value) ? truncateToStep(value.trim(), step) : from && isPlainDecimal(from) ? from : '0';
   const next = direction > 0 ? add(base, step) : sub(base, step);
   return cmp(next, step) < 0 ? step : next;
 }
 
-/** price x quantity, or null when either is not a positive number yet. */
+/** price x quantity, or null when either is not a plain decimal (yet). */
 export function orderTotal(price: string, quantity: string): string | null {
-  if (!isDecimal(price) || !isDecimal(quantity)) return null;
-  return mul(price, quantity);
+  if (!isPlainDecimal(price) || !isPlainDecimal(quantity)) return null;
+  return mul(price.trim(), quantity.trim());
 }
 
 /**
@@ -53,8 +81,8 @@ export function quantityForPercent(args: { side: Side; available: string; price:
   if (args.side === 'sell') {
     quantity = div(share, '100', stepDecimals + 2);
   } else {
-    if (!args.price || !isDecimal(args.price) || !isPositive(args.price)) return null;
-    quantity = div(share, mul(args.price, '100'), stepDecimals + 2);
+    if (!args.price || !isPlainDecimal(args.price) || !isPositive(args.price)) return null;
+    quantity = div(share, mul(args.price.trim(), '100'), stepDecimals + 2);
   }
   const q = truncateToStep(quantity, args.stepSize);
   return isPositive(q) ? q : null;
@@ -65,24 +93,35 @@ export function quantityForPercent(args: { side: Side; available: string; price:
  * page cannot know (funds, post-only crossing, price band...) are left to the exchange's answer.
  */
 export function validateOrder(v: OrderFormValues, m: Market): string | null {
+  const price = v.price.trim(), quantity = v.quantity.trim();
   if (v.type === 'limit') {
-    if (!isDecimal(v.price) || !isPositive(v.price)) return 'Enter a price';
-    if (!isMultipleOf(v.price, m.tickSize)) return `Price must be a multiple of ${m.tickSize}`;
+    const bad = checkDecimalText(price, 'Price', m.tickSize);
+    if (bad) return bad;
+    if (!isPlainDecimal(price) || !isPositive(price)) return 'Enter a price';
   }
-  if (!isDecimal(v.quantity) || !isPositive(v.quantity)) return 'Enter an amount';
-  if (!isMultipleOf(v.quantity, m.stepSize)) return `Amount must be a multiple of ${m.stepSize}`;
-  if (cmp(v.quantity, m.minQty) < 0) return `Minimum amount is ${m.minQty} ${m.baseAsset}`;
-  if (v.type === 'limit' && cmp(mul(v.price, v.quantity), m.minNotional) < 0) {
+  const bad = checkDecimalText(quantity, 'Amount', m.stepSize);
+  if (bad) return bad;
+  if (!isPlainDecimal(quantity) || !isPositive(quantity)) return 'Enter an amount';
+  if (cmp(quantity, m.minQty) < 0) return `Minimum amount is ${m.minQty} ${m.baseAsset}`;
+  if (v.type === 'limit' && cmp(mul(price, quantity), m.minNotional) < 0) {
     return `Minimum order value is ${m.minNotional} ${m.quoteAsset}`;
   }
   return null;
 }
 
-/** The request for a valid form. Decimals go as strings: their text is what the exchange reads. */
+/** A valid typed number at the market's precision, the same value: " 2.50" -> "2.50", ".5" -> "0.50". */
+function canonical(text: string, step: string): string {
+  return padDecimals(normalize(text.trim()), decimalsOf(step));
+}
+
+/**
+ * The request for a valid form. Decimals go as strings: their text is what the exchange reads,
+ * the value typed at the market's precision (never another value).
+ */
 export function toNewOrder(v: OrderFormValues, m: Market, userId: string): NewOrder {
-  const order: NewOrder = { market: m.symbol, userId, side: v.side, type: v.type, quantity: v.quantity };
+  const order: NewOrder = { market: m.symbol, userId, side: v.side, type: v.type, quantity: canonical(v.quantity, m.stepSize) };
   if (v.type === 'limit') {
-    order.price = v.price;
+    order.price = canonical(v.price, m.tickSize);
     order.timeInForce = v.postOnly ? 'GTC' : v.timeInForce;
     if (v.postOnly) order.postOnly = true;
   } else if (v.timeInForce === 'FOK') {

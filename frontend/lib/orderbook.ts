@@ -96,6 +96,11 @@ export class LocalOrderBook {
     return out;
   }
 
+  /** Every level of a side, best first (no totals): for walking the book (lib/bookWalk.ts). */
+  levelsBestFirst(side: BookSide): readonly { readonly price: Dec; readonly quantity: Dec }[] {
+    return this.sortedSide(side);
+  }
+
   best(side: BookSide): Dec | null {
     return this.sortedSide(side)[0]?.price ?? null;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount, formatPercent, formatPrice, formatQty, formatSigned, groupThousands, padDecimals, trendOf } from '@/lib/format';
+import { countLabel, formatAmount, formatPercent, formatPrice, formatQty, formatSigned, groupThousands, padDecimals, trendOf } from '@/lib/format';
 
 describe('format', () => {
   it('pads to the market precision without rounding', () => {
@@ -15,6 +15,13 @@ describe('format', () => {
     expect(groupThousands('-1000')).toBe('-1,000');
     expect(formatAmount('10000000')).toBe('10,000,000.00');
     expect(formatPrice('1234.5', '0.01', true)).toBe('1,234.50');
+  });
+
+  it('counts a paged list as what is shown', () => {
+    expect(countLabel(undefined)).toBe('');
+    expect(countLabel(0, true)).toBe('');
+    expect(countLabel(12)).toBe(' (12)');
+    expect(countLabel(50, true)).toBe(' (50+)');
   });
 
   it('signs changes', () => {

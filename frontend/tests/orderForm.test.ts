@@ -1,22 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { orderTotal, quantityForPercent, sanitizeDecimalInput, stepValue, toNewOrder, validateOrder, type OrderFormValues } from '@/lib/orderForm';
+import {
+  checkDecimalText, checkPlainDecimal, isPlainDecimal, orderTotal, quantityForPercent, stepValue, toNewOrder, validateOrder, type OrderFormValues,
+} from '@/lib/orderForm';
 import type { Market } from '@/lib/types';
 
 const market: Market = {
   symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01',
   minQty: '0.01', minNotional: '1', priceBand: '0.1',
 };
+/** INFY_INR of config/exchange.example.toml: whole shares, prices in 0.05. */
+const infy: Market = {
+  symbol: 'INFY_INR', baseAsset: 'INFY', quoteAsset: 'INR', tickSize: '0.05', stepSize: '1',
+  minQty: '1', minNotional: '10', priceBand: '0.05',
+};
+/** BTC_INR: whole rupee prices. */
+const btc: Market = {
+  symbol: 'BTC_INR', baseAsset: 'BTC', quoteAsset: 'INR', tickSize: '1', stepSize: '0.00001',
+  minQty: '0.0001', minNotional: '100', priceBand: '0.1',
+};
 const form = (over: Partial<OrderFormValues> = {}): OrderFormValues => ({
   side: 'buy', type: 'limit', price: '1000.50', quantity: '2', timeInForce: 'GTC', postOnly: false, ...over,
 });
 
 describe('order form rules', () => {
-  it('keeps typed input to the allowed precision', () => {
-    expect(sanitizeDecimalInput('1000.555', 2)).toBe('1000.55');
-    expect(sanitizeDecimalInput('1,000.5a', 2)).toBe('1000.5');
-    expect(sanitizeDecimalInput('.5', 2)).toBe('0.5');
-    expect(sanitizeDecimalInput('1.2.3', 2)).toBe('1.23');
-    expect(sanitizeDecimalInput('7.9', 0)).toBe('7');
+  it('tells plain decimals from anything else, without correcting them', () => {
+    for (const ok of ['12', '12.5', '.5', '12.', ' 2.5 ', '0']) expect(isPlainDecimal(ok)).toBe(true);
+    for (const bad of ['', '.', '-995', '1e3', '1,000.5', '1.2.3', '+5', '5a', 'Infinity', '0x10']) expect(isPlainDecimal(bad)).toBe(false);
+    expect(checkPlainDecimal('', 'Price')).toBeNull();
+    expect(checkPlainDecimal('.', 'Price')).toBeNull();
+    expect(checkPlainDecimal('-995', 'Price')).toBe('Price cannot be negative');
+    expect(checkPlainDecimal('1e3', 'Amount')).toMatch(/^Amount must be a plain decimal number/);
+    expect(checkPlainDecimal('1,000', 'Amount')).toMatch(/no .*commas/);
+  });
+
+  it("refuses typed numbers finer than the market's tick or step instead of rewriting them", () => {
+    // A whole step or tick: the "." is kept and the value refused (never 2.5 -> 25).
+    expect(checkDecimalText('2.5', 'Amount', '1')).toBe('Amount must be a whole number (a multiple of 1)');
+    expect(checkDecimalText('0.5', 'Amount', '1')).toBe('Amount must be a whole number (a multiple of 1)');
+    expect(checkDecimalText('5000000.5', 'Price', '1')).toBe('Price must be a whole number (a multiple of 1)');
+    expect(checkDecimalText('5000000', 'Price', '1')).toBeNull();
+    expect(checkDecimalText('2.0', 'Amount', '1')).toBeNull();
+    // Too many decimals, and off the tick.
+    expect(checkDecimalText('995.5555', 'Price', '0.01')).toBe('Price must be a multiple of 0.01: at most 2 decimals');
+    expect(checkDecimalText('995.50', 'Price', '0.01')).toBeNull();
+    expect(checkDecimalText('995.500', 'Price', '0.01')).toBeNull();
+    expect(checkDecimalText('1000.03', 'Price', '0.05')).toBe('Price must be a multiple of 0.05');
+    expect(checkDecimalText('1000.1', 'Price', '0.05')).toBeNull();
+    expect(checkDecimalText('-995', 'Price', '0.01')).toBe('Price cannot be negative');
+    expect(checkDecimalText('1e3', 'Price', '0.01')).toMatch(/plain decimal/);
+    expect(checkDecimalText('', 'Price', '0.01')).toBeNull();
   });
 
   it('steps by one tick', () => {
@@ -24,11 +56,14 @@ describe('order form rules', () => {
     expect(stepValue('1000.50', '0.01', -1)).toBe('1000.49');
     expect(stepValue('0.01', '0.01', -1)).toBe('0.01');
     expect(stepValue('', '0.01', 1, '999.99')).toBe('1000');
+    expect(stepValue('1e3', '0.01', 1, '999.99')).toBe('1000');
   });
 
   it('computes totals and percent-of-balance quantities exactly', () => {
     expect(orderTotal('1000.97', '2.5')).toBe('2502.425');
     expect(orderTotal('', '2')).toBeNull();
+    expect(orderTotal('-995', '2')).toBeNull();
+    expect(orderTotal('1e3', '2')).toBeNull();
     expect(quantityForPercent({ side: 'buy', available: '1000', price: '3', percent: 100, stepSize: '0.01' })).toBe('333.33');
     expect(quantityForPercent({ side: 'buy', available: '1000', price: '3', percent: 25, stepSize: '0.01' })).toBe('83.33');
     expect(quantityForPercent({ side: 'sell', available: '10.05', price: null, percent: 50, stepSize: '0.01' })).toBe('5.02');
@@ -40,19 +75,31 @@ describe('order form rules', () => {
     expect(validateOrder(form(), market)).toBeNull();
     expect(validateOrder(form({ price: '' }), market)).toBe('Enter a price');
     expect(validateOrder(form({ price: '1000.505' }), market)).toMatch(/multiple of 0.01/);
+    expect(validateOrder(form({ price: '995.5555' }), market)).toBe('Price must be a multiple of 0.01: at most 2 decimals');
+    expect(validateOrder(form({ price: '-995' }), market)).toBe('Price cannot be negative');
+    expect(validateOrder(form({ quantity: '1e3' }), market)).toMatch(/^Amount must be a plain decimal/);
+    expect(validateOrder(form({ price: '.' }), market)).toBe('Enter a price');
+    expect(validateOrder(form({ price: '0' }), market)).toBe('Enter a price');
+    expect(validateOrder(form({ price: '1500', quantity: '2.5' }), infy)).toBe('Amount must be a whole number (a multiple of 1)');
+    expect(validateOrder(form({ price: '1500', quantity: '3' }), infy)).toBeNull();
+    expect(validateOrder(form({ type: 'market', quantity: '0.5' }), infy)).toBe('Amount must be a whole number (a multiple of 1)');
+    expect(validateOrder(form({ price: '5000000.5', quantity: '0.001' }), btc)).toBe('Price must be a whole number (a multiple of 1)');
+    expect(validateOrder(form({ price: '5000000', quantity: '0.001' }), btc)).toBeNull();
     expect(validateOrder(form({ quantity: '0' }), market)).toBe('Enter an amount');
     expect(validateOrder(form({ quantity: '0.001' }), market)).toMatch(/Amount must be a multiple/);
     expect(validateOrder(form({ price: '0.01', quantity: '1' }), market)).toMatch(/Minimum order value/);
     expect(validateOrder(form({ type: 'market', price: '' }), market)).toBeNull();
   });
 
-  it('builds the request with decimals as strings', () => {
+  it('builds the request with decimals as strings, the values typed at the market precision', () => {
     expect(toNewOrder(form({ postOnly: true, timeInForce: 'IOC' }), market, '5')).toEqual({
-      market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', quantity: '2', price: '1000.50', timeInForce: 'GTC', postOnly: true,
+      market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', quantity: '2.00', price: '1000.50', timeInForce: 'GTC', postOnly: true,
     });
     expect(toNewOrder(form({ type: 'market', side: 'sell' }), market, '1')).toEqual({
-      market: 'TATA_INR', userId: '1', side: 'sell', type: 'market', quantity: '2',
+      market: 'TATA_INR', userId: '1', side: 'sell', type: 'market', quantity: '2.00',
     });
+    expect(toNewOrder(form({ price: ' .5', quantity: '3.500' }), market, '1')).toMatchObject({ price: '0.50', quantity: '3.50' });
+    expect(toNewOrder(form({ price: '1500.05', quantity: '3' }), infy, '1')).toMatchObject({ price: '1500.05', quantity: '3' });
     expect(toNewOrder(form({ type: 'market', timeInForce: 'FOK' }), market, '1').timeInForce).toBe('FOK');
   });
 });

@@ -1,7 +1,8 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Tabs } from '@/components/ui/Tabs';
 import { useAccount } from '@/hooks/useAccount';
+import { countLabel } from '@/lib/format';
 import type { Market } from '@/lib/types';
 import { BalancesTab } from './BalancesTab';
 import { FillsTable } from './FillsTable';
@@ -13,18 +14,37 @@ type TabKey = 'open' | 'history' | 'fills' | 'balances';
 /** The user's side of the market: open orders, order history, fills and balances. */
 export function AccountPanel({ market }: { market: Market }) {
   const [tab, setTab] = useState<TabKey>('open');
-  const { openOrders, fills, error } = useAccount();
-  const count = (n: number | undefined) => (n ? ` (${n})` : '');
+  const { openOrders, fills, olderFills, error, depositRequests } = useAccount();
+  const panel = useRef<HTMLElement>(null);
+
+  // "Deposit" asked elsewhere on the page (the order form's no-funds message): the deposit form,
+  // its amount focused once it is shown.
+  const seenRequests = useRef(depositRequests);
+  const focusDeposit = useRef(false);
+  useEffect(() => {
+    if (depositRequests === seenRequests.current) return;
+    seenRequests.current = depositRequests;
+    focusDeposit.current = true;
+    setTab('balances');
+  }, [depositRequests]);
+  useEffect(() => {
+    if (tab !== 'balances' || !focusDeposit.current) return;
+    focusDeposit.current = false;
+    const input = panel.current?.querySelector<HTMLInputElement>('[data-testid=deposit-amount]');
+    input?.scrollIntoView({ block: 'center' });
+    input?.focus({ preventScroll: true });
+  }, [tab, depositRequests]);
+
   return (
-    <section className="panel account-panel area-account" data-testid="account">
+    <section className="panel account-panel area-account" data-testid="account" ref={panel}>
       <header className="panel-head">
         <Tabs<TabKey>
           selected={tab}
           onSelect={setTab}
           items={[
-            { key: 'open', label: `Open orders${count(openOrders?.length)}` },
+            { key: 'open', label: `Open orders${countLabel(openOrders?.length)}` },
             { key: 'history', label: 'Order history' },
-            { key: 'fills', label: `Fills${count(fills.length)}` },
+            { key: 'fills', label: `Fills${countLabel(fills.length, olderFills.more)}` },
             { key: 'balances', label: 'Balances' },
           ]}
         />

@@ -3,9 +3,9 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useToast } from '@/components/ui/Toasts';
 import { useAccount } from '@/hooks/useAccount';
 import { api, errorText } from '@/lib/api';
-import { isDecimal, isPositive } from '@/lib/decimal';
+import { isPositive } from '@/lib/decimal';
 import { formatAmount } from '@/lib/format';
-import { sanitizeDecimalInput } from '@/lib/orderForm';
+import { checkPlainDecimal, isPlainDecimal } from '@/lib/orderForm';
 import type { Market } from '@/lib/types';
 
 /** Deposit (on-ramp) of this market's quote or base asset for the current user. */
@@ -21,15 +21,16 @@ export function DepositForm({ market }: { market: Market }) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!isDecimal(amount) || !isPositive(amount)) {
-      setMessage({ ok: false, text: 'Enter an amount to deposit' });
+    const bad = checkPlainDecimal(amount, 'Amount');
+    if (bad || !isPlainDecimal(amount) || !isPositive(amount)) {
+      setMessage({ ok: false, text: bad ?? 'Enter an amount to deposit' });
       return;
     }
     setBusy(true);
     try {
-      const balance = await api.deposit(userId, amount, asset);
+      const balance = await api.deposit(userId, amount.trim(), asset);
       setMessage({ ok: true, text: `Deposited. Available ${asset}: ${formatAmount(balance)}` });
-      notify('success', `Deposited ${formatAmount(amount)} ${asset}`);
+      notify('success', `Deposited ${formatAmount(amount.trim())} ${asset}`);
       setAmount('');
     } catch (err) {
       setMessage({ ok: false, text: errorText(err) });
@@ -48,7 +49,7 @@ export function DepositForm({ market }: { market: Market }) {
           <option value={market.baseAsset}>{market.baseAsset}</option>
         </select>
         <input className="deposit-amount" inputMode="decimal" placeholder="Amount" value={amount} data-testid="deposit-amount"
-          onChange={(e) => { setAmount(sanitizeDecimalInput(e.target.value, 8)); setMessage(null); }} />
+          onChange={(e) => { setAmount(e.target.value); setMessage(null); }} />
         <button type="submit" className="btn" disabled={busy} data-testid="deposit-submit">{busy ? '…' : 'Deposit'}</button>
       </div>
       {message ? <p className={message.ok ? 'deposit-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'} data-testid="deposit-message">{message.text}</p> : null}

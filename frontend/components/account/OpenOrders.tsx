@@ -4,33 +4,36 @@ import { StateMessage } from '@/components/ui/StateMessage';
 import { useToast } from '@/components/ui/Toasts';
 import { useAccount } from '@/hooks/useAccount';
 import { api, errorText } from '@/lib/api';
-import { sub } from '@/lib/decimal';
+import { isPositive, sub } from '@/lib/decimal';
 import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
 import type { Market, OpenOrder } from '@/lib/types';
 
 /** The user's resting orders in this market, each with Cancel, and Cancel all. */
 export function OpenOrders({ market }: { market: Market }) {
-  const { userId, openOrders, history, refresh } = useAccount();
+  const { userId, openOrders, history, refresh, closing } = useAccount();
   const notify = useToast();
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const placedAt = useMemo(() => new Map((history ?? []).map((o) => [o.orderId, o.time])), [history]);
 
-  const run = async (key: string, action: () => Promise<string>) => {
+  const run = async (key: string, ids: readonly string[], action: () => Promise<string>) => {
     setBusy((b) => new Set(b).add(key));
+    // Orders cancelled from here leave the open orders as asked: no "closed by the exchange" news.
+    closing(ids);
     try {
       notify('success', await action());
     } catch (e) {
+      closing(ids, false);
       notify('error', 'Cancel failed', errorText(e));
     } finally {
       setBusy((b) => { const n = new Set(b); n.delete(key); return n; });
       void refresh();
     }
   };
-  const cancel = (o: OpenOrder) => run(o.orderId, async () => {
+  const cancel = (o: OpenOrder) => run(o.orderId, [o.orderId], async () => {
     const r = await api.cancelOrder(o.orderId, market.symbol);
     return `Order canceled (${formatQty(r.remainingQty, market.stepSize)} ${market.baseAsset} unfilled)`;
   });
-  const cancelAll = () => run('*', async () => {
+  const cancelAll = () => run('*', (openOrders ?? []).map((o) => o.orderId), async () => {
     await api.cancelAll(userId, market.symbol);
     return 'All orders canceled';
   });
@@ -56,14 +59,22 @@ export function OpenOrders({ market }: { market: Market }) {
         <tbody>
           {openOrders.map((o) => {
             const time = o.time ?? placedAt.get(o.orderId);
+            const remaining = o.remainingQty ?? sub(o.quantity, o.filled);
             return (
-              <tr key={o.orderId} data-testid="open-order" data-order-id={o.orderId} data-price={o.price} data-side={o.side}>
+              <tr key={o.orderId} data-testid="open-order" data-order-id={o.orderId} data-price={o.price} data-side={o.side}
+                data-filled={o.filled} data-remaining={remaining}>
                 <td className="hide-xs muted">{time ? formatDateTime(time) : '—'}</td>
                 <td className={o.side === 'buy' ? 'up' : 'down'}>{o.side === 'buy' ? 'Buy' : 'Sell'}</td>
                 <td className="num">{formatPrice(o.price, market.tickSize)}</td>
-                <td className="num">{formatQty(o.quantity, market.stepSize)}</td>
-                <td className="num hide-xs">{formatQty(o.filled, market.stepSize)}</td>
-                <td className="num hide-sm">{formatQty(o.remainingQty ?? sub(o.quantity, o.filled), market.stepSize)}</td>
+                <td className="num">
+                  {formatQty(o.quantity, market.stepSize)}
+                  {/* Phones have no Filled and Remaining columns: what is filled, under the amount. */}
+                  <span className="xs-only muted small-line" data-testid="open-order-filled-xs">
+                    {formatQty(o.filled, market.stepSize)} filled{isPositive(o.filled) ? ` · ${formatQty(remaining, market.stepSize)} left` : ''}
+                  </span>
+                </td>
+                <td className="num hide-xs" data-testid="open-order-filled">{formatQty(o.filled, market.stepSize)}</td>
+                <td className="num hide-sm" data-testid="open-order-remaining">{formatQty(remaining, market.stepSize)}</td>
                 <td className="num">
                   <button type="button" className="link-btn" data-testid="cancel-order" disabled={busy.has(o.orderId)} onClick={() => void cancel(o)}>
                     {busy.has(o.orderId) ? '…' : 'Cancel'}

@@ -11,7 +11,8 @@ import { MarketSwitcher } from './MarketSwitcher';
 /** The ticker bar: market, last price, 24h change, high, low and volume. */
 export function MarketHeader({ market }: { market: Market }) {
   const t = useTicker(market.symbol);
-  const price = (v: string) => formatPrice(v, market.tickSize, true);
+  // Prices as everywhere on the trade page (book, trades, orders): ungrouped, at the tick's precision.
+  const price = (v: string) => formatPrice(v, market.tickSize);
   const name = `${market.baseAsset}/${market.quoteAsset}`;
   useDocumentTitle(t ? `${formatPrice(t.lastPrice, market.tickSize)} · ${name} · Exchange` : `${name} · Exchange`);
   const trend = t ? trendOf(t.priceChange) : 'flat';

@@ -57,7 +57,7 @@ function SwitcherItem({ market: m, current }: { market: Market; current: boolean
   return (
     <a role="menuitem" href={tradePath(m.symbol)} className={`switcher-item ${current ? 'current' : ''}`}>
       <span>{m.baseAsset}<span className="muted">/{m.quoteAsset}</span></span>
-      <span className="num">{t ? formatPrice(t.lastPrice, m.tickSize, true) : '—'}</span>
+      <span className="num">{t ? formatPrice(t.lastPrice, m.tickSize) : '—'}</span>
       <span className={`num ${t ? trendOf(t.priceChangePercent) : ''}`}>{t ? formatPercent(t.priceChangePercent) : ''}</span>
     </a>
   );

@@ -17,7 +17,7 @@ const LEVELS = 12;
 
 /** The order book: asks above, bids below, cumulative depth bars, the user's levels marked. */
 export function OrderBook({ market, onPick }: { market: Market; onPick: (price: string) => void }) {
-  const { book, state, version } = useOrderBook(market.symbol);
+  const { book, state, version } = useOrderBook();
   const { openOrders } = useAccount();
   const { state: connection } = useConnection();
 
@@ -99,7 +99,7 @@ function Spread({ market, bestBid, bestAsk }: { market: Market; bestBid: string 
   const spread = bestBid && bestAsk ? sub(bestAsk, bestBid) : null;
   return (
     <div className="book-spread" data-testid="book-spread">
-      <span className={`spread-last ${t ? trendOf(t.priceChange) : ''}`}>{t ? formatPrice(t.lastPrice, market.tickSize, true) : '—'}</span>
+      <span className={`spread-last ${t ? trendOf(t.priceChange) : ''}`}>{t ? formatPrice(t.lastPrice, market.tickSize) : '—'}</span>
       <span className="muted spread-value">{spread ? `Spread ${formatPrice(spread, market.tickSize)}` : ''}</span>
     </div>
   );

@@ -1,16 +1,20 @@
 'use client';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { DecimalField } from '@/components/ui/DecimalField';
 import { Tabs } from '@/components/ui/Tabs';
 import { MarketAssets } from './MarketAssets';
 import { useToast } from '@/components/ui/Toasts';
 import { availableOf, useAccount } from '@/hooks/useAccount';
+import { useMarketWalk, useQuoteWalk } from '@/hooks/useBookWalk';
+import { useConnection } from '@/hooks/useConnection';
 import { useTicker } from '@/hooks/useTickers';
 import { ApiError, api, errorText } from '@/lib/api';
-import { decimalsOf } from '@/lib/decimal';
+import { describeWalk } from '@/lib/bookWalk';
+import { decimalsOf, div, isPositive, mul } from '@/lib/decimal';
 import { formatAmount, formatPrice, formatQty } from '@/lib/format';
-import { orderTotal, quantityForPercent, toNewOrder, validateOrder, type OrderFormValues } from '@/lib/orderForm';
-import type { Market, OrderKind, PlacedOrder, Side, TimeInForce } from '@/lib/types';
+import { checkDecimalText, orderTotal, quantityForPercent, toNewOrder, validateOrder, type OrderFormValues } from '@/lib/orderForm';
+import { orderErrorText, placedNotice } from '@/lib/orderNotices';
+import type { Market, OrderKind, Side, TimeInForce } from '@/lib/types';
 
 /** A price chosen elsewhere (book row, trade): `at` makes picking the same price twice count. */
 export interface PickedPrice {
@@ -23,12 +27,25 @@ const PERCENTS = [25, 50, 75, 100] as const;
 interface Problem {
   message: string;
   code?: string;
+  /** Show `code` next to the message. */
+  showCode?: boolean;
+  /** Offer the deposit form. */
+  deposit?: boolean;
+  /**
+   * The exchange could not be reached: the connection's session then. Cleared once a later
+   * connection is live (the exchange is back), without waiting for an edit.
+   */
+  offlineSession?: number;
 }
+
+const OFFLINE_CODES = new Set(['NETWORK', 'TIMEOUT']);
 
 /** Buy/sell, limit/market order entry with the market's tick and step enforced. */
 export function OrderForm({ market, picked }: { market: Market; picked: PickedPrice | null }) {
-  const { userId, balances, refresh, rememberOrder } = useAccount();
+  const { userId, balances, refresh, rememberOrder, requestDeposit } = useAccount();
   const ticker = useTicker(market.symbol);
+  const connection = useConnection();
+  const quoteWalk = useQuoteWalk(market);
   const notify = useToast();
   const [side, setSide] = useState<Side>('buy');
   const [type, setType] = useState<OrderKind>('limit');
@@ -53,17 +70,40 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     setPrice(formatPrice(picked.price, market.tickSize));
   }, [picked, market.tickSize]);
   useEffect(() => setProblem(null), [side, type, price, quantity, timeInForce, postOnly, userId]);
+  useEffect(() => {
+    if (problem?.offlineSession === undefined) return;
+    if (connection.state === 'live' && connection.session !== problem.offlineSession) setProblem(null);
+  }, [connection, problem]);
 
   const values: OrderFormValues = { side, type, price, quantity, timeInForce, postOnly };
   const spendAsset = side === 'buy' ? market.quoteAsset : market.baseAsset;
   const available = availableOf(balances, spendAsset);
-  const pricedAt = type === 'limit' ? price : lastPrice ?? '';
-  const total = orderTotal(pricedAt, quantity);
+  // What is wrong with the text typed, as it is typed (never corrected behind the trader's back).
+  const priceError = type === 'limit' ? checkDecimalText(price, 'Price', market.tickSize) : null;
+  const quantityError = checkDecimalText(quantity, 'Amount', market.stepSize);
+  const total = type === 'limit' && !priceError && !quantityError ? orderTotal(price, quantity) : null;
 
   const fillPercent = (percent: number) => {
     if (available === null) return;
-    const q = quantityForPercent({ side, available, price: pricedAt || null, percent, stepSize: market.stepSize });
+    let q: string | null;
+    if (type === 'market' && side === 'buy') {
+      // Spend the share of the balance on the asks as the book shows them, level by level.
+      const quote = div(mul(available, String(percent)), '100', decimalsOf(market.tickSize) + decimalsOf(market.stepSize));
+      const walk = quoteWalk(quote, lastPrice);
+      q = walk && isPositive(walk.quantity) ? walk.quantity : null;
+    } else {
+      const limitPrice = type === 'limit' && !priceError ? price : null;
+      q = quantityForPercent({ side, available, price: limitPrice, percent, stepSize: market.stepSize });
+    }
     if (q) setQuantity(formatQty(q, market.stepSize));
+  };
+
+  // Enter in any field submits (a text field does by itself; a select or a checkbox does not).
+  const enterSubmits = (e: KeyboardEvent<HTMLFormElement>) => {
+    const t = e.target as HTMLElement;
+    if (e.key !== 'Enter' || !(t instanceof HTMLSelectElement || (t instanceof HTMLInputElement && t.type === 'checkbox'))) return;
+    e.preventDefault();
+    e.currentTarget.requestSubmit();
   };
 
   const submit = async (e: FormEvent) => {
@@ -74,13 +114,21 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
       return;
     }
     setBusy(true);
+    const order = toNewOrder(values, market, userId);
+    const session = connection.session;
     try {
-      const placed = await api.placeOrder(toNewOrder(values, market, userId));
+      const placed = await api.placeOrder(order);
       rememberOrder(placed.orderId, side);
-      notify('success', placedTitle(placed, side, market), `${formatQty(placed.executedQty, market.stepSize)} ${market.baseAsset} filled`);
+      const notice = placedNotice(placed, side, market, order.timeInForce ?? (type === 'market' ? 'IOC' : 'GTC'));
+      notify(notice.kind, notice.title, notice.detail);
       setQuantity('');
     } catch (err) {
-      setProblem({ message: errorText(err), code: err instanceof ApiError ? err.code : undefined });
+      const code = err instanceof ApiError ? err.code : undefined;
+      const text = orderErrorText(code, errorText(err), { userId, spendAsset });
+      setProblem({
+        message: text.message, code, showCode: text.showCode, deposit: text.deposit,
+        offlineSession: code !== undefined && OFFLINE_CODES.has(code) ? session : undefined,
+      });
     } finally {
       setBusy(false);
       void refresh();
@@ -88,7 +136,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   };
 
   return (
-    <form className="panel order-form area-form" data-testid="order-form" onSubmit={submit} noValidate>
+    <form className="panel order-form area-form" data-testid="order-form" onSubmit={submit} onKeyDown={enterSubmits} noValidate>
       <div className="side-switch" role="group" aria-label="Side">
         <button type="button" className={`side-btn buy ${side === 'buy' ? 'on' : ''}`} data-testid="side-buy" onClick={() => setSide('buy')}>Buy</button>
         <button type="button" className={`side-btn sell ${side === 'sell' ? 'on' : ''}`} data-testid="side-sell" onClick={() => setSide('sell')}>Sell</button>
@@ -102,13 +150,13 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
 
       {type === 'limit' ? (
         <DecimalField label="Price" value={price} onChange={setPrice} step={market.tickSize} suffix={market.quoteAsset}
-          testId="order-price" stepFrom={lastPrice ?? undefined} placeholder="0.00" />
+          testId="order-price" stepFrom={lastPrice ?? undefined} placeholder="0.00" error={priceError} />
       ) : (
         <div className="field field-disabled"><span className="field-label">Price</span>
           <span className="field-box"><span className="field-input market-price">Market price</span><span className="field-suffix">{market.quoteAsset}</span></span></div>
       )}
       <DecimalField label="Amount" value={quantity} onChange={setQuantity} step={market.stepSize} suffix={market.baseAsset}
-        testId="order-quantity" placeholder={`min ${market.minQty}`} />
+        testId="order-quantity" placeholder={`min ${market.minQty}`} error={quantityError} />
 
       <div className="percents" role="group" aria-label="Share of available balance">
         {PERCENTS.map((p) => (
@@ -116,10 +164,14 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
         ))}
       </div>
 
-      <div className="order-total">
-        <span className="muted">{type === 'market' ? 'Estimated total' : 'Total'}</span>
-        <span data-testid="order-total">{total === null ? '—' : `${type === 'market' ? '≈ ' : ''}${formatAmount(total, decimalsOf(market.tickSize))} ${market.quoteAsset}`}</span>
-      </div>
+      {type === 'market' ? (
+        <MarketEstimate market={market} side={side} quantity={quantity} lastPrice={lastPrice} />
+      ) : (
+        <div className="order-total">
+          <span className="muted">Total</span>
+          <span className="order-total-value" data-testid="order-total">{total === null ? '—' : `${formatAmount(total, decimalsOf(market.tickSize))} ${market.quoteAsset}`}</span>
+        </div>
+      )}
 
       <div className="order-options">
         <label className="select-label">
@@ -145,8 +197,11 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
 
       {problem ? (
         <div className="form-error" role="alert" data-testid="order-error" data-code={problem.code ?? ''}>
-          {problem.code ? <span className="error-code">{problem.code}</span> : null}
+          {problem.code && problem.showCode ? <span className="error-code">{problem.code}</span> : null}
           <span className="error-message">{problem.message}</span>
+          {problem.deposit ? (
+            <button type="button" className="link-btn error-action" data-testid="order-deposit" onClick={requestDeposit}>Deposit {spendAsset}</button>
+          ) : null}
         </div>
       ) : null}
       <MarketAssets market={market} />
@@ -154,13 +209,20 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   );
 }
 
-function placedTitle(placed: PlacedOrder, side: Side, market: Market): string {
-  const what = `${side === 'buy' ? 'Buy' : 'Sell'} ${market.baseAsset}`;
-  switch (placed.status) {
-    case 'FILLED': return `${what}: filled`;
-    case 'PARTIALLY_FILLED': return `${what}: partially filled`;
-    case 'CANCELED':
-    case 'EXPIRED': return `${what}: ${placed.status.toLowerCase()}`;
-    default: return `${what}: order placed`;
-  }
+/**
+ * A market order's estimated total, from the order book shown (the opposite side walked for the
+ * amount, within the price band), or why the book cannot fill it. Re-rendered only when the
+ * estimate changes, not at every redraw of the book.
+ */
+function MarketEstimate({ market, side, quantity, lastPrice }: { market: Market; side: Side; quantity: string; lastPrice: string | null }) {
+  const walk = useMarketWalk(market, side, quantity, lastPrice);
+  return (
+    <div className="order-total">
+      <span className="muted">Estimated total</span>
+      <span className={`order-total-value ${walk && !walk.complete ? 'order-total-short' : ''}`} data-testid="order-total"
+        data-complete={walk ? String(walk.complete) : undefined} data-total={walk?.total}>
+        {walk === null ? '—' : describeWalk(walk, side, market)}
+      </span>
+    </div>
+  );
 }

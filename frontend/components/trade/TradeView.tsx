@@ -4,6 +4,7 @@ import { rememberMarket } from '@/components/layout/TradeLink';
 import { MarketsTable } from '@/components/markets/MarketsTable';
 import { StateMessage } from '@/components/ui/StateMessage';
 import { AccountProvider } from '@/hooks/useAccount';
+import { OrderBookProvider } from '@/hooks/useOrderBook';
 import { useMarket, useMarkets } from '@/hooks/useMarkets';
 import { useUser } from '@/hooks/useUser';
 import { marketFromPath } from '@/lib/market';
@@ -55,15 +56,17 @@ function TradeScreen({ market }: { market: Market }) {
   useEffect(() => rememberMarket(market.symbol), [market.symbol]);
   const pick = useCallback((price: string) => setPicked({ price, at: Date.now() }), []);
   return (
-    <AccountProvider userId={userId} market={market.symbol}>
-      <div className="trade-grid" data-testid="trade-view" data-market={market.symbol}>
-        <MarketHeader market={market} />
-        <PriceChart market={market} />
-        <OrderBook market={market} onPick={pick} />
-        <RecentTrades market={market} onPick={pick} />
-        <OrderForm market={market} picked={picked} />
-        <AccountPanel market={market} />
-      </div>
+    <AccountProvider userId={userId} market={market}>
+      <OrderBookProvider market={market.symbol}>
+        <div className="trade-grid" data-testid="trade-view" data-market={market.symbol}>
+          <MarketHeader market={market} />
+          <PriceChart market={market} />
+          <OrderBook market={market} onPick={pick} />
+          <RecentTrades market={market} onPick={pick} />
+          <OrderForm market={market} picked={picked} />
+          <AccountPanel market={market} />
+        </div>
+      </OrderBookProvider>
     </AccountProvider>
   );
 }

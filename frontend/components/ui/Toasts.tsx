@@ -1,7 +1,8 @@
 'use client';
 import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 
-export type ToastKind = 'success' | 'error' | 'info';
+/** success: a fill; warning: nothing filled, or an order closed by the exchange; info: neutral. */
+export type ToastKind = 'success' | 'error' | 'info' | 'warning';
 
 interface Toast {
   id: number;
@@ -15,6 +16,8 @@ type Notify = (kind: ToastKind, title: string, detail?: string) => void;
 const ToastContext = createContext<Notify>(() => undefined);
 
 const SHOW_MS = 4000;
+/** Warnings and errors stay longer: they tell of something the trader did not ask for. */
+const SHOW_LONG_MS = 8000;
 const MAX_SHOWN = 4;
 
 /** Short-lived notifications in a corner of the screen (order placed, filled, failed...). */
@@ -24,7 +27,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const notify = useCallback<Notify>((kind, title, detail) => {
     const id = nextId.current++;
     setToasts((prev) => [...prev, { id, kind, title, detail }].slice(-MAX_SHOWN));
-    setTimeout(() => setToasts((prev) => prev.filter((t) => t.id !== id)), SHOW_MS);
+    setTimeout(() => setToasts((prev) => prev.filter((t) => t.id !== id)), kind === 'warning' || kind === 'error' ? SHOW_LONG_MS : SHOW_MS);
   }, []);
   const value = useMemo(() => notify, [notify]);
   return (
@@ -32,7 +35,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {children}
       <div className="toasts" role="status" aria-live="polite">
         {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast">
+          <div key={t.id} className={`toast toast-${t.kind}`} data-testid="toast" data-kind={t.kind}>
             <div className="toast-title">{t.title}</div>
             {t.detail ? <div className="toast-detail">{t.detail}</div> : null}
           </div>

@@ -1,0 +1,121 @@
+/**
+ * What a market order would get from the order book the page shows: the opposite side walked best
+ * level first, as the exchange matches it (at each resting level's price), within the market
+ * order's price band. Exact decimals; an estimate only because the book may move before the order
+ * reaches the exchange.
+ */
+import { add, cmp, decimalsOf, div, isPositive, min, mul, sub, truncateToStep } from './decimal';
+import { formatAmount, formatQty } from './format';
+import type { Dec, Side } from './types';
+
+/** A price level: what `LocalOrderBook.levelsBestFirst` gives, best first. */
+export interface WalkLevel {
+  readonly price: Dec;
+  readonly quantity: Dec;
+}
+
+export interface BookWalk {
+  /** Base quantity the book fills (all that was asked when `complete`). */
+  quantity: Dec;
+  /** Quote paid (buy) or received (sell) for it. */
+  total: Dec;
+  /** Whether the book fills the whole order. */
+  complete: boolean;
+  /** The last (worst) price reached, null when nothing fills. */
+  worstPrice: Dec | null;
+  /** Whether levels beyond the price band were left out (the order would stop there). */
+  banded: boolean;
+}
+
+/**
+ * The worst price a market order of `side` may trade at: the last price plus (buy) or minus (sell)
+ * `band` of it, in whole ticks (as the exchange computes it). Null when either is unknown.
+ */
+export function bandLimit(side: Side, lastPrice: Dec | null, band: Dec | null, tickSize: Dec): Dec | null {
+  if (!lastPrice || !band || !isPositive(band) || !isPositive(lastPrice)) return null;
+  const delta = truncateToStep(mul(lastPrice, band), tickSize);
+  if (side === 'buy') return add(lastPrice, delta);
+  const low = sub(lastPrice, delta);
+  return cmp(low, tickSize) < 0 ? tickSize : low;
+}
+
+/** Whether a level at `price` is within `limit` for a taker of `side` (no limit: every level). */
+function within(side: Side, price: Dec, limit: Dec | null): boolean {
+  if (limit === null) return true;
+  return side === 'buy' ? cmp(price, limit) <= 0 : cmp(price, limit) >= 0;
+}
+
+/**
+ * A market order of `side` for `quantity` (base) against `levels`, the opposite side best first:
+ * how much fills, for what total.
+ */
+export function walkForQuantity(levels: Iterable<WalkLevel>, side: Side, quantity: Dec, limit: Dec | null = null): BookWalk {
+  let left = quantity;
+  let total = '0';
+  let worstPrice: Dec | null = null;
+  let banded = false;
+  for (const level of levels) {
+    if (!isPositive(left)) break;
+    if (!within(side, level.price, limit)) {
+      banded = true;
+      break;
+    }
+    const take = min(left, level.quantity);
+    total = add(total, mul(take, level.price));
+    left = sub(left, take);
+    worstPrice = level.price;
+  }
+  const complete = !isPositive(left);
+  return { quantity: sub(quantity, left), total, complete, worstPrice, banded: banded && !complete };
+}
+
+/**
+ * A market buy spending at most `quote` against `levels` (the asks, best first): the most base it
+ * gets in whole steps and what that costs. `complete` is false when the book (within the band)
+ * runs out before the quote is spent to within one step.
+ */
+export function walkForQuote(levels: Iterable<WalkLevel>, quote: Dec, stepSize: Dec, limit: Dec | null = null): BookWalk {
+  let left = quote;
+  let quantity = '0';
+  let total = '0';
+  let worstPrice: Dec | null = null;
+  let banded = false;
+  let exhausted = true;
+  const scale = decimalsOf(stepSize);
+  for (const level of levels) {
+    if (!within('buy', level.price, limit)) {
+      banded = true;
+      break;
+    }
+    const affordable = truncateToStep(div(left, level.price, scale), stepSize);
+    const take = min(affordable, level.quantity);
+    if (isPositive(take)) {
+      const cost = mul(take, level.price);
+      quantity = add(quantity, take);
+      total = add(total, cost);
+      left = sub(left, cost);
+      worstPrice = level.price;
+    }
+    if (cmp(take, level.quantity) < 0) {
+      // The money ran out inside this level: the quote is spent (to within one step).
+      exhausted = false;
+      break;
+    }
+  }
+  const complete = !exhausted || !isPositive(left);
+  return { quantity, total, complete, worstPrice, banded: banded && !complete };
+}
+
+/** Two walks that show the same (a redraw of the book that changed nothing for this order). */
+export function sameWalk(a: BookWalk, b: BookWalk): boolean {
+  return a.quantity === b.quantity && a.total === b.total && a.complete === b.complete && a.worstPrice === b.worstPrice && a.banded === b.banded;
+}
+
+/** The order form's "Estimated total" for a walk: what it costs or brings, or why the book cannot fill it. */
+export function describeWalk(walk: BookWalk, side: Side, m: { baseAsset: string; quoteAsset: string; tickSize: Dec; stepSize: Dec }): string {
+  const total = `${formatAmount(walk.total, decimalsOf(m.tickSize))} ${m.quoteAsset}`;
+  const where = walk.banded ? ' within the price band' : '';
+  if (walk.complete) return `≈ ${total}`;
+  if (!isPositive(walk.quantity)) return `The book cannot fill it: no ${side === 'buy' ? 'asks' : 'bids'}${where}`;
+  return `The book can fill only ${formatQty(walk.quantity, m.stepSize)} ${m.baseAsset}${where} (≈ ${total})`;
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { bandLimit, describeWalk, walkForQuantity, walkForQuote } from '@/lib/bookWalk';
+import { LocalOrderBook } from '@/lib/orderbook';
+
+const asks = [{ price: '1005', quantity: '2' }, { price: '1006', quantity: '1' }, { price: '1010', quantity: '5' }];
+const bids = [{ price: '995', quantity: '2' }, { price: '994', quantity: '2.5' }];
+const market = { baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01' };
+
+describe('walking the book for a market order', () => {
+  it('fills level by level at the resting prices', () => {
+    expect(walkForQuantity(asks, 'buy', '3')).toEqual({ quantity: '3', total: '3016', complete: true, worstPrice: '1006', banded: false });
+    expect(walkForQuantity(asks, 'buy', '1.5')).toMatchObject({ total: '1507.5', complete: true, worstPrice: '1005' });
+    expect(walkForQuantity(bids, 'sell', '3')).toMatchObject({ quantity: '3', total: '2984', complete: true });
+  });
+
+  it('says how much the book can fill when it is too thin', () => {
+    expect(walkForQuantity(bids, 'sell', '10')).toEqual({ quantity: '4.5', total: '4475', complete: false, worstPrice: '994', banded: false });
+    expect(walkForQuantity([], 'buy', '1')).toEqual({ quantity: '0', total: '0', complete: false, worstPrice: null, banded: false });
+  });
+
+  it('stops at the price band around the last price, as the exchange does', () => {
+    expect(bandLimit('buy', '1000', '0.005', '0.01')).toBe('1005');
+    expect(bandLimit('sell', '1000', '0.1', '0.01')).toBe('900');
+    expect(bandLimit('buy', '1003.33', '0.001', '0.01')).toBe('1004.33'); // 1.00333 truncated to the tick
+    expect(bandLimit('sell', '5', '0.9', '1')).toBe('1');
+    expect(bandLimit('buy', null, '0.1', '0.01')).toBeNull();
+    expect(walkForQuantity(asks, 'buy', '3', '1005')).toEqual({ quantity: '2', total: '2010', complete: false, worstPrice: '1005', banded: true });
+    expect(walkForQuantity(asks, 'buy', '2', '1005')).toMatchObject({ complete: true, banded: false });
+  });
+
+  it('spends a quote amount (a percentage of the balance) in whole steps', () => {
+    // 2 @ 1005 = 2010, then 990 left buys 0.98 @ 1006 (985.88).
+    expect(walkForQuote(asks, '3000', '0.01')).toEqual({ quantity: '2.98', total: '2995.88', complete: true, worstPrice: '1006', banded: false });
+    expect(walkForQuote(asks, '2010', '0.01')).toMatchObject({ quantity: '2', total: '2010', complete: true });
+    expect(walkForQuote(asks, '100000', '1')).toMatchObject({ quantity: '8', total: '8066', complete: false });
+    expect(walkForQuote(asks, '100000', '1', '1006')).toMatchObject({ quantity: '3', complete: false, banded: true });
+    expect(walkForQuote(asks, '1000', '1')).toMatchObject({ quantity: '0', complete: true });
+  });
+
+  it('walks the local book best level first', () => {
+    const book = new LocalOrderBook();
+    book.loadSnapshot({ bids: [['994', '2.5'], ['995', '2']], asks: [['1010', '5'], ['1005', '2'], ['1006', '1']], lastUpdateId: 1 });
+    expect(walkForQuantity(book.levelsBestFirst('asks'), 'buy', '3').total).toBe('3016');
+    expect(walkForQuantity(book.levelsBestFirst('bids'), 'sell', '3').total).toBe('2984');
+  });
+
+  it('describes the estimate for the form', () => {
+    expect(describeWalk(walkForQuantity(asks, 'buy', '3'), 'buy', market)).toBe('≈ 3,016.00 INR');
+    expect(describeWalk(walkForQuantity(bids, 'sell', '10'), 'sell', market)).toBe('The book can fill only 4.50 TATA (≈ 4,475.00 INR)');
+    expect(describeWalk(walkForQuantity([], 'buy', '1'), 'buy', market)).toBe('The book cannot fill it: no asks');
+    expect(describeWalk(walkForQuantity(asks, 'buy', '1', '1000'), 'buy', market)).toBe('The book cannot fill it: no asks within the price band');
+  });
+});

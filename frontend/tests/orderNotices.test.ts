@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { closedNotice, depthTouchesMine, orderErrorText, placedNotice, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
+import type { Market, OpenOrder, Order, PlacedOrder } from '@/lib/types';
+
+const market: Market = {
+  symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01',
+  minQty: '0.01', minNotional: '1', priceBand: '0.1',
+};
+const placed = (over: Partial<PlacedOrder>): PlacedOrder => ({ orderId: 'o1', status: 'NEW', executedQty: '0', remainingQty: '1', fills: [], ...over });
+const open = (orderId: string, side: 'buy' | 'sell', price: string, quantity: string, filled = '0'): OpenOrder =>
+  ({ orderId, side, price, quantity, filled, remainingQty: null, time: null });
+const order = (over: Partial<Order>): Order => ({
+  orderId: 'abc', clientOrderId: null, market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', timeInForce: 'GTC', postOnly: false,
+  price: '960', quantity: '1.5', executedQty: '0', executedQuoteQty: '0', remainingQty: '0', status: 'CANCELED', time: 0, ...over,
+});
+
+describe('order notices', () => {
+  it('tells an IOC/FOK order that filled nothing apart from a fill', () => {
+    expect(placedNotice(placed({ status: 'FILLED', executedQty: '2' }), 'buy', market, 'IOC'))
+      .toEqual({ kind: 'success', title: 'Buy TATA: filled', detail: '2.00 TATA filled' });
+    const ioc = placedNotice(placed({ status: 'EXPIRED' }), 'buy', market, 'IOC');
+    expect(ioc.kind).toBe('warning');
+    expect(ioc.title).toBe('Buy TATA: expired, nothing filled');
+    const fok = placedNotice(placed({ status: 'EXPIRED' }), 'sell', market, 'FOK');
+    expect([fok.kind, fok.title]).toEqual(['warning', 'Sell TATA: expired, nothing filled']);
+    expect(fok.detail).toMatch(/^FOK: /);
+    expect(placedNotice(placed({ status: 'EXPIRED', executedQty: '0.5' }), 'buy', market, 'IOC'))
+      .toEqual({ kind: 'success', title: 'Buy TATA: partially filled', detail: '0.50 TATA filled, the rest expired' });
+    expect(placedNotice(placed({ status: 'NEW' }), 'buy', market, 'GTC')).toMatchObject({ kind: 'success', title: 'Buy TATA: order placed' });
+    expect(placedNotice(placed({ status: null }), 'buy', market, 'GTC').title).toBe('Buy TATA: order placed');
+  });
+
+  it('names an order the exchange closed on its own, with its final status', () => {
+    expect(closedNotice(order({}), market)).toEqual({
+      kind: 'warning', title: 'Buy 1.50 TATA at 960.00: canceled',
+      detail: 'Not from this page: closed by the exchange or another session (nothing filled). Order abc',
+    });
+    expect(closedNotice(order({ status: 'EXPIRED', executedQty: '0.5', side: 'sell' }), market)?.detail).toMatch(/\(0\.50 filled, 1\.00 expired\)/);
+    expect(closedNotice(order({ status: 'FILLED', executedQty: '1.5' }), market)).toBeNull();
+    expect(closedNotice(order({ status: 'NEW' }), market)).toBeNull();
+  });
+
+  it('finds the open orders that left without a cancel from this page', () => {
+    const before = [open('a', 'buy', '960', '1'), open('b', 'sell', '1020', '1'), open('c', 'buy', '950', '1')];
+    expect(vanishedOrders(before, [before[0] as OpenOrder], new Set(['b']))).toEqual(['c']);
+    expect(vanishedOrders(before, before, new Set())).toEqual([]);
+  });
+
+  it("sees a resting order of the user's leave the book in a depth update", () => {
+    const mine = restingByLevel([open('a', 'buy', '960.00', '1.5', '0.5'), open('b', 'buy', '960', '2'), open('c', 'sell', '1020', '1')]);
+    expect(mine.get('buy:960')).toBe('3');
+    const diff = (bids: [string, string][], asks: [string, string][] = []) => ({ market: 'TATA_INR', firstId: 1, lastId: 1, bids, asks });
+    expect(depthTouchesMine(diff([['960.00', '0']]), mine)).toBe(true);
+    expect(depthTouchesMine(diff([['960', '2.99']]), mine)).toBe(true);
+    expect(depthTouchesMine(diff([['960', '3']]), mine)).toBe(false);
+    expect(depthTouchesMine(diff([['961', '0']]), mine)).toBe(false);
+    expect(depthTouchesMine(diff([], [['1020', '0']]), mine)).toBe(true);
+    expect(depthTouchesMine(diff([['1020', '0']]), mine)).toBe(false);
+    expect(depthTouchesMine(diff([['960', '0']]), new Map())).toBe(false);
+  });
+
+  it('says in plain words that a new user has no funds yet', () => {
+    const t = orderErrorText('UNKNOWN_USER', 'unknown user trader77', { userId: 'trader77', spendAsset: 'INR' });
+    expect(t.message).toBe('User trader77 has no funds yet. Deposit INR first (Balances → Deposit), then place the order.');
+    expect(t.message).not.toMatch(/UNKNOWN_USER|unknown user/);
+    expect([t.showCode, t.deposit]).toEqual([false, true]);
+    expect(orderErrorText('INSUFFICIENT_FUNDS', 'insufficient funds', { userId: '5', spendAsset: 'INR' }))
+      .toEqual({ message: 'insufficient funds', showCode: true, deposit: true });
+    expect(orderErrorText(undefined, 'boom', { userId: '5', spendAsset: 'INR' })).toEqual({ message: 'boom', showCode: false, deposit: false });
+  });
+});
