@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The README's run command: installs what is missing, builds, and runs the exchange on
 # embedded storage with the demo users and a market maker keeping every default market
-# alive. The trading page is at http://localhost:3001 (or --http-port). Ctrl-C stops
-# everything.
+# alive. The maker trades as users of its own (mm-maker quotes, mm-taker takes), which it
+# funds itself (--topup), not as the demo users people try the page with: sharing their
+# account, its quotes would show as their orders and its takes would cancel their orders
+# (self-trade prevention). The trading page is at http://localhost:3001 (or --http-port).
+# Ctrl-C stops everything.
 #   deploy/run.sh [extra exchange options...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +40,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 if [[ -x build/exchange-mm ]]; then
-  setsid build/exchange-mm --http "http://127.0.0.1:$port" &
+  setsid build/exchange-mm --http "http://127.0.0.1:$port" --user mm-maker --taker-user mm-taker \
+    --topup &
   mm=$!
 fi
 echo "trading page: http://localhost:$port  (Ctrl-C to stop)"

@@ -214,7 +214,9 @@ ParseOutcome parse_mm_options(int argc, const char* const* argv, MmConfig& c) {
   s.allow_table("market");
   add_common(s, c.http_url, c.ws_url, c.markets, c.http_connections, c.request_timeout_ms,
              c.wait_ready_s, c.seed, c.log_level);
-  s.add("user", c.user, "User whose orders make the market");
+  s.add("user", c.user,
+        "User whose orders make the market (the default is a --demo user: where people "
+        "trade, e.g. on the trading page, give the bot users of their own and --topup)");
   s.add("taker-user", c.taker_user, "User that takes liquidity ('' to never take)");
   s.add("reference", c.reference, "Reference price: walk (random walk) or last (last trade)")
       ->check(CLI::IsMember({"walk", "last"}));
@@ -239,7 +241,9 @@ ParseOutcome parse_mm_options(int argc, const char* const* argv, MmConfig& c) {
         "Mean seconds between liquidity-taking orders per market (0: never)");
   s.add("take-min", c.take_min, "Smallest take, as a multiple of --quantity");
   s.add("take-max", c.take_max, "Largest take, as a multiple of --quantity");
-  s.add_flag("topup", c.topup, "Deposit (on-ramp) when an asset runs low");
+  s.add_flag("topup", c.topup,
+             "Deposit (on-ramp) when an asset runs low, at the start too (a new user holds "
+             "nothing)");
   s.add_decimal("topup-below", c.topup_below, "Available balance under which to deposit");
   s.add_decimal("topup-amount", c.topup_amount, "How much to deposit");
   s.add("balance-check-ms", c.balance_check_ms,

@@ -61,6 +61,19 @@ int side_index(Side s) {
   return s == Side::buy ? 0 : 1;
 }
 
+// A user the exchange has never seen (one exists once it has deposited): it holds nothing
+// and has no orders, which is what the requests about it are then taken to answer.
+bool unknown_user(const ApiError& e) {
+  return e.status == 404 && e.code == "UNKNOWN_USER";
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items)
+    out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
 }  // namespace
 
 struct MarketMaker::Impl {
@@ -129,6 +142,9 @@ struct MarketMaker::Impl {
   std::string final_check = "skipped";
   std::string final_drift;
   std::unordered_set<std::string> topups_in_flight;
+  bool ledger_loaded = false;        // the start-up balances are in the ledger
+  std::set<std::string> unfunded;    // users that hold nothing they trade: they place nothing
+  std::set<std::string> never_seen;  // users the exchange answered UNKNOWN_USER about
 
   // ---------------------------------------------------------------- start-up
 
@@ -221,7 +237,7 @@ struct MarketMaker::Impl {
     auto failed = std::make_shared<bool>(false);
     for (auto& m : markets) {
       std::string symbol = m->info.symbol;
-      api.cancel_all(
+      cancel_all_of(
           symbol, cfg.user, [this, remaining, failed, symbol](Reply<std::vector<CancelResult>> r) {
             if (phase != Phase::starting) return;
             if (!r.ok()) {
@@ -245,6 +261,17 @@ struct MarketMaker::Impl {
     return u;
   }
 
+  // The assets the bot trades: base and quote of every market (the maker quotes both
+  // sides, the taker buys and sells).
+  std::set<std::string> assets() const {
+    std::set<std::string> out;
+    for (auto& m : markets) {
+      out.insert(m->info.base);
+      out.insert(m->info.quote);
+    }
+    return out;
+  }
+
   // The ledger starts from the exchange's balances, now that no order of ours is open;
   // quoting starts once any deposits (--topup) are in.
   void load_balances() {
@@ -255,6 +282,8 @@ struct MarketMaker::Impl {
       if (--*remaining > 0 || phase != Phase::starting) return;
       if (*failed)
         return client::run_after(ready_timer, ready_backoff.next(), [this] { load_balances(); });
+      ledger_loaded = true;
+      check_funds();
       load_references(0);
     };
     for (const std::string& user : list) {
@@ -266,19 +295,90 @@ struct MarketMaker::Impl {
           return next();
         }
         ledger.rebase(user, *r);
-        if (r->empty())
-          log.warn(
-              "user " + user + " holds nothing" +
-              (cfg.topup ? ": depositing" : " (run the exchange with --demo, or use --topup)"));
         check_topup(user, *r, next);
       });
     }
   }
 
+  // Once the start-up deposits are in: says plainly which user lacks what, and how to fix
+  // it. A user that holds none of the assets places no orders (each would be refused, again
+  // and again) until the balance checks see funds arrive.
+  void check_funds() {
+    std::set<std::string> all = assets();
+    for (const std::string& user : users()) {
+      std::vector<std::string> missing;
+      for (const std::string& asset : all)
+        if (!ledger.expected(user, asset).is_positive()) missing.push_back(asset);
+      if (missing.empty()) continue;
+      bool maker = user == cfg.user;
+      std::string role = maker ? "maker user " : "taker user ";
+      if (missing.size() < all.size()) {
+        log.warn(role + user + " holds no " + join(missing) + ": its " +
+                 (maker ? "quotes" : "orders") + " that need it are refused until it does" +
+                 (cfg.topup ? "" : " (--topup deposits what runs low)"));
+        continue;
+      }
+      unfunded.insert(user);
+      std::string how =
+          cfg.topup ? "The deposits failed (see above); they are retried at each balance check."
+                    : "Fund it: POST /api/v1/on-ramp {\"userId\": \"" + user + "\", \"asset\": \"" +
+                          *all.begin() +
+                          "\", \"amount\": \"1000000\"} for each of those assets; or run "
+                          "exchange-mm with --topup to let it deposit; or, on an exchange run "
+                          "with --demo, use one of its funded users (1, 2, 5).";
+      log.error(role + user + " holds none of " + join(missing) +
+                (never_seen.count(user) ? " (the exchange does not know it: a user exists once "
+                                          "it has deposited)"
+                                        : "") +
+                ", so it " + (maker ? "cannot quote" : "cannot take liquidity") + ". " + how +
+                " Waiting for funds: " + (maker ? "quoting" : "taking") +
+                " starts when they arrive.");
+    }
+  }
+
+  // A user that held nothing at the start (so it has placed no order) and holds something
+  // now was funded from outside: its balances become the ledger's baseline, and it trades.
+  void note_funds(const std::string& user, const Balances& b) {
+    if (!unfunded.count(user)) return;
+    std::set<std::string> all = assets();
+    if (std::none_of(b.begin(), b.end(), [&](const auto& kv) {
+          return all.count(kv.first) && kv.second.total().is_positive();
+        }))
+      return;
+    ledger.rebase(user, b);
+    unfunded.erase(user);
+    never_seen.erase(user);
+    bool maker = user == cfg.user;
+    log.info("user " + user + " now holds funds: " + (maker ? "quoting" : "taking liquidity"));
+    if (maker)
+      for (size_t i = 0; i < markets.size(); ++i)
+        post_refresh(i);
+  }
+
   // A user the exchange has never seen holds nothing (its first deposit creates it).
   void fetch_balances(const std::string& user, std::function<void(Reply<Balances>)> done) {
-    api.balances(user, [done](Reply<Balances> r) {
-      if (!r.ok() && r.error().status == 404) return done(Balances{});
+    api.balances(user, [this, user, done](Reply<Balances> r) {
+      if (!r.ok() && unknown_user(r.error())) {
+        never_seen.insert(user);
+        return done(Balances{});
+      }
+      done(std::move(r));
+    });
+  }
+
+  // ... and has no orders: these answer as much rather than UNKNOWN_USER.
+  void cancel_all_of(const std::string& symbol, const std::string& user,
+                     client::Callback<std::vector<CancelResult>> done) {
+    api.cancel_all(symbol, user, [done](Reply<std::vector<CancelResult>> r) {
+      if (!r.ok() && unknown_user(r.error())) return done(std::vector<CancelResult>{});
+      done(std::move(r));
+    });
+  }
+
+  void open_orders_of(const std::string& user, const std::string& symbol,
+                      client::Callback<std::vector<OrderState>> done) {
+    api.open_orders(user, symbol, [done](Reply<std::vector<OrderState>> r) {
+      if (!r.ok() && unknown_user(r.error())) return done(std::vector<OrderState>{});
       done(std::move(r));
     });
   }
@@ -342,7 +442,11 @@ struct MarketMaker::Impl {
     if (ws.connects() > 1) log.info("WebSocket reconnected");
     if (phase == Phase::starting) {
       phase = Phase::running;
-      log.info("quoting " + std::to_string(markets.size()) + " market(s)");
+      if (unfunded.count(cfg.user))
+        log.info("connected to " + std::to_string(markets.size()) +
+                 " market(s): waiting for funds of " + cfg.user + " before quoting");
+      else
+        log.info("quoting " + std::to_string(markets.size()) + " market(s)");
       begin_running();
     } else if (phase == Phase::offline) {
       maybe_resume();
@@ -483,9 +587,10 @@ struct MarketMaker::Impl {
       // The book it was quoted from is behind: a refill now would be refused again until
       // it catches up, so the next periodic refresh does it.
       refill_now = false;
-    } else if (e.code == "INSUFFICIENT_FUNDS") {
+    } else if (e.code == "INSUFFICIENT_FUNDS" || unknown_user(e)) {
       ++funds_rejects;
-      m.pause_until[side_index(o->side)] = Clock::now() + std::chrono::seconds(5);
+      // The taker's refusals say nothing of the maker's funds: its quotes go on.
+      if (!o->taker) m.pause_until[side_index(o->side)] = Clock::now() + std::chrono::seconds(5);
       if (funds_rejects == 1 || funds_rejects % 100 == 0)
         log.warn(o->user + " lacks funds for a " + client::side_name(o->side) + " in " +
                  m.info.symbol + (cfg.topup ? " (topping up)" : " (use --topup to deposit)"));
@@ -605,7 +710,7 @@ struct MarketMaker::Impl {
   }
 
   void refresh(size_t i) {
-    if (phase != Phase::running) return;
+    if (phase != Phase::running || unfunded.count(cfg.user)) return;
     MmMarket& m = *markets[i];
     Decimal ref = advance_reference(m);
     Decimal position = ledger.traded(cfg.user, m.info.base);
@@ -654,7 +759,7 @@ struct MarketMaker::Impl {
   }
 
   void take(size_t i) {
-    if (phase != Phase::running) return;
+    if (phase != Phase::running || unfunded.count(cfg.taker_user)) return;
     MmMarket& m = *markets[i];
     if (!m.book.synced()) return;
     auto bid = m.book.best_bid();
@@ -761,19 +866,19 @@ struct MarketMaker::Impl {
     if (i >= markets.size()) return done(true);
     MmMarket& m = *markets[i];
     auto asked = Clock::now();
-    api.open_orders(cfg.user, m.info.symbol,
-                    [this, i, done, asked](Reply<std::vector<OrderState>> r) {
-                      if (phase == Phase::stopped) return;
-                      if (!r.ok()) {
-                        log.warn("reconcile: open orders of " + markets[i]->info.symbol + ": " +
-                                 r.error().describe());
-                        return done(false);
-                      }
-                      reconcile_with(i, *r, asked, [this, i, done](bool ok) {
-                        if (!ok) return done(false);
-                        reconcile_market(i + 1, done);
-                      });
-                    });
+    open_orders_of(cfg.user, m.info.symbol,
+                   [this, i, done, asked](Reply<std::vector<OrderState>> r) {
+                     if (phase == Phase::stopped) return;
+                     if (!r.ok()) {
+                       log.warn("reconcile: open orders of " + markets[i]->info.symbol + ": " +
+                                r.error().describe());
+                       return done(false);
+                     }
+                     reconcile_with(i, *r, asked, [this, i, done](bool ok) {
+                       if (!ok) return done(false);
+                       reconcile_market(i + 1, done);
+                     });
+                   });
   }
 
   // `asked`: when the open orders were requested (see OrderTracker::reconcile).
@@ -805,6 +910,8 @@ struct MarketMaker::Impl {
                           std::shared_ptr<bool> ok, std::function<void()> then) {
     api.order_history(user, markets[i]->info.symbol, 500,
                       [this, keys, ok, then](Reply<std::vector<OrderState>> r) {
+                        // A user the exchange does not know has no orders at all.
+                        if (!r.ok() && unknown_user(r.error())) r = std::vector<OrderState>{};
                         if (r.ok()) {
                           adopted += tracker.resolve_history(keys, *r);
                         } else {
@@ -817,8 +924,10 @@ struct MarketMaker::Impl {
 
   // ---------------------------------------------------------------- balances
 
+  // Also how a user that holds nothing learns that funds arrived: every 2 s meanwhile.
   void schedule_balance_check(milliseconds delay) {
-    if (cfg.balance_check_ms <= 0) return;
+    if (cfg.balance_check_ms <= 0 && unfunded.empty()) return;
+    if (!unfunded.empty()) delay = std::min(delay, milliseconds(2000));
     client::run_after(balance_timer, delay, [this] {
       if (phase != Phase::running) return;
       check_balances(users(), [this](bool agreed) {
@@ -841,6 +950,7 @@ struct MarketMaker::Impl {
     for (const std::string& user : list) {
       fetch_balances(user, [this, user, remaining, drift, done](Reply<Balances> r) {
         if (r.ok()) {
+          note_funds(user, *r);
           for (const auto& d : ledger.compare(user, *r))
             *drift += " " + user + "/" + d.asset + ": expected " + d.expected.to_string() +
                       ", exchange " + d.actual.to_string() + ";";
@@ -864,12 +974,7 @@ struct MarketMaker::Impl {
     auto next = [remaining, then] {
       if (--*remaining == 0 && then) then();
     };
-    std::set<std::string> assets;
-    for (auto& m : markets) {
-      assets.insert(m->info.base);
-      assets.insert(m->info.quote);
-    }
-    for (const std::string& asset : assets) {
+    for (const std::string& asset : assets()) {
       auto it = b.find(asset);
       Decimal available = it == b.end() ? Decimal{} : it->second.available;
       if (!cfg.topup || available >= cfg.topup_below) continue;
@@ -903,7 +1008,9 @@ struct MarketMaker::Impl {
   }
 
   void print_status() {
-    std::string line = "status: " + std::string(phase == Phase::running ? "quoting" : "paused");
+    std::string line = "status: " + std::string(phase != Phase::running    ? "paused"
+                                                : unfunded.count(cfg.user) ? "waiting for funds"
+                                                                           : "quoting");
     for (size_t i = 0; i < markets.size(); ++i) {
       const MmMarket* m = markets[i].get();
       // Resting quotes (acknowledged, not known closed) apart from those in flight (being
@@ -959,7 +1066,7 @@ struct MarketMaker::Impl {
   void cancel_everything(size_t i, int attempt) {
     if (i >= markets.size()) return resolve_leftovers(0);
     MmMarket& m = *markets[i];
-    api.cancel_all(m.info.symbol, cfg.user, [this, i, attempt](Reply<std::vector<CancelResult>> r) {
+    cancel_all_of(m.info.symbol, cfg.user, [this, i, attempt](Reply<std::vector<CancelResult>> r) {
       MmMarket& m = *markets[i];
       if (!r.ok()) {
         if (attempt + 1 < cancel_attempts && (r.error().transport() || r.error().status >= 500)) {
@@ -1013,6 +1120,10 @@ struct MarketMaker::Impl {
 
   void final_balance_check() {
     if (final_check == "cancel_failed") return count_left_open(0);
+    if (!ledger_loaded) {  // stopped before it knew its balances: nothing to compare
+      log.info("final balance check skipped: stopped before the balances were loaded");
+      return count_left_open(0);
+    }
     auto list = users();
     auto remaining = std::make_shared<size_t>(list.size());
     auto drift = std::make_shared<std::string>();
@@ -1046,7 +1157,7 @@ struct MarketMaker::Impl {
   void count_left_open(size_t i) {
     if (i == 0) left_open_known = true;
     if (i >= markets.size()) return finish_stop();
-    api.open_orders(cfg.user, markets[i]->info.symbol, [this, i](Reply<std::vector<OrderState>> r) {
+    open_orders_of(cfg.user, markets[i]->info.symbol, [this, i](Reply<std::vector<OrderState>> r) {
       if (!r.ok())
         left_open_known = false;
       else
@@ -1092,13 +1203,9 @@ struct MarketMaker::Impl {
     if (!final_drift.empty()) s += " final_drift=" + final_drift;
     for (auto& m : markets)
       s += " position_" + m->info.symbol + "=" + ledger.traded(cfg.user, m->info.base).to_string();
-    std::set<std::string> assets;
-    for (auto& m : markets) {
-      assets.insert(m->info.base);
-      assets.insert(m->info.quote);
-    }
+    std::set<std::string> all = assets();
     for (const std::string& user : users())
-      for (const std::string& asset : assets)
+      for (const std::string& asset : all)
         s += " expected_" + user + "_" + asset + "=" + ledger.expected(user, asset).to_string();
     s += " elapsed_s=" + fixed(elapsed, 1);
     return s;
@@ -1133,7 +1240,9 @@ std::string MarketMaker::summary() const {
 }
 
 int MarketMaker::exit_code() const {
-  return impl_->final_check == "ok" && impl_->left_open_known && impl_->left_open == 0 ? 0 : 1;
+  // "skipped": stopped before it knew its balances, so before it placed anything.
+  bool checked = impl_->final_check == "ok" || impl_->final_check == "skipped";
+  return checked && impl_->left_open_known && impl_->left_open == 0 ? 0 : 1;
 }
 
 }  // namespace ex::bots

@@ -97,7 +97,8 @@ class MarketMaker {
   // One line of name=value pairs: orders placed, cancels, fills, trades taken, reconnects,
   // balance drift (0 when the exchange agrees with the bot's ledger), ...
   std::string summary() const;
-  // 0 if the final balance check agreed, 1 otherwise.
+  // 0 if the final balance check agreed (or had nothing to check: stopped before the
+  // balances were loaded) and no order was left open, 1 otherwise.
   int exit_code() const;
 
  private:
