@@ -2,8 +2,11 @@
  * Browser tests of the order form and the user's orders against the real exchange, on markets of
  * several precisions (a whole-share step, a whole-rupee tick): typed numbers kept as typed and
  * refused with a message rather than rewritten, the market order's estimate from the book, the
- * keyboard, the toasts (nothing filled; an order the exchange closed on its own), a user without
- * funds, partly filled orders on a phone, and the form after an outage.
+ * keyboard (one order however often Enter is pressed; the label, arrow keys), the toasts (nothing
+ * filled; an order the exchange closed on its own, told once for a burst, nothing for another
+ * session's orders), a user without funds, deposits, partly filled orders on a phone, a market
+ * without trades (the band from the best price, the user's own orders left out of the estimate),
+ * and the form after an outage (an order without an answer may have been placed).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,9 @@ decimals = 8
 [[assets]]
 name = "INR"
 decimals = 2
+[[assets]]
+name = "WIPRO"
+decimals = 2
 [[markets]]
 id = 1
 base = "TATA"
@@ -57,6 +63,15 @@ tick_size = "1"
 step_size = "0.00001"
 min_qty = "0.0001"
 min_notional = "100"
+price_band = "0.1"
+[[markets]]
+id = 4
+base = "WIPRO"
+quote = "INR"
+tick_size = "0.01"
+step_size = "0.01"
+min_qty = "0.01"
+min_notional = "1"
 price_band = "0.1"
 `;
 
@@ -127,7 +142,9 @@ describe('order form', { timeout: 240_000 }, () => {
       assert.equal(await infy.textContent('[data-testid=order-quantity-error]'), 'Amount must be a whole number (a multiple of 1)');
       assert.equal(await infy.textContent('[data-testid=order-total]'), '—', 'no total for an amount that cannot be sent');
       await infy.click('[data-testid=order-submit]');
-      assert.equal(await infy.textContent('[data-testid=order-error] .error-message'), 'Amount must be a whole number (a multiple of 1)');
+      // Said once, under the field (not again in the form's alert); the field gets the focus.
+      assert.equal(await infy.locator('[data-testid=order-error]').count(), 0, 'no second copy of the message');
+      assert.equal(await infy.evaluate(() => document.activeElement?.dataset.testid), 'order-quantity');
     }
     await shot(infy, 'form-infy-whole-step');
     await typeIn(infy, 'order-quantity', '2');
@@ -143,7 +160,9 @@ describe('order form', { timeout: 240_000 }, () => {
     assert.equal(await btc.textContent('[data-testid=order-price-error]'), 'Price must be a whole number (a multiple of 1)');
     await typeIn(btc, 'order-quantity', '0.001');
     await btc.click('[data-testid=order-submit]');
-    assert.equal(await btc.textContent('[data-testid=order-error] .error-message'), 'Price must be a whole number (a multiple of 1)');
+    assert.equal(await btc.locator('[data-testid=order-error]').count(), 0);
+    assert.equal(await btc.locator('.field-error').count(), 1, 'the message once');
+    assert.equal(await btc.evaluate(() => document.activeElement?.dataset.testid), 'order-price');
     await sleep(300);
     assert.equal((await ordersOf('5', 'BTC_INR')).length, 0, 'no order was sent');
     // Prices are shown one way across the page: ungrouped, at the tick's precision.
@@ -169,7 +188,8 @@ describe('order form', { timeout: 240_000 }, () => {
       if (typeof message === 'string') assert.equal(inline, message); else assert.match(inline, message);
       assert.equal(await page.getAttribute('[data-testid=order-price]', 'aria-invalid'), 'true');
       await page.click('[data-testid=order-submit]');
-      assert.equal(await page.textContent('[data-testid=order-error] .error-message'), inline);
+      assert.deepEqual(await page.$$eval('.field-error, [data-testid=order-error]', (els) => els.map((e) => e.textContent)), [inline],
+        'the message once, under the field');
     }
     await shot(page, 'form-refused-input');
     await sleep(300);
@@ -193,6 +213,67 @@ describe('order form', { timeout: 240_000 }, () => {
     await page.keyboard.press('Enter');
     await waitFor(async () => (await api.openOrders('5', M)).some((o) => norm(o.quantity) === '0.2'), { message: 'the order sent by Enter on the select' });
     await api.call('DELETE', 'orders', { market: M, userId: '5' });
+  });
+
+  it('sends one order however often Enter is pressed while one is on its way', async () => {
+    await page.click('[data-testid=tab-limit]');
+    await page.click('[data-testid=side-buy]');
+    await typeIn(page, 'order-price', '980.00');
+    await typeIn(page, 'order-quantity', '0.30');
+    const posts = [];
+    const onRequest = (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/order') posts.push(r.postData()); };
+    // A slow exchange: the order is on its way for a second.
+    const slow = async (route) => {
+      if (route.request().method() === 'POST') await sleep(1000);
+      await route.continue();
+    };
+    page.on('request', onRequest);
+    await page.route('**/api/v1/order', slow);
+    try {
+      await page.focus('[data-testid=order-tif]');
+      for (let i = 0; i < 3; i++) {
+        await page.keyboard.press('Enter');
+        await sleep(50);
+      }
+      assert.equal(await page.textContent('[data-testid=order-submit]'), 'Placing…');
+      await page.focus('[data-testid=order-postonly]');
+      await page.keyboard.press('Enter');
+      await page.focus('[data-testid=order-quantity]');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => (await page.textContent('[data-testid=order-submit]')) !== 'Placing…', { message: 'the answer' });
+      await sleep(300);
+    } finally {
+      await page.unroute('**/api/v1/order', slow);
+      page.off('request', onRequest);
+    }
+    assert.equal(posts.length, 1, `one order sent: ${posts.join(' ')}`);
+    assert.equal((await api.openOrders('5', M)).filter((o) => norm(o.price) === '980').length, 1, 'one order at 980.00');
+    await api.call('DELETE', 'orders', { market: M, userId: '5' });
+  });
+
+  it('names each field by its label alone, and steps it with the arrow keys', async () => {
+    await page.click('[data-testid=tab-limit]');
+    await typeIn(page, 'order-price', '50.00');
+    await typeIn(page, 'order-quantity', '');
+    // Clicking the label's text focuses the input; it no longer presses the "−" button.
+    await page.click('label.field-label >> text=Price');
+    assert.equal(await page.inputValue('[data-testid=order-price]'), '50.00', 'the price as it was');
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'order-price');
+    assert.equal(await page.getByLabel('Price', { exact: true }).getAttribute('data-testid'), 'order-price');
+    assert.equal(await page.getByLabel('Amount', { exact: true }).getAttribute('data-testid'), 'order-quantity');
+    assert.equal(await page.getByRole('button', { name: 'Increase price by 0.01' }).count(), 1);
+    assert.equal(await page.getByRole('button', { name: 'Decrease amount by 0.01' }).count(), 1);
+    // The buttons are out of the tab order: the arrow keys step the value instead.
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.inputValue('[data-testid=order-price]'), '50.01');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.inputValue('[data-testid=order-price]'), '49.99');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.inputValue('[data-testid=order-quantity]'), '0.01');
+    await typeIn(page, 'order-price', '');
+    await typeIn(page, 'order-quantity', '');
   });
 
   it('estimates a market order from the book shown, and says when the book cannot fill it', async () => {
@@ -247,6 +328,48 @@ describe('order form', { timeout: 240_000 }, () => {
     await p.close();
   });
 
+  it("measures the band from the best price on a market without trades, and leaves the user's own orders out", async () => {
+    const W = 'WIPRO_INR';
+    // No trade yet. Asks of user 1: 2 @ 100, 2 @ 105, 5 @ 115 (beyond the 10 % band around 100),
+    // and one of user 5's own from another session, 1 @ 101, which self-trade prevention cancels.
+    for (const [price, quantity] of [['100.00', '2'], ['105.00', '2'], ['115.00', '5']]) {
+      await api.placeOrder({ market: W, side: 'sell', price, quantity, userId: '1' });
+    }
+    const own = await api.placeOrder({ market: W, side: 'sell', price: '101.00', quantity: '1', userId: '5' });
+    const p = await openTrade(W);
+    await waitFor(async () => (await p.$$(`[data-testid=open-order][data-order-id="${own.orderId}"]`)).length === 1, { message: "the user's own ask" });
+    await p.click('[data-testid=tab-market]');
+    await p.click('[data-testid=side-buy]');
+    await typeIn(p, 'order-quantity', '10');
+    await waitFor(async () => (await p.textContent('[data-testid=order-total]')) === 'The book can fill only 4.00 WIPRO within the price band (≈ 410.00 INR)',
+      { message: 'the estimate within the band, without the own ask' });
+    // 100 % of the balance: what the band leaves of the others' asks.
+    await p.click('.percent >> text=100%');
+    await waitFor(async () => (await p.inputValue('[data-testid=order-quantity]')) === '4.00', { message: 'the quantity within the band' });
+    await waitFor(async () => (await p.textContent('[data-testid=order-total]')) === '≈ 410.00 INR', { message: 'its estimate' });
+    await shot(p, 'form-market-no-trades');
+    await p.click('[data-testid=order-submit]');
+    await waitFor(async () => (await toasts(p)).some((t) => t.text === 'Buy WIPRO: filled 4.00 WIPRO filled'), { message: 'the fill' });
+    // The exchange cancelled the user's own ask when this page's order crossed it: said so.
+    await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith('Sell 1.00 WIPRO at 101.00: canceled')),
+      { timeout: 15_000, message: 'the self-trade prevention toast' });
+    const stp = (await toasts(p)).find((t) => t.text.startsWith('Sell 1.00 WIPRO at 101.00'));
+    assert.match(stp.text, /Cancelled by self-trade prevention when your buy order from this page crossed it/);
+    assert.doesNotMatch(stp.text, /Not from this page/);
+    assert.deepEqual(await api.openOrders('5', W), []);
+    const trades = await api.trades(W);
+    assert.deepEqual(trades.map((t) => `${norm(t.q ?? t.qty ?? t.quantity)}@${norm(t.p ?? t.price)}`).sort(), ['2@100', '2@105']);
+
+    // A market sell with no bids at all expires: the toast speaks of the band, not of "its price".
+    await p.click('[data-testid=side-sell]');
+    await typeIn(p, 'order-quantity', '1');
+    await p.click('[data-testid=order-submit]');
+    await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith('Sell WIPRO: expired, nothing filled')), { message: 'the expired sell' });
+    const expired = (await toasts(p)).find((t) => t.text.startsWith('Sell WIPRO: expired'));
+    assert.equal(expired.text, 'Sell WIPRO: expired, nothing filled IOC: nothing in the book to trade with within the price band (bids near the last price)');
+    await p.close();
+  });
+
   it('warns, not congratulates, when an IOC or FOK order fills nothing', async () => {
     await page.click('[data-testid=tab-limit]');
     await page.click('[data-testid=side-buy]');
@@ -291,6 +414,54 @@ describe('order form', { timeout: 240_000 }, () => {
     assert.deepEqual((await toasts()).filter((t) => t.text.startsWith('Buy 1.00 TATA at 1004.50')), [], 'no toast for the cancel');
   });
 
+  it("says nothing of another session's orders (a bot on the same user), and sums up a burst of closures", async () => {
+    await page.click('[data-testid=tab-open]');
+    const lookups = [];
+    const onRequest = (r) => {
+      const u = new URL(r.url());
+      if (r.method() === 'GET' && (u.pathname === '/api/v1/order' || u.pathname === '/api/v1/orders')) lookups.push(u.pathname);
+    };
+    page.on('request', onRequest);
+    const closedToasts = async () => (await toasts()).filter((t) => /: canceled|closed by the exchange/.test(t.text));
+    try {
+      // A market maker quoting as user 5, as the demo's may: 20 bids, then all of them cancelled.
+      const ids = [];
+      for (let i = 0; i < 20; i++) {
+        ids.push((await api.placeOrder({ market: M, side: 'buy', price: (900 + i).toFixed(2), quantity: '1', userId: '5' })).orderId);
+      }
+      await waitFor(async () => (await page.$$('[data-testid=open-order]')).length === 20, { timeout: 15_000, message: "the bot's orders shown" });
+      for (const id of ids) await api.cancelOrder(id, M);
+      await waitFor(async () => (await page.$$('[data-testid=open-order]')).length === 0, { timeout: 15_000, message: "the bot's orders gone" });
+      await sleep(2500);
+      assert.deepEqual(await closedToasts(), [], 'no toast for orders this page did not place');
+      assert.equal(lookups.filter((l) => l === '/api/v1/order').length, 0, 'no lookup per order');
+
+      // Three orders from this page, all cancelled by another session: one toast for the three.
+      await page.click('[data-testid=tab-limit]');
+      await page.click('[data-testid=side-buy]');
+      for (const price of ['901.00', '902.00', '903.00']) {
+        await typeIn(page, 'order-price', price);
+        await typeIn(page, 'order-quantity', '1');
+        await page.click('[data-testid=order-submit]');
+        await waitFor(async () => (await page.textContent('[data-testid=order-submit]')) !== 'Placing…', { message: 'the answer' });
+      }
+      await waitFor(async () => (await page.$$('[data-testid=open-order]')).length === 3, { message: 'the three orders shown' });
+      lookups.length = 0;
+      await api.call('DELETE', 'orders', { market: M, userId: '5' });
+      await waitFor(async () => (await closedToasts()).length > 0, { timeout: 15_000, message: 'the summary' });
+      await sleep(2000);
+      const told = await closedToasts();
+      assert.equal(told.length, 1, `one toast: ${JSON.stringify(told)}`);
+      assert.match(told[0].text, /^3 orders closed by the exchange or another session Not from this page: Buy 1\.00 TATA at 90[123]\.00 \(canceled\)/);
+      assert.equal(lookups.filter((l) => l === '/api/v1/order').length, 0, 'looked up together, not one by one');
+      await shot(page, 'orders-closed-summary');
+    } finally {
+      page.off('request', onRequest);
+      await typeIn(page, 'order-price', '');
+      await typeIn(page, 'order-quantity', '');
+    }
+  });
+
   it('shows what is filled of an open order on a phone, without scrolling sideways', async () => {
     // Above the other bids (best 995.00), so the sell meets this one.
     await api.placeOrder({ market: M, side: 'buy', price: '999.00', quantity: '2', userId: '5' });
@@ -312,6 +483,22 @@ describe('order form', { timeout: 240_000 }, () => {
     await api.call('DELETE', 'orders', { market: M, userId: '5' });
   });
 
+  it('sends a deposit typed as ".5" or "5." as the exchange reads it', async () => {
+    const user = 'depositor9';
+    const p = await openTrade(M, { user });
+    await p.click('[data-testid=tab-balances]');
+    const sent = [];
+    p.on('request', (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/on-ramp') sent.push(r.postDataJSON().amount); });
+    for (const typed of ['.5', '5.']) {
+      await typeIn(p, 'deposit-amount', typed);
+      await p.press('[data-testid=deposit-amount]', 'Enter');
+      await waitFor(async () => (await p.textContent('[data-testid=deposit-message]').catch(() => ''))?.startsWith('Deposited'), { message: `the deposit of ${typed}` });
+    }
+    assert.deepEqual(sent, ['0.5', '5']);
+    assert.equal(norm((await api.balances(user)).INR.available), '5.5');
+    await p.close();
+  });
+
   it('keeps a huge total inside the form', async () => {
     await page.click('[data-testid=side-buy]');
     await typeIn(page, 'order-price', '99999999999999999999');
@@ -323,20 +510,44 @@ describe('order form', { timeout: 240_000 }, () => {
     await typeIn(page, 'order-quantity', '');
   });
 
-  it('clears "cannot reach the exchange" once the exchange is back', async () => {
+  it('keeps "the order may have been placed" after a lost answer, even once the exchange is back', async () => {
+    await page.click('[data-testid=tab-limit]');
+    await page.click('[data-testid=side-buy]');
     await typeIn(page, 'order-price', '990.00');
     await typeIn(page, 'order-quantity', '1');
     const { httpPort, wsPort, dataDir, args } = ex;
-    await stopExchange(ex, { signal: 'SIGKILL' });
-    await page.click('[data-testid=order-submit]');
+    // The exchange takes the order, then goes down before its answer arrives, and comes back (a
+    // new WebSocket session) before the page learns that the request failed.
+    const lose = async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await route.fetch();
+      await stopExchange(ex);
+      await waitFor(async () => (await page.getAttribute('[data-testid=connection]', 'data-state')) !== 'live', { message: 'the connection lost' });
+      ex = await startExchange({ httpPort, wsPort, dataDir, args });
+      api = rest(ex.baseUrl);
+      await waitLive(page, 20_000);
+      await route.abort('connectionreset');
+    };
+    await page.route('**/api/v1/order', lose);
+    try {
+      await page.click('[data-testid=order-submit]');
+      await page.locator('[data-testid=order-error]').waitFor({ timeout: 60_000 });
+    } finally {
+      await page.unroute('**/api/v1/order', lose);
+    }
     const error = page.locator('[data-testid=order-error]');
-    await error.waitFor();
     assert.equal(await error.getAttribute('data-code'), 'NETWORK');
-    ex = await startExchange({ httpPort, wsPort, dataDir, args });
-    api = rest(ex.baseUrl);
-    await waitLive(page, 20_000);
-    await waitFor(async () => (await error.count()) === 0, { message: 'the network error to clear by itself' });
+    assert.equal(await error.locator('.error-message').textContent(),
+      'Cannot reach the exchange: the order may have been placed. Check Open orders before placing it again.');
+    await sleep(2500);
+    assert.equal(await page.getAttribute('[data-testid=connection]', 'data-state'), 'live');
+    assert.equal(await error.count(), 1, 'not cleared by the connection coming back');
+    assert.ok((await api.openOrders('5', M)).some((o) => norm(o.price) === '990' && norm(o.quantity) === '1'), 'it was placed');
+    await shot(page, 'form-unknown-outcome');
     assert.equal(await page.inputValue('[data-testid=order-quantity]'), '1', 'the form as it was');
+    // The trader acts: the message has done its work.
+    await typeIn(page, 'order-quantity', '2');
+    await waitFor(async () => (await error.count()) === 0, { message: 'the error to go with an edit' });
     assert.deepEqual(page.errors, []);
   });
 });

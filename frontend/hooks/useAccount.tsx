@@ -4,7 +4,9 @@ import { useToast } from '@/components/ui/Toasts';
 import { ApiError, api, errorText } from '@/lib/api';
 import { FILL_RULES, KEEP_FILLS, LOAD_FILLS, liveFill, storedFill } from '@/lib/fills';
 import { LOAD_HISTORY, ORDER_RULES } from '@/lib/orderHistory';
-import { closedNotice, depthTouchesMine, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
+import { ClosureReporter, OrderWatch, type PlacedStore } from '@/lib/closedOrders';
+import { cmp } from '@/lib/decimal';
+import { closureNotices, depthTouchesMine, restingByLevel } from '@/lib/orderNotices';
 import { addLive, addNewest, emptyList, type PagedList } from '@/lib/paging';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
 import type { AccountFill, Balance, Market, OpenOrder, Order, Side } from '@/lib/types';
@@ -41,13 +43,24 @@ export interface AccountState {
   refresh: () => Promise<void>;
   /** Side of one of the user's orders, when known. */
   sideOf: (orderId: string) => Side | undefined;
-  /** Records the side of an order just placed, so its fills can show it. */
+  /**
+   * Records an order just placed from this page: its side, so its fills can show it, and that it
+   * is this page's (its closing by the exchange or another session is news; lib/closedOrders.ts).
+   */
   rememberOrder: (orderId: string, side: Side) => void;
   /**
    * Orders this page is closing (a cancel from here): their leaving open orders is no news. Call
    * `closing(ids, false)` when the cancel failed.
    */
   closing: (orderIds: readonly string[], expected?: boolean) => void;
+  /**
+   * An order of `side` up to price `limit` (null: a market order) is about to be sent from this
+   * page: the user's open orders it may cross are noted, so that their cancel by self-trade
+   * prevention is told as such. Returns a token for `answered`.
+   */
+  sending: (side: Side, limit: string | null) => number;
+  /** The order of `token` was placed ('done'), refused ('refused'), or got no answer ('unknown'). */
+  answered: (token: number, outcome: 'done' | 'refused' | 'unknown') => void;
   /** Counts requests to show the deposit form (e.g. from the order form's "no funds" message). */
   depositRequests: number;
   requestDeposit: () => void;
@@ -76,9 +89,16 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   const sides = useRef(new Map<string, Side>());
   /** The open orders last loaded (null: none yet for this user and market). */
   const lastOpen = useRef<OpenOrder[] | null>(null);
-  /** Ids of orders this page cancelled, until they leave the open orders. */
-  const ownCloses = useRef(new Set<string>());
-  /** What the user's open orders rest at each level (`side:price` -> quantity), for depth updates. */
+  /**
+   * Which orders the page tells about when they close (placed here, crossed by an order from
+   * here) and which not (cancelled here, placed elsewhere): lib/closedOrders.ts.
+   */
+  const watch = useMemo(() => new OrderWatch(placedStore(userId, market)), [userId, market]);
+  const reporter = useRef<ClosureReporter | null>(null);
+  /**
+   * What the user's open orders placed from this page rest at each level (`side:price` ->
+   * quantity), for depth updates.
+   */
   const resting = useRef<ReadonlyMap<string, string>>(new Map());
   const [depositRequests, setDepositRequests] = useState(0);
   const marketRef = useRef(marketInfo);
@@ -88,27 +108,27 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   const currentKey = useRef(key);
   currentKey.current = key;
 
-  /**
-   * Orders that left the open orders without a cancel from this page: the exchange closed them
-   * (filled, or cancelled/expired on its own, e.g. self-trade prevention). A toast for the latter.
-   */
-  const tellClosed = useCallback(async (orderIds: readonly string[], forKey: string) => {
-    for (const id of orderIds) {
-      let order: Order | null = null;
-      // The order's closed state may be a moment behind the open orders' (storage): ask again.
-      for (let attempt = 0; attempt < 4; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 300));
-        order = await api.order(id, market).catch(() => null);
-        if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) break;
-      }
-      if (!order || currentKey.current !== forKey) continue;
-      const notice = closedNotice(order, marketRef.current);
-      if (notice) notify(notice.kind, notice.title, notice.detail);
-    }
-  }, [market, notify]);
+  // Orders that left the open orders without a cancel from this page: how they closed is looked up
+  // in batches and told together (one toast per cause for a burst).
+  useEffect(() => {
+    const r = new ClosureReporter({
+      recent: (limit) => api.orders(userId, market, limit),
+      one: (id) => api.order(id, market),
+      report: (closures) => {
+        for (const n of closureNotices(closures, marketRef.current)) notify(n.kind, n.title, n.detail);
+      },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    reporter.current = r;
+    return () => {
+      r.stop();
+      if (reporter.current === r) reporter.current = null;
+    };
+  }, [userId, market, notify]);
 
   const loadOnce = useCallback(async (): Promise<void> => {
     const forKey = key;
+    const startedAt = Date.now();
     // Independent requests: one failing endpoint does not hide the others.
     const [open, hist, bal, fil] = await Promise.allSettled([
       api.openOrders(userId, market),
@@ -122,11 +142,12 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
       for (const o of openValue) sides.current.set(o.orderId, o.side);
       const before = lastOpen.current;
       lastOpen.current = openValue;
-      resting.current = restingByLevel(openValue);
       setOpenOrders(openValue);
-      if (before) void tellClosed(vanishedOrders(before, openValue, ownCloses.current), forKey);
-      const stillOpen = new Set(openValue.map((o) => o.orderId));
-      for (const id of [...ownCloses.current]) if (!stillOpen.has(id)) ownCloses.current.delete(id);
+      if (before) {
+        const gone = watch.vanished(before, openValue, startedAt);
+        if (gone.length > 0) reporter.current?.add(gone);
+      }
+      resting.current = restingByLevel(openValue.filter((o) => watch.isPlacedHere(o.orderId)));
     }
     if (histValue) {
       for (const o of histValue) sides.current.set(o.orderId, o.side);
@@ -140,7 +161,7 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
     }
     const failed = [open, hist, bal, fil].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isUnknownUser(r.reason));
     setError(failed ? errorText(failed.reason) : null);
-  }, [key, userId, market, tellClosed]);
+  }, [key, userId, market, watch]);
 
   const refresh = useCallback((): Promise<void> => {
     const r = running.current;
@@ -163,7 +184,6 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   useEffect(() => {
     setOpenOrders(null);
     lastOpen.current = null;
-    ownCloses.current.clear();
     resting.current = new Map();
     setHistory(emptyList(LOAD_HISTORY));
     setBalances(null);
@@ -206,13 +226,14 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   }, [userId, market, refresh]);
 
   const sideOf = useCallback((orderId: string) => sides.current.get(orderId), []);
-  const rememberOrder = useCallback((orderId: string, side: Side) => void sides.current.set(orderId, side), []);
-  const closing = useCallback((orderIds: readonly string[], expected = true) => {
-    for (const id of orderIds) {
-      if (expected) ownCloses.current.add(id);
-      else ownCloses.current.delete(id);
-    }
-  }, []);
+  const rememberOrder = useCallback((orderId: string, side: Side) => {
+    sides.current.set(orderId, side);
+    watch.placedHere(orderId, Date.now());
+  }, [watch]);
+  const closing = useCallback((orderIds: readonly string[], expected = true) => watch.closingHere(orderIds, expected), [watch]);
+  const sending = useCallback((side: Side, limit: string | null) =>
+    watch.sending(side, limit, lastOpen.current, Date.now(), crosses), [watch]);
+  const answered = useCallback((token: number, outcome: 'done' | 'refused' | 'unknown') => watch.answered(token, outcome, Date.now()), [watch]);
   const requestDeposit = useCallback(() => setDepositRequests((n) => n + 1), []);
 
   // Load older: pages below the lists' last rows, kept below what the reloads and the stream bring.
@@ -233,10 +254,10 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   const value = useMemo<AccountState>(
     () => ({
       userId, market, openOrders, history: historyRows, olderHistory, balances, fills: fills.rows, fillsLoaded: fills.loaded, olderFills,
-      error, refresh, sideOf, rememberOrder, closing, depositRequests, requestDeposit,
+      error, refresh, sideOf, rememberOrder, closing, sending, answered, depositRequests, requestDeposit,
     }),
     [userId, market, openOrders, historyRows, olderHistory, balances, fills, olderFills, error, refresh, sideOf, rememberOrder, closing,
-      depositRequests, requestDeposit],
+      sending, answered, depositRequests, requestDeposit],
   );
   return <AccountContext.Provider value={value}>{children}</AccountContext.Provider>;
 }
@@ -245,6 +266,38 @@ export function useAccount(): AccountState {
   const ctx = useContext(AccountContext);
   if (!ctx) throw new Error('useAccount needs an AccountProvider');
   return ctx;
+}
+
+/** Whether a resting order at `price` is within reach of a taker of `side` up to `limit` (null: any price). */
+function crosses(side: Side, price: string, limit: string | null): boolean {
+  if (limit === null) return true;
+  return side === 'buy' ? cmp(price, limit) <= 0 : cmp(price, limit) >= 0;
+}
+
+/**
+ * The orders placed from this page, kept for this tab (sessionStorage), so that a reload still
+ * knows them; nothing on the server (at build time) or where storage is refused.
+ */
+function placedStore(userId: string, market: string): PlacedStore | null {
+  if (typeof window === 'undefined') return null;
+  const key = `exchange.placedHere.${userId}.${market}`;
+  return {
+    load: () => {
+      try {
+        const v: unknown = JSON.parse(window.sessionStorage.getItem(key) ?? '[]');
+        return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+      } catch {
+        return [];
+      }
+    },
+    save: (ids) => {
+      try {
+        window.sessionStorage.setItem(key, JSON.stringify(ids));
+      } catch {
+        // storage full or refused: remembered for this page only
+      }
+    },
+  };
 }
 
 /**

@@ -1,17 +1,24 @@
 'use client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { bandLimit, sameWalk, walkForQuantity, walkForQuote, type BookWalk } from '@/lib/bookWalk';
+import { bandLimit, sameWalk, walkForQuantity, walkForQuote, withoutOwn, type BookWalk } from '@/lib/bookWalk';
 import { isPositive } from '@/lib/decimal';
 import { checkDecimalText, isPlainDecimal } from '@/lib/orderForm';
-import type { Market, Side } from '@/lib/types';
+import type { Dec, Market, Side } from '@/lib/types';
 import { useBookStore } from './useOrderBook';
+
+const NONE: ReadonlyMap<string, Dec> = new Map();
 
 /**
  * What a market order of `side` for `quantity` would get from the book shown (lib/bookWalk.ts),
  * recomputed when the book is redrawn; the component re-renders only when the answer changes.
- * Null while the book is loading or the amount is not a valid one.
+ * The band is measured as the exchange does (from the last price, or from the best opposite price
+ * of the whole book before the market's first trade); the user's own orders on the opposite side
+ * (`own`, lib/bookWalk.ts `ownLevels`) are left out of the walk, since self-trade prevention
+ * cancels them rather than trading with them. Null while the book is loading or the amount is not
+ * a valid one.
  */
-export function useMarketWalk(market: Market, side: Side, quantity: string, lastPrice: string | null): BookWalk | null {
+export function useMarketWalk(market: Market, side: Side, quantity: string, lastPrice: string | null,
+  own: ReadonlyMap<string, Dec> = NONE): BookWalk | null {
   const store = useBookStore();
   const cache = useRef<BookWalk | null>(null);
   const compute = useCallback((): BookWalk | null => {
@@ -19,27 +26,29 @@ export function useMarketWalk(market: Market, side: Side, quantity: string, last
     const q = quantity.trim();
     let next: BookWalk | null = null;
     if (book?.isLoaded && isPlainDecimal(q) && checkDecimalText(q, 'Amount', market.stepSize) === null && isPositive(q)) {
-      const limit = bandLimit(side, lastPrice, market.priceBand, market.tickSize);
-      next = walkForQuantity(book.levelsBestFirst(side === 'buy' ? 'asks' : 'bids'), side, q, limit);
+      const opposite = side === 'buy' ? 'asks' : 'bids';
+      const limit = bandLimit(side, lastPrice, market.priceBand, market.tickSize, book.best(opposite));
+      next = walkForQuantity(withoutOwn(book.levelsBestFirst(opposite), own), side, q, limit);
     }
     const prev = cache.current;
     if (prev && next && sameWalk(prev, next)) return prev;
     cache.current = next;
     return next;
-  }, [store, market, side, quantity, lastPrice]);
+  }, [store, market, side, quantity, lastPrice, own]);
   return useSyncExternalStore(store.subscribe, compute, () => null);
 }
 
 /**
  * The order book as it is now, for a one-off computation (a percentage of the balance spent by a
- * market buy): the quantity the asks give for `quote`, in whole steps, or null without a book.
+ * market buy): the quantity the asks give for `quote`, in whole steps, within the band (measured as
+ * in `useMarketWalk`) and without the user's own asks (`own`), or null without a book.
  */
-export function useQuoteWalk(market: Market): (quote: string, lastPrice: string | null) => BookWalk | null {
+export function useQuoteWalk(market: Market): (quote: string, lastPrice: string | null, own?: ReadonlyMap<string, Dec>) => BookWalk | null {
   const store = useBookStore();
-  return useCallback((quote, lastPrice) => {
+  return useCallback((quote, lastPrice, own = NONE) => {
     const book = store.book();
     if (!book?.isLoaded) return null;
-    const limit = bandLimit('buy', lastPrice, market.priceBand, market.tickSize);
-    return walkForQuote(book.levelsBestFirst('asks'), quote, market.stepSize, limit);
+    const limit = bandLimit('buy', lastPrice, market.priceBand, market.tickSize, book.best('asks'));
+    return walkForQuote(withoutOwn(book.levelsBestFirst('asks'), own), quote, market.stepSize, limit);
   }, [store, market]);
 }

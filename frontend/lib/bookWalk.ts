@@ -1,10 +1,11 @@
 /**
  * What a market order would get from the order book the page shows: the opposite side walked best
  * level first, as the exchange matches it (at each resting level's price), within the market
- * order's price band. Exact decimals; an estimate only because the book may move before the order
+ * order's price band, leaving out the user's own resting orders (self-trade prevention cancels
+ * them instead). Exact decimals; an estimate only because the book may move before the order
  * reaches the exchange.
  */
-import { add, cmp, decimalsOf, div, isPositive, min, mul, sub, truncateToStep } from './decimal';
+import { add, cmp, decimalsOf, div, isPositive, min, mul, normalize, sub, truncateToStep } from './decimal';
 import { formatAmount, formatQty } from './format';
 import type { Dec, Side } from './types';
 
@@ -28,15 +29,64 @@ export interface BookWalk {
 }
 
 /**
- * The worst price a market order of `side` may trade at: the last price plus (buy) or minus (sell)
+ * The price a market order's band is measured from, as the exchange takes it
+ * (actors/market/order_book.cpp, `band_limit`): the last trade's price, or, on a market that has
+ * not traded yet (last price 0 or unknown), the best price on the side the order takes from (the
+ * whole book: the user's own orders there count). Null when there is neither: the exchange then
+ * lets a market order fill nothing.
+ */
+export function bandReference(lastPrice: Dec | null, bestOpposite: Dec | null): Dec | null {
+  if (lastPrice && isPositive(lastPrice)) return lastPrice;
+  return bestOpposite && isPositive(bestOpposite) ? bestOpposite : null;
+}
+
+/**
+ * The worst price a market order of `side` may trade at: the reference price (`bandReference`:
+ * the last price, or the best opposite price before the first trade) plus (buy) or minus (sell)
  * `band` of it, in whole ticks (as the exchange computes it). Null when either is unknown.
  */
-export function bandLimit(side: Side, lastPrice: Dec | null, band: Dec | null, tickSize: Dec): Dec | null {
-  if (!lastPrice || !band || !isPositive(band) || !isPositive(lastPrice)) return null;
-  const delta = truncateToStep(mul(lastPrice, band), tickSize);
-  if (side === 'buy') return add(lastPrice, delta);
-  const low = sub(lastPrice, delta);
+export function bandLimit(side: Side, lastPrice: Dec | null, band: Dec | null, tickSize: Dec, bestOpposite: Dec | null = null): Dec | null {
+  const ref = bandReference(lastPrice, bestOpposite);
+  if (!ref || !band || !isPositive(band)) return null;
+  const delta = truncateToStep(mul(ref, band), tickSize);
+  if (side === 'buy') return add(ref, delta);
+  const low = sub(ref, delta);
   return cmp(low, tickSize) < 0 ? tickSize : low;
+}
+
+/**
+ * What the user's own open orders rest on the side a taker of `side` takes from (a buy: their
+ * sells), by price (normalised) -> remaining quantity. Self-trade prevention cancels those rather
+ * than trading with them (the exchange's default policy, `cancel_resting`), so a market order's
+ * estimate leaves them out (`withoutOwn`).
+ */
+export function ownLevels(orders: readonly { side: Side; price: Dec; quantity: Dec; filled: Dec; remainingQty: Dec | null }[] | null, takerSide: Side): Map<string, Dec> {
+  const out = new Map<string, Dec>();
+  const restingSide: Side = takerSide === 'buy' ? 'sell' : 'buy';
+  for (const o of orders ?? []) {
+    if (o.side !== restingSide) continue;
+    const k = normalize(o.price);
+    const left = o.remainingQty ?? sub(o.quantity, o.filled);
+    out.set(k, add(out.get(k) ?? '0', left));
+  }
+  return out;
+}
+
+/**
+ * `levels` less the user's own orders (`own`, from `ownLevels`): what other traders rest at each
+ * price; levels holding only the user's orders are left out. The open orders may be a moment
+ * behind the book, so a level never goes below nothing.
+ */
+export function* withoutOwn(levels: Iterable<WalkLevel>, own: ReadonlyMap<string, Dec>): Generator<WalkLevel> {
+  for (const level of levels) {
+    const mine = own.size === 0 ? undefined : own.get(normalize(level.price));
+    if (mine === undefined) {
+      yield level;
+      continue;
+    }
+    const others = sub(level.quantity, mine);
+    if (isPositive(others)) yield { price: level.price, quantity: others };
+  }
 }
 
 /** Whether a level at `price` is within `limit` for a taker of `side` (no limit: every level). */

@@ -109,9 +109,32 @@ export function validateOrder(v: OrderFormValues, m: Market): string | null {
   return null;
 }
 
-/** A valid typed number at the market's precision, the same value: " 2.50" -> "2.50", ".5" -> "0.50". */
-function canonical(text: string, step: string): string {
-  return padDecimals(normalize(text.trim()), decimalsOf(step));
+/**
+ * A valid typed number as the exchange reads it, the same value: spaces around it dropped, the
+ * forms people type that the exchange refuses (".5", "5.", "0005") written out ("0.5", "5", "5"),
+ * and with `step`, padded to its precision (" 2.5" -> "2.50" for a step of 0.01). Every amount the
+ * page sends (orders, deposits) goes through here. The text must pass `isPlainDecimal`.
+ */
+export function toWireDecimal(text: string, step?: string): string {
+  const n = normalize(text.trim());
+  return step === undefined ? n : padDecimals(n, decimalsOf(step));
+}
+
+/**
+ * Why the form cannot be sent, and where it says so: `field` when the message is the one the
+ * field already shows under itself (a refused price or amount, `checkDecimalText`), so that the
+ * form need not say it a second time; null `field` for what only the form says (no price, below
+ * the minimums). Null when the form can be sent.
+ */
+export function submitProblem(v: OrderFormValues, m: Market): { field: 'price' | 'quantity' | null; message: string } | null {
+  if (v.type === 'limit') {
+    const bad = checkDecimalText(v.price, 'Price', m.tickSize);
+    if (bad) return { field: 'price', message: bad };
+  }
+  const bad = checkDecimalText(v.quantity, 'Amount', m.stepSize);
+  if (bad) return { field: 'quantity', message: bad };
+  const invalid = validateOrder(v, m);
+  return invalid ? { field: null, message: invalid } : null;
 }
 
 /**
@@ -119,9 +142,9 @@ function canonical(text: string, step: string): string {
  * the value typed at the market's precision (never another value).
  */
 export function toNewOrder(v: OrderFormValues, m: Market, userId: string): NewOrder {
-  const order: NewOrder = { market: m.symbol, userId, side: v.side, type: v.type, quantity: canonical(v.quantity, m.stepSize) };
+  const order: NewOrder = { market: m.symbol, userId, side: v.side, type: v.type, quantity: toWireDecimal(v.quantity, m.stepSize) };
   if (v.type === 'limit') {
-    order.price = canonical(v.price, m.tickSize);
+    order.price = toWireDecimal(v.price, m.tickSize);
     order.timeInForce = v.postOnly ? 'GTC' : v.timeInForce;
     if (v.postOnly) order.postOnly = true;
   } else if (v.timeInForce === 'FOK') {

@@ -1,12 +1,12 @@
 /**
  * What the page tells a trader about their orders, apart from its looks: the toast after placing
- * one, the toast when one of their open orders is closed by the exchange rather than by a fill or
- * a cancel from this page (self-trade prevention, another session...), and the words for the
- * exchange's refusals. Pure: the components and hooks decide when.
+ * one, the toasts when their open orders are closed by the exchange rather than by a fill or a
+ * cancel from this page (self-trade prevention, another session...; one summary for a burst), and
+ * the words for the exchange's refusals. Pure: the components and hooks decide when.
  */
 import { add, isPositive, isZero, normalize, sub } from './decimal';
 import { formatPrice, formatQty } from './format';
-import type { DepthDiff, Market, OpenOrder, Order, OrderStatus, PlacedOrder, Side, TimeInForce } from './types';
+import type { DepthDiff, Market, OpenOrder, Order, OrderKind, OrderStatus, PlacedOrder, Side, TimeInForce } from './types';
 
 /** The toasts' kinds (components/ui/Toasts.tsx): a fill is a success, nothing filled a warning. */
 export type NoticeKind = 'success' | 'error' | 'info' | 'warning';
@@ -19,8 +19,11 @@ export interface Notice {
 
 const sideWord = (side: Side) => (side === 'buy' ? 'Buy' : 'Sell');
 
-/** The toast for an order just placed, from the exchange's answer. */
-export function placedNotice(placed: PlacedOrder, side: Side, market: Market, timeInForce: TimeInForce | null): Notice {
+/**
+ * The toast for an order just placed, from the exchange's answer. `type`: a market order is IOC
+ * (or FOK) and has no price of its own: what limits it is the market's price band.
+ */
+export function placedNotice(placed: PlacedOrder, side: Side, market: Market, timeInForce: TimeInForce | null, type: OrderKind = 'limit'): Notice {
   const what = `${sideWord(side)} ${market.baseAsset}`;
   const filled = `${formatQty(placed.executedQty, market.stepSize)} ${market.baseAsset}`;
   const nothingFilled = isZero(placed.executedQty);
@@ -33,8 +36,11 @@ export function placedNotice(placed: PlacedOrder, side: Side, market: Market, ti
     case 'EXPIRED':
     case 'REJECTED': {
       const status = placed.status.toLowerCase();
-      const why = timeInForce === 'FOK' ? 'the book could not fill all of it at once'
-        : timeInForce === 'IOC' ? 'nothing in the book to trade with at its price' : null;
+      // Why it expired (a cancel or a refusal has other reasons: self-trade prevention, post-only).
+      const where = type === 'market' ? `within the price band (${side === 'buy' ? 'asks' : 'bids'} near the last price)` : 'at its price';
+      const why = placed.status !== 'EXPIRED' ? null
+        : timeInForce === 'FOK' ? `the book could not fill all of it at once${type === 'market' ? ' within the price band' : ''}`
+          : timeInForce === 'IOC' ? `nothing in the book to trade with ${where}` : null;
       if (nothingFilled) {
         return { kind: 'warning', title: `${what}: ${status}, nothing filled`, detail: why ? `${timeInForce}: ${why}` : undefined };
       }
@@ -51,19 +57,82 @@ function closedUnfilled(status: OrderStatus): boolean {
 }
 
 /**
- * The toast for one of the user's open orders that closed without a fill or a cancel from this
- * page (the exchange's self-trade prevention, a cancel from another session...), from the order's
- * final state; null when it needs none (filled in full, or still open).
+ * Why one of the user's open orders closed without a fill or a cancel from this page:
+ * `elsewhere`, the exchange or another session of the user (a cancel there, or self-trade
+ * prevention when that session's order crossed it); `selfTrade`, self-trade prevention when an
+ * order placed from this page (of side `takerSide`) crossed it.
  */
-export function closedNotice(order: Order, market: Market): Notice | null {
-  if (!closedUnfilled(order.status)) return null;
+export type ClosureCause = 'elsewhere' | 'selfTrade';
+
+export interface Closure {
+  order: Order;
+  cause: ClosureCause;
+  /** For `selfTrade`: the side of this page's order that crossed it. */
+  takerSide?: Side;
+}
+
+function describeClosed(order: Order, market: Market): { title: string; filled: string; short: string } {
   const status = order.status.toLowerCase();
   const price = order.price === null ? 'market' : formatPrice(order.price, market.tickSize);
-  const title = `${sideWord(order.side)} ${formatQty(order.quantity, market.stepSize)} ${market.baseAsset} at ${price}: ${status}`;
+  const what = `${sideWord(order.side)} ${formatQty(order.quantity, market.stepSize)} ${market.baseAsset} at ${price}`;
   const filled = isPositive(order.executedQty)
     ? `${formatQty(order.executedQty, market.stepSize)} filled, ${formatQty(sub(order.quantity, order.executedQty), market.stepSize)} ${status}`
     : 'nothing filled';
+  return { title: `${what}: ${status}`, filled, short: `${what} (${status})` };
+}
+
+/**
+ * The toast for one of the user's open orders that closed without a fill or a cancel from this
+ * page, from the order's final state and why (`cause`); null when it needs none (filled in full,
+ * or still open).
+ */
+export function closedNotice(order: Order, market: Market, cause: ClosureCause = 'elsewhere', takerSide?: Side): Notice | null {
+  if (!closedUnfilled(order.status)) return null;
+  const { title, filled } = describeClosed(order, market);
+  if (cause === 'selfTrade') {
+    const taker = takerSide ? `your ${takerSide} order` : 'your order';
+    return { kind: 'warning', title, detail: `Cancelled by self-trade prevention when ${taker} from this page crossed it (${filled}). Order ${order.orderId}` };
+  }
   return { kind: 'warning', title, detail: `Not from this page: closed by the exchange or another session (${filled}). Order ${order.orderId}` };
+}
+
+/** How many closed orders a summary names before "and N more". */
+const SUMMARY_NAMES = 3;
+
+/**
+ * The toasts for closures found together (lib/closedOrders.ts gathers them): one per order when
+ * there is one of a cause, one summary per cause when there are several ("12 orders closed by the
+ * exchange or another session"), never a toast per order of a burst. Orders filled in full or
+ * still open need none.
+ */
+export function closureNotices(closures: readonly Closure[], market: Market): Notice[] {
+  const out: Notice[] = [];
+  for (const cause of ['selfTrade', 'elsewhere'] as const) {
+    const group = closures.filter((c) => c.cause === cause && closedUnfilled(c.order.status));
+    if (group.length === 0) continue;
+    if (group.length === 1) {
+      const [c] = group as [Closure];
+      const n = closedNotice(c.order, market, c.cause, c.takerSide);
+      if (n) out.push(n);
+      continue;
+    }
+    const names = group.slice(0, SUMMARY_NAMES).map((c) => describeClosed(c.order, market).short).join('; ');
+    const more = group.length > SUMMARY_NAMES ? `; and ${group.length - SUMMARY_NAMES} more` : '';
+    if (cause === 'selfTrade') {
+      const sides = new Set(group.map((c) => c.takerSide));
+      const taker = sides.size === 1 && group[0]?.takerSide ? `your ${group[0].takerSide} order` : 'your orders';
+      out.push({
+        kind: 'warning', title: `${group.length} of your orders cancelled by self-trade prevention`,
+        detail: `${taker[0]?.toUpperCase()}${taker.slice(1)} from this page crossed them: ${names}${more}. See Order history`,
+      });
+    } else {
+      out.push({
+        kind: 'warning', title: `${group.length} orders closed by the exchange or another session`,
+        detail: `Not from this page: ${names}${more}. See Order history`,
+      });
+    }
+  }
+  return out;
 }
 
 /**
@@ -107,7 +176,15 @@ export interface OrderErrorText {
   showCode: boolean;
   /** Offer the deposit form (the user has no funds, or not enough). */
   deposit: boolean;
+  /**
+   * No answer came (NETWORK, TIMEOUT): the order may or may not have been placed. Such a message
+   * stays until the trader acts (not cleared when the connection is back).
+   */
+  unknownOutcome: boolean;
 }
+
+/** Codes of a request that got no answer (lib/api.ts): it may or may not have reached the exchange. */
+const NO_ANSWER_CODES = new Set(['NETWORK', 'TIMEOUT']);
 
 export function orderErrorText(code: string | undefined, message: string, ctx: { userId: string; spendAsset: string }): OrderErrorText {
   if (code === 'UNKNOWN_USER') {
@@ -115,7 +192,19 @@ export function orderErrorText(code: string | undefined, message: string, ctx: {
       message: `User ${ctx.userId} has no funds yet. Deposit ${ctx.spendAsset} first (Balances → Deposit), then place the order.`,
       showCode: false,
       deposit: true,
+      unknownOutcome: false,
     };
   }
-  return { message, showCode: code !== undefined, deposit: code === 'INSUFFICIENT_FUNDS' };
+  if (code !== undefined && NO_ANSWER_CODES.has(code)) {
+    // A browser cannot tell a request that never left from one whose answer was lost (the
+    // exchange may have taken the order and then the connection dropped): the outcome is unknown,
+    // and stays so when the connection comes back.
+    return {
+      message: `${message}: the order may have been placed. Check Open orders before placing it again.`,
+      showCode: true,
+      deposit: false,
+      unknownOutcome: true,
+    };
+  }
+  return { message, showCode: code !== undefined, deposit: code === 'INSUFFICIENT_FUNDS', unknownOutcome: false };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLimit, describeWalk, walkForQuantity, walkForQuote } from '@/lib/bookWalk';
+import { bandLimit, bandReference, describeWalk, ownLevels, walkForQuantity, walkForQuote, withoutOwn } from '@/lib/bookWalk';
 import { LocalOrderBook } from '@/lib/orderbook';
 
 const asks = [{ price: '1005', quantity: '2' }, { price: '1006', quantity: '1' }, { price: '1010', quantity: '5' }];
@@ -49,5 +49,42 @@ describe('walking the book for a market order', () => {
     expect(describeWalk(walkForQuantity(bids, 'sell', '10'), 'sell', market)).toBe('The book can fill only 4.50 TATA (≈ 4,475.00 INR)');
     expect(describeWalk(walkForQuantity([], 'buy', '1'), 'buy', market)).toBe('The book cannot fill it: no asks');
     expect(describeWalk(walkForQuantity(asks, 'buy', '1', '1000'), 'buy', market)).toBe('The book cannot fill it: no asks within the price band');
+  });
+});
+
+describe('the band before the first trade, and the user\'s own orders', () => {
+  it('measures the band from the best opposite price when the market has not traded', () => {
+    // order_book.cpp band_limit: the last price, or (0) the best price on the other side.
+    expect(bandReference('0', '100')).toBe('100');
+    expect(bandReference(null, '100')).toBe('100');
+    expect(bandReference('98', '100')).toBe('98');
+    expect(bandReference('0', null)).toBeNull();
+    expect(bandLimit('buy', '0', '0.1', '0.01', '100')).toBe('110');
+    expect(bandLimit('sell', '0', '0.1', '0.01', '95')).toBe('85.5');
+    expect(bandLimit('buy', '0', '0.1', '0.01', null)).toBeNull();
+    // Asks 2 @ 100, 2 @ 105, 5 @ 115: a buy of 10 on a market with no trades stops at 110.
+    const fresh = [{ price: '100', quantity: '2' }, { price: '105', quantity: '2' }, { price: '115', quantity: '5' }];
+    expect(walkForQuantity(fresh, 'buy', '10', bandLimit('buy', '0', '0.1', '0.01', '100')))
+      .toEqual({ quantity: '4', total: '410', complete: false, worstPrice: '105', banded: true });
+    expect(walkForQuote(fresh, '1000', '0.01', bandLimit('buy', '0', '0.1', '0.01', '100')))
+      .toMatchObject({ quantity: '4', total: '410', complete: false, banded: true });
+  });
+
+  it("leaves the user's own resting orders out of the walk (self-trade prevention cancels them)", () => {
+    const orders = [
+      { side: 'sell' as const, price: '1005.00', quantity: '1.5', filled: '0.5', remainingQty: null },
+      { side: 'sell' as const, price: '1006', quantity: '1', filled: '0', remainingQty: '1' },
+      { side: 'buy' as const, price: '995', quantity: '9', filled: '0', remainingQty: '9' },
+    ];
+    const own = ownLevels(orders, 'buy');
+    expect([...own]).toEqual([['1005', '1'], ['1006', '1']]);
+    expect([...withoutOwn(asks, own)]).toEqual([{ price: '1005', quantity: '1' }, { price: '1010', quantity: '5' }]);
+    expect(walkForQuantity(withoutOwn(asks, own), 'buy', '3')).toMatchObject({ quantity: '3', total: '3025', worstPrice: '1010' });
+    // A sell walks the bids, less the user's own bids.
+    expect(walkForQuantity(withoutOwn(bids, ownLevels(orders, 'sell')), 'sell', '1')).toMatchObject({ total: '994' }); // 995 is all theirs
+    expect([...withoutOwn(bids, ownLevels([{ side: 'buy', price: '995', quantity: '5', filled: '0', remainingQty: null }], 'sell'))])
+      .toEqual([{ price: '994', quantity: '2.5' }]);
+    expect(walkForQuote(withoutOwn(asks, own), '2000', '0.01')).toMatchObject({ quantity: '1.98', total: '1994.8' });
+    expect(ownLevels(null, 'buy').size).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkDecimalText, checkPlainDecimal, isPlainDecimal, orderTotal, quantityForPercent, stepValue, toNewOrder, validateOrder, type OrderFormValues,
+  checkDecimalText, checkPlainDecimal, isPlainDecimal, orderTotal, quantityForPercent, stepValue, submitProblem, toNewOrder, toWireDecimal, validateOrder,
+  type OrderFormValues,
 } from '@/lib/orderForm';
 import type { Market } from '@/lib/types';
 
@@ -101,5 +102,27 @@ describe('order form rules', () => {
     expect(toNewOrder(form({ price: ' .5', quantity: '3.500' }), market, '1')).toMatchObject({ price: '0.50', quantity: '3.50' });
     expect(toNewOrder(form({ price: '1500.05', quantity: '3' }), infy, '1')).toMatchObject({ price: '1500.05', quantity: '3' });
     expect(toNewOrder(form({ type: 'market', timeInForce: 'FOK' }), market, '1').timeInForce).toBe('FOK');
+  });
+
+  it('writes a typed number out as the exchange reads it, for orders and deposits alike', () => {
+    // The exchange refuses ".5" and "5." (400): the deposit form sends them through here too.
+    expect(toWireDecimal('.5')).toBe('0.5');
+    expect(toWireDecimal('5.')).toBe('5');
+    expect(toWireDecimal(' 0005.50 ')).toBe('5.5');
+    expect(toWireDecimal('12')).toBe('12');
+    expect(toWireDecimal('.5', '0.01')).toBe('0.50');
+    expect(toWireDecimal('5.', '0.01')).toBe('5.00');
+    expect(toWireDecimal('3', '1')).toBe('3');
+  });
+
+  it("says a refused price or amount once: where the field shows it, not again in the form's alert", () => {
+    expect(submitProblem(form({ price: '1e3' }), market)).toEqual({ field: 'price', message: checkPlainDecimal('1e3', 'Price') });
+    expect(submitProblem(form({ quantity: '2.5' }), infy)).toEqual({ field: 'quantity', message: 'Amount must be a whole number (a multiple of 1)' });
+    // A market order has no price field: its price is not looked at.
+    expect(submitProblem(form({ type: 'market', price: '-1', quantity: '-1' }), market)).toEqual({ field: 'quantity', message: 'Amount cannot be negative' });
+    // What no field shows is the form's to say.
+    expect(submitProblem(form({ price: '' }), market)).toEqual({ field: null, message: 'Enter a price' });
+    expect(submitProblem(form({ price: '5000000', quantity: '0.00001' }), btc)).toEqual({ field: null, message: 'Minimum amount is 0.0001 BTC' });
+    expect(submitProblem(form(), market)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedNotice, depthTouchesMine, orderErrorText, placedNotice, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
+import { closedNotice, closureNotices, depthTouchesMine, orderErrorText, placedNotice, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
 import type { Market, OpenOrder, Order, PlacedOrder } from '@/lib/types';
 
 const market: Market = {
@@ -65,7 +65,53 @@ describe('order notices', () => {
     expect(t.message).not.toMatch(/UNKNOWN_USER|unknown user/);
     expect([t.showCode, t.deposit]).toEqual([false, true]);
     expect(orderErrorText('INSUFFICIENT_FUNDS', 'insufficient funds', { userId: '5', spendAsset: 'INR' }))
-      .toEqual({ message: 'insufficient funds', showCode: true, deposit: true });
-    expect(orderErrorText(undefined, 'boom', { userId: '5', spendAsset: 'INR' })).toEqual({ message: 'boom', showCode: false, deposit: false });
+      .toEqual({ message: 'insufficient funds', showCode: true, deposit: true, unknownOutcome: false });
+    expect(orderErrorText(undefined, 'boom', { userId: '5', spendAsset: 'INR' })).toEqual({ message: 'boom', showCode: false, deposit: false, unknownOutcome: false });
+  });
+
+  it('says that an order without an answer may have been placed', () => {
+    for (const [code, message] of [['TIMEOUT', 'The exchange did not answer in time'], ['NETWORK', 'Cannot reach the exchange']]) {
+      const t = orderErrorText(code, message as string, { userId: '5', spendAsset: 'INR' });
+      expect(t.unknownOutcome).toBe(true);
+      expect(t.message).toBe(`${message}: the order may have been placed. Check Open orders before placing it again.`);
+    }
+    expect(orderErrorText('PRICE_BAND', 'outside the band', { userId: '5', spendAsset: 'INR' }).unknownOutcome).toBe(false);
+  });
+
+  it('says why a market order expired with its band, not "at its price"', () => {
+    const limit = placedNotice(placed({ status: 'EXPIRED' }), 'buy', market, 'IOC', 'limit');
+    expect(limit.detail).toBe('IOC: nothing in the book to trade with at its price');
+    const mkt = placedNotice(placed({ status: 'EXPIRED' }), 'sell', market, 'IOC', 'market');
+    expect(mkt.detail).toBe('IOC: nothing in the book to trade with within the price band (bids near the last price)');
+    expect(mkt.detail).not.toMatch(/at its price/);
+    expect(placedNotice(placed({ status: 'EXPIRED' }), 'buy', market, 'FOK', 'market').detail)
+      .toBe('FOK: the book could not fill all of it at once within the price band');
+    // Cancelled (self-trade prevention of the taker), not expired: no "nothing to trade with".
+    expect(placedNotice(placed({ status: 'CANCELED' }), 'buy', market, 'IOC', 'market').detail).toBeUndefined();
+  });
+
+  it('attributes a cancel by self-trade prevention to the order from this page that crossed it', () => {
+    const n = closedNotice(order({ side: 'sell', price: '101' }), market, 'selfTrade', 'buy');
+    expect(n).toEqual({
+      kind: 'warning', title: 'Sell 1.50 TATA at 101.00: canceled',
+      detail: 'Cancelled by self-trade prevention when your buy order from this page crossed it (nothing filled). Order abc',
+    });
+    expect(n?.detail).not.toMatch(/Not from this page/);
+  });
+
+  it('sums up many closures in one toast per cause', () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({ order: order({ orderId: `o${i}`, price: String(960 - i) }), cause: 'elsewhere' as const }));
+    const [summary, ...rest] = closureNotices(many, market);
+    expect(rest).toEqual([]);
+    expect(summary?.title).toBe('12 orders closed by the exchange or another session');
+    expect(summary?.detail).toBe('Not from this page: Buy 1.50 TATA at 960.00 (canceled); Buy 1.50 TATA at 959.00 (canceled); '
+      + 'Buy 1.50 TATA at 958.00 (canceled); and 9 more. See Order history');
+    // One alone is named in full; filled ones are no news; self-trade cancels apart.
+    const filled = { order: order({ orderId: 'f', status: 'FILLED', executedQty: '1.5' }), cause: 'elsewhere' as const };
+    const stp = [1, 2].map((i) => ({ order: order({ orderId: `s${i}`, side: 'sell' }), cause: 'selfTrade' as const, takerSide: 'buy' as const }));
+    const notices = closureNotices([many[0]!, filled, ...stp], market);
+    expect(notices.map((x) => x.title)).toEqual(['2 of your orders cancelled by self-trade prevention', 'Buy 1.50 TATA at 960.00: canceled']);
+    expect(notices[0]?.detail).toMatch(/^Your buy order from this page crossed them: Sell 1\.50 TATA at 960\.00 \(canceled\)/);
+    expect(closureNotices([filled], market)).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { useAccount } from '@/hooks/useAccount';
 import { api, errorText } from '@/lib/api';
 import { isPositive } from '@/lib/decimal';
 import { formatAmount } from '@/lib/format';
-import { checkPlainDecimal, isPlainDecimal } from '@/lib/orderForm';
+import { checkPlainDecimal, isPlainDecimal, toWireDecimal } from '@/lib/orderForm';
+import { SingleFlight } from '@/lib/singleFlight';
 import type { Market } from '@/lib/types';
 
 /** Deposit (on-ramp) of this market's quote or base asset for the current user. */
@@ -16,28 +17,34 @@ export function DepositForm({ market }: { market: Market }) {
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [flight] = useState(() => new SingleFlight());
   // The last deposit's answer (a balance) is the previous user's once another is picked.
   useEffect(() => setMessage(null), [userId]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (flight.busy) return;
     const bad = checkPlainDecimal(amount, 'Amount');
     if (bad || !isPlainDecimal(amount) || !isPositive(amount)) {
       setMessage({ ok: false, text: bad ?? 'Enter an amount to deposit' });
       return;
     }
-    setBusy(true);
-    try {
-      const balance = await api.deposit(userId, amount.trim(), asset);
-      setMessage({ ok: true, text: `Deposited. Available ${asset}: ${formatAmount(balance)}` });
-      notify('success', `Deposited ${formatAmount(amount.trim())} ${asset}`);
-      setAmount('');
-    } catch (err) {
-      setMessage({ ok: false, text: errorText(err) });
-    } finally {
-      setBusy(false);
-      void refresh();
-    }
+    await flight.run(async () => {
+      setBusy(true);
+      // As the exchange reads it: ".5" -> "0.5", "5." -> "5" (the order form's rule, lib/orderForm.ts).
+      const wire = toWireDecimal(amount);
+      try {
+        const balance = await api.deposit(userId, wire, asset);
+        setMessage({ ok: true, text: `Deposited. Available ${asset}: ${formatAmount(balance)}` });
+        notify('success', `Deposited ${formatAmount(wire)} ${asset}`);
+        setAmount('');
+      } catch (err) {
+        setMessage({ ok: false, text: errorText(err) });
+      } finally {
+        setBusy(false);
+        void refresh();
+      }
+    });
   };
 
   return (

@@ -1,20 +1,20 @@
 'use client';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { DecimalField } from '@/components/ui/DecimalField';
 import { Tabs } from '@/components/ui/Tabs';
 import { MarketAssets } from './MarketAssets';
 import { useToast } from '@/components/ui/Toasts';
 import { availableOf, useAccount } from '@/hooks/useAccount';
 import { useMarketWalk, useQuoteWalk } from '@/hooks/useBookWalk';
-import { useConnection } from '@/hooks/useConnection';
 import { useTicker } from '@/hooks/useTickers';
 import { ApiError, api, errorText } from '@/lib/api';
-import { describeWalk } from '@/lib/bookWalk';
+import { describeWalk, ownLevels } from '@/lib/bookWalk';
 import { decimalsOf, div, isPositive, mul } from '@/lib/decimal';
 import { formatAmount, formatPrice, formatQty } from '@/lib/format';
-import { checkDecimalText, orderTotal, quantityForPercent, toNewOrder, validateOrder, type OrderFormValues } from '@/lib/orderForm';
+import { checkDecimalText, orderTotal, quantityForPercent, submitProblem, toNewOrder, type OrderFormValues } from '@/lib/orderForm';
 import { orderErrorText, placedNotice } from '@/lib/orderNotices';
-import type { Market, OrderKind, Side, TimeInForce } from '@/lib/types';
+import { SingleFlight } from '@/lib/singleFlight';
+import type { Dec, Market, OrderKind, Side, TimeInForce } from '@/lib/types';
 
 /** A price chosen elsewhere (book row, trade): `at` makes picking the same price twice count. */
 export interface PickedPrice {
@@ -32,19 +32,17 @@ interface Problem {
   /** Offer the deposit form. */
   deposit?: boolean;
   /**
-   * The exchange could not be reached: the connection's session then. Cleared once a later
-   * connection is live (the exchange is back), without waiting for an edit.
+   * No answer came (NETWORK, TIMEOUT): the order may have been placed. Kept until the trader
+   * acts (an edit, another submit), even once the connection is back: that says nothing of the
+   * order.
    */
-  offlineSession?: number;
+  unknownOutcome?: boolean;
 }
-
-const OFFLINE_CODES = new Set(['NETWORK', 'TIMEOUT']);
 
 /** Buy/sell, limit/market order entry with the market's tick and step enforced. */
 export function OrderForm({ market, picked }: { market: Market; picked: PickedPrice | null }) {
-  const { userId, balances, refresh, rememberOrder, requestDeposit } = useAccount();
+  const { userId, balances, openOrders, refresh, rememberOrder, sending, answered, requestDeposit } = useAccount();
   const ticker = useTicker(market.symbol);
-  const connection = useConnection();
   const quoteWalk = useQuoteWalk(market);
   const notify = useToast();
   const [side, setSide] = useState<Side>('buy');
@@ -55,6 +53,10 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   const [postOnly, setPostOnly] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
+  // One order on its way at a time, whatever submits the form (busy above is for the looks).
+  const [flight] = useState(() => new SingleFlight());
+  const priceInput = useRef<HTMLInputElement>(null);
+  const quantityInput = useRef<HTMLInputElement>(null);
 
   const lastPrice = ticker?.lastPrice ?? null;
   // Start from the last price, as exchanges do, until the user types one.
@@ -70,10 +72,6 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     setPrice(formatPrice(picked.price, market.tickSize));
   }, [picked, market.tickSize]);
   useEffect(() => setProblem(null), [side, type, price, quantity, timeInForce, postOnly, userId]);
-  useEffect(() => {
-    if (problem?.offlineSession === undefined) return;
-    if (connection.state === 'live' && connection.session !== problem.offlineSession) setProblem(null);
-  }, [connection, problem]);
 
   const values: OrderFormValues = { side, type, price, quantity, timeInForce, postOnly };
   const spendAsset = side === 'buy' ? market.quoteAsset : market.baseAsset;
@@ -82,6 +80,9 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   const priceError = type === 'limit' ? checkDecimalText(price, 'Price', market.tickSize) : null;
   const quantityError = checkDecimalText(quantity, 'Amount', market.stepSize);
   const total = type === 'limit' && !priceError && !quantityError ? orderTotal(price, quantity) : null;
+  // The user's own orders on the side a market order takes from: self-trade prevention cancels
+  // them rather than trading with them, so the estimate leaves them out.
+  const own = useMemo(() => ownLevels(openOrders, side), [openOrders, side]);
 
   const fillPercent = (percent: number) => {
     if (available === null) return;
@@ -89,7 +90,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     if (type === 'market' && side === 'buy') {
       // Spend the share of the balance on the asks as the book shows them, level by level.
       const quote = div(mul(available, String(percent)), '100', decimalsOf(market.tickSize) + decimalsOf(market.stepSize));
-      const walk = quoteWalk(quote, lastPrice);
+      const walk = quoteWalk(quote, lastPrice, own);
       q = walk && isPositive(walk.quantity) ? walk.quantity : null;
     } else {
       const limitPrice = type === 'limit' && !priceError ? price : null;
@@ -99,6 +100,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   };
 
   // Enter in any field submits (a text field does by itself; a select or a checkbox does not).
+  // requestSubmit() does not look at the disabled "Placing…" button: `submit` itself refuses
+  // while an order is on its way.
   const enterSubmits = (e: KeyboardEvent<HTMLFormElement>) => {
     const t = e.target as HTMLElement;
     if (e.key !== 'Enter' || !(t instanceof HTMLSelectElement || (t instanceof HTMLInputElement && t.type === 'checkbox'))) return;
@@ -108,31 +111,40 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const invalid = validateOrder(values, market);
+    if (flight.busy) return; // an order is on its way: never a second one from a repeated Enter
+    const invalid = submitProblem(values, market);
     if (invalid) {
-      setProblem({ message: invalid });
+      if (invalid.field) {
+        // The field says it under itself already: take the trader there rather than repeat it.
+        setProblem(null);
+        (invalid.field === 'price' ? priceInput : quantityInput).current?.focus();
+      } else {
+        setProblem({ message: invalid.message });
+      }
       return;
     }
-    setBusy(true);
-    const order = toNewOrder(values, market, userId);
-    const session = connection.session;
-    try {
-      const placed = await api.placeOrder(order);
-      rememberOrder(placed.orderId, side);
-      const notice = placedNotice(placed, side, market, order.timeInForce ?? (type === 'market' ? 'IOC' : 'GTC'));
-      notify(notice.kind, notice.title, notice.detail);
-      setQuantity('');
-    } catch (err) {
-      const code = err instanceof ApiError ? err.code : undefined;
-      const text = orderErrorText(code, errorText(err), { userId, spendAsset });
-      setProblem({
-        message: text.message, code, showCode: text.showCode, deposit: text.deposit,
-        offlineSession: code !== undefined && OFFLINE_CODES.has(code) ? session : undefined,
-      });
-    } finally {
-      setBusy(false);
-      void refresh();
-    }
+    await flight.run(async () => {
+      setBusy(true);
+      const order = toNewOrder(values, market, userId);
+      const token = sending(side, order.price ?? null);
+      try {
+        const placed = await api.placeOrder(order);
+        answered(token, 'done');
+        rememberOrder(placed.orderId, side);
+        const notice = placedNotice(placed, side, market, order.timeInForce ?? (type === 'market' ? 'IOC' : 'GTC'), type);
+        notify(notice.kind, notice.title, notice.detail);
+        setProblem(null);
+        setQuantity('');
+      } catch (err) {
+        const code = err instanceof ApiError ? err.code : undefined;
+        const text = orderErrorText(code, errorText(err), { userId, spendAsset });
+        answered(token, text.unknownOutcome ? 'unknown' : 'refused');
+        setProblem({ message: text.message, code, showCode: text.showCode, deposit: text.deposit, unknownOutcome: text.unknownOutcome });
+      } finally {
+        setBusy(false);
+        void refresh();
+      }
+    });
   };
 
   return (
@@ -150,13 +162,13 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
 
       {type === 'limit' ? (
         <DecimalField label="Price" value={price} onChange={setPrice} step={market.tickSize} suffix={market.quoteAsset}
-          testId="order-price" stepFrom={lastPrice ?? undefined} placeholder="0.00" error={priceError} />
+          testId="order-price" stepFrom={lastPrice ?? undefined} placeholder="0.00" error={priceError} inputRef={priceInput} />
       ) : (
         <div className="field field-disabled"><span className="field-label">Price</span>
           <span className="field-box"><span className="field-input market-price">Market price</span><span className="field-suffix">{market.quoteAsset}</span></span></div>
       )}
       <DecimalField label="Amount" value={quantity} onChange={setQuantity} step={market.stepSize} suffix={market.baseAsset}
-        testId="order-quantity" placeholder={`min ${market.minQty}`} error={quantityError} />
+        testId="order-quantity" placeholder={`min ${market.minQty}`} error={quantityError} inputRef={quantityInput} />
 
       <div className="percents" role="group" aria-label="Share of available balance">
         {PERCENTS.map((p) => (
@@ -165,7 +177,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
       </div>
 
       {type === 'market' ? (
-        <MarketEstimate market={market} side={side} quantity={quantity} lastPrice={lastPrice} />
+        <MarketEstimate market={market} side={side} quantity={quantity} lastPrice={lastPrice} own={own} />
       ) : (
         <div className="order-total">
           <span className="muted">Total</span>
@@ -196,7 +208,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
       </button>
 
       {problem ? (
-        <div className="form-error" role="alert" data-testid="order-error" data-code={problem.code ?? ''}>
+        <div className="form-error" role="alert" data-testid="order-error" data-code={problem.code ?? ''}
+          data-unknown-outcome={problem.unknownOutcome ? 'true' : undefined}>
           {problem.code && problem.showCode ? <span className="error-code">{problem.code}</span> : null}
           <span className="error-message">{problem.message}</span>
           {problem.deposit ? (
@@ -211,11 +224,13 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
 
 /**
  * A market order's estimated total, from the order book shown (the opposite side walked for the
- * amount, within the price band), or why the book cannot fill it. Re-rendered only when the
- * estimate changes, not at every redraw of the book.
+ * amount, within the price band, without the user's own orders `own`), or why the book cannot
+ * fill it. Re-rendered only when the estimate changes, not at every redraw of the book.
  */
-function MarketEstimate({ market, side, quantity, lastPrice }: { market: Market; side: Side; quantity: string; lastPrice: string | null }) {
-  const walk = useMarketWalk(market, side, quantity, lastPrice);
+function MarketEstimate({ market, side, quantity, lastPrice, own }: {
+  market: Market; side: Side; quantity: string; lastPrice: string | null; own: ReadonlyMap<string, Dec>;
+}) {
+  const walk = useMarketWalk(market, side, quantity, lastPrice, own);
   return (
     <div className="order-total">
       <span className="muted">Estimated total</span>
