@@ -160,6 +160,21 @@ export function rest(baseUrl) {
 }
 
 /**
+ * A trade at 1000.00 between users 1 and 2 (so there is a last price, a ticker and a candle),
+ * then `levels` asks from 1005.00 (user 1) and bids from 995.00 (user 2) a unit apart, of 2,
+ * 2.25, 2.5, ... each.
+ */
+export async function seedBook(api, market, levels = 8) {
+  await api.placeOrder({ market, side: 'sell', price: '1000.00', quantity: '1', userId: '1' });
+  await api.placeOrder({ market, side: 'buy', price: '1000.00', quantity: '1', userId: '2' });
+  for (let i = 0; i < levels; i++) {
+    const quantity = (2 + i / 4).toFixed(2);
+    await api.placeOrder({ market, side: 'sell', price: (1005 + i).toFixed(2), quantity, userId: '1' });
+    await api.placeOrder({ market, side: 'buy', price: (995 - i).toFixed(2), quantity, userId: '2' });
+  }
+}
+
+/**
  * Sends orders for load tests: node:http over a few kept-alive connections. fetch() costs about
  * three times the CPU per request, and on a 2-core machine the load generator then competes with
  * the browser it is measuring. Resolves to the HTTP status (rejects when the exchange is unreachable).

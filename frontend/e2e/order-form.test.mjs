@@ -14,66 +14,32 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, sleep, startExchange, stopExchange, waitFor,
+  ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, seedBook, sleep, startExchange, stopExchange, waitFor,
 } from './harness.mjs';
 
 const shots = ensureArtifacts();
 const shot = (p, name, fullPage = false) => p.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
 
 // The markets of config/exchange.example.toml: INFY trades in whole shares, BTC at whole rupees.
-const CONFIG = `
-[[assets]]
-name = "TATA"
-decimals = 2
-[[assets]]
-name = "INFY"
-decimals = 2
-[[assets]]
-name = "BTC"
-decimals = 8
-[[assets]]
-name = "INR"
-decimals = 2
-[[assets]]
-name = "WIPRO"
-decimals = 2
-[[markets]]
-id = 1
-base = "TATA"
+// WIPRO is a copy of TATA that no test trades before its own.
+const market = (id, base, tick, step, minQty, minNotional, band) => `[[markets]]
+id = ${id}
+base = "${base}"
 quote = "INR"
-tick_size = "0.01"
-step_size = "0.01"
-min_qty = "0.01"
-min_notional = "1"
-price_band = "0.1"
-[[markets]]
-id = 2
-base = "INFY"
-quote = "INR"
-tick_size = "0.05"
-step_size = "1"
-min_qty = "1"
-min_notional = "10"
-price_band = "0.05"
-[[markets]]
-id = 3
-base = "BTC"
-quote = "INR"
-tick_size = "1"
-step_size = "0.00001"
-min_qty = "0.0001"
-min_notional = "100"
-price_band = "0.1"
-[[markets]]
-id = 4
-base = "WIPRO"
-quote = "INR"
-tick_size = "0.01"
-step_size = "0.01"
-min_qty = "0.01"
-min_notional = "1"
-price_band = "0.1"
+tick_size = "${tick}"
+step_size = "${step}"
+min_qty = "${minQty}"
+min_notional = "${minNotional}"
+price_band = "${band}"
 `;
+const CONFIG = [
+  ...[['TATA', 2], ['INFY', 2], ['BTC', 8], ['INR', 2], ['WIPRO', 2]]
+    .map(([name, decimals]) => `[[assets]]\nname = "${name}"\ndecimals = ${decimals}\n`),
+  market(1, 'TATA', '0.01', '0.01', '0.01', '1', '0.1'),
+  market(2, 'INFY', '0.05', '1', '1', '10', '0.05'),
+  market(3, 'BTC', '1', '0.00001', '0.0001', '100', '0.1'),
+  market(4, 'WIPRO', '0.01', '0.01', '0.01', '1', '0.1'),
+].join('');
 
 let ex, api, browser, page, configDir;
 
@@ -84,6 +50,11 @@ async function typeIn(p, testId, text) {
   const el = p.locator(`[data-testid=${testId}]`);
   await el.fill('');
   if (text) await el.pressSequentially(text);
+}
+
+async function clearOrder(p) {
+  await typeIn(p, 'order-price', '');
+  await typeIn(p, 'order-quantity', '');
 }
 
 async function waitLive(p = page, timeout = 15_000) {
@@ -110,12 +81,7 @@ describe('order form', { timeout: 240_000 }, () => {
     ex = await startExchange({ args: ['--config', path.join(configDir, 'exchange.toml')] });
     api = rest(ex.baseUrl);
     // A last price and a book on both sides of each market (users 1 and 2; the page trades as 5).
-    await api.placeOrder({ market: M, side: 'sell', price: '1000.00', quantity: '1', userId: '1' });
-    await api.placeOrder({ market: M, side: 'buy', price: '1000.00', quantity: '1', userId: '2' });
-    for (let i = 0; i < 8; i++) {
-      await api.placeOrder({ market: M, side: 'sell', price: (1005 + i).toFixed(2), quantity: (2 + i / 4).toFixed(2), userId: '1' });
-      await api.placeOrder({ market: M, side: 'buy', price: (995 - i).toFixed(2), quantity: (2 + i / 4).toFixed(2), userId: '2' });
-    }
+    await seedBook(api, M);
     await api.placeOrder({ market: 'INFY_INR', side: 'sell', price: '1500', quantity: '3', userId: '1' });
     await api.placeOrder({ market: 'INFY_INR', side: 'buy', price: '1500', quantity: '1', userId: '2' });
     await api.placeOrder({ market: 'INFY_INR', side: 'buy', price: '1495', quantity: '4', userId: '2' });
@@ -272,8 +238,7 @@ describe('order form', { timeout: 240_000 }, () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('ArrowUp');
     assert.equal(await page.inputValue('[data-testid=order-quantity]'), '0.01');
-    await typeIn(page, 'order-price', '');
-    await typeIn(page, 'order-quantity', '');
+    await clearOrder(page);
   });
 
   it('estimates a market order from the book shown, and says when the book cannot fill it', async () => {
@@ -457,8 +422,7 @@ describe('order form', { timeout: 240_000 }, () => {
       await shot(page, 'orders-closed-summary');
     } finally {
       page.off('request', onRequest);
-      await typeIn(page, 'order-price', '');
-      await typeIn(page, 'order-quantity', '');
+      await clearOrder(page);
     }
   });
 
@@ -506,8 +470,7 @@ describe('order form', { timeout: 240_000 }, () => {
     const [form, total] = await page.$$eval(['[data-testid=order-form]', '[data-testid=order-total]'].join(','),
       (els) => els.map((e) => e.getBoundingClientRect().right));
     assert.ok(total <= form, `total's right edge ${total} inside the form's ${form}`);
-    await typeIn(page, 'order-price', '');
-    await typeIn(page, 'order-quantity', '');
+    await clearOrder(page);
   });
 
   it('keeps "the order may have been placed" after a lost answer, even once the exchange is back', async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startNginx } from '../../tests/e2e/nginx.mjs';
-import { ensureArtifacts, launchBrowser, rest, startExchange, stopExchange, waitFor } from './harness.mjs';
+import { ensureArtifacts, launchBrowser, rest, seedBook, startExchange, stopExchange, waitFor } from './harness.mjs';
 
 const M = 'TATA_INR';
 let ex, proxy, browser, page;
@@ -17,10 +17,7 @@ describe('trading page behind nginx with TLS', { timeout: 120_000 }, () => {
   before(async () => {
     ex = await startExchange();
     const api = rest(ex.baseUrl);
-    await api.placeOrder({ market: M, side: 'sell', price: '1000.00', quantity: '1', userId: '1' });
-    await api.placeOrder({ market: M, side: 'buy', price: '1000.00', quantity: '1', userId: '2' });
-    await api.placeOrder({ market: M, side: 'sell', price: '1005.00', quantity: '2', userId: '1' });
-    await api.placeOrder({ market: M, side: 'buy', price: '995.00', quantity: '2', userId: '2' });
+    await seedBook(api, M, 1);
     proxy = await startNginx(ex.httpPort);
     browser = await launchBrowser();
     const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1440, height: 900 } });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, sleep, startExchange, stopExchange, waitFor,
+  ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, seedBook, sleep, startExchange, stopExchange, waitFor,
 } from './harness.mjs';
 
 const M = 'TATA_INR';
@@ -67,13 +67,7 @@ describe('trading page', { timeout: 180_000 }, () => {
   before(async () => {
     ex = await startExchange();
     api = rest(ex.baseUrl);
-    // A trade (so there is a last price, a ticker and a candle) and a book on both sides.
-    await api.placeOrder({ market: M, side: 'sell', price: '1000.00', quantity: '1', userId: '1' });
-    await api.placeOrder({ market: M, side: 'buy', price: '1000.00', quantity: '1', userId: '2' });
-    for (let i = 0; i < 8; i++) {
-      await api.placeOrder({ market: M, side: 'sell', price: (1005 + i).toFixed(2), quantity: (2 + i / 4).toFixed(2), userId: '1' });
-      await api.placeOrder({ market: M, side: 'buy', price: (995 - i).toFixed(2), quantity: (2 + i / 4).toFixed(2), userId: '2' });
-    }
+    await seedBook(api, M);
     browser = await launchBrowser();
     page = await openPage(browser);
   });
