@@ -34,7 +34,7 @@ class Account {
   Account(std::string user_id, CatalogPtr catalog)
       : user_id_(std::move(user_id)),
         catalog_(std::move(catalog)),
-        ledger_(catalog_->assets.size()),
+        ledger_(catalog_->assets.size(), 8),
         ledger_errors_(
             Metrics::global().counter("exchange_ledger_errors_total",
                                       "Settlements refused by a ledger (bugs; must stay 0)")) {
