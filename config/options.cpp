@@ -287,7 +287,7 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       ->envname("EXCHANGE_IO_THREADS")
       ->capture_default_str();
   // On a small machine whose cores are all busy, WebSockets sharing the REST threads serve
-  // subscribers better (README, "Benchmarks"); with cores to spare, a thread of their own
+  // subscribers better (README, "Architecture"); with cores to spare, a thread of their own
   // keeps a busy market's fan-out from queueing order entry.
   if (std::thread::hardware_concurrency() >= 4) o.market_data_threads = 1;
   app.add_option("--market-data-threads", o.market_data_threads,
