@@ -5,6 +5,7 @@
  * the words for the exchange's refusals. Pure: the components and hooks decide when.
  */
 import { add, isPositive, isZero, normalize, sub } from './decimal';
+import { ApiError } from './api';
 import { formatPrice, formatQty } from './format';
 import type { DepthDiff, Market, OpenOrder, Order, OrderKind, OrderStatus, PlacedOrder, Side, TimeInForce } from './types';
 
@@ -185,6 +186,11 @@ export interface OrderErrorText {
 
 /** Codes of a request that got no answer (lib/api.ts): it may or may not have reached the exchange. */
 const NO_ANSWER_CODES = new Set(['NETWORK', 'TIMEOUT']);
+
+/** Whether a request failed with its answer lost: the exchange may have carried it out. */
+export function answerLost(err: unknown): boolean {
+  return err instanceof ApiError && NO_ANSWER_CODES.has(err.code);
+}
 
 export function orderErrorText(code: string | undefined, message: string, ctx: { userId: string; spendAsset: string }): OrderErrorText {
   if (code === 'UNKNOWN_USER') {

@@ -6,6 +6,7 @@ import { useAccount } from '@/hooks/useAccount';
 import { api, errorText } from '@/lib/api';
 import { isPositive, sub } from '@/lib/decimal';
 import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
+import { answerLost } from '@/lib/orderNotices';
 import type { Market, OpenOrder } from '@/lib/types';
 
 /** The user's resting orders in this market, each with Cancel, and Cancel all. */
@@ -22,7 +23,9 @@ export function OpenOrders({ market }: { market: Market }) {
     try {
       notify('success', await action());
     } catch (e) {
-      closing(ids, false);
+      // Refused: the orders stay open, and any later closure is news. Answer lost: the cancel
+      // may have gone through, so a closure is still this page's own.
+      if (!answerLost(e)) closing(ids, false);
       notify('error', 'Cancel failed', errorText(e));
     } finally {
       setBusy((b) => { const n = new Set(b); n.delete(key); return n; });

@@ -125,6 +125,15 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     }
     await flight.run(async () => {
       setBusy(true);
+      try {
+        await place();
+      } finally {
+        setBusy(false);
+        void refresh();
+      }
+    });
+
+    async function place() {
       const order = toNewOrder(values, market, userId);
       const token = sending(side, order.price ?? null);
       try {
@@ -140,11 +149,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
         const text = orderErrorText(code, errorText(err), { userId, spendAsset });
         answered(token, text.unknownOutcome ? 'unknown' : 'refused');
         setProblem({ message: text.message, code, showCode: text.showCode, deposit: text.deposit, unknownOutcome: text.unknownOutcome });
-      } finally {
-        setBusy(false);
-        void refresh();
       }
-    });
+    }
   };
 
   return (

@@ -63,7 +63,8 @@ function TradeScreen({ market }: { market: Market }) {
           <PriceChart market={market} />
           <OrderBook market={market} onPick={pick} />
           <RecentTrades market={market} onPick={pick} />
-          <OrderForm market={market} picked={picked} />
+          {/* Keyed by user: an order in flight answers into the form of the user who sent it. */}
+          <OrderForm key={userId} market={market} picked={picked} />
           <AccountPanel market={market} />
         </div>
       </OrderBookProvider>
