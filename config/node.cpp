@@ -260,7 +260,11 @@ int run_node(const Options& o, const char* program_path) {
   edge.stop();
   {
     caf::scoped_actor self{system};
-    // What the journals hold in memory (level none) goes to disk before they stop.
+    // What a market holds back for its receivers reaches them first (market_outbox.hpp),
+    // then what the journals hold in memory (level none) goes to disk before they stop.
+    for (auto& m : catalog->markets)
+      self->request(m.market, std::chrono::seconds(30), flush_atom::value)
+          .receive([](bool) {}, [](caf::error&) {});
     for (auto& j : journals)
       self->request(j, std::chrono::seconds(30), flush_atom::value)
           .receive([] {}, [](caf::error&) {});

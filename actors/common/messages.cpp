@@ -47,6 +47,7 @@ void add_message_types(caf::actor_system_config& cfg) {
       .add_message_type<AccountUpdate>("account_update")
       .add_message_type<PlaceOutcome>("place_outcome")
       .add_message_type<MarketUpdate>("market_update")
+      .add_message_type<std::vector<MarketUpdate>>("market_update_list")
       .add_message_type<KlineSlice>("kline_slice")
       .add_message_type<TradeSlice>("trade_slice")
       .add_message_type<HistorySlice>("history_slice")

@@ -157,6 +157,12 @@ caf::behavior hub_actor(caf::event_based_actor* self, std::string market,
       [=](update_atom, const MarketUpdate& up) {
         if (h->on_update(up)) self->delayed_send(self, h->depth_batch(), flush_atom::value);
       },
+      [=](update_atom, const std::vector<MarketUpdate>& ups) {
+        bool flush = false;
+        for (const MarketUpdate& up : ups)
+          flush = h->on_update(up) || flush;
+        if (flush) self->delayed_send(self, h->depth_batch(), flush_atom::value);
+      },
       [=](flush_atom) { h->flush(); },
   };
 }

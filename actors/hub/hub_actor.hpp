@@ -5,6 +5,7 @@
 //  (subscribe, connection, Stream, FrameSink)   (unsubscribe, connection, Stream)
 //  (unsubscribe, connection)                    drops every subscription of a connection
 //  (update, MarketUpdate)                       from the market, in sequence order
+//  (update, vector<MarketUpdate>)               the same, several at once
 //  (flush)                                      its own timer: sends coalesced depth
 //
 // Depth changes are coalesced for `depth_batch` (one event covers update ids U..u, so

@@ -253,6 +253,10 @@ caf::behavior journal_actor(caf::event_based_actor* self, JournalLink link,
         return j->append(self, seq, payload);
       },
       [=](record_atom, uint64_t seq, const std::string& payload) { j->record(self, seq, payload); },
+      [=](record_atom, uint64_t first_seq, const std::vector<std::string>& payloads) {
+        for (size_t i = 0; i < payloads.size(); ++i)
+          j->record(self, first_seq + i, payloads[i]);
+      },
       [=](flush_atom) { j->on_flush(); },
       [=](stored_atom, const std::string&, uint64_t seq) { j->on_stored(seq); },
       [=](snapshot_atom, uint64_t seq, std::string& payload, uint64_t stored_seq) {

@@ -11,6 +11,7 @@
 //  (record, seq, payload)   the same for a stream's single owner (a market), without a
 //        reply per record: after each write the owner hears (synced, last seq), or
 //        (synced, error) once if the journal failed. One message per group, not per record.
+//  (record, first seq, vector<string> payloads)   several records, numbered from first seq
 //  (snapshot, seq, payload, stored_seq) -> bool   writes a snapshot that includes records
 //        up to seq (after everything appended before it is written), then removes older
 //        snapshots and segments, keeping the newest snapshot at or before `stored_seq`

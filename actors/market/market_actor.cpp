@@ -10,6 +10,7 @@
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "actors/common/metrics.hpp"
+#include "actors/market/market_outbox.hpp"
 
 namespace ex {
 namespace {
@@ -57,6 +58,7 @@ class MarketShell {
         links_(std::move(links)),
         durability_(durability),
         accounts_(std::move(accounts)),
+        outbox_(self, links_.journal, links_.hub, links_.writer),
         stored_seq_(durability.stored_seq),
         snapshot_seq_(core_->sequence()),
         snapshot_ms_(now_ms()),
@@ -177,6 +179,8 @@ class MarketShell {
 
   void on_stored(uint64_t seq) { stored_seq_ = std::max(stored_seq_, seq); }
 
+  void flush() { outbox_.flush(); }
+
   MarketCore& core() { return *core_; }
 
  private:
@@ -202,7 +206,7 @@ class MarketShell {
       release();
       return;
     }
-    self_->send(links_.journal, record_atom::value, seq, encode_binary(cmd));
+    outbox_.record(seq, encode_binary(cmd));
     if (durability_.level == journal::Durability::none)
       release();
     else
@@ -246,6 +250,7 @@ class MarketShell {
     auto state = std::make_shared<MarketState>(core_->state());
     const double pause_ms = elapsed_ms(started);
     snapshot_pause_.observe(pause_ms / 1000);
+    outbox_.flush();               // the journal gets the snapshot's records before the snapshot
     if (log_enabled(Level::info))  // the market's thread: no strings built for nothing
       log(Level::info, "snapshot copied",
           {{"market", symbol()}, {"seq", seq}, {"orders", state->orders.size()}, {"ms", pause_ms}});
@@ -261,16 +266,15 @@ class MarketShell {
       else
         log(Level::error, "no account to settle",
             {{"market", symbol()}, {"user", core_->user_of(user)}});
-    auto msg = caf::make_message(update_atom::value, std::move(out.update));
-    if (links_.hub) self_->send(links_.hub, msg);
-    if (links_.writer) self_->send(links_.writer, msg);
+    outbox_.update(std::move(out.update));
   }
 
   caf::event_based_actor* self_;
   std::shared_ptr<MarketCore> core_;
   MarketLinks links_;
   MarketDurability durability_;
-  std::vector<caf::actor> accounts_;                                // by the core's UserId
+  std::vector<caf::actor> accounts_;  // by the core's UserId
+  MarketOutbox outbox_;
   std::deque<std::pair<uint64_t, std::function<void()>>> waiting_;  // effects not yet durable
   uint64_t stored_seq_;
   uint64_t snapshot_seq_;
@@ -312,6 +316,11 @@ caf::behavior market_actor(caf::event_based_actor* self, std::shared_ptr<MarketC
       [=](ticker_atom) { return m->read([](MarketCore& c) { return c.ticker(now_ms()); }); },
       [=](stored_atom, const std::string&, uint64_t seq) { m->on_stored(seq); },
       [=](synced_atom, uint64_t seq) { m->release_upto(seq); },
+      [=](publish_atom) { m->flush(); },
+      [=](flush_atom) {  // a shutdown's: what the market holds goes out before it answers
+        m->flush();
+        return true;
+      },
       [=](synced_atom, const caf::error& e) { m->halt(from_caf_error(e)); },
   };
 }

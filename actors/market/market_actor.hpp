@@ -6,7 +6,8 @@
 // Messages it accepts (and what it does):
 //  (place, PlaceOrder, Decimal held, hold_key)   from an account that has locked `held`:
 //        matches, then sends the account a PlaceOutcome, every other account that traded
-//        its (settle, AccountUpdate), and the MarketUpdate to hub and writer.
+//        its (settle, AccountUpdate), and the MarketUpdate to hub and writer (gathered
+//        with the updates of the commands queued behind it: market_outbox.hpp).
 //  (cancel, order id, user id)            -> CancelReply, or UNKNOWN_ORDER (also when the
 //        named user does not own it); the owner's account gets the unlock.
 //  (cancel_all, user id)                  -> vector<CancelReply>
@@ -16,6 +17,8 @@
 //        first, as far as memory reaches;
 //  (klines, Interval, from, to) -> KlineSlice; (ticker) -> TickerStats.
 //  (stored, stream, seq)                  from the writer: storage has the market up to seq.
+//  (flush) -> true                        sends what the outbox holds (before a shutdown
+//        flushes the journal and the writer); (publish) is its own message for the same.
 // If the journal fails, the market stops taking commands (UNAVAILABLE) rather than
 // acknowledge what it could not make durable; if it had applied commands it never
 // acknowledged, it answers queries UNAVAILABLE too, until a restart replays the journal.

@@ -410,6 +410,11 @@ caf::behavior writer_actor(caf::event_based_actor* self, std::shared_ptr<Store> 
       [=](update_atom, const MarketUpdate& up) {
         w->add(up, caf::actor_cast<caf::actor>(self->current_sender()));
       },
+      [=](update_atom, const std::vector<MarketUpdate>& ups) {
+        auto sender = caf::actor_cast<caf::actor>(self->current_sender());
+        for (const MarketUpdate& up : ups)
+          w->add(up, sender);
+      },
       [=](replay_atom, const MarketUpdate& up) { w->add_replayed(up); },
       [=](replay_atom, const std::string& market, uint64_t last, bool ok) {
         w->caught_up(market, last, ok);

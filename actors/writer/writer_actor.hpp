@@ -5,6 +5,7 @@
 //
 // Messages it accepts:
 //  (update, MarketUpdate)   its trades, order states and candles
+//  (update, vector<MarketUpdate>)  the same, several at once, in sequence order
 //  (deposit, DepositRecord, seq)  seq: its place in the deposits journal (0: none)
 //  (flush)                  writes what is pending now; answers true once it is stored,
 //                           false if that write failed (used at shutdown and by replays)

@@ -132,6 +132,11 @@ caf::behavior stream_producer(caf::event_based_actor* self, std::shared_ptr<Conn
         p->add(Entry{event_stream_key(up.market), "u", encode_update(up)});
         p->send(self);
       },
+      [=](update_atom, const std::vector<MarketUpdate>& ups) {
+        for (const MarketUpdate& up : ups)
+          p->add(Entry{event_stream_key(up.market), "u", encode_update(up)});
+        p->send(self);
+      },
       [=](deposit_atom, const DepositRecord& d, uint64_t seq) {
         p->add(Entry{event_stream_key(kDepositStream), "d", encode_deposit(d, seq)});
         p->send(self);

@@ -4,6 +4,7 @@
 //
 // Messages it accepts (the writer's own):
 //  (update, MarketUpdate)          -> XADD events:<market>
+//  (update, vector<MarketUpdate>)  the same, several at once
 //  (deposit, DepositRecord, seq)   -> XADD events:deposits
 //  (flush) -> bool                 true once everything received is in Redis (false if
 //                                  Redis stays away for `flush_timeout`)

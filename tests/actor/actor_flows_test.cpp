@@ -570,4 +570,49 @@ CAF_TEST(an account rebuilt by recovery sends history pages to storage) {
   run();
 }
 
+CAF_TEST(a burst of commands reaches the journal and the writer as one message each) {
+  auto records = std::make_shared<std::vector<std::pair<uint64_t, size_t>>>();  // first, count
+  auto updates = std::make_shared<std::vector<std::vector<uint64_t>>>();        // their seqs
+  auto journal = sys.spawn([records](caf::event_based_actor*) -> caf::behavior {
+    return {[records](record_atom, uint64_t first, const std::vector<std::string>& payloads) {
+      records->emplace_back(first, payloads.size());
+    }};
+  });
+  auto writer = sys.spawn([updates](caf::event_based_actor*) -> caf::behavior {
+    return {[updates](update_atom, const std::vector<MarketUpdate>& ups) {
+      updates->emplace_back();
+      for (const MarketUpdate& up : ups)
+        updates->back().push_back(up.seq);
+    }};
+  });
+  MarketDurability none;
+  none.level = journal::Durability::none;
+  auto m = sys.spawn(market_actor, std::make_shared<MarketCore>(tata_inr(), MarketStart{}),
+                     MarketLinks{{}, writer, {}, journal}, none, std::vector<caf::actor>{});
+  run();
+  auto place = [&](uint64_t key) {
+    self->send(m, place_atom::value, limit("burst", Side::buy, "100", "1"), dec("100"), key);
+  };
+  for (uint64_t key = 1; key <= 3; ++key)
+    place(key);
+  run();
+  for (int i = 0; i < 3; ++i)
+    self->receive([](PlaceOutcome& out) { CAF_CHECK_EQUAL(out.error, 0u); });
+  using Records = std::vector<std::pair<uint64_t, size_t>>;
+  using Updates = std::vector<std::vector<uint64_t>>;
+  CAF_CHECK_EQUAL(*records, (Records{{1, 3}}));
+  CAF_CHECK_EQUAL(*updates, (Updates{{1, 2, 3}}));
+  // A lone command goes on by itself, numbered after the burst.
+  place(4);
+  run();
+  self->receive([](PlaceOutcome& out) { CAF_CHECK_EQUAL(out.error, 0u); });
+  CAF_CHECK_EQUAL(*records, (Records{{1, 3}, {4, 1}}));
+  CAF_CHECK_EQUAL(*updates, (Updates{{1, 2, 3}, {4}}));
+  // A shutdown's flush is answered.
+  CAF_CHECK(ask<bool>(m, flush_atom::value));
+  for (const caf::actor& a : std::vector<caf::actor>{m, journal, writer})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+  run();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
