@@ -234,7 +234,7 @@ const routes = {
     const mine = [...b.bids, ...b.asks].filter((o) => o.userId === body.userId); mine.forEach((o) => cancelResting(b, o, changed)); publishDepth(b, changed);
     return mine.map((o) => ({ orderId: o.orderId }));
   },
-  'GET /api/v1/order/open': (q) => { const b = need(books.get(q.get('market')), 'market'); return [...b.bids, ...b.asks].filter((o) => o.userId === q.get('userId')).map((o) => ({ price: num(o.price), quantity: num(o.quantity), orderId: o.orderId, filled: num(o.executed), remainingQty: num(o.remaining), side: o.side, userId: o.userId })); },
+  'GET /api/v1/order/open': (q) => { const b = need(books.get(q.get('market')), 'market'); return [...b.bids, ...b.asks].filter((o) => o.userId === q.get('userId')).map((o) => ({ price: num(o.price), quantity: num(o.quantity), orderId: o.orderId, clientOrderId: o.clientOrderId, filled: num(o.executed), remainingQty: num(o.remaining), side: o.side, userId: o.userId })); },
   'GET /api/v1/orders': (q) => {
     // Newest first by time, then id (as the exchange; ids by length, then text); `before`: the page after that order.
     const byId = (a, b) => b.orderId.length - a.orderId.length || (b.orderId < a.orderId ? -1 : b.orderId > a.orderId ? 1 : 0);

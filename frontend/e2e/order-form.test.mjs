@@ -6,7 +6,8 @@
  * filled; an order the exchange closed on its own, told once for a burst, nothing for another
  * session's orders), a user without funds, deposits, partly filled orders on a phone, a market
  * without trades (the band from the best price, the user's own orders left out of the estimate),
- * and the form after an outage (an order without an answer may have been placed).
+ * self-trade prevention blamed only for what the page's order can reach, and the form after an
+ * outage (an order without an answer may have been placed; if it was, its closing is told).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -379,6 +380,47 @@ describe('order form', { timeout: 240_000 }, () => {
     assert.deepEqual((await toasts()).filter((t) => t.text.startsWith('Buy 1.00 TATA at 1004.50')), [], 'no toast for the cancel');
   });
 
+  it("does not blame self-trade prevention for an own order this page's market order cannot reach", async () => {
+    await api.call('DELETE', 'orders', { market: M, userId: '5' });
+    await page.click('[data-testid=tab-open]');
+    // An ask from this page well above the others' (best 1006.00), within the band (10 % around ~1000).
+    await page.click('[data-testid=tab-limit]');
+    await page.click('[data-testid=side-sell]');
+    await typeIn(page, 'order-price', '1050.00');
+    await typeIn(page, 'order-quantity', '1');
+    await page.click('[data-testid=order-submit]');
+    await waitFor(async () => (await page.$$('[data-testid=open-order]')).length === 1, { message: 'the ask at 1050.00' });
+    const [ask] = await api.openOrders('5', M);
+    // A market buy of 0.10 fills at the best ask; while it is on its way, another session of the
+    // user (a bot) cancels the ask at 1050.00, and the page sees it go before the buy's answer.
+    await page.click('[data-testid=tab-market]');
+    await page.click('[data-testid=side-buy]');
+    await typeIn(page, 'order-quantity', '0.10');
+    await waitFor(async () => (await page.getAttribute('[data-testid=order-total]', 'data-complete')) === 'true', { message: 'the estimate' });
+    const hold = async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const response = await route.fetch();
+      await api.cancelOrder(ask.orderId, M);
+      await waitFor(async () => (await page.$$(`[data-testid=open-order][data-order-id="${ask.orderId}"]`)).length === 0,
+        { message: 'the ask gone while the buy is on its way' });
+      await route.fulfill({ response });
+    };
+    await page.route('**/api/v1/order', hold);
+    try {
+      await page.click('[data-testid=order-submit]');
+      await waitFor(async () => (await toasts()).some((t) => t.text === 'Buy TATA: filled 0.10 TATA filled'), { message: 'the fill' });
+    } finally {
+      await page.unroute('**/api/v1/order', hold);
+    }
+    await waitFor(async () => (await toasts()).some((t) => t.text.startsWith('Sell 1.00 TATA at 1050.00: canceled')),
+      { timeout: 15_000, message: 'the toast for the ask' });
+    const told = (await toasts()).find((t) => t.text.startsWith('Sell 1.00 TATA at 1050.00'));
+    assert.match(told.text, /Not from this page: closed by the exchange or another session/);
+    assert.doesNotMatch(told.text, /self-trade/);
+    await page.click('[data-testid=tab-limit]');
+    await clearOrder(page);
+  });
+
   it("says nothing of another session's orders (a bot on the same user), and sums up a burst of closures", async () => {
     await page.click('[data-testid=tab-open]');
     const lookups = [];
@@ -473,7 +515,7 @@ describe('order form', { timeout: 240_000 }, () => {
     await clearOrder(page);
   });
 
-  it('keeps "the order may have been placed" after a lost answer, even once the exchange is back', async () => {
+  it('keeps "the order may have been placed" after a lost answer, even once the exchange is back, and tells when that order closes', async () => {
     await page.click('[data-testid=tab-limit]');
     await page.click('[data-testid=side-buy]');
     await typeIn(page, 'order-price', '990.00');
@@ -505,12 +547,20 @@ describe('order form', { timeout: 240_000 }, () => {
     await sleep(2500);
     assert.equal(await page.getAttribute('[data-testid=connection]', 'data-state'), 'live');
     assert.equal(await error.count(), 1, 'not cleared by the connection coming back');
-    assert.ok((await api.openOrders('5', M)).some((o) => norm(o.price) === '990' && norm(o.quantity) === '1'), 'it was placed');
+    const placed = (await api.openOrders('5', M)).find((o) => norm(o.price) === '990' && norm(o.quantity) === '1');
+    assert.ok(placed, 'it was placed');
+    assert.match(placed.clientOrderId ?? '', /^web-/, 'with the clientOrderId the page gave it');
     await shot(page, 'form-unknown-outcome');
     assert.equal(await page.inputValue('[data-testid=order-quantity]'), '1', 'the form as it was');
     // The trader acts: the message has done its work.
     await typeIn(page, 'order-quantity', '2');
     await waitFor(async () => (await error.count()) === 0, { message: 'the error to go with an edit' });
+    // The page recognised the order in its open orders: its closing by another session is told.
+    await api.cancelOrder(placed.orderId, M);
+    await waitFor(async () => (await toasts()).some((t) => t.text.startsWith('Buy 1.00 TATA at 990.00: canceled')),
+      { timeout: 15_000, message: 'the toast for the order placed without an answer' });
+    const told = (await toasts()).find((t) => t.text.startsWith('Buy 1.00 TATA at 990.00'));
+    assert.match(told.text, new RegExp(`Not from this page: .*Order ${placed.orderId}`));
     assert.deepEqual(page.errors, []);
   });
 });

@@ -4,12 +4,11 @@ import { useToast } from '@/components/ui/Toasts';
 import { ApiError, api, errorText } from '@/lib/api';
 import { FILL_RULES, KEEP_FILLS, LOAD_FILLS, liveFill, storedFill } from '@/lib/fills';
 import { LOAD_HISTORY, ORDER_RULES } from '@/lib/orderHistory';
-import { ClosureReporter, OrderWatch, type PlacedStore } from '@/lib/closedOrders';
-import { cmp } from '@/lib/decimal';
+import { ClosureReporter, OrderWatch, type Outgoing, type PlacedStore } from '@/lib/closedOrders';
 import { closureNotices, depthTouchesMine, restingByLevel } from '@/lib/orderNotices';
 import { addLive, addNewest, emptyList, type PagedList } from '@/lib/paging';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
-import type { AccountFill, Balance, Market, OpenOrder, Order, Side } from '@/lib/types';
+import type { AccountFill, Balance, Market, OpenOrder, Order, PlacedOrder, Side } from '@/lib/types';
 import { getSocket } from '@/lib/ws';
 import { useOlderPages, type OlderPages } from './useOlderPages';
 
@@ -54,13 +53,16 @@ export interface AccountState {
    */
   closing: (orderIds: readonly string[], expected?: boolean) => void;
   /**
-   * An order of `side` up to price `limit` (null: a market order) is about to be sent from this
-   * page: the user's open orders it may cross are noted, so that their cancel by self-trade
-   * prevention is told as such. Returns a token for `answered`.
+   * An order is about to be sent from this page: the user's open orders it can reach are noted,
+   * so that their cancel by self-trade prevention is told as such. Returns a token for `answered`.
    */
-  sending: (side: Side, limit: string | null) => number;
-  /** The order of `token` was placed ('done'), refused ('refused'), or got no answer ('unknown'). */
-  answered: (token: number, outcome: 'done' | 'refused' | 'unknown') => void;
+  sending: (order: Outgoing) => number;
+  /**
+   * The order of `token` got the exchange's answer (the orders it shows it did not reach are no
+   * longer noted), was refused ('refused'), or got no answer ('unknown': if the open orders list it
+   * later, by its clientOrderId, it is remembered as this page's).
+   */
+  answered: (token: number, answer: PlacedOrder | 'refused' | 'unknown') => void;
   /** Counts requests to show the deposit form (e.g. from the order form's "no funds" message). */
   depositRequests: number;
   requestDeposit: () => void;
@@ -140,6 +142,7 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
     const openValue = valueOf(open), histValue = valueOf(hist), balValue = valueOf(bal), filValue = valueOf(fil);
     if (openValue) {
       for (const o of openValue) sides.current.set(o.orderId, o.side);
+      watch.listed(openValue, startedAt);
       const before = lastOpen.current;
       lastOpen.current = openValue;
       setOpenOrders(openValue);
@@ -231,9 +234,8 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
     watch.placedHere(orderId, Date.now());
   }, [watch]);
   const closing = useCallback((orderIds: readonly string[], expected = true) => watch.closingHere(orderIds, expected), [watch]);
-  const sending = useCallback((side: Side, limit: string | null) =>
-    watch.sending(side, limit, lastOpen.current, Date.now(), crosses), [watch]);
-  const answered = useCallback((token: number, outcome: 'done' | 'refused' | 'unknown') => watch.answered(token, outcome, Date.now()), [watch]);
+  const sending = useCallback((order: Outgoing) => watch.sending(order, lastOpen.current, Date.now()), [watch]);
+  const answered = useCallback((token: number, answer: PlacedOrder | 'refused' | 'unknown') => watch.answered(token, answer, Date.now()), [watch]);
   const requestDeposit = useCallback(() => setDepositRequests((n) => n + 1), []);
 
   // Load older: pages below the lists' last rows, kept below what the reloads and the stream bring.
@@ -266,12 +268,6 @@ export function useAccount(): AccountState {
   const ctx = useContext(AccountContext);
   if (!ctx) throw new Error('useAccount needs an AccountProvider');
   return ctx;
-}
-
-/** Whether a resting order at `price` is within reach of a taker of `side` up to `limit` (null: any price). */
-function crosses(side: Side, price: string, limit: string | null): boolean {
-  if (limit === null) return true;
-  return side === 'buy' ? cmp(price, limit) <= 0 : cmp(price, limit) >= 0;
 }
 
 /**

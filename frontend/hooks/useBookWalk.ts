@@ -1,12 +1,24 @@
 'use client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { bandLimit, sameWalk, walkForQuantity, walkForQuote, withoutOwn, type BookWalk } from '@/lib/bookWalk';
+import { bandLimit, marketReach, sameWalk, walkForQuantity, walkForQuote, withoutOwn, type BookWalk } from '@/lib/bookWalk';
 import { isPositive } from '@/lib/decimal';
+import type { LocalOrderBook } from '@/lib/orderbook';
 import { checkDecimalText, isPlainDecimal } from '@/lib/orderForm';
 import type { Dec, Market, Side } from '@/lib/types';
 import { useBookStore } from './useOrderBook';
 
 const NONE: ReadonlyMap<string, Dec> = new Map();
+
+/**
+ * A market order of `side` for `quantity` against `book`: the walk of the opposite side without
+ * the user's own orders `own`, within the band (`limit`, measured as the exchange does).
+ */
+function walkBook(book: LocalOrderBook, market: Market, side: Side, quantity: Dec, lastPrice: string | null,
+  own: ReadonlyMap<string, Dec>): { walk: BookWalk; limit: Dec | null } {
+  const opposite = side === 'buy' ? 'asks' : 'bids';
+  const limit = bandLimit(side, lastPrice, market.priceBand, market.tickSize, book.best(opposite));
+  return { walk: walkForQuantity(withoutOwn(book.levelsBestFirst(opposite), own), side, quantity, limit), limit };
+}
 
 /**
  * What a market order of `side` for `quantity` would get from the book shown (lib/bookWalk.ts),
@@ -26,9 +38,7 @@ export function useMarketWalk(market: Market, side: Side, quantity: string, last
     const q = quantity.trim();
     let next: BookWalk | null = null;
     if (book?.isLoaded && isPlainDecimal(q) && checkDecimalText(q, 'Amount', market.stepSize) === null && isPositive(q)) {
-      const opposite = side === 'buy' ? 'asks' : 'bids';
-      const limit = bandLimit(side, lastPrice, market.priceBand, market.tickSize, book.best(opposite));
-      next = walkForQuantity(withoutOwn(book.levelsBestFirst(opposite), own), side, q, limit);
+      next = walkBook(book, market, side, q, lastPrice, own).walk;
     }
     const prev = cache.current;
     if (prev && next && sameWalk(prev, next)) return prev;
@@ -50,5 +60,20 @@ export function useQuoteWalk(market: Market): (quote: string, lastPrice: string 
     if (!book?.isLoaded) return null;
     const limit = bandLimit('buy', lastPrice, market.priceBand, market.tickSize, book.best('asks'));
     return walkForQuote(withoutOwn(book.levelsBestFirst('asks'), own), quote, market.stepSize, limit);
+  }, [store, market]);
+}
+
+/**
+ * The order book as it is now, for a market order about to be sent: the worst price it can reach
+ * for `quantity` (lib/bookWalk.ts `marketReach`: where the walk as in `useMarketWalk` stops, or the
+ * band's limit), or null (any price) without a book.
+ */
+export function useMarketReach(market: Market): (side: Side, quantity: Dec, lastPrice: string | null, own?: ReadonlyMap<string, Dec>) => Dec | null {
+  const store = useBookStore();
+  return useCallback((side, quantity, lastPrice, own = NONE) => {
+    const book = store.book();
+    if (!book?.isLoaded) return null;
+    const { walk, limit } = walkBook(book, market, side, quantity, lastPrice, own);
+    return marketReach(walk, limit);
   }, [store, market]);
 }

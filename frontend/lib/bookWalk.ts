@@ -89,8 +89,11 @@ export function* withoutOwn(levels: Iterable<WalkLevel>, own: ReadonlyMap<string
   }
 }
 
-/** Whether a level at `price` is within `limit` for a taker of `side` (no limit: every level). */
-function within(side: Side, price: Dec, limit: Dec | null): boolean {
+/**
+ * Whether a level (or a resting order) at `price` is within `limit` for a taker of `side`: no
+ * worse for it (no limit: every price).
+ */
+export function within(side: Side, price: Dec, limit: Dec | null): boolean {
   if (limit === null) return true;
   return side === 'buy' ? cmp(price, limit) <= 0 : cmp(price, limit) >= 0;
 }
@@ -154,6 +157,15 @@ export function walkForQuote(levels: Iterable<WalkLevel>, quote: Dec, stepSize: 
   }
   const complete = !exhausted || !isPositive(left);
   return { quantity, total, complete, worstPrice, banded: banded && !complete };
+}
+
+/**
+ * The worst price a market order can reach, from its walk (`walkForQuantity`, without the user's
+ * own orders) and its band's limit: where the walk stops when the book fills it (matching stops
+ * there: nothing beyond is reached), else the limit (it takes all within); null: any price.
+ */
+export function marketReach(walk: BookWalk, limit: Dec | null): Dec | null {
+  return walk.complete && walk.worstPrice !== null ? walk.worstPrice : limit;
 }
 
 /** Two walks that show the same (a redraw of the book that changed nothing for this order). */

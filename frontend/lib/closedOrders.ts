@@ -3,21 +3,28 @@
  * or a cancel from this page, and how it finds out how they closed, without flooding the trader
  * or the exchange when many close at once.
  *
- * The rule: the page speaks only of orders it placed itself (in this tab, `placed`), and of the
- * user's orders that an order from this page crossed (`crossing`: self-trade prevention cancels
- * those, so the page says so). Orders placed elsewhere (another session of the same user, or a bot
- * quoting as that user, which requotes dozens of orders a minute) are that session's business:
- * the page cannot tell whether the exchange or that session closed them, the open orders and the
- * order history already show them go, and a toast per order is noise (49 in 30 s with the demo
- * market maker on the same user). Closures are gathered for a moment and looked up in batches
- * (one request for the newest orders, a few single lookups at most), then told in one toast per
- * cause (lib/orderNotices.ts `closureNotices`).
+ * The rule: the page speaks only of orders it placed itself (in this tab, `placed`; one whose
+ * answer was lost once the open orders list it, by its clientOrderId), and of the user's orders
+ * that an order from this page crossed (`crossing`: self-trade prevention cancels those, so the
+ * page says so; only those the order can reach, until its answer shows it did not). Orders placed
+ * elsewhere (another session of the same user, or a bot quoting as that user, which requotes
+ * dozens of orders a minute) are that session's business: the page cannot tell whether the
+ * exchange or that session closed them, the open orders and the order history already show them
+ * go, and a toast per order is noise (49 in 30 s with the demo market maker on the same user).
+ * Closures are gathered for a moment and looked up in batches (one request for the newest orders,
+ * a few single lookups at most), then told in one toast per cause (lib/orderNotices.ts
+ * `closureNotices`).
  */
+import { within } from './bookWalk';
+import { isZero } from './decimal';
 import type { Closure, ClosureCause } from './orderNotices';
-import type { OpenOrder, Order, Side } from './types';
+import type { Dec, OpenOrder, Order, PlacedOrder, Side, TimeInForce } from './types';
 
-/** How long an order from this page may still cause self-trade cancels without an answer (ms). */
-const CROSSING_UNANSWERED_MS = 60_000;
+/**
+ * How long an order from this page without an answer may still reach the exchange and act there
+ * (cause self-trade cancels, rest in the book) (ms).
+ */
+const UNANSWERED_MS = 60_000;
 /** An order placed here is forgotten once a load this long after its answer does not list it (ms). */
 const PLACED_GRACE_MS = 5_000;
 /** How many orders placed here are remembered (an account has at most 1,000 open per market). */
@@ -29,6 +36,43 @@ interface Crossing {
   answeredAt: number | null;
   /** Forgotten after this time (ms) unless answered. */
   until: number;
+}
+
+/** An order about to be sent from this page, and how far it can reach into the opposite side. */
+export interface Outgoing {
+  side: Side;
+  /**
+   * The worst price it can trade at: a limit order's price, a market order's reach in the book
+   * shown (lib/bookWalk.ts `marketReach`: within the band and its amount); null: any price.
+   */
+  reach: Dec | null;
+  timeInForce?: TimeInForce;
+  /** A post-only order trades with nothing on arrival: the exchange refuses it if it would cross. */
+  postOnly?: boolean;
+  /** How it is recognised in the open orders when the answer to placing it is lost. */
+  clientOrderId?: string;
+}
+
+/** An order on its way: what was sent, and the user's open orders it may cross (id -> price). */
+interface Pending {
+  sent: Outgoing;
+  orders: Map<string, Dec>;
+}
+
+/**
+ * Whether an order answered `answer` may have met the user's resting order at `price` (then
+ * self-trade prevention cancelled it). The exchange cancels the user's resting orders the order
+ * meets and lists only its trades (`fills`, in match order; API.md), so the answer shows how far
+ * the order got: nowhere when it was refused (e.g. a post-only that would cross) or when an FOK
+ * expired with nothing traded (killed before it matched anything); to its last fill's price when
+ * it filled in full (matching stops there); else as far as it was sent (it took all within its
+ * price and rests or expired, or self-trade prevention stopped it).
+ */
+function mayHaveMet(answer: PlacedOrder, sent: Outgoing, price: Dec): boolean {
+  if (answer.status === 'REJECTED') return false;
+  if (answer.status === 'EXPIRED' && sent.timeInForce === 'FOK' && isZero(answer.executedQty)) return false;
+  const last = answer.fills.at(-1);
+  return answer.status === 'FILLED' && last ? within(sent.side, price, last.price) : true;
 }
 
 /** Where the ids of orders placed from this page are kept (e.g. sessionStorage: this tab). */
@@ -51,8 +95,10 @@ export class OrderWatch {
   private readonly closing = new Set<string>();
   /** The user's orders that an order from this page may cross (self-trade prevention). */
   private readonly crossing = new Map<string, Crossing>();
-  /** Tokens of orders on their way -> the ids they may cross. */
-  private readonly pending = new Map<number, string[]>();
+  /** Tokens of orders on their way -> what they may cross. */
+  private readonly pending = new Map<number, Pending>();
+  /** clientOrderIds of orders from this page whose answer was lost -> until when (ms) they are looked for. */
+  private readonly expected = new Map<string, number>();
   private nextToken = 1;
 
   constructor(private readonly store: PlacedStore | null = null) {
@@ -80,34 +126,53 @@ export class OrderWatch {
   }
 
   /**
-   * An order of `side` with the worst price `limit` (null: a market order, any price) is about
-   * to be sent from this page: the user's open orders it may cross are noted. Returns a token for
+   * An order is about to be sent from this page: the user's open orders it can reach (on the
+   * other side, within `sent.reach`; none for a post-only order) are noted. Returns a token for
    * `answered`.
    */
-  sending(side: Side, limit: string | null, open: readonly OpenOrder[] | null, now: number, crosses: (side: Side, price: string, limit: string | null) => boolean): number {
+  sending(sent: Outgoing, open: readonly OpenOrder[] | null, now: number): number {
     const token = this.nextToken++;
-    const ids: string[] = [];
-    for (const o of open ?? []) {
-      if (o.side === side || !crosses(side, o.price, limit)) continue;
-      ids.push(o.orderId);
-      this.crossing.set(o.orderId, { takerSide: side, answeredAt: null, until: now + CROSSING_UNANSWERED_MS });
+    const orders = new Map<string, Dec>();
+    for (const o of sent.postOnly ? [] : open ?? []) {
+      if (o.side === sent.side || !within(sent.side, o.price, sent.reach)) continue;
+      orders.set(o.orderId, o.price);
+      this.crossing.set(o.orderId, { takerSide: sent.side, answeredAt: null, until: now + UNANSWERED_MS });
     }
-    this.pending.set(token, ids);
+    this.pending.set(token, { sent, orders });
     return token;
   }
 
   /**
-   * The order of `token` was answered (`outcome` 'done'), refused ('refused': it crossed nothing),
-   * or got no answer ('unknown': it may have crossed them; forgotten after a minute).
+   * The order of `token` got `answer` from the exchange (the orders it did not meet are no longer
+   * noted: `mayHaveMet`), was refused ('refused': it met nothing), or got no answer ('unknown': it
+   * may have met them, noted for a minute; and it is this page's if the open orders list it).
    */
-  answered(token: number, outcome: 'done' | 'refused' | 'unknown', now: number): void {
-    const ids = this.pending.get(token) ?? [];
+  answered(token: number, answer: PlacedOrder | 'refused' | 'unknown', now: number): void {
+    const p = this.pending.get(token);
+    if (!p) return;
     this.pending.delete(token);
-    for (const id of ids) {
+    if (answer === 'unknown') {
+      if (p.sent.clientOrderId) this.expected.set(p.sent.clientOrderId, now + UNANSWERED_MS);
+      return;
+    }
+    for (const [id, price] of p.orders) {
       const c = this.crossing.get(id);
       if (!c) continue;
-      if (outcome === 'refused') this.crossing.delete(id);
-      else if (outcome === 'done') c.answeredAt = now;
+      if (answer === 'refused' || !mayHaveMet(answer, p.sent, price)) this.crossing.delete(id);
+      else c.answeredAt = now;
+    }
+  }
+
+  /**
+   * A load of the open orders that started at `startedAt`: an order from this page whose answer
+   * was lost is remembered as placed here once they list it (by its clientOrderId).
+   */
+  listed(open: readonly OpenOrder[], startedAt: number): void {
+    for (const [cid, until] of [...this.expected]) if (until <= startedAt) this.expected.delete(cid);
+    if (this.expected.size === 0) return;
+    for (const o of open) {
+      if (o.clientOrderId === null || !this.expected.delete(o.clientOrderId)) continue;
+      this.placedHere(o.orderId, startedAt);
     }
   }
 

@@ -6,7 +6,7 @@
  */
 import { add, cmp, decimalsOf, div, isMultipleOf, isPositive, mul, normalize, sub, truncateToStep } from './decimal';
 import { padDecimals } from './format';
-import type { Market, NewOrder, OrderKind, Side, TimeInForce } from './types';
+import type { Dec, Market, NewOrder, OrderKind, Side, TimeInForce } from './types';
 
 export interface OrderFormValues {
   side: Side;
@@ -139,10 +139,11 @@ export function submitProblem(v: OrderFormValues, m: Market): { field: 'price' |
 
 /**
  * The request for a valid form. Decimals go as strings: their text is what the exchange reads,
- * the value typed at the market's precision (never another value).
+ * the value typed at the market's precision (never another value). `clientOrderId`: from
+ * `newClientOrderId`.
  */
-export function toNewOrder(v: OrderFormValues, m: Market, userId: string): NewOrder {
-  const order: NewOrder = { market: m.symbol, userId, side: v.side, type: v.type, quantity: toWireDecimal(v.quantity, m.stepSize) };
+export function toNewOrder(v: OrderFormValues, m: Market, userId: string, clientOrderId?: string): NewOrder & { quantity: Dec } {
+  const order: NewOrder & { quantity: Dec } = { market: m.symbol, userId, side: v.side, type: v.type, quantity: toWireDecimal(v.quantity, m.stepSize) };
   if (v.type === 'limit') {
     order.price = toWireDecimal(v.price, m.tickSize);
     order.timeInForce = v.postOnly ? 'GTC' : v.timeInForce;
@@ -150,5 +151,16 @@ export function toNewOrder(v: OrderFormValues, m: Market, userId: string): NewOr
   } else if (v.timeInForce === 'FOK') {
     order.timeInForce = 'FOK'; // otherwise a market order's unfilled rest simply expires
   }
+  if (clientOrderId) order.clientOrderId = clientOrderId;
   return order;
+}
+
+/**
+ * A new clientOrderId for an order from this page: "web-" and 24 random hex digits (the exchange
+ * takes letters, digits, '_' and '-', at most 36; unique per user among open orders). The order is
+ * recognised by it in the open orders when the answer to placing it is lost.
+ */
+export function newClientOrderId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `web-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

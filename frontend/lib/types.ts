@@ -76,6 +76,8 @@ export interface Candle {
 
 export interface OpenOrder {
   orderId: string;
+  /** The id its sender gave it (null: none, or an exchange that does not send it). */
+  clientOrderId: string | null;
   side: Side;
   price: Dec;
   quantity: Dec;

@@ -222,6 +222,7 @@ export function decodeOpenOrders(v: unknown): OpenOrder[] {
     const o = asObj(item, 'open order');
     return {
       orderId: str(o, 'orderId'),
+      clientOrderId: optStr(o, 'clientOrderId'),
       side: oneOf(str(o, 'side'), SIDES, 'side'),
       price: dec(o, 'price'),
       quantity: dec(o, 'quantity'),

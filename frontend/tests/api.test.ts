@@ -46,7 +46,7 @@ describe('REST client', () => {
       'GET /api/v1/depth': [200, '{"bids":[["1001.46","1.36"]],"asks":[["1010","2.56"]],"lastUpdateId":42}'],
       'GET /api/v1/klines': [200, '[{"close":1007.1,"end":"2025-01-25T08:00:00.000Z","high":1007.1,"low":1007.1,"open":1007.1,"volume":1}]'],
       'GET /api/v1/tickers': [200, '{"startTime":"2025-03-02T18:57:07.356Z","firstPrice":1005.97,"high":1009.22,"low":1000.39,"lastPrice":1005,"volume":2036.24,"priceChange":-0.97,"priceChangePercent":-0.1}'],
-      'GET /api/v1/order/open': [200, '[{"price":1000.97,"quantity":2.92,"orderId":"vow8","filled":1.67,"side":"buy","userId":"5"},{"price":999,"quantity":2,"orderId":"vow9","filled":0.5,"remainingQty":1.5,"side":"sell","userId":"5","status":"PARTIALLY_FILLED","time":1740939427000}]'],
+      'GET /api/v1/order/open': [200, '[{"price":1000.97,"quantity":2.92,"orderId":"vow8","filled":1.67,"side":"buy","userId":"5"},{"price":999,"quantity":2,"orderId":"vow9","filled":0.5,"remainingQty":1.5,"side":"sell","userId":"5","clientOrderId":"web-1","status":"PARTIALLY_FILLED","time":1740939427000}]'],
       'POST /api/v1/order': [200, '{"orderId":"6rq4","executedQty":6.04,"status":"PARTIALLY_FILLED","remainingQty":1,"clientOrderId":null,"fills":[{"price":"1004.12","qty":1.37,"tradeId":36005,"otherUserId":"5","markerOrderId":"cqbe","isBuyerMaker":true}]}'],
       'DELETE /api/v1/order': [200, '{"orderId":"g5xe","executedQty":7,"remainingQty":2,"status":"CANCELED","clientOrderId":"my-1"}'],
       'POST /api/v1/on-ramp': [200, '{"userId":"5","amount":74298.45}'],
@@ -65,8 +65,8 @@ describe('REST client', () => {
     expect(t).toMatchObject({ symbol: 'TATA_INR', lastPrice: '1005', priceChange: '-0.97', priceChangePercent: '-0.1', volume: '2036.24' });
 
     expect(await api.openOrders('5', 'TATA_INR')).toEqual([
-      { orderId: 'vow8', side: 'buy', price: '1000.97', quantity: '2.92', filled: '1.67', remainingQty: null, time: null },
-      { orderId: 'vow9', side: 'sell', price: '999', quantity: '2', filled: '0.5', remainingQty: '1.5', time: 1740939427000 },
+      { orderId: 'vow8', clientOrderId: null, side: 'buy', price: '1000.97', quantity: '2.92', filled: '1.67', remainingQty: null, time: null },
+      { orderId: 'vow9', clientOrderId: 'web-1', side: 'sell', price: '999', quantity: '2', filled: '0.5', remainingQty: '1.5', time: 1740939427000 },
     ]);
 
     const placed = await api.placeOrder({ market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', price: '1000.97', quantity: '2.5' });

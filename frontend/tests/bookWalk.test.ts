@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLimit, bandReference, describeWalk, ownLevels, walkForQuantity, walkForQuote, withoutOwn } from '@/lib/bookWalk';
+import { bandLimit, bandReference, describeWalk, marketReach, ownLevels, walkForQuantity, walkForQuote, withoutOwn } from '@/lib/bookWalk';
 import { LocalOrderBook } from '@/lib/orderbook';
 
 const asks = [{ price: '1005', quantity: '2' }, { price: '1006', quantity: '1' }, { price: '1010', quantity: '5' }];
@@ -42,6 +42,13 @@ describe('walking the book for a market order', () => {
     book.loadSnapshot({ bids: [['994', '2.5'], ['995', '2']], asks: [['1010', '5'], ['1005', '2'], ['1006', '1']], lastUpdateId: 1 });
     expect(walkForQuantity(book.levelsBestFirst('asks'), 'buy', '3').total).toBe('3016');
     expect(walkForQuantity(book.levelsBestFirst('bids'), 'sell', '3').total).toBe('2984');
+  });
+
+  it("says how far a market order reaches: where the book fills it, else the band's limit", () => {
+    expect(marketReach(walkForQuantity(asks, 'buy', '1.5', '1100'), '1100')).toBe('1005');
+    expect(marketReach(walkForQuantity(asks, 'buy', '3', '1100'), '1100')).toBe('1006');
+    expect(marketReach(walkForQuantity(asks, 'buy', '30', '1100'), '1100')).toBe('1100'); // takes all within the band
+    expect(marketReach(walkForQuantity(bids, 'sell', '30'), null)).toBeNull();
   });
 
   it('describes the estimate for the form', () => {

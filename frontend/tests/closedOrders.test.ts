@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ClosureReporter, OrderWatch, type PlacedStore } from '@/lib/closedOrders';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Closure } from '@/lib/orderNotices';
-import type { OpenOrder, Order, OrderStatus, Side } from '@/lib/types';
+import type { OpenOrder, Order, OrderStatus, PlacedOrder, Side } from '@/lib/types';
 
-const open = (orderId: string, side: Side = 'buy', price = '960'): OpenOrder =>
-  ({ orderId, side, price, quantity: '1', filled: '0', remainingQty: null, time: null });
+const open = (orderId: string, side: Side = 'buy', price = '960', clientOrderId: string | null = null): OpenOrder =>
+  ({ orderId, clientOrderId, side, price, quantity: '1', filled: '0', remainingQty: null, time: null });
 const order = (orderId: string, status: OrderStatus = 'CANCELED'): Order => ({
   orderId, clientOrderId: null, market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', timeInForce: 'GTC', postOnly: false,
   price: '960', quantity: '1', executedQty: '0', executedQuoteQty: '0', remainingQty: '0', status, time: 0,
 });
-const crosses = (side: Side, price: string, limit: string | null) =>
-  limit === null || (side === 'buy' ? Number(price) <= Number(limit) : Number(price) >= Number(limit));
+/** The exchange's answer to placing an order; `fills` at these prices, 1 each. */
+const answer = (status: OrderStatus, executedQty = '0', fills: string[] = []): PlacedOrder => ({
+  orderId: 'taker', status, executedQty, remainingQty: '0',
+  fills: fills.map((price, i) => ({ tradeId: String(i), price, quantity: '1', otherUserId: '1', makerOrderId: `m${i}`, isBuyerMaker: false })),
+});
 
 describe('which closed orders the page tells about', () => {
   it('tells of orders placed here, not of those placed elsewhere (a bot on the same user) or cancelled here', () => {
@@ -28,26 +31,78 @@ describe('which closed orders the page tells about', () => {
     const w = new OrderWatch();
     const book = [open('bid-45', 'buy', '45'), open('bid-40', 'buy', '40'), open('ask-60', 'sell', '60')];
     // A sell at 45 from this page may cross the bid at 45, not the one at 40 nor the user's ask.
-    const t = w.sending('sell', '45', book, 1_000, crosses);
-    w.answered(t, 'done', 1_100);
+    const t = w.sending({ side: 'sell', reach: '45' }, book, 1_000);
+    w.answered(t, answer('NEW'), 1_100);
     expect(w.vanished(book, [book[1]!, book[2]!], 1_200)).toEqual([{ orderId: 'bid-45', cause: 'selfTrade', takerSide: 'sell' }]);
 
     // One the order did not reach stays open in a load after the answer: no longer a candidate.
-    const t2 = w.sending('sell', null, book, 2_000, crosses);
-    w.answered(t2, 'done', 2_100);
+    const t2 = w.sending({ side: 'sell', reach: null }, book, 2_000);
+    w.answered(t2, answer('EXPIRED'), 2_100);
     expect(w.vanished(book, book, 2_200)).toEqual([]);
     expect(w.vanished(book, [], 2_300)).toEqual([]); // later closed by someone else: not placed here, quiet
 
     // A refused order crossed nothing.
-    const t3 = w.sending('buy', '100', book, 3_000, crosses);
+    const t3 = w.sending({ side: 'buy', reach: '100' }, book, 3_000);
     w.answered(t3, 'refused', 3_100);
     expect(w.vanished(book, [], 3_200)).toEqual([]);
 
     // No answer: it may have crossed them, for a while.
-    const t4 = w.sending('buy', '100', book, 4_000, crosses);
+    const t4 = w.sending({ side: 'buy', reach: '100' }, book, 4_000);
     w.answered(t4, 'unknown', 4_100);
     expect(w.vanished(book, book, 4_200)).toEqual([]);
     expect(w.vanished(book, [book[0]!, book[1]!], 4_300)).toEqual([{ orderId: 'ask-60', cause: 'selfTrade', takerSide: 'buy' }]);
+  });
+
+  it('notes only the orders the new order can reach: not beyond its reach, none for a post-only', () => {
+    const w = new OrderWatch();
+    const asks = [open('ask-1005', 'sell', '1005'), open('ask-1050', 'sell', '1050')];
+    w.placedHere('ask-1050', 0);
+    // A market buy the book shown fills at 1005 (lib/bookWalk.ts marketReach) does not reach 1050:
+    // if another session cancels that ask while the buy is on its way, it is no self-trade.
+    w.sending({ side: 'buy', reach: '1005', timeInForce: 'IOC' }, asks, 10_000);
+    expect(w.vanished(asks, [asks[0]!], 10_050)).toEqual([{ orderId: 'ask-1050', cause: 'elsewhere' }]);
+    // A post-only buy at 1060 trades with nothing on arrival (the exchange refuses it if it would cross).
+    const w2 = new OrderWatch();
+    w2.sending({ side: 'buy', reach: '1060', postOnly: true }, asks, 11_000);
+    expect(w2.vanished(asks, [], 11_050)).toEqual([]);
+  });
+
+  it('forgets the orders that the answer shows the new order did not reach', () => {
+    const asks = [open('ask-1005', 'sell', '1005'), open('ask-1006', 'sell', '1006'), open('ask-1008', 'sell', '1008')];
+    const vanishedAfter = (reply: PlacedOrder | 'refused', sent: Parameters<OrderWatch['sending']>[0] = { side: 'buy', reach: '1010' }) => {
+      const w = new OrderWatch();
+      w.answered(w.sending(sent, asks, 1_000), reply, 1_100);
+      // Another session cancels them all before a load that started after the answer saw them.
+      return w.vanished(asks, [], 1_050).map((v) => v.orderId);
+    };
+    // An FOK that expired with nothing traded was killed before it matched anything.
+    expect(vanishedAfter(answer('EXPIRED'), { side: 'buy', reach: '1010', timeInForce: 'FOK' })).toEqual([]);
+    // Refused (e.g. a post-only that would cross): it met nothing.
+    expect(vanishedAfter('refused')).toEqual([]);
+    expect(vanishedAfter(answer('REJECTED'))).toEqual([]);
+    // Filled in full at 1006 at the worst: matching stopped there, 1008 was not reached.
+    expect(vanishedAfter(answer('FILLED', '2', ['1004', '1006']))).toEqual(['ask-1005', 'ask-1006']);
+    // An IOC that expired, a GTC that rests: they took all within their price, own orders included.
+    expect(vanishedAfter(answer('EXPIRED'), { side: 'buy', reach: '1010', timeInForce: 'IOC' })).toEqual(['ask-1005', 'ask-1006', 'ask-1008']);
+    expect(vanishedAfter(answer('PARTIALLY_FILLED', '1', ['1004']))).toEqual(['ask-1005', 'ask-1006', 'ask-1008']);
+  });
+
+  it('takes an order whose answer was lost as placed here once the open orders list it by its clientOrderId', () => {
+    const w = new OrderWatch();
+    const t = w.sending({ side: 'buy', reach: '990', clientOrderId: 'web-1' }, [], 1_000);
+    w.answered(t, 'unknown', 11_000);
+    const placed = open('x1', 'buy', '990', 'web-1');
+    const other = open('x2', 'buy', '990', 'web-2'); // another session's: not this page's
+    w.listed([placed, other], 12_000);
+    expect(w.isPlacedHere('x1')).toBe(true);
+    expect(w.isPlacedHere('x2')).toBe(false);
+    // Its closing later, by another session, is told.
+    expect(w.vanished([placed, other], [], 30_000)).toEqual([{ orderId: 'x1', cause: 'elsewhere' }]);
+    // Not looked for forever: listed a minute after the lost answer, it is not taken for this page's.
+    const t2 = w.sending({ side: 'buy', reach: '990', clientOrderId: 'web-3' }, [], 40_000);
+    w.answered(t2, 'unknown', 50_000);
+    w.listed([open('x3', 'buy', '990', 'web-3')], 110_000);
+    expect(w.isPlacedHere('x3')).toBe(false);
   });
 
   it('remembers the orders placed here for the tab, and forgets closed ones', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkDecimalText, checkPlainDecimal, isPlainDecimal, orderTotal, quantityForPercent, stepValue, submitProblem, toNewOrder, toWireDecimal, validateOrder,
+  checkDecimalText, checkPlainDecimal, isPlainDecimal, newClientOrderId, orderTotal, quantityForPercent, stepValue, submitProblem, toNewOrder, toWireDecimal, validateOrder,
   type OrderFormValues,
 } from '@/lib/orderForm';
 import type { Market } from '@/lib/types';
@@ -102,6 +102,13 @@ describe('order form rules', () => {
     expect(toNewOrder(form({ price: ' .5', quantity: '3.500' }), market, '1')).toMatchObject({ price: '0.50', quantity: '3.50' });
     expect(toNewOrder(form({ price: '1500.05', quantity: '3' }), infy, '1')).toMatchObject({ price: '1500.05', quantity: '3' });
     expect(toNewOrder(form({ type: 'market', timeInForce: 'FOK' }), market, '1').timeInForce).toBe('FOK');
+    expect(toNewOrder(form(), market, '1', 'web-0a1b').clientOrderId).toBe('web-0a1b');
+  });
+
+  it('gives each order a clientOrderId the exchange takes (letters, digits, _ and -, at most 36)', () => {
+    const ids = Array.from({ length: 100 }, newClientOrderId);
+    for (const id of ids) expect(id).toMatch(/^web-[0-9a-f]{24}$/);
+    expect(new Set(ids).size).toBe(100);
   });
 
   it('writes a typed number out as the exchange reads it, for orders and deposits alike', () => {

@@ -8,7 +8,7 @@ const market: Market = {
 };
 const placed = (over: Partial<PlacedOrder>): PlacedOrder => ({ orderId: 'o1', status: 'NEW', executedQty: '0', remainingQty: '1', fills: [], ...over });
 const open = (orderId: string, side: 'buy' | 'sell', price: string, quantity: string, filled = '0'): OpenOrder =>
-  ({ orderId, side, price, quantity, filled, remainingQty: null, time: null });
+  ({ orderId, clientOrderId: null, side, price, quantity, filled, remainingQty: null, time: null });
 const order = (over: Partial<Order>): Order => ({
   orderId: 'abc', clientOrderId: null, market: 'TATA_INR', userId: '5', side: 'buy', type: 'limit', timeInForce: 'GTC', postOnly: false,
   price: '960', quantity: '1.5', executedQty: '0', executedQuoteQty: '0', remainingQty: '0', status: 'CANCELED', time: 0, ...over,

@@ -5,13 +5,13 @@ import { Tabs } from '@/components/ui/Tabs';
 import { MarketAssets } from './MarketAssets';
 import { useToast } from '@/components/ui/Toasts';
 import { availableOf, useAccount } from '@/hooks/useAccount';
-import { useMarketWalk, useQuoteWalk } from '@/hooks/useBookWalk';
+import { useMarketReach, useMarketWalk, useQuoteWalk } from '@/hooks/useBookWalk';
 import { useTicker } from '@/hooks/useTickers';
 import { ApiError, api, errorText } from '@/lib/api';
 import { describeWalk, ownLevels } from '@/lib/bookWalk';
 import { decimalsOf, div, isPositive, mul } from '@/lib/decimal';
 import { formatAmount, formatPrice, formatQty } from '@/lib/format';
-import { checkDecimalText, orderTotal, quantityForPercent, submitProblem, toNewOrder, type OrderFormValues } from '@/lib/orderForm';
+import { checkDecimalText, newClientOrderId, orderTotal, quantityForPercent, submitProblem, toNewOrder, type OrderFormValues } from '@/lib/orderForm';
 import { orderErrorText, placedNotice } from '@/lib/orderNotices';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Dec, Market, OrderKind, Side, TimeInForce } from '@/lib/types';
@@ -44,6 +44,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   const { userId, balances, openOrders, refresh, rememberOrder, sending, answered, requestDeposit } = useAccount();
   const ticker = useTicker(market.symbol);
   const quoteWalk = useQuoteWalk(market);
+  const marketReach = useMarketReach(market);
   const notify = useToast();
   const [side, setSide] = useState<Side>('buy');
   const [type, setType] = useState<OrderKind>('limit');
@@ -134,11 +135,13 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     });
 
     async function place() {
-      const order = toNewOrder(values, market, userId);
-      const token = sending(side, order.price ?? null);
+      // The clientOrderId recognises the order in the open orders if the answer is lost.
+      const order = toNewOrder(values, market, userId, newClientOrderId());
+      // How far it can reach: its price, or (a market order) where the book shown fills it, within the band.
+      const token = sending({ ...order, reach: order.price ?? marketReach(side, order.quantity, lastPrice, own) });
       try {
         const placed = await api.placeOrder(order);
-        answered(token, 'done');
+        answered(token, placed);
         rememberOrder(placed.orderId, side);
         const notice = placedNotice(placed, side, market, order.timeInForce ?? (type === 'market' ? 'IOC' : 'GTC'), type);
         notify(notice.kind, notice.title, notice.detail);
