@@ -120,6 +120,7 @@ int run_node(const Options& o, const char* program_path) {
   catalog->assets = o.assets;
   catalog->timeout = std::chrono::milliseconds(o.request_timeout_ms);
   catalog->max_open_orders = o.max_open_orders;
+  catalog->max_users = o.max_users;
   catalog->writer = system.spawn(writer_actor, writer_store, writer_options(o));
   catalog->history = spawn_history(system, history_stores);
 

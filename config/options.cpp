@@ -309,6 +309,11 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "TOO_MANY_ORDERS")
       ->check(CLI::Range(size_t{0}, size_t{10'000'000}))
       ->capture_default_str();
+  app.add_option("--max-users", o.max_users,
+                 "Accounts this node holds (0: no limit); a deposit that would create one "
+                 "more is 422 TOO_MANY_USERS")
+      ->check(CLI::Range(size_t{0}, size_t{1'000'000'000}))
+      ->capture_default_str();
   app.add_option("--depth-batch-ms", o.depth_batch_ms,
                  "Coalesce depth events for this long (0: one per change)")
       ->check(CLI::Range(0, 60'000))

@@ -36,6 +36,7 @@ struct Options {
   int scheduler_threads = 2;
   int64_t request_timeout_ms = 5000;
   size_t max_open_orders = 1000;  // per user and market (0: no limit)
+  size_t max_users = 1'000'000;   // accounts a deposit may create (0: no limit)
   int64_t depth_batch_ms = 0;     // coalesce depth events for this long (0: one per change)
   std::string stp = "cancel_resting";
   // Storage

@@ -34,6 +34,8 @@ const char* code_name(ErrorCode code) {
       return "MIN_NOTIONAL";
     case ErrorCode::too_many_orders:
       return "TOO_MANY_ORDERS";
+    case ErrorCode::too_many_users:
+      return "TOO_MANY_USERS";
     case ErrorCode::rate_limited:
       return "RATE_LIMITED";
     case ErrorCode::unavailable:
@@ -65,6 +67,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::post_only_would_cross:
     case ErrorCode::min_notional:
     case ErrorCode::too_many_orders:
+    case ErrorCode::too_many_users:
       return 422;
     case ErrorCode::rate_limited:
       return 429;

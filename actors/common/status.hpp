@@ -24,6 +24,7 @@ enum class ErrorCode : unsigned char {
   post_only_would_cross,
   min_notional,
   too_many_orders,
+  too_many_users,
   rate_limited,
   unavailable,
   internal,

@@ -32,6 +32,9 @@ struct Catalog {
   // Open orders a user may have in one market, those on their way included (0: no limit):
   // each rests in memory, so without it one funded user could fill the process's memory.
   size_t max_open_orders = 0;
+  // Accounts a deposit may create, those restored at start included (0: no limit): the
+  // on-ramp is open, and each account lives in memory for the life of the process.
+  size_t max_users = 0;
 
   const MarketEntry* market(const std::string& symbol) const {
     for (const auto& m : markets)

@@ -29,6 +29,11 @@ struct Directory {
     return a;
   }
 
+  // Whether a deposit for `user` would create an account beyond the limit.
+  bool full(const std::string& user) const {
+    return catalog->max_users && accounts.size() >= catalog->max_users && !accounts.count(user);
+  }
+
   // Microseconds since the epoch, strictly increasing: unique across restarts as long as
   // the clock does not step back by more than the ids issued since.
   uint64_t next_deposit_id() {
@@ -65,6 +70,11 @@ caf::behavior directory_actor(caf::event_based_actor* self, CatalogPtr catalog,
           Decimal amount) -> caf::result<Decimal> {
         auto id = d->catalog->asset(asset);
         if (!id) return to_caf_error(ErrorCode::invalid_field, "unknown asset " + asset);
+        if (d->full(user))
+          return to_caf_error(ErrorCode::too_many_users,
+                              "this exchange holds its limit of " +
+                                  std::to_string(d->catalog->max_users) +
+                                  " users; existing users can still deposit");
         const int64_t units = amount.is_positive() ? amount.units() : 0;  // else refused below
         int64_t& total = d->deposited[*id];
         if (units > INT64_MAX - total)

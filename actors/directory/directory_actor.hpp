@@ -6,7 +6,8 @@
 //        deposit to it with a deposit id unique across restarts, unless it would take
 //        what all users deposited of the asset beyond 2^63-1 units (INVALID_FIELD).
 //        Trades move money and never make it, so every balance, hold and sum of them
-//        stays within what was deposited: none of them can overflow.
+//        stays within what was deposited: none of them can overflow. A deposit that
+//        would create an account beyond Catalog::max_users is TOO_MANY_USERS.
 #pragma once
 
 #include <caf/all.hpp>

@@ -401,6 +401,22 @@ CAF_TEST(deposits of an asset stay within what a balance can hold in all) {
   CAF_CHECK_EQUAL(balance("a", "INR"), "92233720368/0");
 }
 
+CAF_TEST(a deposit creates no account beyond the limit of users) {
+  catalog->max_users = 2;
+  auto deposit = [&](const char* user) {
+    return ask<Decimal>(directory, deposit_atom::value, std::string(user), std::string("INR"),
+                        dec("1"));
+  };
+  CAF_REQUIRE(deposit("a"));
+  CAF_REQUIRE(deposit("b"));
+  auto third = deposit("c");
+  CAF_REQUIRE(!third);
+  CAF_CHECK(third.error().code == ErrorCode::too_many_users);
+  CAF_CHECK(!ask<caf::actor>(directory, account_atom::value, std::string("c"), false));
+  CAF_CHECK(deposit("a"));  // existing users go on
+  CAF_CHECK_EQUAL(balance("a", "INR"), "2/0");
+}
+
 CAF_TEST(unknown market and unknown user are errors) {
   fund("buyer", "INR", "100");
   auto o = limit("buyer", Side::buy, "1", "1");

@@ -146,6 +146,33 @@ test('beyond --max-open-orders a user\'s new orders in that market are refused; 
   }
 });
 
+test('beyond --max-users a deposit for a new user is refused; existing users go on, across a restart', async () => {
+  const args = ['--max-users', '2'];
+  let small = await startExchange({ demo: false, args });
+  const dir = small.dataDir;
+  const deposit = (userId) => small.post('/api/v1/on-ramp', { userId, asset: 'INR', amount: 100 });
+  try {
+    assert.equal((await deposit('first')).status, 200);
+    assert.equal((await deposit('second')).status, 200);
+    const refused = await deposit('third');
+    assert.equal(refused.status, 422, refused.text);
+    assert.equal(refused.json.code, 'TOO_MANY_USERS');
+    assert.match(refused.json.message, /limit of 2 users/);
+    assert.equal((await small.get('/api/v1/balances?userId=third')).status, 404);  // not created
+    assert.equal((await deposit('first')).status, 200);
+    await small.stop({ keepData: true });
+    // The accounts recovery restores count against the limit.
+    small = await startExchange({ demo: false, args, dataDir: dir });
+    assert.equal((await deposit('third')).status, 422);
+    const again = await deposit('second');
+    assert.equal(again.status, 200, again.text);
+    assert.equal(Number((await small.get('/api/v1/balances?userId=first')).json.INR.available), 200);
+  } finally {
+    await small.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('beyond --max-connections new connections are closed at once; room comes back', async () => {
   const small = await startExchange({ demo: false, args: ['--max-connections', '8'] });
   const get = (p) => rawHttp(small.httpPort, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
