@@ -263,17 +263,19 @@ int run_node(const Options& o, const char* program_path) {
     caf::scoped_actor self{system};
     // What a market holds back for its receivers reaches them first (market_outbox.hpp),
     // then what the journals hold in memory (level none) goes to disk before they stop.
+    auto failed = [&](const char* what) {
+      return [&system, what](caf::error& e) {
+        log(Level::error, what, {{"detail", system.render(e)}});
+      };
+    };
     for (auto& m : catalog->markets)
       self->request(m.market, std::chrono::seconds(30), flush_atom::value)
-          .receive([](bool) {}, [](caf::error&) {});
+          .receive([](bool) {}, failed("a market's final flush failed"));
     for (auto& j : journals)
       self->request(j, std::chrono::seconds(30), flush_atom::value)
-          .receive([] {}, [](caf::error&) {});
+          .receive([] {}, failed("a journal's final flush failed"));
     self->request(catalog->writer, std::chrono::seconds(30), flush_atom::value)
-        .receive([](bool) {},
-                 [&](caf::error& e) {
-                   log(Level::error, "final flush failed", {{"detail", system.render(e)}});
-                 });
+        .receive([](bool) {}, failed("final flush failed"));
   }
   stop_actors();
   // Every actor finishes while the edge still exists: a late reply then lands in a

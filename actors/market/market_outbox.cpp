@@ -10,17 +10,28 @@ MarketOutbox::MarketOutbox(caf::event_based_actor* self, caf::actor journal, caf
                            caf::actor writer)
     : self_(self), journal_(std::move(journal)), hub_(std::move(hub)), writer_(std::move(writer)) {}
 
+namespace {
+
+// Past this many items the outbox goes out at once: behind a long backlog the journal
+// would otherwise wait for all of it to be matched before writing any of it.
+constexpr size_t kMaxHeld = 128;
+
+}  // namespace
+
 void MarketOutbox::record(uint64_t seq, std::string payload) {
   if (!journal_) return;
+  // The journal numbers a batch's records from its first: a gap goes out on its own, so
+  // the journal's own check of the sequence still sees it.
+  if (!records_.empty() && seq != first_seq_ + records_.size()) flush();
   if (records_.empty()) first_seq_ = seq;
   records_.push_back(std::move(payload));
-  schedule();
+  held();
 }
 
 void MarketOutbox::update(MarketUpdate up) {
   if (!hub_ && !writer_) return;
   updates_.push_back(std::move(up));
-  schedule();
+  held();
 }
 
 void MarketOutbox::flush() {
@@ -38,10 +49,13 @@ void MarketOutbox::flush() {
   }
 }
 
-void MarketOutbox::schedule() {
-  if (scheduled_) return;
-  scheduled_ = true;
-  self_->send(self_, publish_atom::value);
+void MarketOutbox::held() {
+  if (records_.size() >= kMaxHeld || updates_.size() >= kMaxHeld) {
+    flush();
+  } else if (!scheduled_) {
+    scheduled_ = true;
+    self_->send(self_, publish_atom::value);
+  }
 }
 
 }  // namespace ex

@@ -5,7 +5,7 @@
 // cost its three receivers a message each, and often a wake-up of the journal's thread
 // or of a scheduler worker. The market sends itself a `publish` message when the outbox
 // gets its first item; it lands behind the commands queued so far, so a burst reaches
-// each receiver as one message, and a lone command waits one hop longer.
+// each receiver as one message (up to a bound), and a lone command waits one hop longer.
 //
 // Receivers take (record, first seq, vector<string>) and (update, vector<MarketUpdate>);
 // the records of one flush have consecutive sequence numbers.
@@ -33,7 +33,8 @@ class MarketOutbox {
   void flush();
 
  private:
-  void schedule();
+  // Sends at once when the outbox is full, else makes sure a `publish` is on its way.
+  void held();
 
   caf::event_based_actor* self_;
   caf::actor journal_, hub_, writer_;

@@ -127,6 +127,30 @@ CAF_TEST(a journal whose segment was deleted stops acknowledging) {
   fs::create_directories(dir);  // for the fixture's clean-up
 }
 
+CAF_TEST(records sent together are written in order under their own numbers) {
+  append("r1");
+  // The owner hears (synced, last seq) once they are durable.
+  self->send(journal, record_atom::value, uint64_t{2}, std::vector<std::string>{"r2", "r3", "r4"});
+  uint64_t synced = 0;
+  while (synced < 4)
+    self->receive([&](synced_atom, uint64_t seq) { synced = seq; },
+                  caf::after(std::chrono::seconds(10)) >> [&] { CAF_FAIL("never synced"); });
+  std::vector<std::pair<uint64_t, std::string>> read;
+  auto replayed = journal::replay(dir.string(), 1, [&](uint64_t seq, std::string_view payload) {
+    read.emplace_back(seq, std::string(payload));
+    return Result<bool>(true);
+  });
+  CAF_REQUIRE(replayed);
+  using Records = std::vector<std::pair<uint64_t, std::string>>;
+  CAF_CHECK_EQUAL(read, (Records{{1, "r1"}, {2, "r2"}, {3, "r3"}, {4, "r4"}}));
+  // One that does not follow is refused, and the journal stops acknowledging.
+  self->send(journal, record_atom::value, uint64_t{9}, std::vector<std::string>{"r9"});
+  bool refused = false;
+  self->receive([&](synced_atom, const caf::error&) { refused = true; },
+                caf::after(std::chrono::seconds(10)) >> [] {});
+  CAF_CHECK(refused);
+}
+
 CAF_TEST(a journal that stops while a snapshot is written still answers it) {
   append("r");
   self->send(journal, snapshot_atom::value, uint64_t{1}, std::string(64 << 20, 's'), uint64_t{1});
