@@ -30,4 +30,8 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
+bool unknown_user(const client::ApiError& e) {
+  return e.status == 404 && e.code == "UNKNOWN_USER";
+}
+
 }  // namespace ex::bots

@@ -1,4 +1,5 @@
-// What the market maker and the simulator share to reach the exchange and to report.
+// What the market maker and the simulator share to reach the exchange, read its answers
+// and report.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +7,7 @@
 
 #include "net/client/http_client.hpp"
 #include "net/client/url.hpp"
+#include "net/client/wire.hpp"
 
 namespace ex::bots {
 
@@ -21,5 +23,10 @@ uint64_t seed_or_clock(uint64_t seed);
 
 // `v` with exactly `decimals` digits after the point, for logs and status lines.
 std::string fixed(double v, int decimals);
+
+// The exchange's answer about a user it has never seen (a user exists once it has
+// deposited): such a user holds nothing and has no orders, which is what the market maker
+// takes the request to answer.
+bool unknown_user(const client::ApiError& e);
 
 }  // namespace ex::bots
