@@ -43,7 +43,8 @@ void MmReconciler::periodically() {
 }
 
 void MmReconciler::cancel() {
-  timer_.cancel();
+  timer_.cancel();  // a cancelled wait never calls its handler (client::run_after)
+  pending_ = false;
 }
 
 void MmReconciler::run(std::function<void(bool)> done) {

@@ -36,9 +36,8 @@ class MmReconciler {
   void soon();
   // A run every reconcile_ms while the bot quotes (none while one is pending).
   void periodically();
-  // Drops the scheduled run, if any (going offline, stopping). Known issue, kept by the
-  // split that made this file: a soon() dropped this way stays pending, so neither soon()
-  // nor periodically() schedules a run again.
+  // Drops the scheduled run, if any (going offline, stopping); a dropped soon() no longer
+  // counts as pending, so runs are scheduled again once the bot quotes.
   void cancel();
 
  private:
