@@ -48,6 +48,8 @@ class RedisBus final : public Bus {
     if (consumer_) caf::anon_send(consumer_, redis::bus_source_atom::value, symbol, market);
   }
 
+  std::string describe() const override { return endpoint_.text(); }
+
   void stop() override {
     if (stopped_) return;
     stopped_ = true;

@@ -36,6 +36,8 @@ class Bus {
   // Stops publishing, the producer, the consumer and the writer it feeds, and closes the
   // connections. The io thread ends when the Bus is destroyed (after the actors are done).
   virtual void stop() = 0;
+  // The Redis server, as logs and the start-up line name it (no password).
+  virtual std::string describe() const = 0;
 };
 
 // nullptr when options.bus is empty.

@@ -137,7 +137,7 @@ int run_node(const Options& o, const char* program_path) {
   for (auto& m : rec.markets)
     replayed += m.replayed;
   std::cout << "exchange recovered in " << rec.took.count() << " ms: " << replayed
-            << " journal records replayed (" << rec.deposits_replayed << " deposits), "
+            << " journal records replayed (deposits: " << rec.deposits_replayed << "), "
             << rec.accounts.size() << " accounts, " << rec.caught_up
             << " updates caught up into storage; durability=" << o.durability << std::endl;
 
@@ -254,6 +254,8 @@ int run_node(const Options& o, const char* program_path) {
   // The one line a person (or a test) waits for.
   print_listening(o, edge,
                   "markets=" + std::to_string(o.markets.size()) + " data=" + o.data_dir +
+                      " store=" + describe_store(o.store, o.data_dir) +
+                      (bus ? " bus=" + bus->describe() : "") +
                       (config.static_dir.empty() ? "" : " page=" + config.static_dir));
 
   int sig = wait_for_signal(signals);
@@ -275,7 +277,15 @@ int run_node(const Options& o, const char* program_path) {
       self->request(j, std::chrono::seconds(30), flush_atom::value)
           .receive([] {}, failed("a journal's final flush failed"));
     self->request(catalog->writer, std::chrono::seconds(30), flush_atom::value)
-        .receive([](bool) {}, failed("final flush failed"));
+        .receive(
+            [](bool stored) {
+              if (!stored)
+                log(Level::warn,
+                    "stopping with storage behind: the next start catches it up "
+                    "from the journals",
+                    {});
+            },
+            failed("final flush failed"));
   }
   stop_actors();
   // Every actor finishes while the edge still exists: a late reply then lands in a

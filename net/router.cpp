@@ -1,5 +1,6 @@
 #include "net/router.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -256,8 +257,12 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
     case RouteId::ready:
       if (m != "GET") return method_not_allowed();
       {
-        // The storage writer's lag, from its gauges: how far history is behind trading.
-        const int64_t pending = writer_pending_records().value();
+        // The storage writer's lag, from its gauges: how far history is behind trading,
+        // with what is still on its way through Redis (--bus).
+        const int64_t in_redis = static_cast<int64_t>(bus_appended().value()) -
+                                 static_cast<int64_t>(bus_stored().value());
+        const int64_t pending = writer_pending_records().value() + bus_pending_events().value() +
+                                std::max<int64_t>(0, in_redis);
         const int64_t behind = writer_streams_behind().value();
         if (const int64_t halted = markets_halted().value(); halted > 0)
           return answer(error_reply(

@@ -8,6 +8,17 @@
 #include "storage/sqlite_store.hpp"
 
 namespace ex {
+namespace {
+
+std::string sqlite_path(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "exchange.db").string();
+}
+
+}  // namespace
+
+std::string describe_store(const std::string& url_or_empty, const std::string& data_dir) {
+  return url_or_empty.empty() ? "sqlite:" + sqlite_path(data_dir) : pg::redact_url(url_or_empty);
+}
 
 Result<std::shared_ptr<Store>> open_store(const std::string& url_or_empty,
                                           const std::string& data_dir, const StoreLogger& log,
@@ -15,8 +26,7 @@ Result<std::shared_ptr<Store>> open_store(const std::string& url_or_empty,
   if (url_or_empty.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(data_dir, ec);  // open reports what matters
-    auto store = open_sqlite_store((std::filesystem::path(data_dir) / "exchange.db").string(),
-                                   use == StoreUse::writes ? 65536 : 2000);
+    auto store = open_sqlite_store(sqlite_path(data_dir), use == StoreUse::writes ? 65536 : 2000);
     if (!store) return store.error();
     return std::shared_ptr<Store>(std::move(*store));
   }

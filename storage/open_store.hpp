@@ -30,4 +30,8 @@ Result<std::shared_ptr<Store>> open_store(const std::string& url_or_empty,
                                           const StoreLogger& log = nullptr,
                                           StoreUse use = StoreUse::queries);
 
+// How the start-up line names a store: "sqlite:<data_dir>/exchange.db", or the URL
+// without its password.
+std::string describe_store(const std::string& url_or_empty, const std::string& data_dir);
+
 }  // namespace ex

@@ -180,6 +180,21 @@ Gauge& writer_pending_records() {
                                  "Records waiting to be written to storage (writer lag)");
 }
 
+Gauge& bus_pending_events() {
+  return Metrics::global().gauge("exchange_bus_pending_events",
+                                 "Storage events waiting to be appended to Redis");
+}
+
+Counter& bus_appended() {
+  return Metrics::global().counter("exchange_bus_appended_total",
+                                   "Storage events appended to Redis streams");
+}
+
+Counter& bus_stored() {
+  return Metrics::global().counter("exchange_bus_stored_total",
+                                   "Storage events read from Redis and acknowledged once stored");
+}
+
 Gauge& markets_halted() {
   return Metrics::global().gauge("exchange_markets_halted",
                                  "Markets that refuse orders because their journal failed");

@@ -100,5 +100,10 @@ Gauge& writer_pending_records();
 Gauge& writer_streams_behind();
 // Markets that stopped taking orders because their journal failed: /ready is 503 then.
 Gauge& markets_halted();
+// With --bus: storage events on their way through Redis (waiting to be appended, and
+// appended but not yet stored), which /ready counts with the writer's lag.
+Gauge& bus_pending_events();
+Counter& bus_appended();
+Counter& bus_stored();
 
 }  // namespace ex

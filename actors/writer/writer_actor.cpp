@@ -160,7 +160,9 @@ class Writer {
     }
     auto promise = self_->make_response_promise<bool>();
     waiters_.emplace_back(batch_.empty() ? sent_ : sent_ + 1, promise);
-    flush();
+    // While storage is away the backoff timer makes the next try and answers: a flush
+    // asked for now (a bus consumer asks several times a second) would bypass the backoff.
+    if (!down_) flush();
     return promise;
   }
 
@@ -317,7 +319,8 @@ class Writer {
   }
 
   void mark_up() {
-    if (down_) log(Level::info, "storage is back", {{"pending", pending()}});
+    // At the level its outage was logged (a warning), so the default level sees both.
+    if (down_) log(Level::warn, "storage is back", {{"pending", pending()}});
     down_ = false;
     up_.set(1);
     backoff_ = options_.backoff_min;

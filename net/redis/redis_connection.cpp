@@ -237,9 +237,11 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
 
   void connected() {
     backoff = options.backoff_initial;
-    if (connects.fetch_add(1) > 0) reconnects.inc();
+    const bool again = connects.fetch_add(1) > 0;
+    if (again) reconnects.inc();
     set_up(true);
-    log(Level::info, "redis connected",
+    // A reconnection ends an outage that was logged as a warning: said at the same level.
+    log(again ? Level::warn : Level::info, again ? "redis reconnected" : "redis connected",
         {{"connection", options.name}, {"endpoint", options.endpoint.text()}});
     if (!channels.empty()) {
       std::vector<std::string> args{"SUBSCRIBE"};

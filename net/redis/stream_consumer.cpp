@@ -70,9 +70,7 @@ class Consumer {
       : connection_(std::move(connection)),
         writer_(std::move(writer)),
         options_(std::move(options)),
-        stored_(Metrics::global().counter(
-            "exchange_bus_stored_total",
-            "Storage events read from Redis and acknowledged once stored")) {
+        stored_(bus_stored()) {
     for (const auto& s : streams)
       keys_.push_back(event_stream_key(s));
   }

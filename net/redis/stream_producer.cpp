@@ -25,13 +25,11 @@ class Producer {
       : connection_(std::move(connection)),
         options_(options),
         max_len_(std::to_string(options.max_len)),
-        appended_(Metrics::global().counter("exchange_bus_appended_total",
-                                            "Storage events appended to Redis streams")),
+        appended_(bus_appended()),
         dropped_(Metrics::global().counter(
             "exchange_bus_dropped_total",
             "Storage events dropped because Redis was away and the buffer was full")),
-        waiting_(Metrics::global().gauge("exchange_bus_pending_events",
-                                         "Storage events waiting to be appended to Redis")) {}
+        waiting_(bus_pending_events()) {}
 
   void add(Entry e) {
     if (pending_.size() >= options_.max_pending) {

@@ -64,12 +64,15 @@ class SwitchableStore final : public Store {
  public:
   explicit SwitchableStore(std::unique_ptr<Store> real) : real_(std::move(real)) {}
   std::atomic<bool> away{false};
+  std::atomic<int> tries{0};  // writes and pings asked for
 
   Result<bool> write(const WriteBatch& b) override {
+    ++tries;
     if (away) return make_error(ErrorCode::unavailable, "storage: test outage");
     return real_->write(b);
   }
   Result<bool> ping() override {
+    ++tries;
     if (away) return make_error(ErrorCode::unavailable, "storage: test outage");
     return real_->ping();
   }
@@ -267,6 +270,37 @@ CAF_TEST(writes refused while storage is away are retried with what came meanwhi
   CAF_CHECK_EQUAL(*reader->max_trade_id("TATA_INR"), 149u);
   CAF_CHECK_EQUAL(*reader->stored_seq("TATA_INR"), 150u);
   CAF_CHECK_EQUAL(stored_reports(), 150u);
+}
+
+CAF_TEST(flushes asked while storage is away wait for the next try of the backoff) {
+  // A bus consumer asks for a flush several times a second; each used to try storage.
+  WriterOptions options;
+  options.backoff_min = std::chrono::milliseconds(200);
+  options.backoff_max = std::chrono::milliseconds(200);
+  caf::actor slow = system.spawn(writer_actor, std::shared_ptr<Store>(store), options);
+  store->away = true;
+  self->send(slow, update_atom::value, update(1));
+  self->request(slow, std::chrono::seconds(10), flush_atom::value)
+      .receive([](bool ok) {
+  CAF_CHECK(!ok); }, [](caf::error&) {
+  CAF_FAIL("no answer"); });
+  const int before = store->tries;
+  for (int i = 0; i < 20; ++i)
+    self->send(slow, flush_atom::value);
+  int answered = 0;
+  while (answered < 20)
+    self->receive([&](bool ok) {
+  CAF_CHECK(!ok);
+  ++answered;
+    });
+  CAF_CHECK_LESS(store->tries - before, 3);  // the timer's, not one per flush
+  store->away = false;
+  self->request(slow, std::chrono::seconds(10), flush_atom::value)
+      .receive([](bool ok) {
+  CAF_CHECK(ok); }, [](caf::error&) {
+  CAF_FAIL("no answer"); });
+  self->send_exit(slow, caf::exit_reason::user_shutdown);
+  self->wait_for(slow);
 }
 
 CAF_TEST(an update that does not follow the last one leaves the rest to the journal) {
