@@ -38,7 +38,7 @@ WsParsed parse_ws_command(std::string_view text) {
   const Fields& f = *fields;
 
   if (const FieldValue* id = f.find("id")) {
-    if (id->type == JsonType::number) {
+    if (id->type == JsonType::number && id->text.size() <= 64) {
       p.id = id->text;
     } else if (id->type == JsonType::string && id->text.size() <= 64) {
       json::append_string(p.id, id->text);
@@ -46,7 +46,7 @@ WsParsed parse_ws_command(std::string_view text) {
       p.id = "null";
     } else {
       return fail(std::move(p), ErrorCode::invalid_field,
-                  "field 'id' must be a number, a string of at most 64 characters or null");
+                  "field 'id' must be a number or a string of at most 64 characters, or null");
     }
   }
 

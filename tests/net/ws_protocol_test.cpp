@@ -58,8 +58,14 @@ CAF_TEST(bad requests are explained and keep their id) {
                   "INVALID_FIELD: params[0] is not a stream name: 'nonsense' (expected e.g. "
                   "depth@TATA_INR or kline@TATA_INR:1h)");
   CAF_CHECK_EQUAL(error_of(R"({"method":"SUBSCRIBE","params":["depth@X"],"id":{}})"),
-                  "INVALID_FIELD: field 'id' must be a number, a string of at most 64 "
-                  "characters or null");
+                  "INVALID_FIELD: field 'id' must be a number or a string of at most 64 "
+                  "characters, or null");
+  // A number's text is echoed as sent: it is bounded as a string id is.
+  CAF_CHECK_EQUAL(error_of(R"({"method":"PING","id":)" + std::string(65, '9') + "}"),
+                  "INVALID_FIELD: field 'id' must be a number or a string of at most 64 "
+                  "characters, or null");
+  CAF_CHECK_EQUAL(parse_ws_command(R"({"method":"PING","id":)" + std::string(64, '9') + "}").id,
+                  std::string(64, '9'));
   WsParsed p = parse_ws_command(R"({"method":"JUMP","id":9})");
   CAF_CHECK_EQUAL(p.id, "9");
   CAF_CHECK_EQUAL(encode_ws_error(code_name(p.error.code), "no", p.id),
