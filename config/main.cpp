@@ -9,10 +9,12 @@
 int main(int argc, char** argv) {
   int exit_code = -1;
   auto options = ex::load_options(argc, argv, &exit_code);
+  // 0 after --help or --version; a configuration error exits with ex::kExitConfigError (2),
+  // other failures with 1.
   if (exit_code >= 0) return exit_code;
   if (!options) {
     std::cerr << "exchange: " << options.error().message << "\n";
-    return 2;
+    return ex::kExitConfigError;
   }
   if (options->role == "ws-edge") return ex::run_ws_edge(*options);  // config/ws_edge.hpp
   return ex::run_node(*options, argv[0]);

@@ -163,6 +163,14 @@ void apply_environment_over_file(CLI::App& app, int argc, const char* const* arg
   }
 }
 
+// The range of a whole-number option, checked on the value read as a signed number. CLI11
+// converts an unsigned option with strtoull, which wraps "-1" into 2^64 - 1 (and
+// "-18446744073709551615" into 1), so a range of the option's own unsigned type would let
+// a negative value through; as a signed number it is refused ("Value -1 not in range").
+CLI::Range whole(int64_t min, int64_t max) {
+  return CLI::Range(min, max);
+}
+
 }  // namespace
 
 Result<bool> validate_options(const Options& o) {
@@ -219,18 +227,27 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   std::string config_path;
   std::string cors = "*";
   std::string trusted_proxies;
+  // The one option without an environment variable: CLI11 2.1 reads the config file before
+  // it looks at the environment, so an EXCHANGE_CONFIG would name a file never read.
   app.set_config("--config", "",
-                 "TOML config file; [[assets]] and [[markets]] tables define markets");
+                 "TOML config file; [[assets]] and [[markets]] tables define markets (no "
+                 "environment variable)");
   // The file's [[assets]] and [[markets]] tables are read by load_tables, not by CLI11.
   // (allow_config_extras(true) would also let a mistyped command-line option pass unseen.)
   app.allow_config_extras(CLI::config_extras_mode::ignore);
   app.add_option("--bind", o.bind_address, "Address to listen on")
       ->envname("EXCHANGE_BIND")
       ->capture_default_str();
-  app.add_option("--http-port", o.http_port, "REST + /ws + trading page port")
+  app.add_option("--http-port", o.http_port,
+                 "REST + /ws + trading page port (0: any free port, the one chosen is printed "
+                 "in the \"listening\" line)")
+      ->check(whole(0, 65535))
       ->envname("EXCHANGE_HTTP_PORT")
       ->capture_default_str();
-  app.add_option("--ws-port", o.ws_port, "WebSocket port (the original's); 0 disables")
+  app.add_option("--ws-port", o.ws_port,
+                 "The original's WebSocket port (0: none of its own; WebSockets are then "
+                 "served only on /ws of --http-port)")
+      ->check(whole(0, 65535))
       ->envname("EXCHANGE_WS_PORT")
       ->capture_default_str();
   app.add_option("--cors-origins", cors, "Allowed CORS origins, comma separated")
@@ -245,45 +262,50 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                  "Trading page files (default: frontend/out if built, or share/exchange/page "
                  "when installed)")
       ->envname("EXCHANGE_STATIC_DIR");
-  // Ranges: a value that would make the exchange refuse every request or subscription
-  // stops it at start instead (README, "Configuration").
+  // Ranges: every whole-number option has one (README, "Configuration"), so that a negative
+  // value, a value that would make the exchange refuse every request or subscription, or
+  // an absurd one stops it at start instead. 0 is allowed only where it means something
+  // (the help says what).
   app.add_option("--max-body-bytes", o.max_body_bytes, "Largest accepted request body")
-      ->check(CLI::Range(size_t{256}, size_t{64} << 20))
+      ->check(whole(256, int64_t{64} << 20))
       ->envname("EXCHANGE_MAX_BODY_BYTES")
       ->capture_default_str();
   app.add_option("--max-ws-message-bytes", o.max_ws_message_bytes,
                  "Largest accepted WebSocket message")
-      ->check(CLI::Range(size_t{64}, size_t{16} << 20))
+      ->check(whole(64, int64_t{16} << 20))
       ->capture_default_str();
   app.add_option("--max-streams-per-connection", o.max_streams_per_connection,
                  "Subscriptions one WebSocket may hold")
-      ->check(CLI::Range(size_t{1}, size_t{1'000'000}))
+      ->check(whole(1, 1'000'000))
       ->capture_default_str();
   app.add_option("--ws-send-queue", o.ws_send_queue_frames,
                  "Frames queued per WebSocket before it is closed as a slow consumer")
-      ->check(CLI::Range(size_t{1}, size_t{1} << 24))
+      ->check(whole(1, int64_t{1} << 24))
       ->capture_default_str();
   app.add_option("--ws-flush-us", o.ws_flush_interval_us,
                  "Longest a stream event waits for others to share its socket write: at most "
                  "one write per WebSocket per interval (0: no wait)")
-      ->check(CLI::Range(0, 1'000'000))
+      ->check(whole(0, 1'000'000))
       ->capture_default_str();
   app.add_option("--rate-limit", o.rate_limit_per_second,
                  "REST requests per second per client IP (0: off)")
+      ->check(whole(0, 1'000'000))
       ->envname("EXCHANGE_RATE_LIMIT")
       ->capture_default_str();
   app.add_option("--max-connections", o.max_connections,
                  "Open HTTP and WebSocket connections at most; beyond, new ones are closed at "
                  "once (0: the open-file limit, raised to its maximum, less a reserve for the "
                  "journals and storage)")
+      ->check(whole(0, 10'000'000))
       ->envname("EXCHANGE_MAX_CONNECTIONS")
       ->capture_default_str();
   app.add_option("--max-connections-per-client", o.max_connections_per_client,
                  "Open connections from one IP address at most (trusted proxies excepted); "
                  "beyond, its new ones are closed at once (0: no such limit)")
+      ->check(whole(0, 10'000'000))
       ->capture_default_str();
   app.add_option("--io-threads", o.io_threads, "Threads serving REST requests")
-      ->check(CLI::Range(1, 64))
+      ->check(whole(1, 64))
       ->envname("EXCHANGE_IO_THREADS")
       ->capture_default_str();
   // On a small machine whose cores are all busy, WebSockets sharing the REST threads serve
@@ -293,34 +315,37 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
   app.add_option("--market-data-threads", o.market_data_threads,
                  "Threads serving WebSocket connections and their fan-out (0: they share the "
                  "REST threads)")
-      ->check(CLI::Range(0, 64))
+      ->check(whole(0, 64))
       ->envname("EXCHANGE_MARKET_DATA_THREADS")
       ->capture_default_str();
   app.add_option("--scheduler-threads", o.scheduler_threads, "Threads running actors")
-      ->check(CLI::Range(1, 64))
+      ->check(whole(1, 64))
       ->envname("EXCHANGE_SCHEDULER_THREADS")
       ->capture_default_str();
   app.add_option("--request-timeout-ms", o.request_timeout_ms,
                  "Timeout of a request to an actor (then 503)")
-      ->check(CLI::Range(1, 3'600'000))
+      ->check(whole(1, 3'600'000))
       ->capture_default_str();
   app.add_option("--max-open-orders", o.max_open_orders,
                  "Open orders one user may have in one market (0: no limit); beyond, 422 "
                  "TOO_MANY_ORDERS")
-      ->check(CLI::Range(size_t{0}, size_t{10'000'000}))
+      ->check(whole(0, 10'000'000))
       ->capture_default_str();
   app.add_option("--max-users", o.max_users,
                  "Accounts this node holds (0: no limit); a deposit that would create one "
                  "more is 422 TOO_MANY_USERS")
-      ->check(CLI::Range(size_t{0}, size_t{1'000'000'000}))
+      ->check(whole(0, 1'000'000'000))
       ->capture_default_str();
   app.add_option("--depth-batch-ms", o.depth_batch_ms,
                  "Coalesce depth events for this long (0: one per change)")
-      ->check(CLI::Range(0, 60'000))
+      ->check(whole(0, 60'000))
       ->capture_default_str();
   app.add_option("--stp", o.stp, "Self-trade prevention: cancel_resting, cancel_taker, cancel_both")
       ->capture_default_str();
-  app.add_option("--data-dir", o.data_dir, "Where storage lives (exchange.db)")
+  app.add_option("--data-dir", o.data_dir,
+                 "The node's own directory: the journals and snapshots (journal/), the SQLite "
+                 "store (exchange.db, unless --store) and the LOCK file that keeps a second "
+                 "node off it while this one runs")
       ->envname("EXCHANGE_DATA_DIR")
       ->capture_default_str();
   app.add_option(
@@ -329,18 +354,19 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
          "in PostgreSQL (TimescaleDB if available); empty: SQLite in <data-dir>/exchange.db")
       ->envname("EXCHANGE_STORE");
   app.add_option("--writer-interval-ms", o.writer_interval_ms,
-                 "How long the writer batches records")
-      ->check(CLI::Range(0, 60'000))
+                 "How long the writer batches records (0: no wait; records still gather "
+                 "while a write is in flight)")
+      ->check(whole(0, 60'000))
       ->capture_default_str();
   app.add_option("--history-connections", o.history_connections,
                  "Storage connections serving history queries (/orders beyond memory, /fills, "
                  "/klines, deep /trades), one thread each")
-      ->check(CLI::Range(1, 64))
+      ->check(whole(1, 64))
       ->capture_default_str();
   app.add_option("--writer-max-pending", o.writer_max_pending,
                  "Records the writer holds while storage is away; beyond, it rebuilds them from "
                  "the journals once storage is back")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 32))
+      ->check(whole(1, int64_t{1} << 32))
       ->capture_default_str();
   app.add_option(
          "--bus", o.bus,
@@ -359,8 +385,11 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
          "This node's name in the Redis consumer group of writers (keep it stable across restarts)")
       ->envname("EXCHANGE_BUS_CONSUMER")
       ->capture_default_str();
+  // Below a writer's read (1000 entries), a stream would be trimmed past events before any
+  // writer could read them, and every batch would be a gap taken from the journal.
   app.add_option("--bus-stream-maxlen", o.bus_stream_maxlen,
                  "Approximate length cap of each Redis event stream")
+      ->check(whole(1000, 100'000'000))
       ->capture_default_str();
   app.add_option("--durability", o.durability,
                  "none: journal written, not synced, replies do not wait (a crash may lose the "
@@ -369,12 +398,15 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       ->envname("EXCHANGE_DURABILITY")
       ->capture_default_str();
   app.add_option("--snapshot-every", o.snapshot_every, "Commands between snapshots of a market")
+      ->check(whole(1, 1'000'000'000))
       ->capture_default_str();
   app.add_option("--snapshot-interval-s", o.snapshot_interval_s,
                  "Seconds between snapshots of a busy market")
+      ->check(whole(1, 7 * 24 * 3600))
       ->capture_default_str();
   app.add_option("--journal-segment-mb", o.journal_segment_mb,
                  "Size of a journal file before the next one starts")
+      ->check(whole(1, 4096))
       ->capture_default_str();
   app.add_flag("--demo", o.demo,
                "Create demo users 1, 2 and 5 holding --demo-amount of every asset")
@@ -400,7 +432,8 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
     app.parse(argc, argv);
     apply_environment_over_file(app, argc, argv);
   } catch (const CLI::ParseError& e) {
-    *exit_code = app.exit(e);
+    // app.exit prints the help, the version or the error; an error exits with our code.
+    *exit_code = app.exit(e) == 0 ? 0 : kExitConfigError;
     return make_error(ErrorCode::invalid_field, e.what());
   }
   if (auto* c = app.get_config_ptr(); c && c->count() > 0) {
@@ -435,10 +468,6 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
                       "--stp: cancel_resting, cancel_taker or cancel_both");
   if (journal::Durability d; !journal::parse_durability(o.durability, &d))
     return make_error(ErrorCode::invalid_field, "--durability: none, batch or sync");
-  if (o.snapshot_every == 0 || o.snapshot_interval_s <= 0 || o.journal_segment_mb == 0)
-    return make_error(
-        ErrorCode::invalid_field,
-        "--snapshot-every, --snapshot-interval-s and --journal-segment-mb must be positive");
   if (!Decimal::parse(o.demo_amount) || !Decimal::parse(o.demo_amount)->is_positive())
     return make_error(ErrorCode::invalid_field, "--demo-amount must be a positive decimal");
   auto valid = validate_options(o);

@@ -17,8 +17,8 @@ namespace ex {
 struct Options {
   // Network
   std::string bind_address = "0.0.0.0";
-  uint16_t http_port = 3001;
-  uint16_t ws_port = 3002;  // the original WebSocket port; 0 = only /ws on the HTTP port
+  uint16_t http_port = 3001;  // 0: any free port (the one listened on is printed)
+  uint16_t ws_port = 3002;    // the original WebSocket port; 0 = only /ws on the HTTP port
   std::vector<std::string> cors_origins = {"*"};
   std::string static_dir;  // the trading page; empty = frontend/out next to the program, if built
   size_t max_body_bytes = 64 * 1024;
@@ -68,8 +68,17 @@ struct Options {
   std::vector<MarketSpec> markets;
 };
 
+// The exit status of a configuration error: an unknown option or config file key, a value
+// that is malformed or out of range, a config file that cannot be read. One documented code
+// whatever CLI11's own (105, 109, ...), so that a service manager can tell it from a failure
+// that a restart may cure (deploy/systemd/exchange.service: RestartPreventExitStatus=2).
+// Other failures (storage, recovery, a data directory in use) exit with 1.
+inline constexpr int kExitConfigError = 2;
+
 // Parses argv (after the program name and any subcommand). Returns the options, or an
-// Error; `exit_code` >= 0 means the program should exit with it (e.g. after --help).
+// Error (a configuration error: kExitConfigError); `exit_code` >= 0 means the program
+// should exit with it: 0 after --help or --version, kExitConfigError after a refused
+// command line (CLI11 has printed why).
 Result<Options> load_options(int argc, const char* const* argv, int* exit_code);
 
 // Checks the markets against the assets (decimals, ids, names).

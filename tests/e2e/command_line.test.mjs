@@ -4,10 +4,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, freePort } from './harness.mjs';
+import { fileURLToPath } from 'node:url';
+import { BIN, freePort, startExchange } from './harness.mjs';
+
+const EXAMPLE_CONFIG = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
+  '../../config/exchange.example.toml');
+// The exit status of every configuration error (config/options.hpp, README "Configuration").
+const CONFIG_ERROR = 2;
 
 function run(args) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cli-'));
@@ -38,10 +44,149 @@ test('an unknown or malformed option stops the exchange with a message', () => {
   ]) {
     const r = run(args);
     assert.equal(r.error, undefined, `${args}: ${r.error}`);  // it exited, not timed out
-    assert.notEqual(r.status, 0, `${args}: exit status`);
+    assert.equal(r.status, CONFIG_ERROR, `${args}: exit status`);
     assert.match(r.stdout + r.stderr, message, `${args}`);
     assert.doesNotMatch(r.stdout + r.stderr, /listening/, `${args}`);
   }
+});
+
+// Every whole-number option: a negative value is refused, not wrapped into a huge unsigned
+// one (CLI11 reads "-1" for an unsigned option as 2^64 - 1), and so is one beyond its range.
+// [option, the least value it takes, a value beyond its largest]
+const WHOLE_NUMBER_OPTIONS = [
+  ['--http-port', 0, 65536],
+  ['--ws-port', 0, 65536],
+  ['--max-body-bytes', 256, 2 ** 26 + 1],
+  ['--max-ws-message-bytes', 64, 2 ** 24 + 1],
+  ['--max-streams-per-connection', 1, 1_000_001],
+  ['--ws-send-queue', 1, 2 ** 24 + 1],
+  ['--ws-flush-us', 0, 1_000_001],
+  ['--rate-limit', 0, 1_000_001],
+  ['--max-connections', 0, 10_000_001],
+  ['--max-connections-per-client', 0, 10_000_001],
+  ['--io-threads', 1, 65],
+  ['--market-data-threads', 0, 65],
+  ['--scheduler-threads', 1, 65],
+  ['--request-timeout-ms', 1, 3_600_001],
+  ['--max-open-orders', 0, 10_000_001],
+  ['--max-users', 0, 1_000_000_001],
+  ['--depth-batch-ms', 0, 60_001],
+  ['--writer-interval-ms', 0, 60_001],
+  ['--history-connections', 1, 65],
+  ['--writer-max-pending', 1, 2 ** 32 + 1],
+  ['--bus-stream-maxlen', 1000, 100_000_001],
+  ['--snapshot-every', 1, 1_000_000_001],
+  ['--snapshot-interval-s', 1, 7 * 24 * 3600 + 1],
+  ['--journal-segment-mb', 1, 4097],
+];
+
+test('the table of whole-number options is every one --help shows', () => {
+  const r = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  const shown = [...r.stdout.matchAll(/^\s*(--[a-z-]+) U?INT\b/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(shown, WHOLE_NUMBER_OPTIONS.map(([option]) => option).sort());
+});
+
+for (const [option, least, beyond] of WHOLE_NUMBER_OPTIONS) {
+  test(`${option}: a negative value, one below ${least} and one beyond its range stop the exchange (exit 2)`, () => {
+    const refused = ['-1', '-3', '-18446744073709551615', String(beyond), '99999999999999999999'];
+    if (least > 0) refused.push(String(least - 1));
+    for (const value of refused) {
+      const r = run([option, value]);
+      assert.equal(r.error, undefined, `${option} ${value}: ${r.error}`);
+      assert.equal(r.status, CONFIG_ERROR, `${option} ${value}: exit status\n${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`${option}: Value ${value} not in range`), `${option} ${value}`);
+      assert.doesNotMatch(r.stdout + r.stderr, /listening/, `${option} ${value}`);
+    }
+    // The same from the environment, the way a service's environment file would set it.
+    const variable = `EXCHANGE_${option.slice(2).toUpperCase().replaceAll('-', '_')}`;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cli-'));
+    try {
+      const r = spawnSync(BIN, ['--data-dir', dir], { encoding: 'utf8', timeout: 5000,
+        env: { ...process.env, [variable]: '-1' } });
+      assert.equal(r.status, CONFIG_ERROR, `${variable}=-1: exit status\n${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`${option}: Value -1 not in range`), `${variable}=-1`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+test('a configuration error exits with 2 whatever CLI11 calls it; --help and --version with 0', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cfg-'));
+  const file = (name, text) => {
+    writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+  try {
+    for (const args of [
+      ['--bogus-option'],                       // unknown option (CLI11: ExtrasError)
+      ['--http-port', 'eighty'],                // not a number (ConversionError)
+      ['--http-port'],                          // no value (ArgumentMismatch)
+      ['--rate-limit', '-1'],                   // out of range (ValidationError)
+      ['--stp', 'cancel_all'],                  // refused after parsing (our own check)
+      ['--config', path.join(dir, 'missing.toml')],                       // FileError
+      ['--config', file('typo.toml', 'max-conections = 10\n')],            // unknown key
+      ['--config', file('range.toml', 'max-connections = -3\n')],          // out of range
+      ['--config', file('broken.toml', '[[markets]\nid = 1\n')],           // not TOML
+    ]) {
+      const r = run(args);
+      assert.equal(r.error, undefined, `${args}: ${r.error}`);
+      assert.equal(r.status, CONFIG_ERROR, `${args}: exit status\n${r.stderr}`);
+      assert.notEqual(r.stderr, '', `${args}: a message`);
+      assert.doesNotMatch(r.stdout + r.stderr, /listening/, `${args}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const flag of ['--help', '--version']) assert.equal(run([flag]).status, 0, flag);
+});
+
+test('--help says what 0 does for the ports, and what the data directory holds', () => {
+  const r = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  // An option's entry: from its name to the next option's, on one line.
+  const entry = (option) => r.stdout.split(/\n(?=\s*-)/).map((e) => e.replace(/\s+/g, ' ').trim())
+    .find((e) => e.startsWith(`${option} `) || e.includes(`,${option} `));
+  assert.match(entry('--http-port'), /\(0: any free port, the one chosen is printed/);
+  assert.match(entry('--ws-port'), /\(0: none of its own; WebSockets are then served only on \/ws of --http-port\)/);
+  assert.match(entry('--data-dir'), /journals and snapshots.*exchange\.db.*LOCK file/);
+  assert.match(entry('--config'), /no environment variable/);
+});
+
+test('the example configuration starts the exchange with the built-in markets and a journal written under them', async () => {
+  // The systemd steps copy the example over a node that may have run on the defaults:
+  // its markets must keep the defaults' rules, or recovery refuses the journal.
+  const defaults = await startExchange({ demo: true });
+  let markets;
+  try {
+    markets = (await defaults.get('/api/v1/markets')).json;
+    // A price and a quantity on the defaults' grid (tick 0.01, step 0.01).
+    for (const market of ['TATA_INR', 'INFY_INR']) {
+      const placed = await defaults.post('/api/v1/order', { market, orderType: 'intraday', side: 'sell',
+        price: 10.01, quantity: 0.5, userId: '1' });
+      assert.equal(placed.status, 200, placed.text);
+    }
+  } finally {
+    assert.equal((await defaults.stop({ keepData: true })).code, 0);
+  }
+  const example = await startExchange({ demo: true, dataDir: defaults.dataDir,
+    args: ['--config', EXAMPLE_CONFIG] });
+  try {
+    assert.deepEqual((await example.get('/api/v1/markets')).json, markets);
+    for (const market of ['TATA_INR', 'INFY_INR']) {
+      const open = await example.get(`/api/v1/order/open?userId=1&market=${market}`);
+      assert.equal(open.status, 200, open.text);
+      assert.equal(open.json.length, 1, `${market}: the order from the journal`);
+    }
+  } finally {
+    assert.equal((await example.stop()).code, 0);
+    rmSync(defaults.dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the example configuration leaves the log level at the default (quiet)', () => {
+  assert.doesNotMatch(readFileSync(EXAMPLE_CONFIG, 'utf8'), /^\s*log-level\s*=\s*"(debug|info)"/m);
 });
 
 test('--version names the program and its version', () => {
