@@ -8,6 +8,7 @@
 #include "actors/common/messages.hpp"
 #include "actors/journal/journal_actor.hpp"
 #include "actors/market/market_replay.hpp"
+#include "actors/market/market_rules.hpp"
 #include "actors/writer/writer_feed.hpp"
 #include "storage/snapshot_file.hpp"
 
@@ -63,6 +64,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   m.stored_seq = *stored;
 
   MarketStart start = market_start(o, spec);
+  if (auto r = check_market_rules(m.dir, rules_text(spec, start)); !r) return r.error();
   start.next_trade_id = *last_trade + 1;
   start.next_order_seq = (*last_order >> 12) + 1;
 

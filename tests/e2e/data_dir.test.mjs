@@ -1,6 +1,7 @@
 // What keeps a node's data whole: one node per data directory, a journal deleted under a
 // running node halts its markets, and a node does not start on a journal that does not
-// belong with its storage, or without a market its journal still holds.
+// belong with its storage, without a market its journal still holds, or under market rules
+// other than those its journal was written under.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -76,6 +77,27 @@ test('a node does not start without a market its journal holds', async () => {
     const again = await startExchange({ dataDir: dir });
     try {
       const open = await again.get('/api/v1/order/open?userId=5&market=INFY_INR');
+      assert.equal(open.json.length, 1, open.text);
+    } finally {
+      await again.stop({ keepData: true });
+    }
+  } finally {
+    removeDir(dir);
+  }
+});
+
+test('a node does not start under market rules other than those its journals began with', async () => {
+  const ex = await startExchange();
+  const dir = ex.dataDir;
+  try {
+    assert.equal((await order(ex, 'TATA_INR', '5')).status, 200);
+    await ex.stop({ keepData: true });
+    // Replay would match the journal's orders under the new self-trade policy.
+    await assert.rejects(startExchange({ dataDir: dir, args: ['--stp', 'cancel_taker'] }),
+      /the rules of the market in \S+ changed since its journal began \(stp cancel_resting -> cancel_taker\)/);
+    const again = await startExchange({ dataDir: dir });
+    try {
+      const open = await again.get('/api/v1/order/open?userId=5&market=TATA_INR');
       assert.equal(open.json.length, 1, open.text);
     } finally {
       await again.stop({ keepData: true });

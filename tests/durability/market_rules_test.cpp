@@ -1,0 +1,56 @@
+#define CAF_SUITE market_rules
+#include <caf/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "actors/market/market_rules.hpp"
+#include "tests/support/fixtures.hpp"
+
+using namespace ex;
+using ex::testing::dec;
+using ex::testing::tata_inr;
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Fixture {
+  fs::path dir;
+  Fixture() {
+    char tmpl[] = "/tmp/market-rules-test-XXXXXX";
+    dir = fs::path(mkdtemp(tmpl)) / "TATA_INR";  // not there yet, as for a new market
+  }
+  ~Fixture() { fs::remove_all(dir.parent_path()); }
+};
+
+}  // namespace
+
+CAF_TEST_FIXTURE_SCOPE(market_rules_tests, Fixture)
+
+CAF_TEST(a journal keeps the rules it began under and refuses others) {
+  const std::string rules = rules_text(tata_inr(), MarketStart{});
+  CAF_REQUIRE(check_market_rules(dir.string(), rules));  // written
+  CAF_CHECK(fs::exists(dir / "rules"));
+  CAF_CHECK(check_market_rules(dir.string(), rules));  // the same: fine
+
+  MarketSpec wider = tata_inr();
+  wider.band_bps = 2000;
+  MarketStart taker;
+  taker.stp = book::StpPolicy::cancel_taker;
+  auto changed = check_market_rules(dir.string(), rules_text(wider, taker));
+  CAF_REQUIRE(!changed);
+  CAF_CHECK(changed.error().message.find("band_bps 1000 -> 2000") != std::string::npos);
+  CAF_CHECK(changed.error().message.find("stp cancel_resting -> cancel_taker") !=
+            std::string::npos);
+
+  MarketSpec coarser = tata_inr();
+  coarser.tick_size = dec("0.05");
+  auto tick = check_market_rules(dir.string(), rules_text(coarser, MarketStart{}));
+  CAF_REQUIRE(!tick);
+  CAF_CHECK(tick.error().message.find("tick_size") != std::string::npos);
+  CAF_CHECK(check_market_rules(dir.string(), rules));  // nothing was overwritten
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
