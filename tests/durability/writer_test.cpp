@@ -281,24 +281,20 @@ CAF_TEST(flushes asked while storage is away wait for the next try of the backof
   store->away = true;
   self->send(slow, update_atom::value, update(1));
   self->request(slow, std::chrono::seconds(10), flush_atom::value)
-      .receive([](bool ok) {
-  CAF_CHECK(!ok); }, [](caf::error&) {
-  CAF_FAIL("no answer"); });
+      .receive([](bool ok) { CAF_CHECK(!ok); }, [](caf::error&) { CAF_FAIL("no answer"); });
   const int before = store->tries;
   for (int i = 0; i < 20; ++i)
     self->send(slow, flush_atom::value);
   int answered = 0;
   while (answered < 20)
     self->receive([&](bool ok) {
-  CAF_CHECK(!ok);
-  ++answered;
+      CAF_CHECK(!ok);
+      ++answered;
     });
   CAF_CHECK_LESS(store->tries - before, 3);  // the timer's, not one per flush
   store->away = false;
   self->request(slow, std::chrono::seconds(10), flush_atom::value)
-      .receive([](bool ok) {
-  CAF_CHECK(ok); }, [](caf::error&) {
-  CAF_FAIL("no answer"); });
+      .receive([](bool ok) { CAF_CHECK(ok); }, [](caf::error&) { CAF_FAIL("no answer"); });
   self->send_exit(slow, caf::exit_reason::user_shutdown);
   self->wait_for(slow);
 }
