@@ -4,6 +4,7 @@
 #include "actors/common/messages.hpp"
 #include "net/redis/bus_atoms.hpp"
 #include "net/redis/market_publisher.hpp"
+#include "net/redis/markets_lease.hpp"
 #include "net/redis/stream_consumer.hpp"
 #include "net/redis/stream_producer.hpp"
 
@@ -24,6 +25,20 @@ class RedisBus final : public Bus {
     publisher_.reset();
     connections_.clear();
     io_.stop();
+  }
+
+  Result<bool> claim(const std::string& node) override {
+    lease_ = std::make_shared<redis::MarketsLease>(connect("lease"), node);
+    if (auto r = lease_->claim(std::chrono::seconds(3)); !r) return r;
+    renewer_ = system_.spawn([lease = lease_](caf::event_based_actor* self) -> caf::behavior {
+      const auto every = lease->ttl() / 3;
+      self->delayed_send(self, every, tick_atom::value);
+      return {[=](tick_atom) {
+        lease->renew();
+        self->delayed_send(self, every, tick_atom::value);
+      }};
+    });
+    return true;
   }
 
   caf::actor route_storage(const caf::actor& writer) override {
@@ -54,7 +69,8 @@ class RedisBus final : public Bus {
     if (stopped_) return;
     stopped_ = true;
     publisher_->detach_all();
-    for (auto* a : {&producer_, &consumer_, &writer_})
+    if (lease_) lease_->release(std::chrono::seconds(1));
+    for (auto* a : {&producer_, &consumer_, &writer_, &renewer_})
       if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     for (auto& c : connections_)
       c->stop();
@@ -78,7 +94,8 @@ class RedisBus final : public Bus {
   std::vector<std::shared_ptr<redis::Connection>> connections_;
   std::shared_ptr<redis::Connection> publisher_conn_;
   std::unique_ptr<redis::MarketPublisher> publisher_;
-  caf::actor producer_, consumer_, writer_;
+  std::shared_ptr<redis::MarketsLease> lease_;
+  caf::actor producer_, consumer_, writer_, renewer_;
   bool stopped_ = false;
 };
 

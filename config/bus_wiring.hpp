@@ -2,6 +2,7 @@
 // that node bootstrap makes:
 //
 //   auto bus = open_bus(options, system);           // nullptr without --bus
+//   if (bus && !bus->claim(node)) ... refuse to start: another node hosts markets there
 //   if (bus) catalog->writer = bus->route_storage(catalog->writer);
 //   ... for each market, after spawning its hub and market actor:
 //   if (bus) bus->attach_market(spec.symbol, market, hub);
@@ -29,6 +30,9 @@ namespace ex {
 class Bus {
  public:
   virtual ~Bus() = default;
+  // Claims the Redis server for this node's markets (net/redis/markets_lease.hpp) and keeps
+  // renewing the claim; `node` names this node. Error: another node hosting markets has it.
+  virtual Result<bool> claim(const std::string& node) = 0;
   // Returns the actor that stands where `writer` stood; `writer` is fed from Redis.
   virtual caf::actor route_storage(const caf::actor& writer) = 0;
   virtual void attach_market(const std::string& symbol, const caf::actor& market,

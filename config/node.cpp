@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include <unistd.h>
+
 #include <caf/all.hpp>
 
 #include "actors/common/log.hpp"
@@ -90,9 +92,15 @@ int run_node(const Options& o, const char* program_path) {
   }
   // The writer and each history thread own a connection (queries block their thread).
   std::vector<std::shared_ptr<Store>> stores(1 + static_cast<size_t>(o.history_connections));
+  // The query connections would repeat what the writer's says at info (which mode storage
+  // runs in); their warnings (a connection lost) are their own.
+  const StoreLogger queries_log = [](Level level, std::string_view msg, auto fields) {
+    if (level >= Level::warn) ex::log(level, msg, fields);
+  };
   for (auto& store : stores) {
-    auto opened = open_store(o.store, o.data_dir, &ex::log,
-                             &store == &stores[0] ? StoreUse::writes : StoreUse::queries);
+    const bool writes = &store == &stores[0];
+    auto opened = open_store(o.store, o.data_dir, writes ? StoreLogger(&ex::log) : queries_log,
+                             writes ? StoreUse::writes : StoreUse::queries);
     if (!opened) {  // the message names the SQLite path or the URL without its password
       log(Level::error, "cannot open storage", {{"detail", opened.error().message}});
       std::cerr << "exchange: cannot open storage: " << opened.error().message << "\n";
@@ -115,6 +123,19 @@ int run_node(const Options& o, const char* program_path) {
   cfg.set("logger.console", caf::atom("none"));
   cfg.set("logger.file-verbosity", caf::atom("quiet"));
   caf::actor_system system{cfg};
+
+  // With --bus, one node that hosts markets per Redis: checked before anything is spawned.
+  auto bus = open_bus(o, system);
+  if (bus) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    const std::string node = std::string(host) + ":" + fs::absolute(o.data_dir).string();
+    if (auto claimed = bus->claim(node); !claimed) {
+      log(Level::error, "cannot start", {{"detail", claimed.error().message}});
+      std::cerr << "exchange: " << claimed.error().message << "\n";
+      return 1;
+    }
+  }
 
   auto catalog = std::make_shared<Catalog>();
   catalog->assets = o.assets;
@@ -162,7 +183,6 @@ int run_node(const Options& o, const char* program_path) {
   }
 
   // With --bus, storage events go through Redis streams and market data to Redis channels.
-  auto bus = open_bus(o, system);
   if (bus) catalog->writer = bus->route_storage(catalog->writer);
 
   journal::Durability durability_level;

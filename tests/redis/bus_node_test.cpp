@@ -4,6 +4,7 @@
 // the same order; the trades reach storage through the Redis stream and every entry ends
 // acknowledged. Then Redis restarts: both processes reconnect, the edge resubscribes, and
 // the trades placed afterwards arrive and are stored the same way (each exactly once).
+// Also: a second node hosting markets on the same Redis is refused (markets_lease.hpp).
 // Needs the bus wiring in node bootstrap (config/bus_wiring.hpp).
 #define CAF_SUITE redis_node
 #include <caf/test/dsl.hpp>
@@ -213,5 +214,44 @@ CAF_TEST(a websocket only edge receives what the node websocket receives) {
   CAF_CHECK_EQUAL(*trades, static_cast<uint64_t>(2 * kTrades));  // through the stream, once each
   CAF_CHECK_NOT_EQUAL(read_file(node_log).find("exchange stopped"), std::string::npos);
   store->reset();
+  fs::remove_all(dir);
+}
+
+CAF_TEST(a second node hosting markets on the same redis is refused) {
+  const char* bin = std::getenv("EXCHANGE_BIN");
+  CAF_REQUIRE(bin != nullptr);
+  RedisServer server;
+  CAF_REQUIRE(server.started());
+  fs::path dir = fs::temp_directory_path() / ("redis_lease_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  // A log of its own for each run: a restart must not find its predecessor's lines.
+  auto start = [&](ChildProcess& p, const std::string& name, const std::string& log) {
+    return p.start({bin, "--bus", server.url(), "--bind", "127.0.0.1", "--http-port",
+                    std::to_string(ex::testing::free_port()), "--ws-port", "0", "--data-dir",
+                    (dir / name).string()},
+                   (dir / (log + ".log")).string());
+  };
+  auto says = [&](const std::string& log, const std::string& text) {
+    return wait_until(
+        [&] { return read_file((dir / (log + ".log")).string()).find(text) != std::string::npos; });
+  };
+  ChildProcess first, second;
+  CAF_REQUIRE(start(first, "first", "first-1"));
+  CAF_REQUIRE(says("first-1", "exchange listening"));
+  CAF_REQUIRE(start(second, "second", "second-1"));
+  CAF_CHECK(wait_until([&] { return !second.running(); }));
+  CAF_CHECK(says("second-1", "another node that hosts markets uses this Redis"));
+  // The first, restarting after a crash, takes its claim back at once (the same node).
+  kill(first.pid(), SIGKILL);
+  CAF_REQUIRE(wait_until([&] { return !first.running(); }));
+  CAF_REQUIRE(start(first, "first", "first-2"));
+  CAF_CHECK(says("first-2", "exchange listening"));
+  // A clean stop gives the claim up: the second starts now.
+  first.stop();
+  CAF_CHECK(says("first-2", "exchange stopped"));
+  CAF_REQUIRE(start(second, "second", "second-2"));
+  CAF_CHECK(says("second-2", "exchange listening"));
+  second.stop();
   fs::remove_all(dir);
 }

@@ -1,0 +1,45 @@
+// One node that hosts markets per Redis. Its streams and channels are named by market
+// alone, so a second such node on the same Redis would take the first's storage events and
+// publish into its channels. A node claims the key `exchange:markets-node` with a token
+// that names it (its host and data directory: the same node restarting after a crash takes
+// the key back at once) and renews it (renew(), every ttl/3, by whoever owns the lease);
+// the key expires once its holder has stopped renewing it for `ttl`.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "actors/common/status.hpp"
+#include "net/redis/redis_connection.hpp"
+
+namespace ex::redis {
+
+class MarketsLease {
+ public:
+  MarketsLease(std::shared_ptr<Connection> connection, std::string token,
+               std::chrono::milliseconds ttl = std::chrono::seconds(15));
+
+  // Claims the key, or renews it if it is this node's already, waiting at most `wait` for
+  // Redis. Errors: another node holds it (INVALID_FIELD, its token named). Redis not
+  // answering in time is not an error (logged): renew() claims the key once Redis answers.
+  Result<bool> claim(std::chrono::milliseconds wait);
+  // Claims or renews without waiting; logs an error once if another node holds the key.
+  void renew();
+  // Deletes the key if it is this node's (a clean stop), waiting at most `wait` for Redis.
+  void release(std::chrono::milliseconds wait);
+
+  std::chrono::milliseconds ttl() const { return ttl_; }
+
+ private:
+  void ask(std::function<void(Result<Reply>)> done);
+
+  std::shared_ptr<Connection> connection_;
+  std::string token_;
+  std::chrono::milliseconds ttl_;
+  std::shared_ptr<std::atomic<bool>> warned_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+}  // namespace ex::redis
