@@ -5,8 +5,6 @@
 #include <filesystem>
 #include <iostream>
 
-#include <unistd.h>
-
 #include <caf/all.hpp>
 
 #include "actors/common/log.hpp"
@@ -127,10 +125,13 @@ int run_node(const Options& o, const char* program_path) {
   // With --bus, one node that hosts markets per Redis: checked before anything is spawned.
   auto bus = open_bus(o, system);
   if (bus) {
-    char host[256] = {};
-    gethostname(host, sizeof host - 1);
-    const std::string node = std::string(host) + ":" + fs::absolute(o.data_dir).string();
-    if (auto claimed = bus->claim(node); !claimed) {
+    auto node = node_name(o.data_dir);
+    if (!node) {
+      log(Level::error, "cannot start", {{"detail", node.error().message}});
+      std::cerr << "exchange: " << node.error().message << "\n";
+      return 1;
+    }
+    if (auto claimed = bus->claim(*node); !claimed) {
       log(Level::error, "cannot start", {{"detail", claimed.error().message}});
       std::cerr << "exchange: " << claimed.error().message << "\n";
       return 1;
@@ -151,7 +152,9 @@ int run_node(const Options& o, const char* program_path) {
     std::cerr << "exchange: recovery failed: " << recovered.error().message << "\n";
     caf::anon_send_exit(catalog->writer, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->history, caf::exit_reason::user_shutdown);
-    return 1;
+    // Market rules that changed under a journal are the configuration's fault: a service
+    // manager must not restart into them (the systemd unit stops on 2).
+    return recovered.error().code == ErrorCode::invalid_field ? kExitConfigError : 1;
   }
   Recovery& rec = *recovered;
   uint64_t replayed = rec.deposits_replayed;

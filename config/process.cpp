@@ -7,8 +7,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <random>
 
 #include "actors/common/log.hpp"
 
@@ -66,6 +69,25 @@ Result<bool> lock_data_dir(const std::string& data_dir) {
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0)
     log(Level::warn, "could not write the pid into the lock file", {{"file", path}});
   return true;
+}
+
+Result<std::string> node_name(const std::string& data_dir) {
+  const std::string path = data_dir + "/node-id";
+  std::string id;
+  if (std::ifstream in(path); in) std::getline(in, id);
+  if (id.empty()) {
+    std::random_device rd;
+    char hex[33];
+    std::snprintf(hex, sizeof hex, "%08x%08x%08x%08x", rd(), rd(), rd(), rd());
+    id = hex;
+    std::ofstream out(path, std::ios::trunc);
+    out << id << "\n";
+    if (!out.flush())
+      return make_error(ErrorCode::internal, "cannot write " + path + ": " + std::strerror(errno));
+  }
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + id;
 }
 
 size_t connection_budget() {

@@ -23,6 +23,12 @@ int wait_for_signal(const sigset_t& signals);
 // hand out the same order and trade ids into the same journals.
 Result<bool> lock_data_dir(const std::string& data_dir);
 
+// What names this node to others (a Redis claim): "<host>:<id>", the id random and kept in
+// <data_dir>/node-id from the first start on, so a node is itself across restarts however
+// its directory is spelt, and two nodes with the same host name and path are not one. Call
+// with the data directory locked.
+Result<std::string> node_name(const std::string& data_dir);
+
 // The connections the edge may hold by default: the open-file limit less a reserve for
 // storage.
 size_t connection_budget();

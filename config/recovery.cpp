@@ -64,7 +64,7 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
   m.stored_seq = *stored;
 
   MarketStart start = market_start(o, spec);
-  if (auto r = check_market_rules(m.dir, rules_text(spec, start)); !r) return r.error();
+  if (auto r = record_market_rules(m.dir, rules_text(spec, start)); !r) return r.error();
   start.next_trade_id = *last_trade + 1;
   start.next_order_seq = (*last_order >> 12) + 1;
 
@@ -207,6 +207,12 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
                             ", which is not configured: its traders' balances are in it. "
                             "Configure it again (markets are never dropped silently)");
   }
+  // Every market's rules before anything is written (market_rules.hpp).
+  for (const MarketSpec& spec : o.markets)
+    if (auto r = check_market_rules(journal_dir(o, spec.symbol),
+                                    rules_text(spec, market_start(o, spec)));
+        !r)
+      return r.error();
   if (auto r = recover_deposits(o, store, catch_up, rec); !r) return r.error();
   for (const MarketSpec& spec : o.markets) {
     auto m = recover_market(o, spec, store, catch_up);

@@ -1,12 +1,17 @@
 #include "actors/market/market_rules.hpp"
 
-#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "storage/journal.hpp"
+#include "storage/snapshot_file.hpp"
 
 namespace ex {
 namespace {
@@ -23,6 +28,14 @@ const char* stp_name(book::StpPolicy p) {
   return "?";
 }
 
+std::string path_in(const std::string& dir) {
+  return (std::filesystem::path(dir) / "rules").string();
+}
+
+bool has_journal(const std::string& dir) {
+  return !snapshot::list(dir).empty() || !journal::list_segments(dir).empty();
+}
+
 std::map<std::string, std::string> parse(const std::string& text) {
   std::map<std::string, std::string> out;
   std::istringstream in(text);
@@ -32,8 +45,17 @@ std::map<std::string, std::string> parse(const std::string& text) {
   return out;
 }
 
-Error io_error(const std::string& what, const std::string& path) {
-  return Error{ErrorCode::internal, "market rules: cannot " + what + " " + path};
+// The file's rules; empty when there is none worth comparing (no file, an empty one, or
+// no journal beside it).
+Result<std::map<std::string, std::string>> recorded(const std::string& dir) {
+  const std::string path = path_in(dir);
+  if (!std::filesystem::exists(path) || !has_journal(dir))
+    return std::map<std::string, std::string>{};
+  std::ifstream in(path);
+  if (!in) return make_error(ErrorCode::internal, "market rules: cannot read " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse(text.str());
 }
 
 }  // namespace
@@ -49,31 +71,13 @@ std::string rules_text(const MarketSpec& spec, const MarketStart& start) {
 }
 
 Result<bool> check_market_rules(const std::string& dir, const std::string& rules) {
-  const std::string path = (std::filesystem::path(dir) / "rules").string();
-  std::ifstream in(path);
-  if (!in) {
-    if (std::filesystem::exists(path)) return io_error("read", path);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);  // the write below reports what matters
-    // Written whole under another name first: a crash leaves no half file.
-    const std::string tmp = path + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::trunc);
-      out << rules;
-      if (!out.flush()) return io_error("write", tmp);
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) return io_error("rename", tmp);
-    return journal::sync_dir(dir);
-  }
-  std::stringstream held;
-  held << in.rdbuf();
-  const auto was = parse(held.str()), now = parse(rules);
+  auto was = recorded(dir);
+  if (!was) return was.error();
   std::string changes;
-  for (const auto& [key, value] : now) {
-    auto it = was.find(key);
-    const std::string before = it == was.end() ? "(none)" : it->second;
-    if (before != value)
-      changes += (changes.empty() ? "" : ", ") + key + " " + before + " -> " + value;
+  for (const auto& [key, value] : parse(rules)) {
+    auto it = was->find(key);
+    if (it != was->end() && it->second != value)
+      changes += (changes.empty() ? "" : ", ") + key + " " + it->second + " -> " + value;
   }
   if (changes.empty()) return true;
   return make_error(ErrorCode::invalid_field,
@@ -82,7 +86,36 @@ Result<bool> check_market_rules(const std::string& dir, const std::string& rules
                         "): replaying it under other rules would refuse its orders or match "
                         "them otherwise than they were acknowledged. Start with the rules it "
                         "was written under (" +
-                        path + "), or give the new rules to a new market");
+                        path_in(dir) + "), or give the new rules to a new market");
+}
+
+Result<bool> record_market_rules(const std::string& dir, const std::string& rules) {
+  auto was = recorded(dir);
+  if (!was) return was.error();
+  if (!was->empty()) return true;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);  // the open below reports what matters
+  // Written whole and synced under another name first: neither a crash nor a power loss
+  // leaves a half or empty file under the real one.
+  const std::string path = path_in(dir), tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  bool ok = fd >= 0;
+  for (const char *p = rules.data(), *end = p + rules.size(); ok && p < end;) {
+    ssize_t n = ::write(fd, p, static_cast<size_t>(end - p));
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) p += n;
+  }
+  ok = ok && ::fsync(fd) == 0;
+  int saved = errno;
+  if (fd >= 0 && ::close(fd) != 0 && ok) ok = false, saved = errno;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (ok) saved = errno;
+    ::unlink(tmp.c_str());
+    return make_error(ErrorCode::unavailable,
+                      "market rules: cannot write " + path + ": " + std::strerror(saved));
+  }
+  return journal::sync_dir(dir);
 }
 
 }  // namespace ex

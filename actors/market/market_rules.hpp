@@ -2,7 +2,8 @@
 // Replay re-runs every command under the rules it is given, so a market whose tick or step
 // size, minimums, price band or self-trade policy changed once it had a journal would
 // refuse its records or, worse, match them otherwise than they were acknowledged (a wider
-// band walks a market order further). Start-up checks the file before it replays.
+// band walks a market order further). Start-up checks every market's file before it
+// writes anything, and records the file of a journal that has none.
 #pragma once
 
 #include <string>
@@ -15,9 +16,13 @@ namespace ex {
 // "key=value" lines: the market's id and assets, and every rule replay depends on.
 std::string rules_text(const MarketSpec& spec, const MarketStart& start);
 
-// Compares the rules file in `dir` with `rules`, and writes it when there is none (a new
-// journal, or one from before the file existed). Errors: the rules differ (the message
-// names each change), or the file cannot be read or written.
+// Compares the rules file in `dir` with `rules`, reading only. Fine when there is no file,
+// or no journal beside it (nothing to replay). A key the file lacks (one a later version
+// added) is not a change. Errors: INVALID_FIELD naming each change; the file unreadable.
 Result<bool> check_market_rules(const std::string& dir, const std::string& rules);
+
+// Writes `rules` as the file in `dir` (creating `dir`), durably, unless the journal beside
+// it has one already.
+Result<bool> record_market_rules(const std::string& dir, const std::string& rules);
 
 }  // namespace ex

@@ -51,11 +51,14 @@ Result<bool> MarketsLease::claim(std::chrono::milliseconds wait) {
     return true;
   }
   Result<Reply> r = got.get();
-  if (!r) {
+  if (!r && r.error().code == ErrorCode::unavailable) {
     log(Level::warn, "cannot check that no other node hosts markets on this Redis",
         {{"detail", r.error().message}});
     return true;
   }
+  if (!r)  // Redis answered with an error: the claim cannot work there
+    return make_error(ErrorCode::unavailable,
+                      "cannot claim this Redis for the node's markets: " + r.error().message);
   const std::string holder = holder_of(*r);
   if (holder.empty()) return true;
   return make_error(ErrorCode::invalid_field,
@@ -68,8 +71,17 @@ Result<bool> MarketsLease::claim(std::chrono::milliseconds wait) {
 }
 
 void MarketsLease::renew() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (released_) return;
   ask([warned = warned_, token = token_](Result<Reply> r) {
-    if (!r) return;  // Redis away: its connection logs that
+    if (!r) {
+      // Redis away is its connection's to log; an error reply (NOPERM, READONLY, scripts
+      // disabled) means this node is not protected, and is said once.
+      if (r.error().code != ErrorCode::unavailable && !warned->exchange(true))
+        log(Level::error, "cannot renew this node's claim on Redis",
+            {{"detail", r.error().message}});
+      return;
+    }
     const std::string holder = holder_of(*r);
     if (!holder.empty() && !warned->exchange(true))
       log(Level::error,
@@ -83,8 +95,12 @@ void MarketsLease::renew() {
 void MarketsLease::release(std::chrono::milliseconds wait) {
   auto done = std::make_shared<std::promise<void>>();
   auto released = done->get_future();
-  connection_->command({"EVAL", kRelease, "1", kKey, token_},
-                       [done](Result<Reply>) { done->set_value(); });
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    released_ = true;
+    connection_->command({"EVAL", kRelease, "1", kKey, token_},
+                         [done](Result<Reply>) { done->set_value(); });
+  }
   released.wait_for(wait);
 }
 

@@ -1,8 +1,8 @@
 // One node that hosts markets per Redis. Its streams and channels are named by market
 // alone, so a second such node on the same Redis would take the first's storage events and
 // publish into its channels. A node claims the key `exchange:markets-node` with a token
-// that names it (its host and data directory: the same node restarting after a crash takes
-// the key back at once) and renews it (renew(), every ttl/3, by whoever owns the lease);
+// that names it (config/process.hpp, node_name: the same node restarting after a crash
+// takes the key back at once) and renews it (renew(), every ttl/3, by whoever owns the lease);
 // the key expires once its holder has stopped renewing it for `ttl`.
 // Thread-safe.
 #pragma once
@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "actors/common/status.hpp"
@@ -40,6 +41,10 @@ class MarketsLease {
   std::string token_;
   std::chrono::milliseconds ttl_;
   std::shared_ptr<std::atomic<bool>> warned_ = std::make_shared<std::atomic<bool>>(false);
+  // renew() sends nothing once release() began: its claim, queued after the release's
+  // delete on the connection, would take the key again.
+  std::mutex mutex_;
+  bool released_ = false;
 };
 
 }  // namespace ex::redis
