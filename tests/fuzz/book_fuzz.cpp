@@ -6,22 +6,13 @@
 #include <vector>
 
 #include "actors/market/clearing.hpp"
+#include "tests/fuzz/fuzz_reader.hpp"
 
 using namespace ex;
 using namespace ex::book;
+using ex::fuzz::Reader;
 
 namespace {
-
-struct Reader {
-  const uint8_t* p;
-  size_t n;
-  uint8_t byte() {
-    if (n == 0) return 0;
-    --n;
-    return *p++;
-  }
-  uint16_t word() { return static_cast<uint16_t>(byte() | byte() << 8); }
-};
 
 MarketSpec spec() {
   MarketSpec m;

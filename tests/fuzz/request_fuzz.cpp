@@ -27,10 +27,12 @@
 #include "net/codec/request.hpp"
 #include "net/identity.hpp"
 #include "net/ws_protocol.hpp"
+#include "tests/fuzz/fuzz_reader.hpp"
 
 using namespace ex;
 using book::Side;
 using book::TimeInForce;
+using ex::fuzz::Reader;
 
 namespace {
 
@@ -232,31 +234,6 @@ void check_ws(std::string_view text) {
 }
 
 // ---- fields from bytes (mode 3) ----
-
-struct Reader {
-  const uint8_t* p;
-  size_t n;
-  uint8_t byte() {
-    if (n == 0) return 0;
-    --n;
-    return *p++;
-  }
-  uint16_t word() { return static_cast<uint16_t>(byte() | byte() << 8); }
-  uint64_t u64() {
-    uint64_t v = 0;
-    for (int i = 0; i < 8; ++i)
-      v = v << 8 | byte();
-    return v;
-  }
-  std::string bytes(size_t max) {
-    const size_t want = byte() % (max + 1);
-    const size_t len = std::min(want, n);
-    std::string s(reinterpret_cast<const char*>(p), len);
-    p += len;
-    n -= len;
-    return s;
-  }
-};
 
 const char* const kNames[] = {
     "userId",   "market",        "symbol", "side",     "type",    "orderType",
