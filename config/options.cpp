@@ -344,8 +344,8 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       ->capture_default_str();
   app.add_option("--data-dir", o.data_dir,
                  "The node's own directory: the journals and snapshots (journal/), the SQLite "
-                 "store (exchange.db, unless --store) and the LOCK file that keeps a second "
-                 "node off it while this one runs")
+                 "store (exchange.db, unless --store), the LOCK file that keeps a second "
+                 "node off it while this one runs, and node-id (its name to a shared Redis)")
       ->envname("EXCHANGE_DATA_DIR")
       ->capture_default_str();
   app.add_option(

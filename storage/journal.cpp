@@ -163,6 +163,30 @@ Result<bool> sync_dir(const std::string& dir) {
   return true;
 }
 
+Result<bool> replace_file(const std::string& path, const std::vector<std::string_view>& parts) {
+  const std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0) return io_error("cannot create", tmp);
+  bool ok = true;
+  for (std::string_view part : parts)
+    for (const char *p = part.data(), *end = p + part.size(); ok && p < end;) {
+      ssize_t n = ::write(fd, p, static_cast<size_t>(end - p));
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) p += n;
+    }
+  ok = ok && ::fsync(fd) == 0;
+  int saved = errno;
+  if (::close(fd) != 0 && ok) ok = false, saved = errno;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    if (ok) saved = errno;
+    ::unlink(tmp.c_str());
+    errno = saved;
+    return io_error("cannot write", path);
+  }
+  return sync_dir(std::filesystem::path(path).parent_path().string());
+}
+
 Result<ReplayReport> replay(const std::string& dir, uint64_t from, const RecordFn& f, bool repair) {
   ReplayReport report;
   std::vector<Segment> segments = list_segments(dir);

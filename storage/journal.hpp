@@ -119,4 +119,9 @@ std::vector<Segment> list_segments(const std::string& dir);
 // fsyncs a directory, so a created, renamed or removed file survives a crash.
 Result<bool> sync_dir(const std::string& dir);
 
+// Writes `parts`, one after another, as the file at `path`: into `path`.tmp, fsynced,
+// renamed over `path`, and the directory synced, so neither a crash nor a power loss leaves
+// anything but the old file or the whole new one. Errors: UNAVAILABLE, naming the file.
+Result<bool> replace_file(const std::string& path, const std::vector<std::string_view>& parts);
+
 }  // namespace ex::journal

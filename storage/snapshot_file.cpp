@@ -68,38 +68,13 @@ Result<Info> write(const std::string& dir, uint64_t seq, const std::string& payl
   std::error_code ec;
   fs::create_directories(dir, ec);
   Info info{seq, (fs::path(dir) / file_name(seq)).string()};
-  std::string tmp = info.path + ".tmp";
   std::string header(kMagic, 8);
   put<uint32_t>(header, kFormatVersion);
   put<uint32_t>(header, 0);
   put<uint64_t>(header, seq);
   put<uint64_t>(header, payload.size());
   put<uint64_t>(header, XXH3_64bits(payload.data(), payload.size()));
-  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return make_error(ErrorCode::unavailable,
-                      "snapshot: cannot create " + tmp + ": " + std::strerror(errno));
-  bool ok = true;
-  for (const std::string* part : {static_cast<const std::string*>(&header), &payload}) {
-    const char* p = part->data();
-    size_t left = part->size();
-    while (ok && left > 0) {
-      ssize_t n = ::write(fd, p, left);
-      if (n < 0 && errno == EINTR) continue;
-      ok = n > 0;
-      if (ok) p += n, left -= static_cast<size_t>(n);
-    }
-  }
-  ok = ok && ::fsync(fd) == 0;
-  int saved = errno;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), info.path.c_str()) != 0) {
-    if (ok) saved = errno;
-    ::unlink(tmp.c_str());
-    return make_error(ErrorCode::unavailable,
-                      "snapshot: cannot write " + info.path + ": " + std::strerror(saved));
-  }
-  if (auto r = journal::sync_dir(dir); !r) return r.error();
+  if (auto r = journal::replace_file(info.path, {header, payload}); !r) return r.error();
   return info;
 }
 

@@ -1,10 +1,5 @@
 #include "actors/market/market_rules.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -95,27 +90,8 @@ Result<bool> record_market_rules(const std::string& dir, const std::string& rule
   if (!was->empty()) return true;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);  // the open below reports what matters
-  // Written whole and synced under another name first: neither a crash nor a power loss
-  // leaves a half or empty file under the real one.
-  const std::string path = path_in(dir), tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  bool ok = fd >= 0;
-  for (const char *p = rules.data(), *end = p + rules.size(); ok && p < end;) {
-    ssize_t n = ::write(fd, p, static_cast<size_t>(end - p));
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) p += n;
-  }
-  ok = ok && ::fsync(fd) == 0;
-  int saved = errno;
-  if (fd >= 0 && ::close(fd) != 0 && ok) ok = false, saved = errno;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    if (ok) saved = errno;
-    ::unlink(tmp.c_str());
-    return make_error(ErrorCode::unavailable,
-                      "market rules: cannot write " + path + ": " + std::strerror(saved));
-  }
-  return journal::sync_dir(dir);
+  // Whole and synced before it is renamed into place: a power loss leaves no empty file.
+  return journal::replace_file(path_in(dir), {rules});
 }
 
 }  // namespace ex
