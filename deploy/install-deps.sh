@@ -4,9 +4,11 @@
 #   deploy/install-deps.sh [--test]
 set -euo pipefail
 
+# ca-certificates: npm (the trading page) and curl need a CA store, which a minimal Debian
+# install (debootstrap's minbase) lacks.
 packages=(build-essential cmake pkg-config libcaf-dev libboost1.81-dev nlohmann-json3-dev
           libsqlite3-dev sqlite3 libcli11-dev libtoml11-dev libpqxx-dev libhiredis-dev libxxhash-dev
-          libjemalloc-dev curl)
+          libjemalloc-dev curl ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
   # Browser tests (Debian's Chromium driven by playwright-core), fuzzing (clang +
   # libFuzzer runtime), the format check, and the servers later suites start themselves
