@@ -27,8 +27,9 @@ class RedisBus final : public Bus {
     io_.stop();
   }
 
-  Result<bool> claim(const std::string& node) override {
-    lease_ = std::make_shared<redis::MarketsLease>(connect("lease"), node);
+  Result<bool> claim(const std::string& node, std::function<void()> on_lost) override {
+    lease_ = std::make_shared<redis::MarketsLease>(
+        connect("lease"), node, [on_lost = std::move(on_lost)](const std::string&) { on_lost(); });
     if (auto r = lease_->claim(std::chrono::seconds(3)); !r) return r;
     renewer_ = system_.spawn([lease = lease_](caf::event_based_actor* self) -> caf::behavior {
       const auto every = lease->ttl() / 3;

@@ -18,6 +18,7 @@
 // themselves: Redis being down at start or later is not fatal.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -32,7 +33,9 @@ class Bus {
   virtual ~Bus() = default;
   // Claims the Redis server for this node's markets (net/redis/markets_lease.hpp) and keeps
   // renewing the claim; `node` names this node. Error: another node hosting markets has it.
-  virtual Result<bool> claim(const std::string& node) = 0;
+  // `on_lost` runs (once, on a Redis thread) if another node takes the claim later, after
+  // this one could not renew it: the node must then stop.
+  virtual Result<bool> claim(const std::string& node, std::function<void()> on_lost) = 0;
   // Returns the actor that stands where `writer` stood; `writer` is fed from Redis.
   virtual caf::actor route_storage(const caf::actor& writer) = 0;
   virtual void attach_market(const std::string& symbol, const caf::actor& market,

@@ -83,10 +83,12 @@ int run_node(const Options& o, const char* program_path) {
 
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
-  if (auto locked = lock_data_dir(o.data_dir); !locked) {
-    log(Level::error, "cannot start", {{"detail", locked.error().message}});
-    std::cerr << "exchange: " << locked.error().message << "\n";
-    return 1;
+  if (auto locked = lock_data_dir(o.data_dir); !locked) return refuse_start(locked.error().message);
+  // A taken port is found now, rather than after a recovery that can take a while.
+  try {
+    Edge::check_ports(edge_config(o, ""));
+  } catch (const std::exception& e) {
+    return refuse_start(e.what());
   }
   // The writer and each history thread own a connection (queries block their thread).
   std::vector<std::shared_ptr<Store>> stores(1 + static_cast<size_t>(o.history_connections));
@@ -99,11 +101,8 @@ int run_node(const Options& o, const char* program_path) {
     const bool writes = &store == &stores[0];
     auto opened = open_store(o.store, o.data_dir, writes ? StoreLogger(&ex::log) : queries_log,
                              writes ? StoreUse::writes : StoreUse::queries);
-    if (!opened) {  // the message names the SQLite path or the URL without its password
-      log(Level::error, "cannot open storage", {{"detail", opened.error().message}});
-      std::cerr << "exchange: cannot open storage: " << opened.error().message << "\n";
-      return 1;
-    }
+    if (!opened)  // the message names the SQLite path or the URL without its password
+      return refuse_start("cannot open storage: " + opened.error().message);
     store = std::move(*opened);
   }
   std::shared_ptr<Store> writer_store = stores[0];
@@ -126,16 +125,11 @@ int run_node(const Options& o, const char* program_path) {
   auto bus = open_bus(o, system);
   if (bus) {
     auto node = node_name(o.data_dir);
-    if (!node) {
-      log(Level::error, "cannot start", {{"detail", node.error().message}});
-      std::cerr << "exchange: " << node.error().message << "\n";
-      return 1;
-    }
-    if (auto claimed = bus->claim(*node); !claimed) {
-      log(Level::error, "cannot start", {{"detail", claimed.error().message}});
-      std::cerr << "exchange: " << claimed.error().message << "\n";
-      return 1;
-    }
+    if (!node) return refuse_start(node.error().message);
+    // Another node took the claim while this one could not renew it (markets_lease.hpp).
+    auto stop_hosting = [] { request_stop(1); };
+    if (auto claimed = bus->claim(*node, stop_hosting); !claimed)
+      return refuse_start(claimed.error().message);
   }
 
   auto catalog = std::make_shared<Catalog>();
@@ -148,13 +142,12 @@ int run_node(const Options& o, const char* program_path) {
 
   auto recovered = recover(o, *reader_store, system, catalog->writer);
   if (!recovered) {
-    log(Level::error, "recovery failed", {{"detail", recovered.error().message}});
-    std::cerr << "exchange: recovery failed: " << recovered.error().message << "\n";
     caf::anon_send_exit(catalog->writer, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(catalog->history, caf::exit_reason::user_shutdown);
     // Market rules that changed under a journal are the configuration's fault: a service
     // manager must not restart into them (the systemd unit stops on 2).
-    return recovered.error().code == ErrorCode::invalid_field ? kExitConfigError : 1;
+    return refuse_start("recovery failed: " + recovered.error().message,
+                        recovered.error().code == ErrorCode::invalid_field ? kExitConfigError : 1);
   }
   Recovery& rec = *recovered;
   uint64_t replayed = rec.deposits_replayed;
@@ -268,10 +261,8 @@ int run_node(const Options& o, const char* program_path) {
   try {
     edge.start();
   } catch (const std::exception& e) {
-    log(Level::error, "cannot listen", {{"detail", e.what()}});
-    std::cerr << "exchange: " << e.what() << "\n";
     stop_actors();
-    return 1;
+    return refuse_start(e.what());
   }
   gateway.start_health_checks();
   // The one line a person (or a test) waits for.
@@ -282,7 +273,9 @@ int run_node(const Options& o, const char* program_path) {
                       (config.static_dir.empty() ? "" : " page=" + config.static_dir));
 
   int sig = wait_for_signal(signals);
-  log(Level::info, "shutting down", {{"signal", sig}});
+  const int exit_code = requested_exit_code();
+  log(exit_code ? Level::error : Level::info, "shutting down",
+      {{"signal", sig}, {"exit_code", exit_code}});
   edge.stop();
   {
     caf::scoped_actor self{system};
@@ -315,7 +308,7 @@ int run_node(const Options& o, const char* program_path) {
   // stopped io_context, never in a destroyed one.
   system.await_all_actors_done();
   std::cout << "exchange stopped" << std::endl;
-  return 0;
+  return exit_code;
 }
 
 }  // namespace ex

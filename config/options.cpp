@@ -260,7 +260,7 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
       ->envname("EXCHANGE_TRUSTED_PROXIES");
   app.add_option("--static-dir", o.static_dir,
                  "Trading page files (default: frontend/out if built, or share/exchange/page "
-                 "when installed)")
+                 "when installed); not with --role ws-edge")
       ->envname("EXCHANGE_STATIC_DIR");
   // Ranges: every whole-number option has one (README, "Configuration"), so that a negative
   // value, a value that would make the exchange refuse every request or subscription, or
@@ -463,6 +463,10 @@ Result<Options> load_options(int argc, const char* const* argv, int* exit_code) 
     return make_error(ErrorCode::invalid_field, "--role: node or ws-edge");
   if (o.role == "ws-edge" && o.bus.empty())
     return make_error(ErrorCode::invalid_field, "--role ws-edge needs --bus redis://host:port");
+  if (o.role == "ws-edge" && !o.static_dir.empty())
+    return make_error(ErrorCode::invalid_field,
+                      "--static-dir: a WebSocket-only edge (--role ws-edge) does not serve the "
+                      "trading page, whose orders and balances need a node that hosts markets");
   if (o.stp != "cancel_resting" && o.stp != "cancel_taker" && o.stp != "cancel_both")
     return make_error(ErrorCode::invalid_field,
                       "--stp: cancel_resting, cancel_taker or cancel_both");

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -44,6 +45,27 @@ int wait_for_signal(const sigset_t& signals) {
   int sig = 0;
   sigwait(&signals, &sig);
   return sig;
+}
+
+namespace {
+std::atomic<int> requested_exit{0};
+}
+
+void request_stop(int exit_code) {
+  int none = 0;
+  requested_exit.compare_exchange_strong(none, exit_code);
+  // Every thread blocks SIGTERM (prepare_process), so it reaches wait_for_signal's sigwait.
+  ::kill(::getpid(), SIGTERM);
+}
+
+int requested_exit_code() {
+  return requested_exit.load();
+}
+
+int refuse_start(const std::string& why, int exit_code) {
+  log(Level::error, "cannot start", {{"detail", why}});
+  std::cerr << "exchange: " << why << "\n";
+  return exit_code;
 }
 
 Result<bool> lock_data_dir(const std::string& data_dir) {

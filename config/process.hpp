@@ -15,8 +15,16 @@ namespace ex {
 // SIGTERM in this thread, before any other starts (so every thread inherits the mask and
 // the signals queue for wait_for_signal).
 sigset_t prepare_process(const Options& o);
-// Blocks until SIGINT or SIGTERM; returns which.
+// Blocks until SIGINT or SIGTERM (or a request_stop); returns which signal.
 int wait_for_signal(const sigset_t& signals);
+// Stops the process as SIGTERM does, from any thread, and makes it exit with `exit_code`:
+// for a part that finds the node must not go on. The first request's code counts.
+void request_stop(int exit_code);
+// The exit code a request_stop asked for; 0 if none did.
+int requested_exit_code();
+
+// Says why the node does not start, in the log and on stderr; returns `exit_code`.
+int refuse_start(const std::string& why, int exit_code = 1);
 
 // Takes <data_dir>/LOCK for the life of the process (an exclusive flock, with this pid
 // written in it), or says which process holds it: two nodes on one data directory would

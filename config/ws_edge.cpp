@@ -20,13 +20,11 @@ int run_ws_edge(const Options& o) {
   redis::RedisStreamsApi api(io.context(), redis_options, o.markets, o.assets);
   api.start();
 
-  Edge edge(edge_config(o, o.static_dir), api);
+  Edge edge(edge_config(o, ""), api);  // the page needs REST, which this node lacks
   try {
     edge.start();
   } catch (const std::exception& e) {
-    log(Level::error, "cannot listen", {{"detail", e.what()}});
-    std::cerr << "exchange: " << e.what() << "\n";
-    return 1;
+    return refuse_start(e.what());
   }
   print_listening(o, edge, "role=ws-edge bus=" + redis_options.endpoint.text());
 

@@ -29,6 +29,34 @@ constexpr auto kCloseWait = std::chrono::seconds(2);     // stop(): connections 
 
 using IoContexts = std::vector<std::unique_ptr<asio::io_context>>;
 
+// Opens, binds and listens; returns the port bound (port 0 picks one). Throws
+// std::runtime_error naming the port and the step that failed.
+uint16_t listen_on(tcp::acceptor& acceptor, const std::string& address, uint16_t port,
+                   const char* what) {
+  boost::system::error_code ec;
+  auto fail = [&](const char* step) {
+    throw std::runtime_error(std::string("cannot listen on the ") + what + " port " + address +
+                             ":" + std::to_string(port) + " (" + step + "): " + ec.message());
+  };
+  auto ip = asio::ip::make_address(address, ec);
+  if (ec) fail("bad address");
+  tcp::endpoint ep(ip, port);
+  acceptor.open(ep.protocol(), ec);
+  if (ec) fail("open");
+  acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (ec) fail("reuse_address");
+  acceptor.bind(ep, ec);
+  if (ec) fail("bind");
+  acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) fail("listen");
+  return acceptor.local_endpoint(ec).port();
+}
+
+void check_distinct_ports(const EdgeConfig& cfg) {
+  if (cfg.ws_port != 0 && cfg.ws_port == cfg.http_port)
+    throw std::runtime_error("the WebSocket port must differ from the HTTP port (or be 0)");
+}
+
 // Accepts connections on one port and hands each to a session on the next thread of its
 // kind's pool (the acceptor itself runs on the pool's first thread).
 class Listener : public std::enable_shared_from_this<Listener> {
@@ -44,23 +72,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   // Binds synchronously so that start() can report a taken port.
   void bind(const std::string& address, uint16_t port, const char* what) {
-    error_code ec;
-    auto fail = [&](const char* step) {
-      throw std::runtime_error(std::string("cannot listen on the ") + what + " port " + address +
-                               ":" + std::to_string(port) + " (" + step + "): " + ec.message());
-    };
-    auto ip = asio::ip::make_address(address, ec);
-    if (ec) fail("bad address");
-    tcp::endpoint ep(ip, port);
-    acceptor_.open(ep.protocol(), ec);
-    if (ec) fail("open");
-    acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (ec) fail("reuse_address");
-    acceptor_.bind(ep, ec);
-    if (ec) fail("bind");
-    acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) fail("listen");
-    port_ = acceptor_.local_endpoint(ec).port();
+    port_ = listen_on(acceptor_, address, port, what);
   }
 
   uint16_t port() const { return port_; }
@@ -206,12 +218,19 @@ Edge::~Edge() {
   }
 }
 
+void Edge::check_ports(const EdgeConfig& cfg) {
+  check_distinct_ports(cfg);
+  asio::io_context io;
+  tcp::acceptor http(io), ws(io);
+  listen_on(http, cfg.bind_address, cfg.http_port, "HTTP");
+  if (cfg.ws_port != 0) listen_on(ws, cfg.bind_address, cfg.ws_port, "WebSocket");
+}
+
 void Edge::start() {
   Impl& m = *impl_;
   if (m.started) throw std::runtime_error("Edge::start called twice");
   const EdgeConfig& cfg = m.ctx->config;
-  if (cfg.ws_port != 0 && cfg.ws_port == cfg.http_port)
-    throw std::runtime_error("the WebSocket port must differ from the HTTP port (or be 0)");
+  check_distinct_ports(cfg);
   m.http = std::make_shared<Listener>(Listener::Kind::http, m.ctx);
   m.http->bind(cfg.bind_address, cfg.http_port, "HTTP");
   if (cfg.ws_port != 0) {

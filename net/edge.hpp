@@ -60,6 +60,9 @@ class Edge {
   // Binds and listens, then serves on io_threads + market_data_threads threads. Throws
   // std::runtime_error with a clear message if a port cannot be bound (e.g. already taken).
   void start();
+  // What start() checks before it serves, now, the ports let go at once: a node whose
+  // start takes a while (recovery) learns of a taken port first. Throws as start() does.
+  static void check_ports(const EdgeConfig& config);
   // Stops accepting, lets in-flight requests finish (bounded wait), closes every
   // connection (WebSockets with close code 1001), joins the threads. Idempotent.
   void stop();

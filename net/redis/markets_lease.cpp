@@ -32,8 +32,14 @@ std::string holder_of(const Reply& r) {
 }  // namespace
 
 MarketsLease::MarketsLease(std::shared_ptr<Connection> connection, std::string token,
+                           std::function<void(const std::string& holder)> on_lost,
                            std::chrono::milliseconds ttl)
-    : connection_(std::move(connection)), token_(std::move(token)), ttl_(ttl) {}
+    : connection_(std::move(connection)),
+      token_(std::move(token)),
+      ttl_(ttl),
+      watch_(std::make_shared<Watch>()) {
+  watch_->on_lost = std::move(on_lost);
+}
 
 void MarketsLease::ask(std::function<void(Result<Reply>)> done) {
   connection_->command({"EVAL", kClaim, "1", kKey, token_, std::to_string(ttl_.count())},
@@ -72,23 +78,24 @@ Result<bool> MarketsLease::claim(std::chrono::milliseconds wait) {
 
 void MarketsLease::renew() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (released_) return;
-  ask([warned = warned_, token = token_](Result<Reply> r) {
+  if (released_ || watch_->lost) return;  // once lost, never taken back while running
+  ask([watch = watch_, token = token_](Result<Reply> r) {
     if (!r) {
       // Redis away is its connection's to log; an error reply (NOPERM, READONLY, scripts
       // disabled) means this node is not protected, and is said once.
-      if (r.error().code != ErrorCode::unavailable && !warned->exchange(true))
+      if (r.error().code != ErrorCode::unavailable && !watch->warned.exchange(true))
         log(Level::error, "cannot renew this node's claim on Redis",
             {{"detail", r.error().message}});
       return;
     }
+    watch->warned.store(false);
     const std::string holder = holder_of(*r);
-    if (!holder.empty() && !warned->exchange(true))
-      log(Level::error,
-          "another node that hosts markets uses this Redis: the storage events and market data "
-          "of the two mix (see the README, PostgreSQL and Redis)",
-          {{"holder", holder}, {"this_node", token}});
-    if (holder.empty()) warned->store(false);
+    if (holder.empty() || watch->lost.exchange(true)) return;
+    log(Level::error,
+        "another node took this node's claim on Redis while it could not renew it: this node "
+        "stops, as the storage events and market data of two nodes would mix",
+        {{"holder", holder}, {"this_node", token}});
+    watch->on_lost(holder);
   });
 }
 

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,6 +126,8 @@ test('a configuration error exits with 2 whatever CLI11 calls it; --help and --v
       ['--http-port'],                          // no value (ArgumentMismatch)
       ['--rate-limit', '-1'],                   // out of range (ValidationError)
       ['--stp', 'cancel_all'],                  // refused after parsing (our own check)
+      // A WebSocket-only edge has no REST for the page's orders and balances to use.
+      ['--role', 'ws-edge', '--bus', 'redis://127.0.0.1:1', '--static-dir', dir],
       ['--config', path.join(dir, 'missing.toml')],                       // FileError
       ['--config', file('typo.toml', 'max-conections = 10\n')],            // unknown key
       ['--config', file('range.toml', 'max-connections = -3\n')],          // out of range
@@ -140,6 +143,24 @@ test('a configuration error exits with 2 whatever CLI11 calls it; --help and --v
     rmSync(dir, { recursive: true, force: true });
   }
   for (const flag of ['--help', '--version']) assert.equal(run([flag]).status, 0, flag);
+});
+
+test('a taken port stops the exchange before it recovers anything, naming the port', async () => {
+  const holder = net.createServer();
+  await new Promise((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const { port } = holder.address();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-port-'));
+  try {
+    const r = spawnSync(BIN, ['--data-dir', dir, '--bind', '127.0.0.1', '--http-port', String(port),
+      '--ws-port', '0'], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(r.status, 1, `exit status\n${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`cannot listen on the HTTP port 127\\.0\\.0\\.1:${port}`));
+    // Recovery (which can take a while on a large journal) prints this line once done.
+    assert.doesNotMatch(r.stdout, /recovered/);
+  } finally {
+    holder.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('--help says what 0 does for the ports, and what the data directory holds', () => {

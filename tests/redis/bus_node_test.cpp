@@ -4,7 +4,8 @@
 // the same order; the trades reach storage through the Redis stream and every entry ends
 // acknowledged. Then Redis restarts: both processes reconnect, the edge resubscribes, and
 // the trades placed afterwards arrive and are stored the same way (each exactly once).
-// Also: a second node hosting markets on the same Redis is refused (markets_lease.hpp).
+// Also: a second node hosting markets on the same Redis is refused, and a node whose claim
+// another took stops (markets_lease.hpp).
 // Needs the bus wiring in node bootstrap (config/bus_wiring.hpp).
 #define CAF_SUITE redis_node
 #include <caf/test/dsl.hpp>
@@ -253,5 +254,47 @@ CAF_TEST(a second node hosting markets on the same redis is refused) {
   CAF_REQUIRE(start(second, "second", "second-2"));
   CAF_CHECK(says("second-2", "exchange listening"));
   second.stop();
+  fs::remove_all(dir);
+}
+
+// A node cut off from Redis for longer than its claim lasts can find, once back, that
+// another node took the claim meanwhile. Taking the key from under a running node is what
+// it then sees at its next renewal: it must stop (exit code 1) and leave the key alone.
+CAF_TEST(a node whose claim another node took stops) {
+  const char* bin = std::getenv("EXCHANGE_BIN");
+  CAF_REQUIRE(bin != nullptr);
+  RedisServer server;
+  CAF_REQUIRE(server.started());
+  fs::path dir = fs::temp_directory_path() / ("redis_lease_lost_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string log_path = (dir / "node.log").string();
+  ChildProcess node;
+  CAF_REQUIRE(node.start({bin, "--bus", server.url(), "--bind", "127.0.0.1", "--http-port",
+                          std::to_string(ex::testing::free_port()), "--ws-port", "0", "--data-dir",
+                          (dir / "data").string()},
+                         log_path));
+  auto says = [&](const std::string& text) {
+    return wait_until([&] { return read_file(log_path).find(text) != std::string::npos; });
+  };
+  CAF_REQUIRE(says("exchange listening"));
+  IoThread redis_io;
+  ConnectionOptions o;
+  o.endpoint = *parse_redis_url(server.url());
+  Connection admin(redis_io.context(), o);
+  admin.start();
+  const std::string other = "other-host:0123456789abcdef";
+  CAF_REQUIRE(call(admin, {"SET", "exchange:markets-node", other, "PX", "60000"}));
+  // Renewals come every 5 s; then the node drains and stops.
+  CAF_CHECK(wait_until([&] { return !node.running(); }, std::chrono::seconds(20)));
+  CAF_CHECK_EQUAL(node.exit_code(), 1);
+  const std::string log = read_file(log_path);
+  CAF_CHECK_NOT_EQUAL(log.find("another node took this node's claim"), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(log.find(other), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(log.find("exchange stopped"), std::string::npos);
+  auto holder = call(admin, {"GET", "exchange:markets-node"});
+  CAF_REQUIRE(holder);
+  CAF_CHECK_EQUAL(holder->str, other);
+  admin.stop();
   fs::remove_all(dir);
 }

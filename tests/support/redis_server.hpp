@@ -60,10 +60,15 @@ class ChildProcess {
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      status_ = status;
       return false;
     }
     return true;
   }
+
+  // The exit code of a process that exited by itself, seen by running() or stop(); -1
+  // while it runs, or if a signal ended it.
+  int exit_code() const { return pid_ <= 0 && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1; }
 
   void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(5000)) {
     if (pid_ <= 0) return;
@@ -79,12 +84,14 @@ class ChildProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     pid_ = -1;
+    status_ = status;
   }
 
   pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
+  int status_ = -1;  // waitpid's, once the process has ended
 };
 
 // A port nobody listens on right now (bound once to port 0, then released).
