@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and (with --test) testing the exchange needs, from
 # Debian packages; only what is missing. Safe to run again.
-#   deploy/install-deps.sh [--test]
+#   deploy/install-deps.sh [--test | --servers]
+# --servers: also the servers deploy/cluster.sh runs (Redis, PostgreSQL).
 set -euo pipefail
 
 # ca-certificates: npm (the trading page) and curl need a CA store, which a minimal Debian
@@ -9,7 +10,9 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libcaf-dev libboost1.81-dev nlohmann-json3-dev
           libsqlite3-dev sqlite3 libcli11-dev libtoml11-dev libpqxx-dev libhiredis-dev libxxhash-dev
           libjemalloc-dev curl ca-certificates)
-if [[ "${1:-}" == "--test" ]]; then
+if [[ "${1:-}" == "--servers" ]]; then
+  packages+=(redis-server postgresql)
+elif [[ "${1:-}" == "--test" ]]; then
   # Browser tests (Debian's Chromium driven by playwright-core), fuzzing (clang +
   # libFuzzer runtime), the format check, and the servers later suites start themselves
   # (PostgreSQL, Redis, nginx in front of the exchange with a throwaway certificate), and

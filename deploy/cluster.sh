@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Several nodes on one machine, each part on ports of its own as it would be on a host of
+# its own: PostgreSQL (the shared store) and Redis (the bus), both from their Debian
+# packages; one node that hosts the markets, with the REST API and the trading page; N
+# WebSocket-only edges serving market data from Redis (--role ws-edge); and the market
+# maker. Everything keeps its data and logs in one directory (default ./cluster, kept from
+# one run to the next) and listens on 127.0.0.1 only. Ctrl-C or SIGTERM stops it all, by
+# PID and in order: the maker (which cancels its orders), the edges, the node (which
+# flushes storage), then Redis and PostgreSQL.
+#   deploy/cluster.sh [--edges N] [--port P] [--dir DIR] [--no-maker] [--no-build]
+# The node serves at P (default 3001) and P+1; edge i (1..N, default 2) at P+100i and
+# P+100i+1. Once all answer, one line starting "cluster ready" names every address.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+edges=2
+port=3001
+dir=cluster
+maker=1
+build=1
+while (($#)); do
+  case "$1" in
+    --edges) edges=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --dir) dir=$2; shift 2 ;;
+    --no-maker) maker=0; shift ;;
+    --no-build) build=0; shift ;;
+    *) sed -n '2,12p' "$0" >&2; exit 2 ;;
+  esac
+done
+[[ "$edges" =~ ^[0-9]+$ && "$port" =~ ^[0-9]+$ ]] || { echo "--edges and --port take numbers" >&2; exit 2; }
+if ((build)); then
+  deploy/install-deps.sh --servers
+  deploy/build.sh
+fi
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+bin=${EXCHANGE_BIN:-$PWD/build/exchange}   # the market maker is beside it
+
+pids=()   # started here, stopped in reverse
+stopping=0
+stop() {
+  ((stopping)) && return
+  stopping=1
+  local i
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null && wait "${pids[i]}" 2>/dev/null
+  done
+  tests/support/pg_server.sh stop "$dir/postgres" || true
+}
+trap stop EXIT
+trap 'exit 0' INT TERM  # a stop asked for
+
+# A part is up once it answers on `url`; one that exits first stops the cluster.
+wait_for() {
+  local name=$1 pid=$2 url=$3
+  for _ in $(seq 1 300); do
+    curl -sf "$url" >/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { echo "$name did not start: see $dir/$name.log" >&2; tail -n 5 "$dir/$name.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "$name did not answer at $url in 30 s: see $dir/$name.log" >&2
+  exit 1
+}
+
+# As root, PostgreSQL runs as the postgres user (pg_server.sh), who must reach the directory.
+if [[ $(id -u) -eq 0 ]] && ! runuser -u postgres -- test -x "$dir"; then
+  echo "the postgres user cannot reach $dir: give --dir a directory it can (e.g. /var/tmp/cluster)" >&2
+  exit 2
+fi
+store=$(tests/support/pg_server.sh start "$dir/postgres")
+
+mkdir -p "$dir/redis"
+redis_port=$((port + 5))
+# Appends every write, so the streams that carry storage events survive a restart of Redis.
+setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes \
+  --save '' >"$dir/redis.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
+  kill -0 "${pids[-1]}" 2>/dev/null || { echo "redis did not start: see $dir/redis.log" >&2; exit 1; }
+  sleep 0.1
+done
+bus=redis://127.0.0.1:$redis_port
+
+setsid "$bin" --bind 127.0.0.1 --http-port "$port" --ws-port $((port + 1)) --data-dir "$dir/node" \
+  --store "$store" --bus "$bus" --demo --log-level warn >"$dir/node.log" 2>&1 &
+pids+=($!)
+wait_for node "${pids[-1]}" "http://127.0.0.1:$port/ready"
+ready="cluster ready: page and REST http://127.0.0.1:$port, WebSocket ws://127.0.0.1:$((port + 1))"
+
+for ((i = 1; i <= edges; i++)); do
+  p=$((port + 100 * i))
+  setsid "$bin" --role ws-edge --bind 127.0.0.1 --http-port "$p" --ws-port $((p + 1)) --bus "$bus" \
+    --log-level warn >"$dir/edge-$i.log" 2>&1 &
+  pids+=($!)
+  wait_for "edge-$i" "${pids[-1]}" "http://127.0.0.1:$p/health"
+  ready+=", edge $i ws://127.0.0.1:$((p + 1))"
+done
+
+if ((maker)); then
+  setsid "$(dirname "$bin")/exchange-mm" --http "http://127.0.0.1:$port" --user mm-maker --taker-user mm-taker \
+    --topup --log-level warn >"$dir/maker.log" 2>&1 &
+  pids+=($!)
+fi
+echo "$ready; Redis $bus; PostgreSQL ${store##*@} (its URL: tests/support/pg_server.sh url $dir/postgres); logs in $dir (Ctrl-C to stop)"
+# Until a signal, or until a part stops by itself (then the rest are stopped too).
+wait -n "${pids[@]}" || true
+echo "a part of the cluster stopped; stopping the rest" >&2
+exit 1

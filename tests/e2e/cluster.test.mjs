@@ -1,0 +1,107 @@
+// deploy/cluster.sh: PostgreSQL, Redis, a node that hosts the markets, two WebSocket-only
+// edges and the market maker, each on ports of its own. Both edges deliver the same trades
+// as the node's own WebSocket, the trades reach PostgreSQL through the Redis stream, and
+// SIGTERM stops every part. Runs once, in the plain suite (it starts its own servers).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BIN, eventually, openWs, sleep } from './harness.mjs';
+
+const SOURCE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const M = 'TATA_INR';
+
+const portFree = (port) => new Promise((resolve) => {
+  const srv = net.createServer();
+  srv.once('error', () => resolve(false));
+  srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+});
+
+// A base port P whose cluster ports (P, P+1, Redis at P+5, edges at P+100i, P+100i+1) are free.
+async function freeBase(edges) {
+  for (;;) {
+    const base = 20000 + Math.floor(Math.random() * 30000);
+    const ports = [base, base + 1, base + 5];
+    for (let i = 1; i <= edges; ++i) ports.push(base + 100 * i, base + 100 * i + 1);
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
+  }
+}
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores them, SIGTERM stops it all', {
+  skip: process.env.EXCHANGE_TEST_PG_URL || process.env.EXCHANGE_TEST_REDIS ? 'runs in the plain suite' : false,
+  timeout: 180000,
+}, async () => {
+  const base = await freeBase(2);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cluster-'));
+  chmodSync(dir, 0o755);  // as root, PostgreSQL runs as the postgres user
+  const child = spawn(path.join(SOURCE, 'deploy/cluster.sh'),
+    ['--no-build', '--edges', '2', '--port', String(base), '--dir', dir],
+    { env: { ...process.env, EXCHANGE_BIN: BIN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const sockets = [];
+  try {
+    await eventually(() => /cluster ready/.test(output) || child.exitCode !== null,
+      { timeoutMs: 90000, what: 'cluster ready' });
+    assert.match(output, /cluster ready/, output);
+    for (const port of [base + 1, base + 101, base + 201]) assert.match(output, new RegExp(`ws://127\\.0\\.0\\.1:${port}`));
+
+    // The node's own stream, and each edge's (served from Redis by another process).
+    for (const port of [base + 1, base + 101, base + 201]) {
+      const ws = await openWs(`ws://127.0.0.1:${port}/`);
+      assert.deepEqual(await ws.call('SUBSCRIBE', [`trade@${M}`]), { result: null, id: 1 });
+      sockets.push(ws);
+    }
+    // The market maker trades by itself (mm-taker takes mm-maker's quotes) every few seconds.
+    const trades = (ws) => ws.inbox.filter((m) => m.data.e === 'trade').map((m) => m.data.t);
+    await eventually(() => sockets.every((ws) => trades(ws).length >= 2),
+      { timeoutMs: 60000, what: 'trades at the node and both edges' });
+    await sleep(300);  // the last trade's frame reaches every socket
+    const seen = sockets.map(trades);
+    const common = seen[0].filter((t) => seen[1].includes(t) && seen[2].includes(t));
+    assert.ok(common.length >= 1, `the same trades everywhere: ${JSON.stringify(seen)}`);
+    for (const ids of seen) assert.deepEqual(ids, [...ids].sort((a, b) => a - b), 'in trade order');
+
+    // Stored in PostgreSQL through the Redis stream, each once.
+    const url = execFileSync(path.join(SOURCE, 'tests/support/pg_server.sh'), ['url', path.join(dir, 'postgres')],
+      { encoding: 'utf8' }).trim();
+    const stored = () => execFileSync('psql', [url, '-tAc',
+      `SELECT COUNT(*), COUNT(DISTINCT trade_id) FROM trades WHERE market = '${M}' AND trade_id IN (${common.join(',')})`],
+    { encoding: 'utf8' }).trim();
+    await eventually(() => stored() === `${common.length}|${common.length}`,
+      { timeoutMs: 10000, what: `trades ${common} in PostgreSQL` });
+
+    // The script's children (Redis, the node, the edges, the maker) and PostgreSQL's server.
+    const pids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    assert.equal(pids.length, 5, `Redis, node, two edges, maker: ${pids}`);
+    pids.push(Number(readFileSync(path.join(dir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0]));
+    assert.ok(pids.every(alive), `${pids}`);
+    child.kill('SIGTERM');
+    const { code } = await exited;
+    assert.equal(code, 0, output);
+    await eventually(() => pids.every((pid) => !alive(pid)), { timeoutMs: 10000, what: 'every part stopped' });
+    assert.match(output, /cluster ready/);
+  } finally {
+    for (const ws of sockets) ws.ws.close();
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
