@@ -85,6 +85,29 @@ struct Watcher {
   std::vector<std::string> frames;
 };
 
+// An empty directory of this test process's own under the system's temp directory.
+fs::path fresh_dir(const std::string& name) {
+  fs::path dir = fs::temp_directory_path() / (name + "_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// A Redis client of the test's own, for looking at (and changing) what the nodes see.
+struct Admin {
+  explicit Admin(const std::string& url) : connection(io.context(), options(url)) {
+    connection.start();
+  }
+  ~Admin() { connection.stop(); }
+  static ConnectionOptions options(const std::string& url) {
+    ConnectionOptions o;
+    o.endpoint = *parse_redis_url(url);
+    return o;
+  }
+  IoThread io;
+  Connection connection;
+};
+
 Result<Reply> call(Connection& c, std::vector<std::string> args) {
   auto p = std::make_shared<std::promise<Result<Reply>>>();
   auto f = p->get_future();
@@ -101,9 +124,7 @@ CAF_TEST(a websocket only edge receives what the node websocket receives) {
   CAF_REQUIRE(bin != nullptr);
   RedisServer server;
   CAF_REQUIRE(server.started());
-  fs::path dir = fs::temp_directory_path() / ("redis_node_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  fs::path dir = fresh_dir("redis_node");
   uint16_t node_port = ex::testing::free_port(), edge_port = ex::testing::free_port();
   std::string node_log = (dir / "node.log").string(), edge_log = (dir / "edge.log").string();
   ChildProcess node, edge;
@@ -123,11 +144,8 @@ CAF_TEST(a websocket only edge receives what the node websocket receives) {
   boost::asio::io_context io;
   Watcher at_node(io, node_port, streams), at_edge(io, edge_port, streams);
   std::thread io_thread([&] { io.run(); });
-  IoThread redis_io;
-  ConnectionOptions o;
-  o.endpoint = *parse_redis_url(server.url());
-  Connection admin(redis_io.context(), o);
-  admin.start();
+  Admin redis_admin(server.url());
+  Connection& admin = redis_admin.connection;
   // Redis counts a subscriber (the edge) on every stream's channel.
   auto watched = [&] {
     return wait_until([&] {
@@ -223,9 +241,7 @@ CAF_TEST(a second node hosting markets on the same redis is refused) {
   CAF_REQUIRE(bin != nullptr);
   RedisServer server;
   CAF_REQUIRE(server.started());
-  fs::path dir = fs::temp_directory_path() / ("redis_lease_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  fs::path dir = fresh_dir("redis_lease");
   // A log of its own for each run: a restart must not find its predecessor's lines.
   auto start = [&](ChildProcess& p, const std::string& name, const std::string& log) {
     return p.start({bin, "--bus", server.url(), "--bind", "127.0.0.1", "--http-port",
@@ -265,9 +281,7 @@ CAF_TEST(a node whose claim another node took stops) {
   CAF_REQUIRE(bin != nullptr);
   RedisServer server;
   CAF_REQUIRE(server.started());
-  fs::path dir = fs::temp_directory_path() / ("redis_lease_lost_" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  fs::path dir = fresh_dir("redis_lease_lost");
   const std::string log_path = (dir / "node.log").string();
   ChildProcess node;
   CAF_REQUIRE(node.start({bin, "--bus", server.url(), "--bind", "127.0.0.1", "--http-port",
@@ -278,11 +292,8 @@ CAF_TEST(a node whose claim another node took stops) {
     return wait_until([&] { return read_file(log_path).find(text) != std::string::npos; });
   };
   CAF_REQUIRE(says("exchange listening"));
-  IoThread redis_io;
-  ConnectionOptions o;
-  o.endpoint = *parse_redis_url(server.url());
-  Connection admin(redis_io.context(), o);
-  admin.start();
+  Admin redis_admin(server.url());
+  Connection& admin = redis_admin.connection;
   const std::string other = "other-host:0123456789abcdef";
   CAF_REQUIRE(call(admin, {"SET", "exchange:markets-node", other, "PX", "60000"}));
   // Renewals come every 5 s; then the node drains and stops.
@@ -295,6 +306,5 @@ CAF_TEST(a node whose claim another node took stops) {
   auto holder = call(admin, {"GET", "exchange:markets-node"});
   CAF_REQUIRE(holder);
   CAF_CHECK_EQUAL(holder->str, other);
-  admin.stop();
   fs::remove_all(dir);
 }
