@@ -244,7 +244,14 @@ const routes = {
     if (before !== null && from === 0) throw bad('UNKNOWN_ORDER', `unknown order ${before}`, 404);
     return mine.slice(from, from + Number(q.get('limit') ?? 50)).map(orderJson);
   },
-  'GET /api/v1/order': (q) => orderJson(need(orders.get(q.get('orderId')), 'order')),
+  'GET /api/v1/order': (q) => {
+    const cid = q.get('orderId') === null ? q.get('clientOrderId') : null;
+    if (cid === null) return orderJson(need(orders.get(q.get('orderId')), 'order'));
+    // By clientOrderId (with userId): the newest of that name, as the exchange looks it up.
+    const named = [...orders.values()].filter((o) => o.clientOrderId === cid && o.userId === q.get('userId') && o.market === q.get('market'));
+    if (named.length === 0) throw bad('UNKNOWN_ORDER', `no order with clientOrderId '${cid}' in market ${q.get('market')}`, 404);
+    return orderJson(named.reduce((a, b) => (b.time >= a.time ? b : a)));
+  },
   'GET /api/v1/fills': (q) => {
     const userId = q.get('userId'), market = q.get('market');
     if (!userId) throw bad('MISSING_FIELD', "missing field 'userId'");

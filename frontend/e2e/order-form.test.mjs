@@ -6,8 +6,10 @@
  * filled; an order the exchange closed on its own, told once for a burst, nothing for another
  * session's orders), a user without funds, deposits, partly filled orders on a phone, a market
  * without trades (the band from the best price, the user's own orders left out of the estimate),
- * self-trade prevention blamed only for what the page's order can reach, and the form after an
- * outage (an order without an answer may have been placed; if it was, its closing is told).
+ * self-trade prevention blamed only for what the page's order can reach (and for what its answer
+ * shows it reached, past the book shown), and the form after an outage (an order without an
+ * answer may have been placed; if it was, its closing is told, or, when it closed at once, what
+ * became of it).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +24,7 @@ const shots = ensureArtifacts();
 const shot = (p, name, fullPage = false) => p.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
 
 // The markets of config/exchange.example.toml: INFY trades in whole shares, BTC at whole rupees.
-// WIPRO is a copy of TATA that no test trades before its own.
+// WIPRO and ITC are copies of TATA that no test trades before its own.
 const market = (id, base, tick, step, minQty, minNotional, band) => `[[markets]]
 id = ${id}
 base = "${base}"
@@ -34,12 +36,13 @@ min_notional = "${minNotional}"
 price_band = "${band}"
 `;
 const CONFIG = [
-  ...[['TATA', 2], ['INFY', 2], ['BTC', 8], ['INR', 2], ['WIPRO', 2]]
+  ...[['TATA', 2], ['INFY', 2], ['BTC', 8], ['INR', 2], ['WIPRO', 2], ['ITC', 2]]
     .map(([name, decimals]) => `[[assets]]\nname = "${name}"\ndecimals = ${decimals}\n`),
   market(1, 'TATA', '0.01', '0.01', '0.01', '1', '0.1'),
   market(2, 'INFY', '0.05', '1', '1', '10', '0.05'),
   market(3, 'BTC', '1', '0.00001', '0.0001', '100', '0.1'),
   market(4, 'WIPRO', '0.01', '0.01', '0.01', '1', '0.1'),
+  market(5, 'ITC', '0.01', '0.01', '0.01', '1', '0.1'),
 ].join('');
 
 let ex, api, browser, page, configDir;
@@ -421,6 +424,48 @@ describe('order form', { timeout: 240_000 }, () => {
     await clearOrder(page);
   });
 
+  it('blames self-trade prevention for an own order that a market order reached past the book shown', async () => {
+    const X = 'ITC_INR';
+    // A last price of 100.00 (the band of a market buy ends at 110.00), and asks of user 1 at 101.00 and 102.00.
+    await api.placeOrder({ market: X, side: 'sell', price: '100.00', quantity: '1', userId: '1' });
+    await api.placeOrder({ market: X, side: 'buy', price: '100.00', quantity: '1', userId: '2' });
+    await api.placeOrder({ market: X, side: 'sell', price: '101.00', quantity: '1', userId: '1' });
+    await api.placeOrder({ market: X, side: 'sell', price: '102.00', quantity: '1', userId: '1' });
+    const p = await openTrade(X);
+    // An ask from this page at 105.00, past where the book shown fills a market buy of 0.50 (at 101.00).
+    await p.click('[data-testid=side-sell]');
+    await typeIn(p, 'order-price', '105.00');
+    await typeIn(p, 'order-quantity', '1');
+    await p.click('[data-testid=order-submit]');
+    await waitFor(async () => (await p.$$('[data-testid=open-order]')).length === 1, { message: 'the ask at 105.00' });
+    await p.click('[data-testid=tab-market]');
+    await p.click('[data-testid=side-buy]');
+    await typeIn(p, 'order-quantity', '0.50');
+    await waitFor(async () => (await p.textContent('[data-testid=order-total]')) === '≈ 50.50 INR', { message: 'the estimate at 101.00' });
+    // While the buy is on its way, another trader takes the asks below the page's own: the buy
+    // arrives at the ask at 105.00, which self-trade prevention cancels, and then expires.
+    const sweep = async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      await api.placeOrder({ market: X, side: 'buy', price: '102.00', quantity: '2', userId: '2' });
+      await route.continue();
+    };
+    await p.route('**/api/v1/order', sweep);
+    try {
+      await p.click('[data-testid=order-submit]');
+      await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith('Buy ITC: expired, nothing filled')), { message: 'the expired buy' });
+    } finally {
+      await p.unroute('**/api/v1/order', sweep);
+    }
+    await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith('Sell 1.00 ITC at 105.00: canceled')),
+      { timeout: 15_000, message: 'the toast for the ask' });
+    const told = (await toasts(p)).find((t) => t.text.startsWith('Sell 1.00 ITC at 105.00'));
+    assert.match(told.text, /Cancelled by self-trade prevention when your buy order from this page crossed it/);
+    assert.doesNotMatch(told.text, /Not from this page/);
+    assert.deepEqual(await api.openOrders('5', X), []);
+    assert.deepEqual(p.errors, []);
+    await p.close();
+  });
+
   it("says nothing of another session's orders (a bot on the same user), and sums up a burst of closures", async () => {
     await page.click('[data-testid=tab-open]');
     const lookups = [];
@@ -562,5 +607,50 @@ describe('order form', { timeout: 240_000 }, () => {
     const told = (await toasts()).find((t) => t.text.startsWith('Buy 1.00 TATA at 990.00'));
     assert.match(told.text, new RegExp(`Not from this page: .*Order ${placed.orderId}`));
     assert.deepEqual(page.errors, []);
+  });
+
+  it('finds and tells what became of an order whose answer was lost and that filled before the open orders listed it', async () => {
+    await page.click('[data-testid=tab-market]');
+    await page.click('[data-testid=side-buy]');
+    await typeIn(page, 'order-quantity', '0.10');
+    await waitFor(async () => (await page.getAttribute('[data-testid=order-total]', 'data-complete')) === 'true', { message: 'the estimate' });
+    const lookups = [];
+    const onRequest = (r) => {
+      const u = new URL(r.url());
+      if (r.method() === 'GET' && u.pathname === '/api/v1/order') lookups.push(u.searchParams.get('clientOrderId'));
+    };
+    let sent = null;
+    // The exchange takes the order and fills it at once; its answer is lost on the way back.
+    const lose = async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent = route.request().postDataJSON();
+      await route.fetch();
+      await route.abort('connectionreset');
+    };
+    page.on('request', onRequest);
+    await page.route('**/api/v1/order', lose);
+    try {
+      await page.click('[data-testid=order-submit]');
+      await page.locator('[data-testid=order-error]').waitFor();
+    } finally {
+      await page.unroute('**/api/v1/order', lose);
+    }
+    try {
+      assert.equal(await page.getAttribute('[data-testid=order-error]', 'data-code'), 'NETWORK');
+      const placed = await api.call('GET', `order?clientOrderId=${sent.clientOrderId}&userId=5&market=${M}`);
+      assert.equal(placed.body.status, 'FILLED', 'filled at once: never in the open orders');
+      const told = await waitFor(async () => (await toasts()).find((t) => t.text.includes('Found after its answer was lost')),
+        { timeout: 15_000, message: 'the toast for the order whose answer was lost' });
+      assert.equal(told.kind, 'success');
+      assert.equal(told.text, `Buy TATA: filled 0.10 TATA filled. Found after its answer was lost: order ${placed.body.orderId}`);
+      await shot(page, 'form-lost-answer-found');
+      await sleep(2500);
+      assert.deepEqual(lookups, [sent.clientOrderId], 'one lookup, by its clientOrderId, and none once found');
+      assert.deepEqual(page.errors, []);
+    } finally {
+      page.off('request', onRequest);
+      await page.click('[data-testid=tab-limit]');
+      await clearOrder(page);
+    }
   });
 });

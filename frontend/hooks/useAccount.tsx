@@ -4,8 +4,8 @@ import { useToast } from '@/components/ui/Toasts';
 import { ApiError, api, errorText } from '@/lib/api';
 import { FILL_RULES, KEEP_FILLS, LOAD_FILLS, liveFill, storedFill } from '@/lib/fills';
 import { LOAD_HISTORY, ORDER_RULES } from '@/lib/orderHistory';
-import { ClosureReporter, OrderWatch, type Outgoing, type PlacedStore } from '@/lib/closedOrders';
-import { closureNotices, depthTouchesMine, restingByLevel } from '@/lib/orderNotices';
+import { ClosureReporter, LostOrderFinder, OrderWatch, type Outgoing, type PlacedStore } from '@/lib/closedOrders';
+import { closureNotices, depthTouchesMine, lostAnswerNotice, restingByLevel } from '@/lib/orderNotices';
 import { addLive, addNewest, emptyList, type PagedList } from '@/lib/paging';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
 import type { AccountFill, Balance, Market, OpenOrder, Order, PlacedOrder, Side } from '@/lib/types';
@@ -58,9 +58,10 @@ export interface AccountState {
    */
   sending: (order: Outgoing) => number;
   /**
-   * The order of `token` got the exchange's answer (the orders it shows it did not reach are no
-   * longer noted), was refused ('refused'), or got no answer ('unknown': if the open orders list it
-   * later, by its clientOrderId, it is remembered as this page's).
+   * The order of `token` got the exchange's answer (the orders it shows it reached are noted, the
+   * others no longer), was refused ('refused'), or got no answer ('unknown': it is looked up by its
+   * clientOrderId and told when found, or that it was not; if the open orders list it first, it is
+   * remembered as this page's).
    */
   answered: (token: number, answer: PlacedOrder | 'refused' | 'unknown') => void;
   /** Counts requests to show the deposit form (e.g. from the order form's "no funds" message). */
@@ -97,6 +98,7 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
    */
   const watch = useMemo(() => new OrderWatch(placedStore(userId, market)), [userId, market]);
   const reporter = useRef<ClosureReporter | null>(null);
+  const finder = useRef<LostOrderFinder | null>(null);
   /**
    * What the user's open orders placed from this page rest at each level (`side:price` ->
    * quantity), for depth updates.
@@ -127,6 +129,35 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
       if (reporter.current === r) reporter.current = null;
     };
   }, [userId, market, notify]);
+
+  // Orders from this page whose answer was lost: looked up by their clientOrderId until found or
+  // listed in the open orders (one that closed at once never is), and told like an answer.
+  useEffect(() => {
+    const f = new LostOrderFinder({
+      lookUp: (cid) => api.orderByClientId(userId, market, cid).catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === 'UNKNOWN_ORDER') return null;
+        throw e;
+      }),
+      lost: (cid) => watch.expects(cid),
+      found: (sent, order) => {
+        sides.current.set(order.orderId, order.side);
+        watch.recognised(sent.clientOrderId, order.orderId, Date.now());
+        const n = lostAnswerNotice(sent.side, sent.clientOrderId, order, marketRef.current);
+        notify(n.kind, n.title, n.detail);
+      },
+      notFound: (sent, asked) => {
+        watch.forget(sent.clientOrderId);
+        const n = lostAnswerNotice(sent.side, sent.clientOrderId, null, marketRef.current, asked);
+        notify(n.kind, n.title, n.detail);
+      },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    finder.current = f;
+    return () => {
+      f.stop();
+      if (finder.current === f) finder.current = null;
+    };
+  }, [userId, market, notify, watch]);
 
   const loadOnce = useCallback(async (): Promise<void> => {
     const forKey = key;
@@ -235,7 +266,10 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   }, [watch]);
   const closing = useCallback((orderIds: readonly string[], expected = true) => watch.closingHere(orderIds, expected), [watch]);
   const sending = useCallback((order: Outgoing) => watch.sending(order, lastOpen.current, Date.now()), [watch]);
-  const answered = useCallback((token: number, answer: PlacedOrder | 'refused' | 'unknown') => watch.answered(token, answer, Date.now()), [watch]);
+  const answered = useCallback((token: number, answer: PlacedOrder | 'refused' | 'unknown') => {
+    const lost = watch.answered(token, answer, Date.now());
+    if (lost) finder.current?.find(lost);
+  }, [watch]);
   const requestDeposit = useCallback(() => setDepositRequests((n) => n + 1), []);
 
   // Load older: pages below the lists' last rows, kept below what the reloads and the stream bring.

@@ -64,16 +64,17 @@ export function useQuoteWalk(market: Market): (quote: string, lastPrice: string 
 }
 
 /**
- * The order book as it is now, for a market order about to be sent: the worst price it can reach
- * for `quantity` (lib/bookWalk.ts `marketReach`: where the walk as in `useMarketWalk` stops, or the
- * band's limit), or null (any price) without a book.
+ * The order book as it is now, for a market order about to be sent: how far it reaches for
+ * `quantity`, `reach` where the walk as in `useMarketWalk` stops, or the band's limit
+ * (lib/bookWalk.ts `marketReach`), and `limit`, the band's limit, as far as it may go if the book
+ * moves before it arrives; null (any price) without a book.
  */
-export function useMarketReach(market: Market): (side: Side, quantity: Dec, lastPrice: string | null, own?: ReadonlyMap<string, Dec>) => Dec | null {
+export function useMarketReach(market: Market): (side: Side, quantity: Dec, lastPrice: string | null, own?: ReadonlyMap<string, Dec>) => { reach: Dec | null; limit: Dec | null } {
   const store = useBookStore();
   return useCallback((side, quantity, lastPrice, own = NONE) => {
     const book = store.book();
-    if (!book?.isLoaded) return null;
+    if (!book?.isLoaded) return { reach: null, limit: null };
     const { walk, limit } = walkBook(book, market, side, quantity, lastPrice, own);
-    return marketReach(walk, limit);
+    return { reach: marketReach(walk, limit), limit };
   }, [store, market]);
 }

@@ -99,6 +99,12 @@ export function createApi(options: ApiOptions = {}) {
     orders: (userId: string, market: string, limit = 50, before?: string): Promise<Order[]> =>
       request('GET', 'orders', wire.decodeOrders, { userId, market, limit, before }),
     order: (orderId: string, market: string): Promise<Order> => request('GET', 'order', wire.decodeOrder, { orderId, market }),
+    /**
+     * The user's order named by its clientOrderId: the open one, else the newest of that name among
+     * the user's latest 500 orders in the market (README.md); 404 UNKNOWN_ORDER when there is none.
+     */
+    orderByClientId: (userId: string, market: string, clientOrderId: string): Promise<Order> =>
+      request('GET', 'order', wire.decodeOrder, { clientOrderId, userId, market }),
     placeOrder: (order: NewOrder): Promise<PlacedOrder> =>
       request('POST', 'order', wire.decodePlacedOrder, undefined, { orderType: 'intraday', ...order }),
     cancelOrder: (orderId: string, market: string): Promise<CanceledOrder> =>

@@ -4,13 +4,15 @@
  * or the exchange when many close at once.
  *
  * The rule: the page speaks only of orders it placed itself (in this tab, `placed`; one whose
- * answer was lost once the open orders list it, by its clientOrderId), and of the user's orders
- * that an order from this page crossed (`crossing`: self-trade prevention cancels those, so the
- * page says so; only those the order can reach, until its answer shows it did not). Orders placed
- * elsewhere (another session of the same user, or a bot quoting as that user, which requotes
- * dozens of orders a minute) are that session's business: the page cannot tell whether the
- * exchange or that session closed them, the open orders and the order history already show them
- * go, and a toast per order is noise (49 in 30 s with the demo market maker on the same user).
+ * answer was lost once the open orders list it, by its clientOrderId, or `LostOrderFinder` finds
+ * it), and of the user's orders that an order from this page crossed (`crossing`: self-trade
+ * prevention cancels those, so the page says so; while it is on its way, those the book shown lets
+ * it reach; once answered, those its answer shows it may have met, past the book shown too, as
+ * the book may have moved). Orders placed elsewhere (another session of the same user, or a bot
+ * quoting as that user, which requotes dozens of orders a minute) are that session's business:
+ * the page cannot tell whether the exchange or that session closed them, the open orders and the
+ * order history already show them go, and a toast per order is noise (49 in 30 s with the demo
+ * market maker on the same user).
  * Closures are gathered for a moment and looked up in batches (one request for the newest orders,
  * a few single lookups at most), then told in one toast per cause (lib/orderNotices.ts
  * `closureNotices`).
@@ -32,6 +34,8 @@ const MAX_PLACED = 1_000;
 
 interface Crossing {
   takerSide: Side;
+  /** The order (its `sending` token) that may cross it. */
+  token: number;
   /** When the order that may cross it was answered (null: not yet, or no answer). */
   answeredAt: number | null;
   /** Forgotten after this time (ms) unless answered. */
@@ -42,10 +46,15 @@ interface Crossing {
 export interface Outgoing {
   side: Side;
   /**
-   * The worst price it can trade at: a limit order's price, a market order's reach in the book
-   * shown (lib/bookWalk.ts `marketReach`: within the band and its amount); null: any price.
+   * The worst price it is expected to trade at: a limit order's price, a market order's reach in
+   * the book shown (lib/bookWalk.ts `marketReach`: within the band and its amount); null: any price.
    */
   reach: Dec | null;
+  /**
+   * The worst price it may trade at however the book moves before it arrives: a market order's
+   * band limit (null: any price); `reach` when not given (a limit order's price).
+   */
+  limit?: Dec | null;
   timeInForce?: TimeInForce;
   /** A post-only order trades with nothing on arrival: the exchange refuses it if it would cross. */
   postOnly?: boolean;
@@ -53,26 +62,37 @@ export interface Outgoing {
   clientOrderId?: string;
 }
 
-/** An order on its way: what was sent, and the user's open orders it may cross (id -> price). */
+/**
+ * An order on its way: what was sent, and the user's open orders on the other side (id -> price),
+ * which it may cross: those within its expected reach at once, the others if its answer shows it
+ * got there (the book may have moved before it arrived).
+ */
 interface Pending {
   sent: Outgoing;
   orders: Map<string, Dec>;
 }
 
+/** The worst price an order sent as `sent` may trade at (null: any). */
+const limitOf = (sent: Outgoing): Dec | null => (sent.limit === undefined ? sent.reach : sent.limit);
+
 /**
  * Whether an order answered `answer` may have met the user's resting order at `price` (then
  * self-trade prevention cancelled it). The exchange cancels the user's resting orders the order
  * meets and lists only its trades (`fills`, in match order; API.md), so the answer shows how far
- * the order got: nowhere when it was refused (e.g. a post-only that would cross) or when an FOK
- * expired with nothing traded (killed before it matched anything); to its last fill's price when
- * it filled in full (matching stops there); else as far as it was sent (it took all within its
- * price and rests or expired, or self-trade prevention stopped it).
+ * the order got, whatever the book shown had let expect: nowhere when it was refused (e.g. a
+ * post-only that would cross) or when an FOK expired with nothing traded (killed before it matched
+ * anything); to its last fill's price when it filled in full (matching stops there); else as far
+ * as it could go (it took all within its price or band and rests or expired, or self-trade
+ * prevention stopped it). No answer ('unknown'): as far as it could go.
  */
-function mayHaveMet(answer: PlacedOrder, sent: Outgoing, price: Dec): boolean {
-  if (answer.status === 'REJECTED') return false;
-  if (answer.status === 'EXPIRED' && sent.timeInForce === 'FOK' && isZero(answer.executedQty)) return false;
-  const last = answer.fills.at(-1);
-  return answer.status === 'FILLED' && last ? within(sent.side, price, last.price) : true;
+function mayHaveMet(answer: PlacedOrder | 'unknown', sent: Outgoing, price: Dec): boolean {
+  if (answer !== 'unknown') {
+    if (answer.status === 'REJECTED') return false;
+    if (answer.status === 'EXPIRED' && sent.timeInForce === 'FOK' && isZero(answer.executedQty)) return false;
+    const last = answer.fills.at(-1);
+    if (answer.status === 'FILLED' && last) return within(sent.side, price, last.price);
+  }
+  return within(sent.side, price, limitOf(sent));
 }
 
 /** Where the ids of orders placed from this page are kept (e.g. sessionStorage: this tab). */
@@ -97,7 +117,10 @@ export class OrderWatch {
   private readonly crossing = new Map<string, Crossing>();
   /** Tokens of orders on their way -> what they may cross. */
   private readonly pending = new Map<number, Pending>();
-  /** clientOrderIds of orders from this page whose answer was lost -> until when (ms) they are looked for. */
+  /**
+   * clientOrderIds of orders from this page whose answer was lost -> until when (ms) a listing in
+   * the open orders proves one this page's; kept until recognised or forgotten.
+   */
   private readonly expected = new Map<string, number>();
   private nextToken = 1;
 
@@ -126,53 +149,81 @@ export class OrderWatch {
   }
 
   /**
-   * An order is about to be sent from this page: the user's open orders it can reach (on the
-   * other side, within `sent.reach`; none for a post-only order) are noted. Returns a token for
-   * `answered`.
+   * An order is about to be sent from this page: the user's open orders it is expected to reach
+   * (on the other side, within `sent.reach`; none for a post-only order) are noted at once, the
+   * others on its side of the book kept for its answer. Returns a token for `answered`.
    */
   sending(sent: Outgoing, open: readonly OpenOrder[] | null, now: number): number {
     const token = this.nextToken++;
     const orders = new Map<string, Dec>();
     for (const o of sent.postOnly ? [] : open ?? []) {
-      if (o.side === sent.side || !within(sent.side, o.price, sent.reach)) continue;
+      if (o.side === sent.side) continue;
       orders.set(o.orderId, o.price);
-      this.crossing.set(o.orderId, { takerSide: sent.side, answeredAt: null, until: now + UNANSWERED_MS });
+      if (within(sent.side, o.price, sent.reach)) this.note(o.orderId, token, sent.side, null, now);
     }
     this.pending.set(token, { sent, orders });
     return token;
   }
 
   /**
-   * The order of `token` got `answer` from the exchange (the orders it did not meet are no longer
-   * noted: `mayHaveMet`), was refused ('refused': it met nothing), or got no answer ('unknown': it
-   * may have met them, noted for a minute; and it is this page's if the open orders list it).
+   * The order of `token` got `answer` from the exchange, was refused ('refused': it met nothing),
+   * or got no answer ('unknown': it may have met any within its limit, noted for a minute; and it
+   * is this page's if the open orders list it, or the lookup by its clientOrderId finds it).
+   * The orders it may have met by the answer (`mayHaveMet`, beyond the book shown too) are noted,
+   * the others no longer. Returns what was sent when the answer was lost and it can be looked up
+   * by its clientOrderId (`LostOrderFinder`), else null.
    */
-  answered(token: number, answer: PlacedOrder | 'refused' | 'unknown', now: number): void {
+  answered(token: number, answer: PlacedOrder | 'refused' | 'unknown', now: number): LostOrder | null {
     const p = this.pending.get(token);
-    if (!p) return;
+    if (!p) return null;
     this.pending.delete(token);
-    if (answer === 'unknown') {
-      if (p.sent.clientOrderId) this.expected.set(p.sent.clientOrderId, now + UNANSWERED_MS);
-      return;
-    }
     for (const [id, price] of p.orders) {
-      const c = this.crossing.get(id);
-      if (!c) continue;
-      if (answer === 'refused' || !mayHaveMet(answer, p.sent, price)) this.crossing.delete(id);
-      else c.answeredAt = now;
+      if (answer !== 'refused' && mayHaveMet(answer, p.sent, price)) this.note(id, token, p.sent.side, answer === 'unknown' ? null : now, now);
+      else if (this.crossing.get(id)?.token === token) this.crossing.delete(id);
     }
+    const cid = p.sent.clientOrderId;
+    if (answer !== 'unknown' || !cid) return null;
+    this.expected.set(cid, now + UNANSWERED_MS);
+    return { ...p.sent, clientOrderId: cid };
+  }
+
+  /**
+   * The user's order `id` may be crossed by the order of `token` (of `takerSide`), answered at
+   * `answeredAt` (null: not yet, or no answer).
+   */
+  private note(id: string, token: number, takerSide: Side, answeredAt: number | null, now: number): void {
+    this.crossing.set(id, { takerSide, token, answeredAt, until: now + UNANSWERED_MS });
+  }
+
+  /**
+   * Whether the order of this clientOrderId, whose answer was lost, is still looked for: neither
+   * listed nor found (`recognised`) nor given up (`forget`).
+   */
+  expects(clientOrderId: string): boolean {
+    return this.expected.has(clientOrderId);
+  }
+
+  /** The order whose answer was lost is looked for no more (not found: `LostOrderFinder`). */
+  forget(clientOrderId: string): void {
+    this.expected.delete(clientOrderId);
+  }
+
+  /** The order whose answer was lost was found (`orderId`): it is this page's, as if answered. */
+  recognised(clientOrderId: string, orderId: string, now: number): void {
+    this.expected.delete(clientOrderId);
+    this.placedHere(orderId, now);
   }
 
   /**
    * A load of the open orders that started at `startedAt`: an order from this page whose answer
-   * was lost is remembered as placed here once they list it (by its clientOrderId).
+   * was lost is remembered as placed here once they list it (by its clientOrderId), within a
+   * minute of the lost answer (later, a listing is no proof: not taken for this page's).
    */
   listed(open: readonly OpenOrder[], startedAt: number): void {
-    for (const [cid, until] of [...this.expected]) if (until <= startedAt) this.expected.delete(cid);
     if (this.expected.size === 0) return;
     for (const o of open) {
-      if (o.clientOrderId === null || !this.expected.delete(o.clientOrderId)) continue;
-      this.placedHere(o.orderId, startedAt);
+      const until = o.clientOrderId === null ? undefined : this.expected.get(o.clientOrderId);
+      if (until !== undefined && startedAt < until) this.recognised(o.clientOrderId as string, o.orderId, startedAt);
     }
   }
 
@@ -332,5 +383,74 @@ export class ClosureReporter {
       const order = found.get(v.orderId);
       return order ? [{ order, cause: v.cause, takerSide: v.takerSide }] : [];
     });
+  }
+}
+
+/**
+ * Waits before each lookup of an order whose answer was lost (ms): six lookups over about a
+ * minute (UNANSWERED_MS), the time such an order may still reach the exchange.
+ */
+export const LOST_LOOKUP_DELAYS: readonly number[] = [1_000, 2_000, 4_000, 8_000, 15_000, 30_000];
+
+/** An order from this page whose answer was lost: what was sent, with its clientOrderId. */
+export type LostOrder = Outgoing & { clientOrderId: string };
+
+export interface LostOrderDeps {
+  /**
+   * The user's order of this clientOrderId, open or among the newest closed (GET /order with
+   * clientOrderId and userId); null when the exchange has none; rejects when it could not tell.
+   */
+  lookUp(clientOrderId: string): Promise<Order | null>;
+  /** Whether it is still looked for (false once the open orders listed it: `OrderWatch.expects`). */
+  lost(clientOrderId: string): boolean;
+  /** Found: the order as the exchange has it now (open, or closed before any load listed it). */
+  found(sent: LostOrder, order: Order): void;
+  /** Not found after every lookup; `asked`: whether the exchange answered any (else it could not be reached). */
+  notFound(sent: LostOrder, asked: boolean): void;
+  sleep(ms: number): Promise<void>;
+}
+
+/**
+ * Finds out what became of orders from this page whose answer was lost: the open orders show one
+ * that rests (`OrderWatch.listed`), but one that closed at once (filled, an IOC that expired) or
+ * soon after, before any load of them, only the order history shows. Each is looked up by its
+ * clientOrderId after each of `delays` until it is found or listed; a bounded number of requests
+ * per order, then it is told as not found.
+ */
+export class LostOrderFinder {
+  private stopped = false;
+  private readonly runs = new Set<Promise<void>>();
+
+  constructor(private readonly deps: LostOrderDeps, private readonly delays: readonly number[] = LOST_LOOKUP_DELAYS) {}
+
+  find(sent: LostOrder): void {
+    if (this.stopped) return;
+    const run = this.run(sent).finally(() => this.runs.delete(run));
+    this.runs.add(run);
+  }
+
+  /** No more lookups nor reports (another user or market is shown). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Resolves when the lookups under way are done (for tests). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.runs]);
+  }
+
+  private async run(sent: LostOrder): Promise<void> {
+    const lost = () => !this.stopped && this.deps.lost(sent.clientOrderId);
+    let asked = false;
+    for (const ms of this.delays) {
+      await this.deps.sleep(ms);
+      if (!lost()) return;
+      const order = await this.deps.lookUp(sent.clientOrderId).catch(() => undefined);
+      if (!lost()) return; // listed meanwhile: tracked as placed here
+      if (order === undefined) continue;
+      asked = true;
+      if (order) return this.deps.found(sent, order);
+    }
+    this.deps.notFound(sent, asked);
   }
 }

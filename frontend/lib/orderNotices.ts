@@ -24,7 +24,7 @@ const sideWord = (side: Side) => (side === 'buy' ? 'Buy' : 'Sell');
  * The toast for an order just placed, from the exchange's answer. `type`: a market order is IOC
  * (or FOK) and has no price of its own: what limits it is the market's price band.
  */
-export function placedNotice(placed: PlacedOrder, side: Side, market: Market, timeInForce: TimeInForce | null, type: OrderKind = 'limit'): Notice {
+export function placedNotice(placed: Pick<PlacedOrder, 'status' | 'executedQty'>, side: Side, market: Market, timeInForce: TimeInForce | null, type: OrderKind = 'limit'): Notice {
   const what = `${sideWord(side)} ${market.baseAsset}`;
   const filled = `${formatQty(placed.executedQty, market.stepSize)} ${market.baseAsset}`;
   const nothingFilled = isZero(placed.executedQty);
@@ -50,6 +50,25 @@ export function placedNotice(placed: PlacedOrder, side: Side, market: Market, ti
     default:
       return { kind: 'success', title: `${what}: order placed`, detail: nothingFilled ? 'Open in the book' : `${filled} filled, the rest is open` };
   }
+}
+
+/**
+ * The toast for an order from this page whose answer was lost, once the exchange shows what
+ * became of it (`order`, found by its clientOrderId: told as the answer would have been), or when
+ * a minute of lookups did not find it (null; `asked`: the exchange answered them, else it could not
+ * be reached): its state is unknown, and the trader is told where to look.
+ */
+export function lostAnswerNotice(side: Side, clientOrderId: string, order: Order | null, market: Market, asked = true): Notice {
+  if (order) {
+    const n = placedNotice(order, order.side, market, order.timeInForce, order.type);
+    const found = `Found after its answer was lost: order ${order.orderId}`;
+    return { ...n, detail: n.detail ? `${n.detail}. ${found}` : found };
+  }
+  const why = asked ? 'a minute later the exchange shows no order with its id' : 'the exchange could not be reached to look for it';
+  return {
+    kind: 'warning', title: `${sideWord(side)} ${market.baseAsset}: outcome unknown`,
+    detail: `The answer to placing it was lost and ${why} (${clientOrderId}). Check Open orders and Order history before placing it again.`,
+  };
 }
 
 /** Whether an order in `status` has closed without being filled in full. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClosureReporter, OrderWatch, type PlacedStore } from '@/lib/closedOrders';
+import { ClosureReporter, LOST_LOOKUP_DELAYS, LostOrderFinder, OrderWatch, type LostOrder, type PlacedStore } from '@/lib/closedOrders';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Closure } from '@/lib/orderNotices';
 import type { OpenOrder, Order, OrderStatus, PlacedOrder, Side } from '@/lib/types';
@@ -58,8 +58,9 @@ describe('which closed orders the page tells about', () => {
     const asks = [open('ask-1005', 'sell', '1005'), open('ask-1050', 'sell', '1050')];
     w.placedHere('ask-1050', 0);
     // A market buy the book shown fills at 1005 (lib/bookWalk.ts marketReach) does not reach 1050:
-    // if another session cancels that ask while the buy is on its way, it is no self-trade.
-    w.sending({ side: 'buy', reach: '1005', timeInForce: 'IOC' }, asks, 10_000);
+    // if another session cancels that ask while the buy is on its way, it is no self-trade, though
+    // its band (to 1100) would let it get there if the book moved.
+    w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
     expect(w.vanished(asks, [asks[0]!], 10_050)).toEqual([{ orderId: 'ask-1050', cause: 'elsewhere' }]);
     // A post-only buy at 1060 trades with nothing on arrival (the exchange refuses it if it would cross).
     const w2 = new OrderWatch();
@@ -85,6 +86,35 @@ describe('which closed orders the page tells about', () => {
     // An IOC that expired, a GTC that rests: they took all within their price, own orders included.
     expect(vanishedAfter(answer('EXPIRED'), { side: 'buy', reach: '1010', timeInForce: 'IOC' })).toEqual(['ask-1005', 'ask-1006', 'ask-1008']);
     expect(vanishedAfter(answer('PARTIALLY_FILLED', '1', ['1004']))).toEqual(['ask-1005', 'ask-1006', 'ask-1008']);
+  });
+
+  it('blames self-trade prevention for own orders a market order reached past the book shown, as its answer shows', () => {
+    // User 5's asks, placed here. The book shown fills a market buy at 1005 (its reach); its band ends at 1100.
+    const asks = [open('ask-1005', 'sell', '1005'), open('ask-1050', 'sell', '1050'), open('ask-1200', 'sell', '1200')];
+    const after = (reply: PlacedOrder | 'unknown') => {
+      const w = new OrderWatch();
+      for (const a of asks) w.placedHere(a.orderId, 0);
+      w.answered(w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000), reply, 10_100);
+      // A load after the answer: the asks it met are gone (self-trade prevention), 1200 stays.
+      return w.vanished(asks, [asks[2]!], 10_200);
+    };
+    const stp = (orderId: string) => ({ orderId, cause: 'selfTrade', takerSide: 'buy' });
+    // The book thinned before it arrived: it filled at 1004 and then 1060, past the ask at 1050.
+    expect(after(answer('FILLED', '2', ['1004', '1060']))).toEqual([stp('ask-1005'), stp('ask-1050')]);
+    // The book ran out: it took all within its band (an IOC that expired), 1050 included.
+    expect(after(answer('EXPIRED'))).toEqual([stp('ask-1005'), stp('ask-1050')]);
+    // No answer: it may have gone as far as its band.
+    expect(after('unknown')).toEqual([stp('ask-1005'), stp('ask-1050')]);
+    // Filled where the book shown said: the ask at 1050 was not reached; its leaving is someone else's doing.
+    expect(after(answer('FILLED', '1', ['1005']))).toEqual([stp('ask-1005'), { orderId: 'ask-1050', cause: 'elsewhere' }]);
+  });
+
+  it("keeps another order's self-trade note when a later order is refused", () => {
+    const w = new OrderWatch();
+    const asks = [open('ask-1005', 'sell', '1005')];
+    w.answered(w.sending({ side: 'buy', reach: '1010' }, asks, 1_000), answer('FILLED', '1', ['1005']), 1_100);
+    w.answered(w.sending({ side: 'buy', reach: '990' }, asks, 1_200), 'refused', 1_300);
+    expect(w.vanished(asks, [], 1_250)).toEqual([{ orderId: 'ask-1005', cause: 'selfTrade', takerSide: 'buy' }]);
   });
 
   it('takes an order whose answer was lost as placed here once the open orders list it by its clientOrderId', () => {
@@ -167,6 +197,96 @@ describe('looking closed orders up and telling them', () => {
     s.r.stop();
     await s.r.idle;
     expect(s.reports).toEqual([]);
+  });
+});
+
+describe('an order whose answer was lost', () => {
+  const lostOrder = (clientOrderId: string, status: OrderStatus, executedQty = '0'): Order =>
+    ({ ...order('x9', status), clientOrderId, executedQty, type: 'market', timeInForce: 'IOC', price: null });
+  /** A finder over `w` whose lookups answer `replies` in turn (an Error: no answer; a function: its result), then 404. */
+  const setup = (w: OrderWatch, replies: (Order | null | Error | (() => Order | null))[]) => {
+    const calls: string[] = [];
+    const waits: number[] = [];
+    const told: string[] = [];
+    const f = new LostOrderFinder({
+      lookUp: async (cid) => {
+        calls.push(cid);
+        const r = replies.shift() ?? null;
+        if (r instanceof Error) throw r;
+        return typeof r === 'function' ? r() : r;
+      },
+      lost: (cid) => w.expects(cid),
+      found: (sent, o) => { w.recognised(sent.clientOrderId, o.orderId, 0); told.push(`${sent.side} ${o.status}`); },
+      notFound: (sent, asked) => { w.forget(sent.clientOrderId); told.push(`${sent.side} not found${asked ? '' : ', not asked'}`); },
+      sleep: async (ms) => { waits.push(ms); },
+    });
+    return { f, calls, waits, told };
+  };
+  const lose = (w: OrderWatch, clientOrderId = 'web-1'): LostOrder => {
+    const t = w.sending({ side: 'buy', reach: '1010', clientOrderId }, [], 1_000);
+    const lost = w.answered(t, 'unknown', 2_000);
+    expect(lost).toMatchObject({ side: 'buy', clientOrderId });
+    return lost!;
+  };
+
+  it('is looked up by its clientOrderId when it closed before any load of the open orders listed it', async () => {
+    const w = new OrderWatch();
+    // Filled at once: never open. The first lookup comes before the exchange has it (404).
+    const { f, calls, told } = setup(w, [null, lostOrder('web-1', 'FILLED', '1')]);
+    f.find(lose(w));
+    await f.idle();
+    expect(calls).toEqual(['web-1', 'web-1']);
+    expect(told).toEqual(['buy FILLED']);
+    expect(w.isPlacedHere('x9')).toBe(true);
+    expect(w.expects('web-1')).toBe(false);
+    // An answered order, or one without a clientOrderId, is not looked up.
+    expect(w.answered(w.sending({ side: 'buy', reach: null, clientOrderId: 'web-2' }, [], 0), answer('FILLED'), 0)).toBeNull();
+    expect(w.answered(w.sending({ side: 'buy', reach: null }, [], 0), 'unknown', 0)).toBeNull();
+  });
+
+  it('is looked for no more once the open orders list it, and then told by its closing alone', async () => {
+    const w = new OrderWatch();
+    // Listed by a load of the open orders while the second lookup is under way.
+    const listed = () => {
+      w.listed([open('x9', 'buy', '990', 'web-1')], 2_500);
+      return lostOrder('web-1', 'NEW');
+    };
+    const { f, calls, told } = setup(w, [new Error('no answer'), listed, lostOrder('web-1', 'CANCELED')]);
+    f.find(lose(w));
+    await f.idle();
+    expect(calls).toEqual(['web-1', 'web-1']); // nothing after
+    expect(told).toEqual([]);
+    expect(w.isPlacedHere('x9')).toBe(true);
+  });
+
+  it('is told as not found after a bounded number of lookups, over about a minute', async () => {
+    const w = new OrderWatch();
+    const { f, calls, waits, told } = setup(w, []);
+    f.find(lose(w));
+    await f.idle();
+    expect(calls).toHaveLength(LOST_LOOKUP_DELAYS.length);
+    expect(waits).toEqual(LOST_LOOKUP_DELAYS);
+    expect(waits.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(60_000);
+    expect(told).toEqual(['buy not found']);
+    // Not taken for this page's when it is listed afterwards (long after the lost answer).
+    w.listed([open('late', 'buy', '990', 'web-1')], 200_000);
+    expect(w.isPlacedHere('late')).toBe(false);
+
+    // The exchange unreachable all along: said so.
+    const w2 = new OrderWatch();
+    const s2 = setup(w2, LOST_LOOKUP_DELAYS.map(() => new Error('no answer')));
+    s2.f.find(lose(w2, 'web-2'));
+    await s2.f.idle();
+    expect(s2.told).toEqual(['buy not found, not asked']);
+  });
+
+  it('says nothing once stopped (another user or market shown)', async () => {
+    const w = new OrderWatch();
+    const { f, calls, told } = setup(w, [lostOrder('web-1', 'EXPIRED')]);
+    f.find(lose(w));
+    f.stop();
+    await f.idle();
+    expect([calls, told]).toEqual([[], []]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedNotice, closureNotices, depthTouchesMine, orderErrorText, placedNotice, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
+import { closedNotice, closureNotices, depthTouchesMine, lostAnswerNotice, orderErrorText, placedNotice, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
 import type { Market, OpenOrder, Order, PlacedOrder } from '@/lib/types';
 
 const market: Market = {
@@ -28,6 +28,26 @@ describe('order notices', () => {
       .toEqual({ kind: 'success', title: 'Buy TATA: partially filled', detail: '0.50 TATA filled, the rest expired' });
     expect(placedNotice(placed({ status: 'NEW' }), 'buy', market, 'GTC')).toMatchObject({ kind: 'success', title: 'Buy TATA: order placed' });
     expect(placedNotice(placed({ status: null }), 'buy', market, 'GTC').title).toBe('Buy TATA: order placed');
+  });
+
+  it('tells what became of an order whose answer was lost, or that it is unknown and where to look', () => {
+    const m = { type: 'market' as const, timeInForce: 'IOC' as const, price: null, orderId: 'q1' };
+    expect(lostAnswerNotice('buy', 'web-1', order({ ...m, status: 'FILLED', executedQty: '1.5' }), market)).toEqual({
+      kind: 'success', title: 'Buy TATA: filled', detail: '1.50 TATA filled. Found after its answer was lost: order q1',
+    });
+    expect(lostAnswerNotice('sell', 'web-1', order({ ...m, side: 'sell', status: 'EXPIRED', executedQty: '0.5' }), market))
+      .toMatchObject({ kind: 'success', title: 'Sell TATA: partially filled', detail: '0.50 TATA filled, the rest expired. Found after its answer was lost: order q1' });
+    expect(lostAnswerNotice('buy', 'web-1', order({ ...m, status: 'EXPIRED' }), market)).toMatchObject({
+      kind: 'warning', title: 'Buy TATA: expired, nothing filled',
+      detail: 'IOC: nothing in the book to trade with within the price band (asks near the last price). Found after its answer was lost: order q1',
+    });
+    expect(lostAnswerNotice('buy', 'web-1', order({ status: 'NEW', orderId: 'r1', timeInForce: 'GTC' }), market))
+      .toEqual({ kind: 'success', title: 'Buy TATA: order placed', detail: 'Open in the book. Found after its answer was lost: order r1' });
+    expect(lostAnswerNotice('buy', 'web-1', null, market)).toEqual({
+      kind: 'warning', title: 'Buy TATA: outcome unknown',
+      detail: 'The answer to placing it was lost and a minute later the exchange shows no order with its id (web-1). Check Open orders and Order history before placing it again.',
+    });
+    expect(lostAnswerNotice('sell', 'web-2', null, market, false).detail).toMatch(/^The answer to placing it was lost and the exchange could not be reached to look for it \(web-2\)\./);
   });
 
   it('names an order the exchange closed on its own, with its final status', () => {

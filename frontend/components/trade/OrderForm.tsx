@@ -137,8 +137,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     async function place() {
       // The clientOrderId recognises the order in the open orders if the answer is lost.
       const order = toNewOrder(values, market, userId, newClientOrderId());
-      // How far it can reach: its price, or (a market order) where the book shown fills it, within the band.
-      const token = sending({ ...order, reach: order.price ?? marketReach(side, order.quantity, lastPrice, own) });
+      // How far it can reach: its price, or (a market order) where the book shown fills it, and the band.
+      const token = sending({ ...order, ...(order.price !== undefined ? { reach: order.price } : marketReach(side, order.quantity, lastPrice, own)) });
       try {
         const placed = await api.placeOrder(order);
         answered(token, placed);
