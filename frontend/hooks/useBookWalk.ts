@@ -17,7 +17,8 @@ function walkBook(book: LocalOrderBook, market: Market, side: Side, quantity: De
   own: ReadonlyMap<string, Dec>): { walk: BookWalk; limit: Dec | null } {
   const opposite = side === 'buy' ? 'asks' : 'bids';
   const limit = bandLimit(side, lastPrice, market.priceBand, market.tickSize, book.best(opposite));
-  return { walk: walkForQuantity(withoutOwn(book.levelsBestFirst(opposite), own), side, quantity, limit), limit };
+  const cut = book.cutAt(opposite) !== null;
+  return { walk: walkForQuantity(withoutOwn(book.levelsBestFirst(opposite), own), side, quantity, limit, cut), limit };
 }
 
 /**
@@ -59,7 +60,7 @@ export function useQuoteWalk(market: Market): (quote: string, lastPrice: string 
     const book = store.book();
     if (!book?.isLoaded) return null;
     const limit = bandLimit('buy', lastPrice, market.priceBand, market.tickSize, book.best('asks'));
-    return walkForQuote(withoutOwn(book.levelsBestFirst('asks'), own), quote, market.stepSize, limit);
+    return walkForQuote(withoutOwn(book.levelsBestFirst('asks'), own), quote, market.stepSize, limit, book.cutAt('asks') !== null);
   }, [store, market]);
 }
 

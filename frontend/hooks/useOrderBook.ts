@@ -38,6 +38,7 @@ function useOrderBookSync(market: string): OrderBookState {
   useEffect(() => {
     const s = new BookSync({
       fetchSnapshot: () => api.depth(market, BOOK_SNAPSHOT_LIMIT),
+      snapshotLimit: BOOK_SNAPSHOT_LIMIT,
       onChange: bump,
       onState: setState,
     });

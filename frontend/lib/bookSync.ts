@@ -20,6 +20,8 @@ export const BOOK_SNAPSHOT_LIMIT = 1000;
 
 export interface BookSyncOptions {
   fetchSnapshot: () => Promise<DepthSnapshot>;
+  /** Levels a side that `fetchSnapshot` asks for: a side with that many may go on beyond them. */
+  snapshotLimit?: number;
   /** The book changed (or was reloaded). */
   onChange?: () => void;
   onState?: (state: SyncState) => void;
@@ -89,7 +91,7 @@ export class BookSync {
     }
     if (gen !== this.generation) return;
     const candidate = new LocalOrderBook();
-    candidate.loadSnapshot(snapshot);
+    candidate.loadSnapshot(snapshot, this.options.snapshotLimit);
     const buffered = this.buffer;
     for (const diff of buffered) {
       if (candidate.applyDiff(diff) === 'gap') {

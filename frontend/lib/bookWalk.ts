@@ -26,6 +26,11 @@ export interface BookWalk {
   worstPrice: Dec | null;
   /** Whether levels beyond the price band were left out (the order would stop there). */
   banded: boolean;
+  /**
+   * Whether it ran out of the levels the book holds while the exchange's book may go on beyond
+   * them (a snapshot cut at the levels asked for: `LocalOrderBook.cutAt`): the rest is not known.
+   */
+  cut: boolean;
 }
 
 /**
@@ -99,10 +104,10 @@ export function within(side: Side, price: Dec, limit: Dec | null): boolean {
 }
 
 /**
- * A market order of `side` for `quantity` (base) against `levels`, the opposite side best first:
- * how much fills, for what total.
+ * A market order of `side` for `quantity` (base) against `levels`, the opposite side best first
+ * (`cut`: the exchange may hold more beyond them): how much fills, for what total.
  */
-export function walkForQuantity(levels: Iterable<WalkLevel>, side: Side, quantity: Dec, limit: Dec | null = null): BookWalk {
+export function walkForQuantity(levels: Iterable<WalkLevel>, side: Side, quantity: Dec, limit: Dec | null = null, cut = false): BookWalk {
   let left = quantity;
   let total = '0';
   let worstPrice: Dec | null = null;
@@ -119,7 +124,7 @@ export function walkForQuantity(levels: Iterable<WalkLevel>, side: Side, quantit
     worstPrice = level.price;
   }
   const complete = !isPositive(left);
-  return { quantity: sub(quantity, left), total, complete, worstPrice, banded: banded && !complete };
+  return { quantity: sub(quantity, left), total, complete, worstPrice, banded: banded && !complete, cut: cut && !banded && !complete };
 }
 
 /**
@@ -127,7 +132,7 @@ export function walkForQuantity(levels: Iterable<WalkLevel>, side: Side, quantit
  * gets in whole steps and what that costs. `complete` is false when the book (within the band)
  * runs out before the quote is spent to within one step.
  */
-export function walkForQuote(levels: Iterable<WalkLevel>, quote: Dec, stepSize: Dec, limit: Dec | null = null): BookWalk {
+export function walkForQuote(levels: Iterable<WalkLevel>, quote: Dec, stepSize: Dec, limit: Dec | null = null, cut = false): BookWalk {
   let left = quote;
   let quantity = '0';
   let total = '0';
@@ -156,7 +161,7 @@ export function walkForQuote(levels: Iterable<WalkLevel>, quote: Dec, stepSize: 
     }
   }
   const complete = !exhausted || !isPositive(left);
-  return { quantity, total, complete, worstPrice, banded: banded && !complete };
+  return { quantity, total, complete, worstPrice, banded: banded && !complete, cut: cut && !banded && !complete };
 }
 
 /**
@@ -170,14 +175,19 @@ export function marketReach(walk: BookWalk, limit: Dec | null): Dec | null {
 
 /** Two walks that show the same (a redraw of the book that changed nothing for this order). */
 export function sameWalk(a: BookWalk, b: BookWalk): boolean {
-  return a.quantity === b.quantity && a.total === b.total && a.complete === b.complete && a.worstPrice === b.worstPrice && a.banded === b.banded;
+  return a.quantity === b.quantity && a.total === b.total && a.complete === b.complete && a.worstPrice === b.worstPrice && a.banded === b.banded
+    && a.cut === b.cut;
 }
 
-/** The order form's "Estimated total" for a walk: what it costs or brings, or why the book cannot fill it. */
+/**
+ * The order form's "Estimated total" for a walk: what it costs or brings, why the book cannot fill
+ * it, or that it goes beyond what the book shown holds.
+ */
 export function describeWalk(walk: BookWalk, side: Side, m: { baseAsset: string; quoteAsset: string; tickSize: Dec; stepSize: Dec }): string {
   const total = `${formatAmount(walk.total, decimalsOf(m.tickSize))} ${m.quoteAsset}`;
   const where = walk.banded ? ' within the price band' : '';
   if (walk.complete) return `≈ ${total}`;
+  if (walk.cut) return `Beyond the book shown: its ${side === 'buy' ? 'asks' : 'bids'} fill ${formatQty(walk.quantity, m.stepSize)} ${m.baseAsset} (≈ ${total}), the rest is not known`;
   if (!isPositive(walk.quantity)) return `The book cannot fill it: no ${side === 'buy' ? 'asks' : 'bids'}${where}`;
   return `The book can fill only ${formatQty(walk.quantity, m.stepSize)} ${m.baseAsset}${where} (≈ ${total})`;
 }

@@ -11,6 +11,11 @@
  * Levels live in a Map keyed by canonical price (O(1) update) and are sorted lazily when read,
  * then cached until the next change: the page reads at most once per frame, while diffs may arrive
  * hundreds of times per second.
+ *
+ * A snapshot that has as many levels on a side as were asked for may have been cut there: the
+ * exchange may hold more beyond its worst level. Diffs bring only the levels that change, so
+ * beyond that price the book knows some levels and not others; it reads (levels, best) only down
+ * to it (`cutAt`).
  */
 import { add, isZero, normalize, toScaledUnits } from './decimal';
 import type { DepthDiff, DepthSnapshot, Dec, Level } from './types';
@@ -38,6 +43,8 @@ const SORT_SCALE = 18;
 export class LocalOrderBook {
   private readonly sides: Record<BookSide, Map<string, Entry>> = { bids: new Map(), asks: new Map() };
   private readonly sorted: Record<BookSide, Entry[] | null> = { bids: null, asks: null };
+  /** The worst level of a snapshot that may have been cut there (null: it had the whole side). */
+  private readonly cut: Record<BookSide, Entry | null> = { bids: null, asks: null };
   private updateId: number | null = null;
   private loaded = false;
 
@@ -50,11 +57,19 @@ export class LocalOrderBook {
     return this.loaded;
   }
 
-  /** Replaces the whole book with a snapshot. */
-  loadSnapshot(snapshot: DepthSnapshot): void {
+  /**
+   * Replaces the whole book with a snapshot, asked for with at most `limit` levels a side (a side
+   * with that many may go on beyond them).
+   */
+  loadSnapshot(snapshot: DepthSnapshot, limit = Infinity): void {
     this.clear();
     this.setLevels('bids', snapshot.bids);
     this.setLevels('asks', snapshot.asks);
+    for (const side of ['bids', 'asks'] as const) {
+      const all = this.sortedSide(side);
+      this.cut[side] = all.length >= limit ? (all.at(-1) ?? null) : null;
+      this.sorted[side] = null;
+    }
     this.updateId = snapshot.lastUpdateId;
     this.loaded = true;
   }
@@ -63,6 +78,7 @@ export class LocalOrderBook {
     this.sides.bids.clear();
     this.sides.asks.clear();
     this.sorted.bids = this.sorted.asks = null;
+    this.cut.bids = this.cut.asks = null;
     this.updateId = null;
     this.loaded = false;
   }
@@ -96,9 +112,14 @@ export class LocalOrderBook {
     return out;
   }
 
-  /** Every level of a side, best first (no totals): for walking the book (lib/bookWalk.ts). */
+  /** Every level of a side it knows, best first (no totals): for walking the book (lib/bookWalk.ts). */
   levelsBestFirst(side: BookSide): readonly { readonly price: Dec; readonly quantity: Dec }[] {
     return this.sortedSide(side);
+  }
+
+  /** The price down to which the book knows a side, when its snapshot may have been cut there (null: the whole side). */
+  cutAt(side: BookSide): Dec | null {
+    return this.cut[side]?.price ?? null;
   }
 
   best(side: BookSide): Dec | null {
@@ -124,7 +145,9 @@ export class LocalOrderBook {
     let s = this.sorted[side];
     if (!s) {
       s = [...this.sides[side].values()];
-      // Bids best (highest) first, asks best (lowest) first.
+      // Bids best (highest) first, asks best (lowest) first; none beyond where a snapshot was cut.
+      const cut = this.cut[side]?.key;
+      if (cut !== undefined) s = s.filter((e) => (side === 'bids' ? e.key >= cut : e.key <= cut));
       if (side === 'bids') s.sort((a, b) => (a.key > b.key ? -1 : a.key < b.key ? 1 : 0));
       else s.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this.sorted[side] = s;

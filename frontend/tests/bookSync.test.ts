@@ -41,6 +41,17 @@ describe('BookSync', () => {
     expect(bids(sync)).toEqual(['101x2', '100x1', '99x5']);
   });
 
+  it('knows a side only down to where a snapshot of as many levels as asked was cut', async () => {
+    const f = controlledFetch();
+    const sync = new BookSync({ fetchSnapshot: f.fetchSnapshot, snapshotLimit: 2 });
+    sync.resync();
+    await f.answer(snap(6, [['100', '1'], ['99', '5']], [['101', '1']]));
+    sync.handleEvent(diff(7, 7, [['97', '3'], ['100', '0']]));
+    // 98 may rest on the exchange, unknown here: 97 is not shown as the next bid after 99.
+    expect(bids(sync)).toEqual(['99x5']);
+    expect([sync.book.cutAt('bids'), sync.book.cutAt('asks')]).toEqual(['99', null]);
+  });
+
   it('resynchronises when a live event leaves a gap', async () => {
     vi.useFakeTimers();
     try {
