@@ -76,6 +76,15 @@ async function openTrade(market, { user = '5', width = 1440, height = 900 } = {}
 }
 
 const toasts = (p = page) => p.$$eval('[data-testid=toast]', (els) => els.map((e) => ({ kind: e.dataset.kind, text: e.innerText.replace(/\s+/g, ' ').trim() })));
+// The toast of the user's own order `prefix` ("Sell 1.00 X at 105.00"), which the exchange
+// cancelled when this page's buy crossed it: blamed on that buy, not on another session.
+async function expectSelfTradeCancel(p, prefix) {
+  await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith(`${prefix}: canceled`)),
+    { timeout: 15_000, message: `the self-trade prevention toast of ${prefix}` });
+  const told = (await toasts(p)).find((t) => t.text.startsWith(prefix));
+  assert.match(told.text, /Cancelled by self-trade prevention when your buy order from this page crossed it/);
+  assert.doesNotMatch(told.text, /Not from this page/);
+}
 const ordersOf = async (userId, market) => (await api.call('GET', `orders?userId=${userId}&market=${market}&limit=50`)).body ?? [];
 
 describe('order form', { timeout: 240_000 }, () => {
@@ -320,11 +329,7 @@ describe('order form', { timeout: 240_000 }, () => {
     await p.click('[data-testid=order-submit]');
     await waitFor(async () => (await toasts(p)).some((t) => t.text === 'Buy WIPRO: filled 4.00 WIPRO filled'), { message: 'the fill' });
     // The exchange cancelled the user's own ask when this page's order crossed it: said so.
-    await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith('Sell 1.00 WIPRO at 101.00: canceled')),
-      { timeout: 15_000, message: 'the self-trade prevention toast' });
-    const stp = (await toasts(p)).find((t) => t.text.startsWith('Sell 1.00 WIPRO at 101.00'));
-    assert.match(stp.text, /Cancelled by self-trade prevention when your buy order from this page crossed it/);
-    assert.doesNotMatch(stp.text, /Not from this page/);
+    await expectSelfTradeCancel(p, 'Sell 1.00 WIPRO at 101.00');
     assert.deepEqual(await api.openOrders('5', W), []);
     const trades = await api.trades(W);
     assert.deepEqual(trades.map((t) => `${norm(t.q ?? t.qty ?? t.quantity)}@${norm(t.p ?? t.price)}`).sort(), ['2@100', '2@105']);
@@ -456,11 +461,7 @@ describe('order form', { timeout: 240_000 }, () => {
     } finally {
       await p.unroute('**/api/v1/order', sweep);
     }
-    await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith('Sell 1.00 ITC at 105.00: canceled')),
-      { timeout: 15_000, message: 'the toast for the ask' });
-    const told = (await toasts(p)).find((t) => t.text.startsWith('Sell 1.00 ITC at 105.00'));
-    assert.match(told.text, /Cancelled by self-trade prevention when your buy order from this page crossed it/);
-    assert.doesNotMatch(told.text, /Not from this page/);
+    await expectSelfTradeCancel(p, 'Sell 1.00 ITC at 105.00');
     assert.deepEqual(await api.openOrders('5', X), []);
     assert.deepEqual(p.errors, []);
     await p.close();
