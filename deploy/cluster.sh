@@ -28,7 +28,15 @@ while (($#)); do
     *) sed -n '2,12p' "$0" >&2; exit 2 ;;
   esac
 done
-[[ "$edges" =~ ^[0-9]+$ && "$port" =~ ^[0-9]+$ ]] || { echo "--edges and --port take numbers" >&2; exit 2; }
+# Decimal without leading zeros (bash reads 010 as octal), short enough not to overflow.
+[[ "$edges" =~ ^(0|[1-9][0-9]{0,3})$ && "$port" =~ ^[1-9][0-9]{0,4}$ ]] ||
+  { echo "--edges and --port take numbers" >&2; exit 2; }
+# Every port the cluster uses (the last edge's WebSocket port at P+100N+1, Redis at P+5) must
+# exist, or a part refuses to start after the others, PostgreSQL included, have started.
+if ((port + 100 * edges + 1 > 65535 || port + 5 > 65535)); then
+  echo "--port $port with --edges $edges: the ports go up to $((port + 100 * edges + 1)) (Redis at $((port + 5))), past 65535" >&2
+  exit 2
+fi
 if ((build)); then
   deploy/install-deps.sh --servers
   deploy/build.sh
@@ -42,11 +50,15 @@ stopping=0
 stop() {
   ((stopping)) && return
   stopping=1
+  # A part's own exit status (a maker that could not cancel its orders because the node had
+  # died, a part ended by a signal) must not end the stop under set -e: the parts after it,
+  # Redis and PostgreSQL included, would be left running.
+  set +e
   local i
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     kill -TERM "${pids[i]}" 2>/dev/null && wait "${pids[i]}" 2>/dev/null
   done
-  tests/support/pg_server.sh stop "$dir/postgres" || true
+  tests/support/pg_server.sh stop "$dir/postgres"
 }
 trap stop EXIT
 trap 'exit 0' INT TERM  # a stop asked for
@@ -72,6 +84,12 @@ store=$(tests/support/pg_server.sh start "$dir/postgres")
 
 mkdir -p "$dir/redis"
 redis_port=$((port + 5))
+# A Redis left running (by an earlier run killed outright) would answer the ping below while
+# ours exits at once (address in use), and the cluster would run on a Redis it cannot stop.
+if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
+  echo "a Redis already answers on port $redis_port (left from an earlier run?): stop it, or use another --port" >&2
+  exit 1
+fi
 # Appends every write, so the streams that carry storage events survive a restart of Redis.
 setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes \
   --save '' >"$dir/redis.log" 2>&1 &

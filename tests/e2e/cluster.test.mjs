@@ -4,8 +4,8 @@
 // SIGTERM stops every part. Runs once, in the plain suite (it starts its own servers).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -102,6 +102,77 @@ test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores
       child.kill('SIGTERM');
       await exited;
     }
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Runs the script in a directory of its own; `output` collects its stdout and stderr.
+function startCluster(args) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cluster-'));
+  chmodSync(dir, 0o755);  // as root, PostgreSQL runs as the postgres user
+  const child = spawn(path.join(SOURCE, 'deploy/cluster.sh'), ['--no-build', '--dir', dir, ...args],
+    { env: { ...process.env, EXCHANGE_BIN: BIN }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = { dir, child, output: '' };
+  child.stdout.on('data', (d) => { run.output += d; });
+  child.stderr.on('data', (d) => { run.output += d; });
+  run.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return run;
+}
+
+test('deploy/cluster.sh: a part that dies stops the rest, Redis and PostgreSQL included, even when another part then fails to stop cleanly', {
+  skip: process.env.EXCHANGE_TEST_PG_URL || process.env.EXCHANGE_TEST_REDIS ? 'runs in the plain suite' : false,
+  timeout: 180000,
+}, async () => {
+  const base = await freeBase(1);
+  const run = startCluster(['--edges', '1', '--port', String(base)]);
+  let ws;
+  let children = [];
+  try {
+    await eventually(() => /cluster ready/.test(run.output) || run.child.exitCode !== null,
+      { timeoutMs: 90000, what: 'cluster ready' });
+    assert.match(run.output, /cluster ready/, run.output);
+    // A trade means the maker has orders resting: with the node gone it cannot cancel them,
+    // and exits 1 when stopped.
+    ws = await openWs(`ws://127.0.0.1:${base + 1}/`);
+    assert.deepEqual(await ws.call('SUBSCRIBE', [`trade@${M}`]), { result: null, id: 1 });
+    await eventually(() => ws.inbox.some((m) => m.data.e === 'trade'), { timeoutMs: 60000, what: 'a trade' });
+    ws.ws.close();
+    children = execFileSync('pgrep', ['-P', String(run.child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    assert.equal(children.length, 4, `Redis, node, edge, maker: ${children}`);
+    const node = Number(execFileSync('pgrep', ['-P', String(run.child.pid), '-f', `data-dir ${run.dir}/node`],
+      { encoding: 'utf8' }).trim());
+    const pids = [...children, Number(readFileSync(path.join(run.dir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0])];
+    process.kill(node, 'SIGKILL');
+    const { code } = await run.exited;
+    assert.equal(code, 1, run.output);
+    assert.match(run.output, /a part of the cluster stopped/);
+    await eventually(() => pids.every((pid) => !alive(pid)),
+      { timeoutMs: 10000, what: `every part stopped: ${pids.filter(alive)} of ${pids}\n${run.output}` });
+  } finally {
+    ws?.ws.close();
+    if (run.child.exitCode === null) {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+    // What a failed stop left running.
+    for (const pid of children.filter(alive)) process.kill(pid, 'SIGKILL');
+    execFileSync(path.join(SOURCE, 'tests/support/pg_server.sh'), ['stop', path.join(run.dir, 'postgres')]);
+    rmSync(run.dir, { recursive: true, force: true });
+  }
+});
+
+test('deploy/cluster.sh refuses ports past 65535 before it starts anything', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cluster-'));
+  chmodSync(dir, 0o755);  // as root, PostgreSQL runs as the postgres user
+  try {
+    for (const args of [['--port', '65500', '--edges', '1'], ['--port', '65400', '--edges', '2'],
+      ['--port', '65531', '--edges', '0'], ['--port', '0'], ['--edges', '08']]) {
+      const r = spawnSync(path.join(SOURCE, 'deploy/cluster.sh'), ['--no-build', '--dir', dir, ...args],
+        { encoding: 'utf8', timeout: 20000, env: { ...process.env, EXCHANGE_BIN: BIN } });
+      assert.equal(r.status, 2, `${args}: ${r.stdout}${r.stderr}`);
+      assert.ok(!existsSync(path.join(dir, 'postgres')), `${args}: PostgreSQL was started`);
+    }
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
