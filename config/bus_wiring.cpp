@@ -1,5 +1,7 @@
 #include "config/bus_wiring.hpp"
 
+#include <mutex>
+
 #include "actors/common/log.hpp"
 #include "actors/common/messages.hpp"
 #include "net/redis/bus_atoms.hpp"
@@ -23,13 +25,21 @@ class RedisBus final : public Bus {
   ~RedisBus() override {
     stop();
     publisher_.reset();
-    connections_.clear();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      connections_.clear();
+    }
     io_.stop();
   }
 
   Result<bool> claim(const std::string& node, std::function<void()> on_lost) override {
+    auto lease_connection = connect("lease");
     lease_ = std::make_shared<redis::MarketsLease>(
-        connect("lease"), node, [on_lost = std::move(on_lost)](const std::string&) { on_lost(); });
+        lease_connection, node,
+        [this, lease_connection, on_lost = std::move(on_lost)](const std::string&) {
+          fence(lease_connection);
+          on_lost();
+        });
     if (auto r = lease_->claim(std::chrono::seconds(3)); !r) return r;
     renewer_ = system_.spawn([lease = lease_](caf::event_based_actor* self) -> caf::behavior {
       const auto every = lease->ttl() / 3;
@@ -67,23 +77,45 @@ class RedisBus final : public Bus {
   std::string describe() const override { return endpoint_.text(); }
 
   void stop() override {
-    if (stopped_) return;
-    stopped_ = true;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopped_) return;
+      stopped_ = true;
+    }
     publisher_->detach_all();
     if (lease_) lease_->release(std::chrono::seconds(1));
     for (auto* a : {&producer_, &consumer_, &writer_, &renewer_})
       if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
-    for (auto& c : connections_)
+    for (auto& c : connections())
       c->stop();
   }
 
  private:
+  // Another node holds the claim now: from here on nothing of this node reaches Redis (no
+  // storage event appended to, read from or acknowledged in the streams, nothing
+  // published), while the node stops. What it has not stored is in its journals. On the
+  // Redis thread, from the lease's reply: its own connection is left to stop().
+  void fence(const std::shared_ptr<redis::Connection>& lease_connection) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stopped_) return;
+    }
+    for (auto& c : connections())
+      if (c != lease_connection) c->stop();
+  }
+
+  std::vector<std::shared_ptr<redis::Connection>> connections() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return connections_;
+  }
+
   std::shared_ptr<redis::Connection> connect(const char* name) {
     redis::ConnectionOptions o;
     o.endpoint = endpoint_;
     o.name = name;
     auto c = std::make_shared<redis::Connection>(io_.context(), o);
     c->start();
+    std::lock_guard<std::mutex> lock(mutex_);
     connections_.push_back(c);
     return c;
   }
@@ -91,6 +123,9 @@ class RedisBus final : public Bus {
   Options options_;
   caf::actor_system& system_;
   redis::Endpoint endpoint_;
+  // Guards connections_ and stopped_, which the Redis thread reads (fence). Declared before
+  // io_, so it outlives that thread.
+  std::mutex mutex_;
   redis::IoThread io_;
   std::vector<std::shared_ptr<redis::Connection>> connections_;
   std::shared_ptr<redis::Connection> publisher_conn_;

@@ -273,9 +273,8 @@ int run_node(const Options& o, const char* program_path) {
                       (config.static_dir.empty() ? "" : " page=" + config.static_dir));
 
   int sig = wait_for_signal(signals);
-  const int exit_code = requested_exit_code();
-  log(exit_code ? Level::error : Level::info, "shutting down",
-      {{"signal", sig}, {"exit_code", exit_code}});
+  log(requested_exit_code() ? Level::error : Level::info, "shutting down",
+      {{"signal", sig}, {"exit_code", requested_exit_code()}});
   edge.stop();
   {
     caf::scoped_actor self{system};
@@ -308,7 +307,7 @@ int run_node(const Options& o, const char* program_path) {
   // stopped io_context, never in a destroyed one.
   system.await_all_actors_done();
   std::cout << "exchange stopped" << std::endl;
-  return exit_code;
+  return requested_exit_code();  // also a claim lost while stopping
 }
 
 }  // namespace ex
