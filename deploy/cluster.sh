@@ -11,7 +11,7 @@
 # The node serves at P (default 3001) and P+1; edge i (1..N, default 2) at P+100i and
 # P+100i+1. Once all answer, one line starting "cluster ready" names every address.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+repo=$(cd "$(dirname "$0")/.." && pwd)
 
 edges=2
 port=3001
@@ -37,13 +37,15 @@ if ((port + 100 * edges + 1 > 65535 || port + 5 > 65535)); then
   echo "--port $port with --edges $edges: the ports go up to $((port + 100 * edges + 1)) (Redis at $((port + 5))), past 65535" >&2
   exit 2
 fi
+# --dir and EXCHANGE_BIN are relative to where the script was started; the rest to the repository.
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+bin=$(realpath -m "${EXCHANGE_BIN:-$repo/build/exchange}")   # the market maker is beside it
+cd "$repo"
 if ((build)); then
   deploy/install-deps.sh --servers
   deploy/build.sh
 fi
-mkdir -p "$dir"
-dir=$(cd "$dir" && pwd)
-bin=${EXCHANGE_BIN:-$PWD/build/exchange}   # the market maker is beside it
 
 pids=()   # started here, stopped in reverse
 stopping=0
