@@ -40,26 +40,43 @@ const alive = (pid) => {
   }
 };
 
-test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores them, SIGTERM stops it all', {
+// The cluster starts its own PostgreSQL and Redis: once is enough, in the plain suite.
+const CLUSTER_TEST = {
   skip: process.env.EXCHANGE_TEST_PG_URL || process.env.EXCHANGE_TEST_REDIS ? 'runs in the plain suite' : false,
   timeout: 180000,
-}, async () => {
-  const base = await freeBase(2);
+};
+
+// Runs the script in a directory of its own; `output` collects its stdout and stderr.
+function startCluster(args) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cluster-'));
   chmodSync(dir, 0o755);  // as root, PostgreSQL runs as the postgres user
-  const child = spawn(path.join(SOURCE, 'deploy/cluster.sh'),
-    ['--no-build', '--edges', '2', '--port', String(base), '--dir', dir],
+  const child = spawn(path.join(SOURCE, 'deploy/cluster.sh'), ['--no-build', '--dir', dir, ...args],
     { env: { ...process.env, EXCHANGE_BIN: BIN }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const run = { dir, child, output: '' };
+  child.stdout.on('data', (d) => { run.output += d; });
+  child.stderr.on('data', (d) => { run.output += d; });
+  run.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // Resolves once every part answers (the "cluster ready" line); fails if the script exits first.
+  run.ready = async () => {
+    await eventually(() => /cluster ready/.test(run.output) || child.exitCode !== null,
+      { timeoutMs: 90000, what: 'cluster ready' });
+    assert.match(run.output, /cluster ready/, run.output);
+  };
+  // The script's children (Redis, the node, the edges, the maker) and PostgreSQL's server.
+  run.parts = () => [
+    ...execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number),
+    Number(readFileSync(path.join(dir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0])];
+  return run;
+}
+
+test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores them, SIGTERM stops it all', CLUSTER_TEST, async () => {
+  const base = await freeBase(2);
+  const run = startCluster(['--edges', '2', '--port', String(base)]);
+  const { dir, child } = run;
   const sockets = [];
   try {
-    await eventually(() => /cluster ready/.test(output) || child.exitCode !== null,
-      { timeoutMs: 90000, what: 'cluster ready' });
-    assert.match(output, /cluster ready/, output);
-    for (const port of [base + 1, base + 101, base + 201]) assert.match(output, new RegExp(`ws://127\\.0\\.0\\.1:${port}`));
+    await run.ready();
+    for (const port of [base + 1, base + 101, base + 201]) assert.match(run.output, new RegExp(`ws://127\\.0\\.0\\.1:${port}`));
 
     // The node's own stream, and each edge's (served from Redis by another process).
     for (const port of [base + 1, base + 101, base + 201]) {
@@ -86,62 +103,41 @@ test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores
     await eventually(() => stored() === `${common.length}|${common.length}`,
       { timeoutMs: 10000, what: `trades ${common} in PostgreSQL` });
 
-    // The script's children (Redis, the node, the edges, the maker) and PostgreSQL's server.
-    const pids = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
-    assert.equal(pids.length, 5, `Redis, node, two edges, maker: ${pids}`);
-    pids.push(Number(readFileSync(path.join(dir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0]));
+    const pids = run.parts();
+    assert.equal(pids.length, 6, `Redis, node, two edges, maker, PostgreSQL: ${pids}`);
     assert.ok(pids.every(alive), `${pids}`);
     child.kill('SIGTERM');
-    const { code } = await exited;
-    assert.equal(code, 0, output);
+    const { code } = await run.exited;
+    assert.equal(code, 0, run.output);
     await eventually(() => pids.every((pid) => !alive(pid)), { timeoutMs: 10000, what: 'every part stopped' });
-    assert.match(output, /cluster ready/);
   } finally {
     for (const ws of sockets) ws.ws.close();
     if (child.exitCode === null) {
       child.kill('SIGTERM');
-      await exited;
+      await run.exited;
     }
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-// Runs the script in a directory of its own; `output` collects its stdout and stderr.
-function startCluster(args) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'exchange-cluster-'));
-  chmodSync(dir, 0o755);  // as root, PostgreSQL runs as the postgres user
-  const child = spawn(path.join(SOURCE, 'deploy/cluster.sh'), ['--no-build', '--dir', dir, ...args],
-    { env: { ...process.env, EXCHANGE_BIN: BIN }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const run = { dir, child, output: '' };
-  child.stdout.on('data', (d) => { run.output += d; });
-  child.stderr.on('data', (d) => { run.output += d; });
-  run.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return run;
-}
-
-test('deploy/cluster.sh: a part that dies stops the rest, Redis and PostgreSQL included, even when another part then fails to stop cleanly', {
-  skip: process.env.EXCHANGE_TEST_PG_URL || process.env.EXCHANGE_TEST_REDIS ? 'runs in the plain suite' : false,
-  timeout: 180000,
-}, async () => {
+test('deploy/cluster.sh: a part that dies stops the rest, Redis and PostgreSQL included, even when another part then fails to stop cleanly', CLUSTER_TEST, async () => {
   const base = await freeBase(1);
   const run = startCluster(['--edges', '1', '--port', String(base)]);
   let ws;
   let children = [];
   try {
-    await eventually(() => /cluster ready/.test(run.output) || run.child.exitCode !== null,
-      { timeoutMs: 90000, what: 'cluster ready' });
-    assert.match(run.output, /cluster ready/, run.output);
+    await run.ready();
     // A trade means the maker has orders resting: with the node gone it cannot cancel them,
     // and exits 1 when stopped.
     ws = await openWs(`ws://127.0.0.1:${base + 1}/`);
     assert.deepEqual(await ws.call('SUBSCRIBE', [`trade@${M}`]), { result: null, id: 1 });
     await eventually(() => ws.inbox.some((m) => m.data.e === 'trade'), { timeoutMs: 60000, what: 'a trade' });
     ws.ws.close();
-    children = execFileSync('pgrep', ['-P', String(run.child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    const pids = run.parts();
+    children = pids.slice(0, -1);
     assert.equal(children.length, 4, `Redis, node, edge, maker: ${children}`);
     const node = Number(execFileSync('pgrep', ['-P', String(run.child.pid), '-f', `data-dir ${run.dir}/node`],
       { encoding: 'utf8' }).trim());
-    const pids = [...children, Number(readFileSync(path.join(run.dir, 'postgres/data/postmaster.pid'), 'utf8').split('\n')[0])];
     process.kill(node, 'SIGKILL');
     const { code } = await run.exited;
     assert.equal(code, 1, run.output);
