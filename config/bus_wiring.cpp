@@ -33,6 +33,7 @@ class RedisBus final : public Bus {
   }
 
   Result<bool> claim(const std::string& node, std::function<void()> on_lost) override {
+    node_ = node;
     auto lease_connection = connect("lease");
     lease_ = std::make_shared<redis::MarketsLease>(
         lease_connection, node,
@@ -56,6 +57,7 @@ class RedisBus final : public Bus {
     writer_ = writer;
     redis::ProducerOptions p;
     p.max_len = options_.bus_stream_maxlen;
+    p.fence_token = node_;  // appends only while this node holds the claim
     producer_ = system_.spawn(redis::stream_producer, connect("producer"), p);
     std::vector<std::string> streams;
     for (const auto& m : options_.markets)
@@ -131,6 +133,7 @@ class RedisBus final : public Bus {
   std::shared_ptr<redis::Connection> publisher_conn_;
   std::unique_ptr<redis::MarketPublisher> publisher_;
   std::shared_ptr<redis::MarketsLease> lease_;
+  std::string node_;  // the claim's token
   caf::actor producer_, consumer_, writer_, renewer_;
   bool stopped_ = false;
 };

@@ -5,7 +5,7 @@
 
 namespace ex::redis {
 
-using bus_sent_atom = caf::atom_constant<caf::atom("bussent")>;    // a pipelined XADD batch ended
+using bus_sent_atom = caf::atom_constant<caf::atom("bussent")>;    // a batch of XADDs ended
 using bus_retry_atom = caf::atom_constant<caf::atom("busretry")>;  // try Redis again
 using bus_read_atom = caf::atom_constant<caf::atom("busread")>;    // XREADGROUP/XAUTOCLAIM answered
 using bus_acked_atom = caf::atom_constant<caf::atom("busacked")>;  // XACKs answered

@@ -7,7 +7,7 @@
 namespace ex::redis {
 namespace {
 
-constexpr const char* kKey = "exchange:markets-node";
+constexpr const char* kKey = kMarketsNodeKey;
 
 // Takes or renews the key if it is free or ours: 1, else the holder's token.
 constexpr const char* kClaim = R"lua(

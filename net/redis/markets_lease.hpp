@@ -21,6 +21,9 @@
 
 namespace ex::redis {
 
+// The key a node that hosts markets holds (its value: the node's token).
+inline constexpr const char* kMarketsNodeKey = "exchange:markets-node";
+
 class MarketsLease {
  public:
   // `on_lost` is called once, on the connection's thread, with the other node's token.

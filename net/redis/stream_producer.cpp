@@ -8,9 +8,24 @@
 #include "actors/common/metrics.hpp"
 #include "net/redis/bus_atoms.hpp"
 #include "net/redis/event_codec.hpp"
+#include "net/redis/markets_lease.hpp"
 
 namespace ex::redis {
 namespace {
+
+// Appends a batch: KEYS = the claim key, then each entry's stream; ARGV = the fence token
+// ("" = no check), MAXLEN, the format version, then each entry's type and data. Refused
+// (FENCED) unless the claim holds the token, in the same atomic step as the appends.
+constexpr const char* kAppend = R"lua(
+if ARGV[1] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('FENCED this node does not hold ' .. KEYS[1])
+end
+for i = 2, #KEYS do
+  redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], '*', 't', ARGV[2 * i], 'v', ARGV[3],
+             'd', ARGV[2 * i + 1])
+end
+return #KEYS - 1
+)lua";
 
 // One XADD: the stream key, the entry type and the encoded record.
 struct Entry {
@@ -55,48 +70,43 @@ class Producer {
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(n));
     waiting_.set(static_cast<int64_t>(pending_.size()));
 
-    // Replies arrive in order on the io thread; the tally lives there until the last one.
-    struct Tally {
-      size_t remaining;
-      size_t first_failed;
-    };
-    auto tally = std::make_shared<Tally>(Tally{n, n});
-    uint64_t batch = ++batch_id_;
     auto me = caf::actor_cast<caf::actor>(self);
-    std::vector<std::vector<std::string>> commands;
-    std::vector<ReplyFn> done;
-    commands.reserve(n);
-    done.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      const Entry& e = in_flight_[i];
-      commands.push_back({"XADD", e.key, "MAXLEN", "~", max_len_, "*", "t", e.type, "v",
-                          kEventFormatVersion, "d", e.data});
-      done.push_back([tally, i, me, batch](Result<Reply> r) {
-        if (!r && i < tally->first_failed) tally->first_failed = i;
-        if (--tally->remaining == 0)
-          caf::anon_send(me, bus_sent_atom::value, batch,
-                         static_cast<uint64_t>(tally->first_failed));
-      });
+    const uint64_t batch = ++batch_id_;
+    std::vector<std::string> command{"EVAL", kAppend, std::to_string(n + 1), kMarketsNodeKey};
+    command.reserve(4 + n + 3 + 2 * n);
+    for (const Entry& e : in_flight_)
+      command.push_back(e.key);
+    for (std::string arg : {options_.fence_token, max_len_, std::string(kEventFormatVersion)})
+      command.push_back(std::move(arg));
+    for (const Entry& e : in_flight_) {
+      command.push_back(e.type);
+      command.push_back(e.data);
     }
-    connection_->pipeline(std::move(commands), std::move(done));
+    connection_->command(std::move(command), [me, batch](Result<Reply> r) {
+      // Redis away is its connection's to tell; a refusal (FENCED) is the producer's.
+      std::string refused = r || r.error().code == ErrorCode::unavailable ? "" : r.error().message;
+      caf::anon_send(me, bus_sent_atom::value, batch, static_cast<bool>(r), std::move(refused));
+    });
   }
 
-  // A batch ended: keeps what succeeded, puts the rest back in front. Returns false if
-  // something failed (the caller schedules a retry).
-  bool sent(uint64_t batch, uint64_t first_failed) {
+  // A batch ended: keeps it if it is in Redis, else puts it back in front. Returns false
+  // if it failed (the caller schedules a retry).
+  bool sent(uint64_t batch, bool ok, const std::string& refused) {
     if (batch != batch_id_) return true;  // not ours (cannot happen: one in flight)
-    size_t ok = std::min<size_t>(first_failed, in_flight_.size());
-    appended_.inc(ok);
-    if (ok < in_flight_.size()) {
-      pending_.insert(pending_.begin(),
-                      std::make_move_iterator(in_flight_.begin() + static_cast<long>(ok)),
+    if (!refused.empty() && !refused_)
+      log(Level::warn, "storage events held back: Redis refused them (retried)",
+          {{"detail", refused}});
+    refused_ = !refused.empty();
+    if (ok) {
+      appended_.inc(in_flight_.size());
+      dropping_ = false;
+    } else {
+      pending_.insert(pending_.begin(), std::make_move_iterator(in_flight_.begin()),
                       std::make_move_iterator(in_flight_.end()));
       waiting_.set(static_cast<int64_t>(pending_.size()));
     }
-    bool all = ok == in_flight_.size();
     in_flight_.clear();
-    if (all) dropping_ = false;
-    return all;
+    return ok;
   }
 
   bool retry_scheduled_ = false;
@@ -110,6 +120,7 @@ class Producer {
   std::vector<Entry> in_flight_;
   uint64_t batch_id_ = 0;
   bool dropping_ = false;
+  bool refused_ = false;  // said once until a batch goes through
   Counter& appended_;
   Counter& dropped_;
   Gauge& waiting_;
@@ -139,8 +150,8 @@ caf::behavior stream_producer(caf::event_based_actor* self, std::shared_ptr<Conn
         p->add(Entry{event_stream_key(kDepositStream), "d", encode_deposit(d, seq)});
         p->send(self);
       },
-      [=](bus_sent_atom, uint64_t batch, uint64_t first_failed) {
-        if (!p->sent(batch, first_failed)) {
+      [=](bus_sent_atom, uint64_t batch, bool ok, const std::string& refused) {
+        if (!p->sent(batch, ok, refused)) {
           p->retry_scheduled_ = true;
           self->delayed_send(self, options.retry, bus_retry_atom::value);
           return;

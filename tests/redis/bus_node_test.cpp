@@ -275,7 +275,9 @@ CAF_TEST(a second node hosting markets on the same redis is refused) {
 
 // A node cut off from Redis for longer than its claim lasts can find, once back, that
 // another node took the claim meanwhile. Taking the key from under a running node is what
-// it then sees at its next renewal: it must stop (exit code 1) and leave the key alone.
+// it then sees: from that moment its storage events no longer reach the streams (the
+// producer's appends check the claim in the same step), and at its next renewal it stops
+// (exit code 1) and leaves the key alone.
 CAF_TEST(a node whose claim another node took stops) {
   const char* bin = std::getenv("EXCHANGE_BIN");
   CAF_REQUIRE(bin != nullptr);
@@ -283,22 +285,40 @@ CAF_TEST(a node whose claim another node took stops) {
   CAF_REQUIRE(server.started());
   fs::path dir = fresh_dir("redis_lease_lost");
   const std::string log_path = (dir / "node.log").string();
+  const uint16_t port = ex::testing::free_port();
   ChildProcess node;
-  CAF_REQUIRE(node.start({bin, "--bus", server.url(), "--bind", "127.0.0.1", "--http-port",
-                          std::to_string(ex::testing::free_port()), "--ws-port", "0", "--data-dir",
-                          (dir / "data").string()},
-                         log_path));
+  CAF_REQUIRE(
+      node.start({bin, "--demo", "--bus", server.url(), "--bind", "127.0.0.1", "--http-port",
+                  std::to_string(port), "--ws-port", "0", "--data-dir", (dir / "data").string()},
+                 log_path));
   auto says = [&](const std::string& text) {
     return wait_until([&] { return read_file(log_path).find(text) != std::string::npos; });
   };
   CAF_REQUIRE(says("exchange listening"));
   Admin redis_admin(server.url());
   Connection& admin = redis_admin.connection;
+  auto order = [&] {
+    return http(port, "POST", "/api/v1/order",
+                R"({"market":"TATA_INR","side":"buy","price":"100","quantity":"1","userId":"1"})")
+               .rfind("HTTP/1.1 200", 0) == 0;
+  };
+  auto appended = [&] {
+    auto r = call(admin, {"XLEN", event_stream_key("TATA_INR")});
+    return r ? r->integer : -1;
+  };
+  CAF_REQUIRE(order());
+  CAF_REQUIRE(wait_until([&] { return appended() > 0; }));  // the producer appends
   const std::string other = "other-host:0123456789abcdef";
   CAF_REQUIRE(call(admin, {"SET", "exchange:markets-node", other, "PX", "60000"}));
-  // Renewals come every 5 s; then the node drains and stops.
+  const int64_t before = appended();
+  // Orders the node still takes until its next renewal (within 5 s) finds the claim gone.
+  int taken = 0;
+  while (node.running() && taken < 1000)
+    taken += order() ? 1 : 0;
+  CAF_CHECK_GREATER(taken, 0);
   CAF_CHECK(wait_until([&] { return !node.running(); }, std::chrono::seconds(20)));
   CAF_CHECK_EQUAL(node.exit_code(), 1);
+  CAF_CHECK_EQUAL(appended(), before);  // none of them reached the other node's stream
   const std::string log = read_file(log_path);
   CAF_CHECK_NOT_EQUAL(log.find("another node took this node's claim"), std::string::npos);
   CAF_CHECK_NOT_EQUAL(log.find(other), std::string::npos);
