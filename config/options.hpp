@@ -30,8 +30,8 @@ struct Options {
   std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For names the client
   size_t max_connections = 0;                // 0: the open-file limit less a reserve for storage
   size_t max_connections_per_client = 0;     // per peer address (not trusted proxies); 0: none
-  int io_threads = 1;
-  int market_data_threads = 0;  // 0: WebSockets share the REST threads (options.cpp)
+  int io_threads = 1;                        // 2 on two cores or more (options.cpp)
+  int market_data_threads = 0;  // 0: WebSockets share the first REST thread (options.cpp)
   // Actors
   int scheduler_threads = 2;
   int64_t request_timeout_ms = 5000;

@@ -172,7 +172,10 @@ struct Edge::Impl {
       rest.push_back(&new_context());
     for (int i = 0; i < cfg.market_data_threads; ++i)
       market_data.push_back(&new_context());
-    if (market_data.empty()) market_data = rest;
+    // Without threads of their own, WebSockets share the first REST thread only, and REST
+    // requests use every REST thread: on two cores, spreading the fan-out over two threads
+    // measured a worse p99 for subscribers (README, "Architecture").
+    if (market_data.empty()) market_data = {rest.front()};
     for (asio::io_context* ioc : rest)
       ctx->rest_threads.add(*ioc);
     for (asio::io_context* ioc : market_data) {

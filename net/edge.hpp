@@ -45,8 +45,8 @@ struct EdgeConfig {
   int io_threads = 1;  // threads serving REST requests (and the trading page)
   // Threads serving WebSocket connections and their fan-out, so that a busy market's
   // fan-out (a socket write per subscriber per batch) never queues order entry. 0: the
-  // WebSockets share the REST threads, which on a small machine whose cores are all busy
-  // serves subscribers better (each thread then gets its share of the cores).
+  // WebSockets share the first REST thread (one fan-out for all of them), which on a small
+  // machine whose cores are all busy serves subscribers better.
   int market_data_threads = 0;
 };
 
