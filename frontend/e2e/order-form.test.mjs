@@ -24,7 +24,7 @@ const shots = ensureArtifacts();
 const shot = (p, name, fullPage = false) => p.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
 
 // The markets of config/exchange.example.toml: INFY trades in whole shares, BTC at whole rupees.
-// WIPRO and ITC are copies of TATA that no test trades before its own.
+// WIPRO, ITC and HDFC are copies of TATA that no test trades before its own.
 const market = (id, base, tick, step, minQty, minNotional, band) => `[[markets]]
 id = ${id}
 base = "${base}"
@@ -36,13 +36,14 @@ min_notional = "${minNotional}"
 price_band = "${band}"
 `;
 const CONFIG = [
-  ...[['TATA', 2], ['INFY', 2], ['BTC', 8], ['INR', 2], ['WIPRO', 2], ['ITC', 2]]
+  ...[['TATA', 2], ['INFY', 2], ['BTC', 8], ['INR', 2], ['WIPRO', 2], ['ITC', 2], ['HDFC', 2]]
     .map(([name, decimals]) => `[[assets]]\nname = "${name}"\ndecimals = ${decimals}\n`),
   market(1, 'TATA', '0.01', '0.01', '0.01', '1', '0.1'),
   market(2, 'INFY', '0.05', '1', '1', '10', '0.05'),
   market(3, 'BTC', '1', '0.00001', '0.0001', '100', '0.1'),
   market(4, 'WIPRO', '0.01', '0.01', '0.01', '1', '0.1'),
   market(5, 'ITC', '0.01', '0.01', '0.01', '1', '0.1'),
+  market(6, 'HDFC', '0.01', '0.01', '0.01', '1', '0.1'),
 ].join('');
 
 let ex, api, browser, page, configDir;
@@ -86,6 +87,60 @@ async function expectSelfTradeCancel(p, prefix) {
   assert.doesNotMatch(told.text, /Not from this page/);
 }
 const ordersOf = async (userId, market) => (await api.call('GET', `orders?userId=${userId}&market=${market}&limit=50`)).body ?? [];
+
+/**
+ * Places an ask of 1 at `price` from page `p` (the user's only open order in `market`), then sets
+ * the form to a market buy of `quantity` and waits for its estimate. Returns the ask.
+ */
+async function askThenMarketBuy(p, market, price, quantity) {
+  await p.click('[data-testid=side-sell]');
+  await typeIn(p, 'order-price', price);
+  await typeIn(p, 'order-quantity', '1');
+  await p.click('[data-testid=order-submit]');
+  await waitFor(async () => (await p.$$('[data-testid=open-order]')).length === 1, { message: `the ask at ${price}` });
+  const [ask] = await api.openOrders('5', market);
+  await p.click('[data-testid=tab-market]');
+  await p.click('[data-testid=side-buy]');
+  await typeIn(p, 'order-quantity', quantity);
+  await waitFor(async () => (await p.getAttribute('[data-testid=order-total]', 'data-complete')) === 'true', { message: 'the estimate' });
+  return ask;
+}
+
+/**
+ * On market `X`, not traded before: a last price of 100.00 (the band of a market buy ends at
+ * 110.00), asks of user 1 at 101.00 and 102.00, and an ask from the page at 105.00, past where the
+ * book shown fills a market buy of 0.50 (at 101.00). The page sends that buy; while it is on its
+ * way another trader takes the asks below the page's own, so the buy arrives at the ask at 105.00,
+ * which self-trade prevention cancels, and then expires. `deliver(route, page, ask)` passes the
+ * buy's request on. The ask's toast, once, must blame the buy.
+ */
+async function buyPastTheEstimate(X, deliver) {
+  const base = X.split('_')[0];
+  await api.placeOrder({ market: X, side: 'sell', price: '100.00', quantity: '1', userId: '1' });
+  await api.placeOrder({ market: X, side: 'buy', price: '100.00', quantity: '1', userId: '2' });
+  await api.placeOrder({ market: X, side: 'sell', price: '101.00', quantity: '1', userId: '1' });
+  await api.placeOrder({ market: X, side: 'sell', price: '102.00', quantity: '1', userId: '1' });
+  const p = await openTrade(X);
+  const ask = await askThenMarketBuy(p, X, '105.00', '0.50');
+  assert.equal(await p.textContent('[data-testid=order-total]'), '≈ 50.50 INR', 'the estimate at 101.00');
+  const sweep = async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    await api.placeOrder({ market: X, side: 'buy', price: '102.00', quantity: '2', userId: '2' });
+    await deliver(route, p, ask);
+  };
+  await p.route('**/api/v1/order', sweep);
+  try {
+    await p.click('[data-testid=order-submit]');
+    await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith(`Buy ${base}: expired, nothing filled`)), { message: 'the expired buy' });
+  } finally {
+    await p.unroute('**/api/v1/order', sweep);
+  }
+  await expectSelfTradeCancel(p, `Sell 1.00 ${base} at 105.00`);
+  assert.equal((await toasts(p)).filter((t) => t.text.startsWith(`Sell 1.00 ${base} at 105.00`)).length, 1, 'told once');
+  assert.deepEqual(await api.openOrders('5', X), []);
+  assert.deepEqual(p.errors, []);
+  await p.close();
+}
 
 describe('order form', { timeout: 240_000 }, () => {
   before(async () => {
@@ -393,18 +448,9 @@ describe('order form', { timeout: 240_000 }, () => {
     await page.click('[data-testid=tab-open]');
     // An ask from this page well above the others' (best 1006.00), within the band (10 % around ~1000).
     await page.click('[data-testid=tab-limit]');
-    await page.click('[data-testid=side-sell]');
-    await typeIn(page, 'order-price', '1050.00');
-    await typeIn(page, 'order-quantity', '1');
-    await page.click('[data-testid=order-submit]');
-    await waitFor(async () => (await page.$$('[data-testid=open-order]')).length === 1, { message: 'the ask at 1050.00' });
-    const [ask] = await api.openOrders('5', M);
     // A market buy of 0.10 fills at the best ask; while it is on its way, another session of the
     // user (a bot) cancels the ask at 1050.00, and the page sees it go before the buy's answer.
-    await page.click('[data-testid=tab-market]');
-    await page.click('[data-testid=side-buy]');
-    await typeIn(page, 'order-quantity', '0.10');
-    await waitFor(async () => (await page.getAttribute('[data-testid=order-total]', 'data-complete')) === 'true', { message: 'the estimate' });
+    const ask = await askThenMarketBuy(page, M, '1050.00', '0.10');
     const hold = async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       const response = await route.fetch();
@@ -430,41 +476,18 @@ describe('order form', { timeout: 240_000 }, () => {
   });
 
   it('blames self-trade prevention for an own order that a market order reached past the book shown', async () => {
-    const X = 'ITC_INR';
-    // A last price of 100.00 (the band of a market buy ends at 110.00), and asks of user 1 at 101.00 and 102.00.
-    await api.placeOrder({ market: X, side: 'sell', price: '100.00', quantity: '1', userId: '1' });
-    await api.placeOrder({ market: X, side: 'buy', price: '100.00', quantity: '1', userId: '2' });
-    await api.placeOrder({ market: X, side: 'sell', price: '101.00', quantity: '1', userId: '1' });
-    await api.placeOrder({ market: X, side: 'sell', price: '102.00', quantity: '1', userId: '1' });
-    const p = await openTrade(X);
-    // An ask from this page at 105.00, past where the book shown fills a market buy of 0.50 (at 101.00).
-    await p.click('[data-testid=side-sell]');
-    await typeIn(p, 'order-price', '105.00');
-    await typeIn(p, 'order-quantity', '1');
-    await p.click('[data-testid=order-submit]');
-    await waitFor(async () => (await p.$$('[data-testid=open-order]')).length === 1, { message: 'the ask at 105.00' });
-    await p.click('[data-testid=tab-market]');
-    await p.click('[data-testid=side-buy]');
-    await typeIn(p, 'order-quantity', '0.50');
-    await waitFor(async () => (await p.textContent('[data-testid=order-total]')) === '≈ 50.50 INR', { message: 'the estimate at 101.00' });
-    // While the buy is on its way, another trader takes the asks below the page's own: the buy
-    // arrives at the ask at 105.00, which self-trade prevention cancels, and then expires.
-    const sweep = async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      await api.placeOrder({ market: X, side: 'buy', price: '102.00', quantity: '2', userId: '2' });
-      await route.continue();
-    };
-    await p.route('**/api/v1/order', sweep);
-    try {
-      await p.click('[data-testid=order-submit]');
-      await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith('Buy ITC: expired, nothing filled')), { message: 'the expired buy' });
-    } finally {
-      await p.unroute('**/api/v1/order', sweep);
-    }
-    await expectSelfTradeCancel(p, 'Sell 1.00 ITC at 105.00');
-    assert.deepEqual(await api.openOrders('5', X), []);
-    assert.deepEqual(p.errors, []);
-    await p.close();
+    await buyPastTheEstimate('ITC_INR', (route) => route.continue());
+  });
+
+  it('blames self-trade prevention for an own order that left the open orders before the market order reaching it was answered', async () => {
+    // The page reloads its open orders, without the ask, before the buy's answer arrives.
+    await buyPastTheEstimate('HDFC_INR', async (route, p, ask) => {
+      const response = await route.fetch();
+      await waitFor(async () => (await p.$$(`[data-testid=open-order][data-order-id="${ask.orderId}"]`)).length === 0,
+        { message: 'the ask gone from the open orders before the answer' });
+      await sleep(1500); // longer than the page gathers closures before it tells them
+      await route.fulfill({ response });
+    });
   });
 
   it("says nothing of another session's orders (a bot on the same user), and sums up a burst of closures", async () => {

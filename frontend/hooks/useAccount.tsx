@@ -267,7 +267,9 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   const closing = useCallback((orderIds: readonly string[], expected = true) => watch.closingHere(orderIds, expected), [watch]);
   const sending = useCallback((order: Outgoing) => watch.sending(order, lastOpen.current, Date.now()), [watch]);
   const answered = useCallback((token: number, answer: PlacedOrder | 'refused' | 'unknown') => {
-    const lost = watch.answered(token, answer, Date.now());
+    const { settled, lost } = watch.answered(token, answer, Date.now());
+    // Orders that left the open orders while it was on its way: now it is known whether it met them.
+    if (settled.length > 0) reporter.current?.add(settled);
     if (lost) finder.current?.find(lost);
   }, [watch]);
   const requestDeposit = useCallback(() => setDepositRequests((n) => n + 1), []);

@@ -70,6 +70,22 @@ export interface Outgoing {
 interface Pending {
   sent: Outgoing;
   orders: Map<string, Dec>;
+  /** Not waited for after this time (ms): an order that left the open orders is judged without it. */
+  until: number;
+}
+
+/**
+ * A user's order that left the open orders while orders from this page that could have reached it
+ * were on their way: told once their answers show whether one got there (self-trade prevention)
+ * or none did (`otherwise`).
+ */
+interface Held {
+  /** The `sending` tokens of the orders that could have reached it, not yet answered. */
+  tokens: Set<number>;
+  /** What it is if none got there (null: nothing to tell, it was not placed here). */
+  otherwise: VanishedOrder | null;
+  /** Judged without the answers after this time (ms). */
+  until: number;
 }
 
 /** The worst price an order sent as `sent` may trade at (null: any). */
@@ -117,6 +133,8 @@ export class OrderWatch {
   private readonly crossing = new Map<string, Crossing>();
   /** Tokens of orders on their way -> what they may cross. */
   private readonly pending = new Map<number, Pending>();
+  /** Orders gone from the open orders whose cause waits for answers (id -> what). */
+  private readonly held = new Map<string, Held>();
   /**
    * clientOrderIds of orders from this page whose answer was lost -> until when (ms) a listing in
    * the open orders proves one this page's; kept until recognised or forgotten.
@@ -161,7 +179,7 @@ export class OrderWatch {
       orders.set(o.orderId, o.price);
       if (within(sent.side, o.price, sent.reach)) this.note(o.orderId, token, sent.side, null, now);
     }
-    this.pending.set(token, { sent, orders });
+    this.pending.set(token, { sent, orders, until: now + UNANSWERED_MS });
     return token;
   }
 
@@ -170,21 +188,43 @@ export class OrderWatch {
    * or got no answer ('unknown': it may have met any within its limit, noted for a minute; and it
    * is this page's if the open orders list it, or the lookup by its clientOrderId finds it).
    * The orders it may have met by the answer (`mayHaveMet`, beyond the book shown too) are noted,
-   * the others no longer. Returns what was sent when the answer was lost and it can be looked up
-   * by its clientOrderId (`LostOrderFinder`), else null.
+   * the others no longer. Returns, in `settled`, the orders that left the open orders while it was
+   * on its way and waited for this answer (`vanished`): a self-trade cancel when it may have met
+   * them, else what they were taken for before; in `lost`, what was sent when the answer was lost
+   * and it can be looked up by its clientOrderId (`LostOrderFinder`), else null.
    */
-  answered(token: number, answer: PlacedOrder | 'refused' | 'unknown', now: number): LostOrder | null {
+  answered(token: number, answer: PlacedOrder | 'refused' | 'unknown', now: number): { settled: VanishedOrder[]; lost: LostOrder | null } {
     const p = this.pending.get(token);
-    if (!p) return null;
+    if (!p) return { settled: [], lost: null };
     this.pending.delete(token);
+    const settled: VanishedOrder[] = [];
     for (const [id, price] of p.orders) {
-      if (answer !== 'refused' && mayHaveMet(answer, p.sent, price)) this.note(id, token, p.sent.side, answer === 'unknown' ? null : now, now);
+      const met = answer !== 'refused' && mayHaveMet(answer, p.sent, price);
+      const h = this.held.get(id);
+      if (h?.tokens.delete(token)) {
+        if (met) settled.push({ orderId: id, cause: 'selfTrade', takerSide: p.sent.side });
+        else if (h.tokens.size === 0 && h.otherwise) settled.push(h.otherwise);
+        if (met || h.tokens.size === 0) this.held.delete(id);
+      } else if (met) this.note(id, token, p.sent.side, answer === 'unknown' ? null : now, now);
       else if (this.crossing.get(id)?.token === token) this.crossing.delete(id);
     }
     const cid = p.sent.clientOrderId;
-    if (answer !== 'unknown' || !cid) return null;
+    if (answer !== 'unknown' || !cid) return { settled, lost: null };
     this.expected.set(cid, now + UNANSWERED_MS);
-    return { ...p.sent, clientOrderId: cid };
+    return { settled, lost: { ...p.sent, clientOrderId: cid } };
+  }
+
+  /**
+   * The orders from this page on their way (not yet answered, and still waited for at `at`) that
+   * could have reached the user's order `id`: within the worst price they may trade at (`limitOf`).
+   */
+  private reaching(id: string, at: number): Set<number> {
+    const tokens = new Set<number>();
+    for (const [token, p] of this.pending) {
+      const price = p.orders.get(id);
+      if (price !== undefined && p.until > at && within(p.sent.side, price, limitOf(p.sent))) tokens.add(token);
+    }
+    return tokens;
   }
 
   /**
@@ -230,20 +270,33 @@ export class OrderWatch {
   /**
    * A reload of the open orders that started at `startedAt`: `before` (the previous load) and
    * `after`. Returns the orders gone since that the page tells about, and forgets what is settled.
+   * One that an order from this page on its way could have reached (and is not noted as crossed
+   * already) is held until that order's answer (`answered`), which shows whether it got there;
+   * without an answer in time, it is told as it would have been without that order.
    */
   vanished(before: readonly OpenOrder[], after: readonly OpenOrder[], startedAt: number): VanishedOrder[] {
     const still = new Set(after.map((o) => o.orderId));
     const out: VanishedOrder[] = [];
+    for (const [id, h] of [...this.held]) {
+      if (h.until > startedAt) continue;
+      this.held.delete(id);
+      if (h.otherwise) out.push(h.otherwise);
+    }
     for (const o of before) {
       const id = o.orderId;
-      if (still.has(id)) continue;
+      if (still.has(id) || this.held.has(id)) continue;
       const crossed = this.crossing.get(id);
+      const otherwise: VanishedOrder | null = this.placed.has(id) ? { orderId: id, cause: 'elsewhere' } : null;
+      const tokens = crossed ? null : this.reaching(id, startedAt);
       if (this.closing.has(id)) {
         // Cancelled from here: as asked.
       } else if (crossed) {
         out.push({ orderId: id, cause: 'selfTrade', takerSide: crossed.takerSide });
-      } else if (this.placed.has(id)) {
-        out.push({ orderId: id, cause: 'elsewhere' });
+      } else if (tokens && tokens.size > 0) {
+        const until = Math.max(...[...tokens].map((t) => this.pending.get(t)?.until ?? 0));
+        this.held.set(id, { tokens, otherwise, until });
+      } else if (otherwise) {
+        out.push(otherwise);
       }
     }
     // Forget what is settled: orders no longer open, crossings that did not happen (still open in

@@ -58,10 +58,18 @@ describe('which closed orders the page tells about', () => {
     const asks = [open('ask-1005', 'sell', '1005'), open('ask-1050', 'sell', '1050')];
     w.placedHere('ask-1050', 0);
     // A market buy the book shown fills at 1005 (lib/bookWalk.ts marketReach) does not reach 1050:
-    // if another session cancels that ask while the buy is on its way, it is no self-trade, though
-    // its band (to 1100) would let it get there if the book moved.
-    w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
-    expect(w.vanished(asks, [asks[0]!], 10_050)).toEqual([{ orderId: 'ask-1050', cause: 'elsewhere' }]);
+    // if another session cancels that ask while the buy is on its way, it is no self-trade when
+    // the answer shows the buy filled short of it, though its band (to 1100) would let it get
+    // there if the book moved (until then, the ask's cause is held).
+    const t = w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
+    expect(w.vanished(asks, [asks[0]!], 10_050)).toEqual([]);
+    expect(w.answered(t, answer('FILLED', '1', ['1005']), 10_100).settled).toEqual([{ orderId: 'ask-1050', cause: 'elsewhere' }]);
+    // Past its band it cannot get however the book moves: told at once.
+    const w3 = new OrderWatch();
+    w3.placedHere('ask-1200', 0);
+    const far = [open('ask-1200', 'sell', '1200')];
+    w3.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, far, 12_000);
+    expect(w3.vanished(far, [], 12_050)).toEqual([{ orderId: 'ask-1200', cause: 'elsewhere' }]);
     // A post-only buy at 1060 trades with nothing on arrival (the exchange refuses it if it would cross).
     const w2 = new OrderWatch();
     w2.sending({ side: 'buy', reach: '1060', postOnly: true }, asks, 11_000);
@@ -107,6 +115,54 @@ describe('which closed orders the page tells about', () => {
     expect(after('unknown')).toEqual([stp('ask-1005'), stp('ask-1050')]);
     // Filled where the book shown said: the ask at 1050 was not reached; its leaving is someone else's doing.
     expect(after(answer('FILLED', '1', ['1005']))).toEqual([stp('ask-1005'), { orderId: 'ask-1050', cause: 'elsewhere' }]);
+  });
+
+  it('holds the cause of an own order that leaves the open orders before the answer of a market order that could reach it', () => {
+    // User 5's ask at 1050, placed here, past where the book shown fills a market buy (1005); its band ends at 1100.
+    const asks = [open('ask-1005', 'sell', '1005', null), open('ask-1050', 'sell', '1050')];
+    const sent = { side: 'buy' as const, reach: '1005', limit: '1100', timeInForce: 'IOC' as const };
+    const setup = () => {
+      const w = new OrderWatch();
+      w.placedHere('ask-1050', 0);
+      const t = w.sending(sent, asks, 10_000);
+      // A load of the open orders during the buy's trip no longer lists the ask: nothing told yet.
+      expect(w.vanished(asks, [asks[0]!], 10_050)).toEqual([]);
+      return { w, t };
+    };
+    const stp = { orderId: 'ask-1050', cause: 'selfTrade', takerSide: 'buy' };
+    // The answer shows the buy got there (the book thinned: it filled at 1004 and 1060): self-trade prevention.
+    let { w, t } = setup();
+    expect(w.answered(t, answer('FILLED', '2', ['1004', '1060']), 10_100).settled).toEqual([stp]);
+    expect(w.vanished([asks[0]!], [asks[0]!], 10_200)).toEqual([]); // told once
+    // An IOC that took all within its band, or no answer: it may have got there.
+    ({ w, t } = setup());
+    expect(w.answered(t, answer('EXPIRED'), 10_100).settled).toEqual([stp]);
+    ({ w, t } = setup());
+    expect(w.answered(t, 'unknown', 10_100).settled).toEqual([stp]);
+    // Refused: it met nothing, so the ask was closed elsewhere.
+    ({ w, t } = setup());
+    expect(w.answered(t, 'refused', 10_100).settled).toEqual([{ orderId: 'ask-1050', cause: 'elsewhere' }]);
+    // No answer in time: judged without it, at a later load.
+    ({ w, t } = setup());
+    expect(w.vanished([asks[0]!], [asks[0]!], 69_000)).toEqual([]);
+    expect(w.vanished([asks[0]!], [asks[0]!], 70_000)).toEqual([{ orderId: 'ask-1050', cause: 'elsewhere' }]);
+    expect(w.answered(t, answer('EXPIRED'), 70_100).settled).toEqual([]);
+    // Not placed here: told only if the answer shows the buy got there.
+    const w2 = new OrderWatch();
+    const t2 = w2.sending(sent, asks, 10_000);
+    expect(w2.vanished(asks, [asks[0]!], 10_050)).toEqual([]);
+    expect(w2.answered(t2, answer('FILLED', '1', ['1005']), 10_100).settled).toEqual([]);
+  });
+
+  it('holds a cause for every order on its way that could reach it, until one shows it got there or all show not', () => {
+    const asks = [open('ask-1050', 'sell', '1050')];
+    const w = new OrderWatch();
+    w.placedHere('ask-1050', 0);
+    const a = w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
+    const b = w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_010);
+    expect(w.vanished(asks, [], 10_050)).toEqual([]);
+    expect(w.answered(a, answer('FILLED', '1', ['1005']), 10_100).settled).toEqual([]);
+    expect(w.answered(b, answer('FILLED', '2', ['1004', '1060']), 10_200).settled).toEqual([{ orderId: 'ask-1050', cause: 'selfTrade', takerSide: 'buy' }]);
   });
 
   it("keeps another order's self-trade note when a later order is refused", () => {
@@ -224,7 +280,7 @@ describe('an order whose answer was lost', () => {
   };
   const lose = (w: OrderWatch, clientOrderId = 'web-1'): LostOrder => {
     const t = w.sending({ side: 'buy', reach: '1010', clientOrderId }, [], 1_000);
-    const lost = w.answered(t, 'unknown', 2_000);
+    const { lost } = w.answered(t, 'unknown', 2_000);
     expect(lost).toMatchObject({ side: 'buy', clientOrderId });
     return lost!;
   };
@@ -240,8 +296,8 @@ describe('an order whose answer was lost', () => {
     expect(w.isPlacedHere('x9')).toBe(true);
     expect(w.expects('web-1')).toBe(false);
     // An answered order, or one without a clientOrderId, is not looked up.
-    expect(w.answered(w.sending({ side: 'buy', reach: null, clientOrderId: 'web-2' }, [], 0), answer('FILLED'), 0)).toBeNull();
-    expect(w.answered(w.sending({ side: 'buy', reach: null }, [], 0), 'unknown', 0)).toBeNull();
+    expect(w.answered(w.sending({ side: 'buy', reach: null, clientOrderId: 'web-2' }, [], 0), answer('FILLED'), 0).lost).toBeNull();
+    expect(w.answered(w.sending({ side: 'buy', reach: null }, [], 0), 'unknown', 0).lost).toBeNull();
   });
 
   it('is looked for no more once the open orders list it, and then told by its closing alone', async () => {
