@@ -9,6 +9,12 @@
  * A snapshot older than the buffered events (the subscription started after it was taken) is
  * fetched again, keeping the buffer. The owner calls `resync()` whenever the stream (re)starts,
  * e.g. after a reconnect, since events sent while disconnected are lost.
+ *
+ * A side whose snapshot was cut (as many levels as asked) is known only down to its cut, and the
+ * levels that updates remove there are not replaced from beyond it: when fewer than
+ * `refreshBelow` are left, a fresh snapshot is fetched the same way (steps 2-3) while the book
+ * shown keeps taking live events, and replaces it once the events since are applied to it: one
+ * at a time, at most one every `minRefreshMs`.
  */
 import { LocalOrderBook } from './orderbook';
 import type { DepthDiff, DepthSnapshot } from './types';
@@ -17,6 +23,10 @@ export type SyncState = 'idle' | 'syncing' | 'synced';
 
 /** Levels asked for in a snapshot: far more than shown, so diffs never uncover unknown levels. */
 export const BOOK_SNAPSHOT_LIMIT = 1000;
+/** A cut side with fewer levels known than this is fetched afresh (the book panel shows 20 a side). */
+export const BOOK_REFRESH_BELOW = 50;
+/** At most one such refresh this often (ms). */
+export const BOOK_REFRESH_MIN_MS = 5_000;
 
 export interface BookSyncOptions {
   fetchSnapshot: () => Promise<DepthSnapshot>;
@@ -27,8 +37,12 @@ export interface BookSyncOptions {
   onState?: (state: SyncState) => void;
   /** Wait before fetching again after a failed or too old snapshot. */
   retryDelayMs?: number;
-  /** A buffer longer than this while syncing is dropped and the sync restarted. */
+  /** A buffer longer than this while syncing is dropped and the sync restarted (a refresh given up). */
   maxBuffered?: number;
+  /** A side cut at `snapshotLimit` with fewer known levels than this is refreshed (BOOK_REFRESH_BELOW). */
+  refreshBelow?: number;
+  /** Least time between the starts of two refreshes (ms; BOOK_REFRESH_MIN_MS). */
+  minRefreshMs?: number;
 }
 
 export class BookSync {
@@ -38,6 +52,10 @@ export class BookSync {
   /** Bumped by every resync/stop, so a late snapshot of an abandoned attempt is ignored. */
   private generation = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Whether a fresh snapshot is on its way while the book stays synced (its events are buffered too). */
+  private refreshing = false;
+  /** When the last refresh started (ms). */
+  private refreshedAt = -Infinity;
   /** Number of resynchronisations so far (diagnostics and tests). */
   resyncCount = 0;
 
@@ -55,30 +73,55 @@ export class BookSync {
   /** (Re)starts synchronisation from a fresh snapshot. Events keep being accepted meanwhile. */
   resync(firstBuffered?: DepthDiff): void {
     this.resyncCount++;
-    this.generation++;
-    this.clearRetry();
-    this.buffer = firstBuffered ? [firstBuffered] : [];
+    this.restart(firstBuffered ? [firstBuffered] : []);
     this.setState('syncing');
     void this.fetchAndApply(this.generation);
   }
 
   stop(): void {
-    this.generation++;
-    this.clearRetry();
-    this.buffer = [];
+    this.restart([]);
     this.setState('idle');
   }
 
   handleEvent(diff: DepthDiff): void {
+    const full = () => this.buffer.push(diff) > (this.options.maxBuffered ?? 10_000);
     if (this.stateValue === 'syncing') {
-      this.buffer.push(diff);
-      if (this.buffer.length > (this.options.maxBuffered ?? 10_000)) this.resync();
+      if (full()) this.resync();
       return;
     }
     if (this.stateValue !== 'synced') return;
+    // A refresh's snapshot takes the events since it too; given up when they are too many.
+    if (this.refreshing && full()) this.restart([]);
     const result = this.current.applyDiff(diff);
-    if (result === 'applied') this.options.onChange?.();
-    else if (result === 'gap') this.resync(diff);
+    if (result === 'applied') {
+      this.options.onChange?.();
+      this.refreshIfThin();
+    } else if (result === 'gap') this.resync(diff);
+  }
+
+  /** Abandons the attempt under way (a late snapshot of it is ignored), with `buffer` for the next. */
+  private restart(buffer: DepthDiff[]): void {
+    this.generation++;
+    this.clearRetry();
+    this.refreshing = false;
+    this.buffer = buffer;
+  }
+
+  /**
+   * Fetches a fresh snapshot, the book staying synced meanwhile, when a side cut at the snapshot's
+   * limit has fewer known levels left than `refreshBelow`; not while one is on its way, nor sooner
+   * than `minRefreshMs` after the last.
+   */
+  private refreshIfThin(): void {
+    if (this.refreshing) return;
+    const below = this.options.refreshBelow ?? BOOK_REFRESH_BELOW;
+    if (!(['bids', 'asks'] as const).some((side) => (this.current.trustedLevels(side) ?? Infinity) < below)) return;
+    const now = Date.now();
+    if (now - this.refreshedAt < (this.options.minRefreshMs ?? BOOK_REFRESH_MIN_MS)) return;
+    this.refreshedAt = now;
+    this.restart([]);
+    this.refreshing = true;
+    void this.fetchAndApply(this.generation);
   }
 
   private async fetchAndApply(gen: number): Promise<void> {
@@ -86,7 +129,11 @@ export class BookSync {
     try {
       snapshot = await this.options.fetchSnapshot();
     } catch {
-      if (gen === this.generation) this.retryLater(gen);
+      // A refresh is given up (the book shown is still right); a sync tries again.
+      if (gen === this.generation) {
+        if (this.refreshing) this.restart([]);
+        else this.retryLater(gen);
+      }
       return;
     }
     if (gen !== this.generation) return;
@@ -102,6 +149,7 @@ export class BookSync {
     }
     this.current = candidate;
     this.buffer = [];
+    this.refreshing = false;
     this.setState('synced');
     this.options.onChange?.();
   }

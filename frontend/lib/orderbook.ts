@@ -45,6 +45,8 @@ export class LocalOrderBook {
   private readonly sorted: Record<BookSide, Entry[] | null> = { bids: null, asks: null };
   /** The worst level of a snapshot that may have been cut there (null: it had the whole side). */
   private readonly cut: Record<BookSide, Entry | null> = { bids: null, asks: null };
+  /** How many levels a side that was cut holds down to its cut (those it knows exactly). */
+  private readonly trusted: Record<BookSide, number> = { bids: 0, asks: 0 };
   private updateId: number | null = null;
   private loaded = false;
 
@@ -68,6 +70,7 @@ export class LocalOrderBook {
     for (const side of ['bids', 'asks'] as const) {
       const all = this.sortedSide(side);
       this.cut[side] = all.length >= limit ? (all.at(-1) ?? null) : null;
+      this.trusted[side] = all.length;
       this.sorted[side] = null;
     }
     this.updateId = snapshot.lastUpdateId;
@@ -117,6 +120,15 @@ export class LocalOrderBook {
     return this.sortedSide(side);
   }
 
+  /**
+   * How many levels of a side the book knows exactly, when its snapshot may have been cut (those
+   * down to `cutAt`; null: it knows the whole side). Levels removed by updates are not replaced
+   * from beyond the cut: a fresh snapshot is needed when few are left (lib/bookSync.ts).
+   */
+  trustedLevels(side: BookSide): number | null {
+    return this.cut[side] ? this.trusted[side] : null;
+  }
+
   /** The price down to which the book knows a side, when its snapshot may have been cut there (null: the whole side). */
   cutAt(side: BookSide): Dec | null {
     return this.cut[side]?.price ?? null;
@@ -135,10 +147,23 @@ export class LocalOrderBook {
     const map = this.sides[side];
     for (const [price, quantity] of levels) {
       const k = normalize(price);
-      if (isZero(quantity)) map.delete(k);
-      else map.set(k, { price, quantity, key: toScaledUnits(price, SORT_SCALE) });
+      const old = map.get(k);
+      if (old && this.known(side, old.key)) this.trusted[side]--;
+      if (isZero(quantity)) {
+        map.delete(k);
+        continue;
+      }
+      const entry = { price, quantity, key: old?.key ?? toScaledUnits(price, SORT_SCALE) };
+      map.set(k, entry);
+      if (this.known(side, entry.key)) this.trusted[side]++;
     }
     this.sorted[side] = null;
+  }
+
+  /** Whether a level at `key` is on the side of its cut the book knows exactly (any, when not cut). */
+  private known(side: BookSide, key: bigint): boolean {
+    const cut = this.cut[side]?.key;
+    return cut === undefined || (side === 'bids' ? key >= cut : key <= cut);
   }
 
   private sortedSide(side: BookSide): Entry[] {
@@ -146,8 +171,7 @@ export class LocalOrderBook {
     if (!s) {
       s = [...this.sides[side].values()];
       // Bids best (highest) first, asks best (lowest) first; none beyond where a snapshot was cut.
-      const cut = this.cut[side]?.key;
-      if (cut !== undefined) s = s.filter((e) => (side === 'bids' ? e.key >= cut : e.key <= cut));
+      if (this.cut[side]) s = s.filter((e) => this.known(side, e.key));
       if (side === 'bids') s.sort((a, b) => (a.key > b.key ? -1 : a.key < b.key ? 1 : 0));
       else s.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       this.sorted[side] = s;

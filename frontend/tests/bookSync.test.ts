@@ -52,6 +52,49 @@ describe('BookSync', () => {
     expect([sync.book.cutAt('bids'), sync.book.cutAt('asks')]).toEqual(['99', null]);
   });
 
+  it('fetches a fresh snapshot when few known levels are left on a cut side, losing no event meanwhile', async () => {
+    vi.useFakeTimers();
+    try {
+      const f = controlledFetch();
+      const onState = vi.fn();
+      const sync = new BookSync({ fetchSnapshot: f.fetchSnapshot, snapshotLimit: 4, refreshBelow: 3, minRefreshMs: 1_000, onState });
+      sync.resync();
+      // Cut at 97 (4 levels, as many as asked); the exchange holds 96 and 95 beyond it.
+      await f.answer(snap(10, [['100', '1'], ['99', '1'], ['98', '1'], ['97', '1']]));
+      sync.handleEvent(diff(11, 11, [['100', '0']]));    // 3 known: enough
+      expect(f.fetchSnapshot).toHaveBeenCalledTimes(1);
+      sync.handleEvent(diff(12, 12, [['99', '0']]));     // 2 known: a fresh snapshot
+      expect(f.fetchSnapshot).toHaveBeenCalledTimes(2);
+      // The book shown stays synced and keeps taking events while it is on its way.
+      expect(sync.state).toBe('synced');
+      sync.handleEvent(diff(13, 13, [['98', '0']]));     // 1 known: one refresh at a time
+      expect(f.fetchSnapshot).toHaveBeenCalledTimes(2);
+      expect(bids(sync)).toEqual(['97x1']);
+      sync.handleEvent(diff(14, 14, [['97', '2']]));
+      // Taken at 12: events 13-14 are applied to it.
+      await f.answer(snap(12, [['98', '1'], ['97', '1'], ['96', '1'], ['95', '1']]));
+      expect(sync.state).toBe('synced');
+      expect(onState.mock.calls.map(([s]) => s)).toEqual(['syncing', 'synced']);
+      expect(bids(sync)).toEqual(['97x2', '96x1', '95x1']);
+      expect(sync.book.lastUpdateId).toBe(14);
+      expect(sync.book.cutAt('bids')).toBe('95');
+      sync.handleEvent(diff(15, 15, [['96', '3']]));
+      expect(bids(sync)).toEqual(['97x2', '96x3', '95x1']);
+
+      // Thin again at once: not before minRefreshMs since the last one started.
+      sync.handleEvent(diff(16, 16, [['97', '0']]));
+      expect(f.fetchSnapshot).toHaveBeenCalledTimes(2);
+      await vi.advanceTimersByTimeAsync(1_000);
+      sync.handleEvent(diff(17, 17, [['96', '1']]));
+      expect(f.fetchSnapshot).toHaveBeenCalledTimes(3);
+      expect(sync.state).toBe('synced');
+      expect(bids(sync)).toEqual(['96x1', '95x1']);
+      expect(sync.resyncCount).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('resynchronises when a live event leaves a gap', async () => {
     vi.useFakeTimers();
     try {

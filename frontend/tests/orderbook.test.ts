@@ -69,4 +69,23 @@ describe('LocalOrderBook', () => {
     book.loadSnapshot({ bids: [['99.99', '1'], ['100', '1'], ['1000', '1'], ['100.5', '1']], asks: [], lastUpdateId: 0 });
     expect(book.levels('bids', 10).map((l) => l.price)).toEqual(['1000', '100.5', '100', '99.99']);
   });
+
+  it('counts the levels it knows down to a cut, through changes on both sides of it', () => {
+    const book = new LocalOrderBook();
+    book.loadSnapshot({ bids: [['100', '1'], ['99', '1'], ['98', '1']], asks: [['101', '1']], lastUpdateId: 1 }, 3);
+    expect([book.trustedLevels('bids'), book.trustedLevels('asks')]).toEqual([3, null]);
+    let id = 1;
+    const step = (bids: [string, string][]) => {
+      id++;
+      book.applyDiff(diff(id, id, bids));
+      expect(book.trustedLevels('bids')).toBe(book.levels('bids', 10_000).length);
+    };
+    step([['99.0', '2']]);                 // a known level changed (written differently): still 3
+    step([['97', '5'], ['96', '1']]);      // beyond the cut: not known
+    step([['100', '0'], ['99.5', '1']]);   // one gone, one new within
+    step([['98', '0'], ['99.00', '0']]);
+    step([['97', '0'], ['95', '0']]);      // gone beyond the cut, or never there
+    expect(book.levels('bids', 10).map((l) => l.price)).toEqual(['99.5']);
+    expect(book.trustedLevels('bids')).toBe(1);
+  });
 });
