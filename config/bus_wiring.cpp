@@ -34,13 +34,18 @@ class RedisBus final : public Bus {
 
   Result<bool> claim(const std::string& node, std::function<void()> on_lost) override {
     node_ = node;
-    auto lease_connection = connect("lease");
+    // Renewed at once whenever the lease's connection comes back, not at the next tick: a
+    // Redis that restarted empty has lost the claim, and storage events wait for it
+    // (stream_producer.hpp); one taken meanwhile by another node is found sooner.
+    auto reconnected = std::make_shared<Reconnected>();
+    auto lease_connection = connect("lease", [reconnected] { reconnected->renew(); });
     lease_ = std::make_shared<redis::MarketsLease>(
         lease_connection, node,
         [this, lease_connection, on_lost = std::move(on_lost)](const std::string&) {
           fence(lease_connection);
           on_lost();
         });
+    reconnected->set(lease_);
     if (auto r = lease_->claim(std::chrono::seconds(3)); !r) return r;
     renewer_ = system_.spawn([lease = lease_](caf::event_based_actor* self) -> caf::behavior {
       const auto every = lease->ttl() / 3;
@@ -111,11 +116,37 @@ class RedisBus final : public Bus {
     return connections_;
   }
 
-  std::shared_ptr<redis::Connection> connect(const char* name) {
+  // What the lease's connection does when it connects: nothing the first time (claim()
+  // asks then), a renewal every time after. Set from the main thread, run on Redis's.
+  class Reconnected {
+   public:
+    void set(std::shared_ptr<redis::MarketsLease> lease) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      lease_ = std::move(lease);
+    }
+    void renew() {
+      std::shared_ptr<redis::MarketsLease> lease;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (connections_++ == 0) return;
+        lease = lease_.lock();
+      }
+      if (lease) lease->renew();
+    }
+
+   private:
+    std::mutex mutex_;
+    std::weak_ptr<redis::MarketsLease> lease_;
+    int connections_ = 0;
+  };
+
+  std::shared_ptr<redis::Connection> connect(const char* name,
+                                             std::function<void()> on_connected = {}) {
     redis::ConnectionOptions o;
     o.endpoint = endpoint_;
     o.name = name;
     auto c = std::make_shared<redis::Connection>(io_.context(), o);
+    if (on_connected) c->on_connected(std::move(on_connected));
     c->start();
     std::lock_guard<std::mutex> lock(mutex_);
     connections_.push_back(c);
