@@ -53,8 +53,10 @@ export interface AccountState {
    */
   closing: (orderIds: readonly string[], expected?: boolean) => void;
   /**
-   * An order is about to be sent from this page: the user's open orders it can reach are noted,
-   * so that their cancel by self-trade prevention is told as such. Returns a token for `answered`.
+   * An order is about to be sent from this page: the user's open orders it may cross are kept for
+   * its answer, which shows which it met, so that their cancel by self-trade prevention is told as
+   * such (one that leaves the open orders before the answer waits for it). Returns a token for
+   * `answered`.
    */
   sending: (order: Outgoing) => number;
   /**

@@ -6,9 +6,9 @@
  * The rule: the page speaks only of orders it placed itself (in this tab, `placed`; one whose
  * answer was lost once the open orders list it, by its clientOrderId, or `LostOrderFinder` finds
  * it), and of the user's orders that an order from this page crossed (`crossing`: self-trade
- * prevention cancels those, so the page says so; while it is on its way, those the book shown lets
- * it reach; once answered, those its answer shows it may have met, past the book shown too, as
- * the book may have moved). Orders placed elsewhere (another session of the same user, or a bot
+ * prevention cancels those, so the page says so: those its answer shows it may have met, past
+ * the book shown too, as the book may have moved; one that leaves the open orders while the order
+ * is on its way waits for that answer, even within where the book shown let expect it to reach). Orders placed elsewhere (another session of the same user, or a bot
  * quoting as that user, which requotes dozens of orders a minute) are that session's business:
  * the page cannot tell whether the exchange or that session closed them, the open orders and the
  * order history already show them go, and a toast per order is noise (49 in 30 s with the demo
@@ -36,7 +36,7 @@ interface Crossing {
   takerSide: Side;
   /** The order (its `sending` token) that may cross it. */
   token: number;
-  /** When the order that may cross it was answered (null: not yet, or no answer). */
+  /** When the order that may cross it was answered (null: no answer). */
   answeredAt: number | null;
   /** Forgotten after this time (ms) unless answered. */
   until: number;
@@ -48,6 +48,7 @@ export interface Outgoing {
   /**
    * The worst price it is expected to trade at: a limit order's price, a market order's reach in
    * the book shown (lib/bookWalk.ts `marketReach`: within the band and its amount); null: any price.
+   * Only an estimate: no own order is blamed on it before the answer shows how far it got.
    */
   reach: Dec | null;
   /**
@@ -64,8 +65,8 @@ export interface Outgoing {
 
 /**
  * An order on its way: what was sent, and the user's open orders on the other side (id -> price),
- * which it may cross: those within its expected reach at once, the others if its answer shows it
- * got there (the book may have moved before it arrived).
+ * which it may cross if its answer shows it got there (the book may have moved before it arrived,
+ * and an FOK that expired or a refused order met nothing).
  */
 interface Pending {
   sent: Outgoing;
@@ -167,18 +168,15 @@ export class OrderWatch {
   }
 
   /**
-   * An order is about to be sent from this page: the user's open orders it is expected to reach
-   * (on the other side, within `sent.reach`; none for a post-only order) are noted at once, the
-   * others on its side of the book kept for its answer. Returns a token for `answered`.
+   * An order is about to be sent from this page: the user's open orders on the other side (none
+   * for a post-only order) are kept for its answer, which shows which it may have met; one that
+   * leaves the open orders before that answer is held for it (`vanished`), even within where the
+   * book shown lets expect it to reach. Returns a token for `answered`.
    */
   sending(sent: Outgoing, open: readonly OpenOrder[] | null, now: number): number {
     const token = this.nextToken++;
     const orders = new Map<string, Dec>();
-    for (const o of sent.postOnly ? [] : open ?? []) {
-      if (o.side === sent.side) continue;
-      orders.set(o.orderId, o.price);
-      if (within(sent.side, o.price, sent.reach)) this.note(o.orderId, token, sent.side, null, now);
-    }
+    for (const o of sent.postOnly ? [] : open ?? []) if (o.side !== sent.side) orders.set(o.orderId, o.price);
     this.pending.set(token, { sent, orders, until: now + UNANSWERED_MS });
     return token;
   }
@@ -188,7 +186,7 @@ export class OrderWatch {
    * or got no answer ('unknown': it may have met any within its limit, noted for a minute; and it
    * is this page's if the open orders list it, or the lookup by its clientOrderId finds it).
    * The orders it may have met by the answer (`mayHaveMet`, beyond the book shown too) are noted,
-   * the others no longer. Returns, in `settled`, the orders that left the open orders while it was
+   * the others not. Returns, in `settled`, the orders that left the open orders while it was
    * on its way and waited for this answer (`vanished`): a self-trade cancel when it may have met
    * them, else what they were taken for before; in `lost`, what was sent when the answer was lost
    * and it can be looked up by its clientOrderId (`LostOrderFinder`), else null.
@@ -206,7 +204,6 @@ export class OrderWatch {
         else if (h.tokens.size === 0 && h.otherwise) settled.push(h.otherwise);
         if (met || h.tokens.size === 0) this.held.delete(id);
       } else if (met) this.note(id, token, p.sent.side, answer === 'unknown' ? null : now, now);
-      else if (this.crossing.get(id)?.token === token) this.crossing.delete(id);
     }
     const cid = p.sent.clientOrderId;
     if (answer !== 'unknown' || !cid) return { settled, lost: null };
@@ -229,7 +226,7 @@ export class OrderWatch {
 
   /**
    * The user's order `id` may be crossed by the order of `token` (of `takerSide`), answered at
-   * `answeredAt` (null: not yet, or no answer).
+   * `answeredAt` (null: no answer).
    */
   private note(id: string, token: number, takerSide: Side, answeredAt: number | null, now: number): void {
     this.crossing.set(id, { takerSide, token, answeredAt, until: now + UNANSWERED_MS });

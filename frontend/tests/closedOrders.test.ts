@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClosureReporter, LOST_LOOKUP_DELAYS, LostOrderFinder, OrderWatch, type LostOrder, type PlacedStore } from '@/lib/closedOrders';
+import { ClosureReporter, LOST_LOOKUP_DELAYS, LostOrderFinder, OrderWatch, type LostOrder, type Outgoing, type PlacedStore } from '@/lib/closedOrders';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Closure } from '@/lib/orderNotices';
 import type { OpenOrder, Order, OrderStatus, PlacedOrder, Side } from '@/lib/types';
@@ -15,6 +15,18 @@ const answer = (status: OrderStatus, executedQty = '0', fills: string[] = []): P
   orderId: 'taker', status, executedQty, remainingQty: '0',
   fills: fills.map((price, i) => ({ tradeId: String(i), price, quantity: '1', otherUserId: '1', makerOrderId: `m${i}`, isBuyerMaker: false })),
 });
+
+/**
+ * An OrderWatch with `sent` on its way, and a load of the open orders during its trip that no
+ * longer lists `gone` (placed here), of `asks`: nothing told yet.
+ */
+const goneOnTheWay = (asks: OpenOrder[], gone: string, sent: Outgoing) => {
+  const w = new OrderWatch();
+  w.placedHere(gone, 0);
+  const t = w.sending(sent, asks, 10_000);
+  expect(w.vanished(asks, asks.filter((a) => a.orderId !== gone), 10_050)).toEqual([]);
+  return { w, t };
+};
 
 describe('which closed orders the page tells about', () => {
   it('tells of orders placed here, not of those placed elsewhere (a bot on the same user) or cancelled here', () => {
@@ -121,14 +133,8 @@ describe('which closed orders the page tells about', () => {
     // User 5's ask at 1050, placed here, past where the book shown fills a market buy (1005); its band ends at 1100.
     const asks = [open('ask-1005', 'sell', '1005', null), open('ask-1050', 'sell', '1050')];
     const sent = { side: 'buy' as const, reach: '1005', limit: '1100', timeInForce: 'IOC' as const };
-    const setup = () => {
-      const w = new OrderWatch();
-      w.placedHere('ask-1050', 0);
-      const t = w.sending(sent, asks, 10_000);
-      // A load of the open orders during the buy's trip no longer lists the ask: nothing told yet.
-      expect(w.vanished(asks, [asks[0]!], 10_050)).toEqual([]);
-      return { w, t };
-    };
+    // A load of the open orders during the buy's trip no longer lists the ask: nothing told yet.
+    const setup = () => goneOnTheWay(asks, 'ask-1050', sent);
     const stp = { orderId: 'ask-1050', cause: 'selfTrade', takerSide: 'buy' };
     // The answer shows the buy got there (the book thinned: it filled at 1004 and 1060): self-trade prevention.
     let { w, t } = setup();
@@ -152,6 +158,42 @@ describe('which closed orders the page tells about', () => {
     const t2 = w2.sending(sent, asks, 10_000);
     expect(w2.vanished(asks, [asks[0]!], 10_050)).toEqual([]);
     expect(w2.answered(t2, answer('FILLED', '1', ['1005']), 10_100).settled).toEqual([]);
+  });
+
+  it('holds the cause of an own order within the estimate that leaves the open orders before the answer, as the answer shows', () => {
+    // User 5's ask at 1005, placed here, where the book shown says a buy reaches (its estimate).
+    const asks = [open('ask-1005', 'sell', '1005'), open('ask-1010', 'sell', '1010')];
+    // Another session cancels it while the buy is on its way: nothing told before the answer.
+    const setup = (sent: Outgoing) => goneOnTheWay(asks, 'ask-1005', sent);
+    const stp = { orderId: 'ask-1005', cause: 'selfTrade', takerSide: 'buy' };
+    const elsewhere = { orderId: 'ask-1005', cause: 'elsewhere' };
+    const fok = { side: 'buy' as const, reach: '1005', timeInForce: 'FOK' as const };
+    const market = { side: 'buy' as const, reach: '1005', limit: '1100', timeInForce: 'IOC' as const };
+    // An FOK buy at 1005 that expired with nothing filled was killed before it matched anything.
+    let { w, t } = setup(fok);
+    expect(w.answered(t, answer('EXPIRED'), 10_100).settled).toEqual([elsewhere]);
+    expect(w.vanished([asks[1]!], [asks[1]!], 10_200)).toEqual([]); // told once
+    // A market buy that filled in full short of it (at 1004: the book moved before it arrived).
+    ({ w, t } = setup(market));
+    expect(w.answered(t, answer('FILLED', '1', ['1004']), 10_100).settled).toEqual([elsewhere]);
+    // Refused: it met nothing.
+    ({ w, t } = setup(fok));
+    expect(w.answered(t, 'refused', 10_100).settled).toEqual([elsewhere]);
+    // It got there (filled at 1005), or no answer: self-trade prevention.
+    ({ w, t } = setup(market));
+    expect(w.answered(t, answer('FILLED', '1', ['1005']), 10_100).settled).toEqual([stp]);
+    ({ w, t } = setup(fok));
+    expect(w.answered(t, 'unknown', 10_100).settled).toEqual([stp]);
+    // No answer in time: judged without it, at a later load, as before.
+    ({ w, t } = setup(fok));
+    expect(w.vanished([asks[1]!], [asks[1]!], 69_000)).toEqual([]);
+    expect(w.vanished([asks[1]!], [asks[1]!], 70_000)).toEqual([elsewhere]);
+    expect(w.answered(t, answer('EXPIRED'), 70_100).settled).toEqual([]);
+    // Not placed here: told only if the answer shows the buy got there.
+    const w2 = new OrderWatch();
+    const t2 = w2.sending(fok, asks, 10_000);
+    expect(w2.vanished(asks, [asks[1]!], 10_050)).toEqual([]);
+    expect(w2.answered(t2, answer('EXPIRED'), 10_100).settled).toEqual([]);
   });
 
   it('holds a cause for every order on its way that could reach it, until one shows it got there or all show not', () => {
