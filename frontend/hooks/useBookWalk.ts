@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
-import { bandLimit, marketReach, sameWalk, walkForQuantity, walkForQuote, withoutOwn, type BookWalk } from '@/lib/bookWalk';
+import { bandLimit, sameWalk, walkForQuantity, walkForQuote, withoutOwn, type BookWalk } from '@/lib/bookWalk';
 import { isPositive } from '@/lib/decimal';
 import type { LocalOrderBook } from '@/lib/orderbook';
 import { checkDecimalText, isPlainDecimal } from '@/lib/orderForm';
@@ -10,15 +10,22 @@ import { useBookStore } from './useOrderBook';
 const NONE: ReadonlyMap<string, Dec> = new Map();
 
 /**
+ * The worst price a market order of `side` may trade at on `book` (its band, measured as the
+ * exchange does: from the last price, or the best opposite price before the first trade).
+ */
+function bandOf(book: LocalOrderBook, market: Market, side: Side, lastPrice: string | null): Dec | null {
+  return bandLimit(side, lastPrice, market.priceBand, market.tickSize, book.best(side === 'buy' ? 'asks' : 'bids'));
+}
+
+/**
  * A market order of `side` for `quantity` against `book`: the walk of the opposite side without
- * the user's own orders `own`, within the band (`limit`, measured as the exchange does).
+ * the user's own orders `own`, within the band (`bandOf`).
  */
 function walkBook(book: LocalOrderBook, market: Market, side: Side, quantity: Dec, lastPrice: string | null,
-  own: ReadonlyMap<string, Dec>): { walk: BookWalk; limit: Dec | null } {
+  own: ReadonlyMap<string, Dec>): BookWalk {
   const opposite = side === 'buy' ? 'asks' : 'bids';
-  const limit = bandLimit(side, lastPrice, market.priceBand, market.tickSize, book.best(opposite));
   const cut = book.cutAt(opposite) !== null;
-  return { walk: walkForQuantity(withoutOwn(book.levelsBestFirst(opposite), own), side, quantity, limit, cut), limit };
+  return walkForQuantity(withoutOwn(book.levelsBestFirst(opposite), own), side, quantity, bandOf(book, market, side, lastPrice), cut);
 }
 
 /**
@@ -39,7 +46,7 @@ export function useMarketWalk(market: Market, side: Side, quantity: string, last
     const q = quantity.trim();
     let next: BookWalk | null = null;
     if (book?.isLoaded && isPlainDecimal(q) && checkDecimalText(q, 'Amount', market.stepSize) === null && isPositive(q)) {
-      next = walkBook(book, market, side, q, lastPrice, own).walk;
+      next = walkBook(book, market, side, q, lastPrice, own);
     }
     const prev = cache.current;
     if (prev && next && sameWalk(prev, next)) return prev;
@@ -59,23 +66,19 @@ export function useQuoteWalk(market: Market): (quote: string, lastPrice: string 
   return useCallback((quote, lastPrice, own = NONE) => {
     const book = store.book();
     if (!book?.isLoaded) return null;
-    const limit = bandLimit('buy', lastPrice, market.priceBand, market.tickSize, book.best('asks'));
-    return walkForQuote(withoutOwn(book.levelsBestFirst('asks'), own), quote, market.stepSize, limit, book.cutAt('asks') !== null);
+    return walkForQuote(withoutOwn(book.levelsBestFirst('asks'), own), quote, market.stepSize, bandOf(book, market, 'buy', lastPrice),
+      book.cutAt('asks') !== null);
   }, [store, market]);
 }
 
 /**
- * The order book as it is now, for a market order about to be sent: how far it reaches for
- * `quantity`, `reach` where the walk as in `useMarketWalk` stops, or the band's limit
- * (lib/bookWalk.ts `marketReach`), and `limit`, the band's limit, as far as it may go if the book
- * moves before it arrives; null (any price) without a book.
+ * The order book as it is now, for a market order about to be sent: the worst price it may trade
+ * at however the book moves before it arrives, its band (`bandOf`); null (any price) without a book.
  */
-export function useMarketReach(market: Market): (side: Side, quantity: Dec, lastPrice: string | null, own?: ReadonlyMap<string, Dec>) => { reach: Dec | null; limit: Dec | null } {
+export function useMarketLimit(market: Market): (side: Side, lastPrice: string | null) => Dec | null {
   const store = useBookStore();
-  return useCallback((side, quantity, lastPrice, own = NONE) => {
+  return useCallback((side, lastPrice) => {
     const book = store.book();
-    if (!book?.isLoaded) return { reach: null, limit: null };
-    const { walk, limit } = walkBook(book, market, side, quantity, lastPrice, own);
-    return { reach: marketReach(walk, limit), limit };
+    return book?.isLoaded ? bandOf(book, market, side, lastPrice) : null;
   }, [store, market]);
 }

@@ -164,15 +164,6 @@ export function walkForQuote(levels: Iterable<WalkLevel>, quote: Dec, stepSize: 
   return { quantity, total, complete, worstPrice, banded: banded && !complete, cut: cut && !banded && !complete };
 }
 
-/**
- * The worst price a market order can reach, from its walk (`walkForQuantity`, without the user's
- * own orders) and its band's limit: where the walk stops when the book fills it (matching stops
- * there: nothing beyond is reached), else the limit (it takes all within); null: any price.
- */
-export function marketReach(walk: BookWalk, limit: Dec | null): Dec | null {
-  return walk.complete && walk.worstPrice !== null ? walk.worstPrice : limit;
-}
-
 /** Two walks that show the same (a redraw of the book that changed nothing for this order). */
 export function sameWalk(a: BookWalk, b: BookWalk): boolean {
   return a.quantity === b.quantity && a.total === b.total && a.complete === b.complete && a.worstPrice === b.worstPrice && a.banded === b.banded

@@ -8,11 +8,11 @@
  * it), and of the user's orders that an order from this page crossed (`crossing`: self-trade
  * prevention cancels those, so the page says so: those its answer shows it may have met, past
  * the book shown too, as the book may have moved; one that leaves the open orders while the order
- * is on its way waits for that answer, even within where the book shown let expect it to reach). Orders placed elsewhere (another session of the same user, or a bot
- * quoting as that user, which requotes dozens of orders a minute) are that session's business:
- * the page cannot tell whether the exchange or that session closed them, the open orders and the
- * order history already show them go, and a toast per order is noise (49 in 30 s with the demo
- * market maker on the same user).
+ * is on its way waits for that answer, whatever the book shown let expect). Orders placed
+ * elsewhere (another session of the same user, or a bot quoting as that user, which requotes
+ * dozens of orders a minute) are that session's business: the page cannot tell whether the
+ * exchange or that session closed them, the open orders and the order history already show them
+ * go, and a toast per order is noise (49 in 30 s with the demo market maker on the same user).
  * Closures are gathered for a moment and looked up in batches (one request for the newest orders,
  * a few single lookups at most), then told in one toast per cause (lib/orderNotices.ts
  * `closureNotices`).
@@ -42,20 +42,16 @@ interface Crossing {
   until: number;
 }
 
-/** An order about to be sent from this page, and how far it can reach into the opposite side. */
+/** An order about to be sent from this page, and how far it may reach into the opposite side. */
 export interface Outgoing {
   side: Side;
   /**
-   * The worst price it is expected to trade at: a limit order's price, a market order's reach in
-   * the book shown (lib/bookWalk.ts `marketReach`: within the band and its amount); null: any price.
-   * Only an estimate: no own order is blamed on it before the answer shows how far it got.
+   * The worst price it may trade at however the book moves before it arrives: a limit order's
+   * price, a market order's band limit (lib/bookWalk.ts `bandLimit`); null: any price. Where the
+   * book shown lets expect it to stop is no part of it: only the answer shows how far it got
+   * (`mayHaveMet`).
    */
-  reach: Dec | null;
-  /**
-   * The worst price it may trade at however the book moves before it arrives: a market order's
-   * band limit (null: any price); `reach` when not given (a limit order's price).
-   */
-  limit?: Dec | null;
+  limit: Dec | null;
   timeInForce?: TimeInForce;
   /** A post-only order trades with nothing on arrival: the exchange refuses it if it would cross. */
   postOnly?: boolean;
@@ -89,9 +85,6 @@ interface Held {
   until: number;
 }
 
-/** The worst price an order sent as `sent` may trade at (null: any). */
-const limitOf = (sent: Outgoing): Dec | null => (sent.limit === undefined ? sent.reach : sent.limit);
-
 /**
  * Whether an order answered `answer` may have met the user's resting order at `price` (then
  * self-trade prevention cancelled it). The exchange cancels the user's resting orders the order
@@ -109,7 +102,7 @@ function mayHaveMet(answer: PlacedOrder | 'unknown', sent: Outgoing, price: Dec)
     const last = answer.fills.at(-1);
     if (answer.status === 'FILLED' && last) return within(sent.side, price, last.price);
   }
-  return within(sent.side, price, limitOf(sent));
+  return within(sent.side, price, sent.limit);
 }
 
 /** Where the ids of orders placed from this page are kept (e.g. sessionStorage: this tab). */
@@ -170,8 +163,8 @@ export class OrderWatch {
   /**
    * An order is about to be sent from this page: the user's open orders on the other side (none
    * for a post-only order) are kept for its answer, which shows which it may have met; one that
-   * leaves the open orders before that answer is held for it (`vanished`), even within where the
-   * book shown lets expect it to reach. Returns a token for `answered`.
+   * leaves the open orders before that answer is held for it (`vanished`), whatever the book
+   * shown lets expect. Returns a token for `answered`.
    */
   sending(sent: Outgoing, open: readonly OpenOrder[] | null, now: number): number {
     const token = this.nextToken++;
@@ -213,13 +206,13 @@ export class OrderWatch {
 
   /**
    * The orders from this page on their way (not yet answered, and still waited for at `at`) that
-   * could have reached the user's order `id`: within the worst price they may trade at (`limitOf`).
+   * could have reached the user's order `id`: within the worst price they may trade at (`Outgoing.limit`).
    */
   private reaching(id: string, at: number): Set<number> {
     const tokens = new Set<number>();
     for (const [token, p] of this.pending) {
       const price = p.orders.get(id);
-      if (price !== undefined && p.until > at && within(p.sent.side, price, limitOf(p.sent))) tokens.add(token);
+      if (price !== undefined && p.until > at && within(p.sent.side, price, p.sent.limit)) tokens.add(token);
     }
     return tokens;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandLimit, bandReference, describeWalk, marketReach, ownLevels, walkForQuantity, walkForQuote, withoutOwn } from '@/lib/bookWalk';
+import { bandLimit, bandReference, describeWalk, ownLevels, walkForQuantity, walkForQuote, withoutOwn } from '@/lib/bookWalk';
 import { LocalOrderBook } from '@/lib/orderbook';
 
 const asks = [{ price: '1005', quantity: '2' }, { price: '1006', quantity: '1' }, { price: '1010', quantity: '5' }];
@@ -64,13 +64,6 @@ describe('walking the book for a market order', () => {
     // A new snapshot with fewer levels than asked is the whole side.
     book.loadSnapshot({ bids: [], asks: [['1005', '2']], lastUpdateId: 5 }, 3);
     expect(book.cutAt('asks')).toBeNull();
-  });
-
-  it("says how far a market order reaches: where the book fills it, else the band's limit", () => {
-    expect(marketReach(walkForQuantity(asks, 'buy', '1.5', '1100'), '1100')).toBe('1005');
-    expect(marketReach(walkForQuantity(asks, 'buy', '3', '1100'), '1100')).toBe('1006');
-    expect(marketReach(walkForQuantity(asks, 'buy', '30', '1100'), '1100')).toBe('1100'); // takes all within the band
-    expect(marketReach(walkForQuantity(bids, 'sell', '30'), null)).toBeNull();
   });
 
   it('describes the estimate for the form', () => {

@@ -43,78 +43,78 @@ describe('which closed orders the page tells about', () => {
     const w = new OrderWatch();
     const book = [open('bid-45', 'buy', '45'), open('bid-40', 'buy', '40'), open('ask-60', 'sell', '60')];
     // A sell at 45 from this page may cross the bid at 45, not the one at 40 nor the user's ask.
-    const t = w.sending({ side: 'sell', reach: '45' }, book, 1_000);
+    const t = w.sending({ side: 'sell', limit: '45' }, book, 1_000);
     w.answered(t, answer('NEW'), 1_100);
     expect(w.vanished(book, [book[1]!, book[2]!], 1_200)).toEqual([{ orderId: 'bid-45', cause: 'selfTrade', takerSide: 'sell' }]);
 
     // One the order did not reach stays open in a load after the answer: no longer a candidate.
-    const t2 = w.sending({ side: 'sell', reach: null }, book, 2_000);
+    const t2 = w.sending({ side: 'sell', limit: null }, book, 2_000);
     w.answered(t2, answer('EXPIRED'), 2_100);
     expect(w.vanished(book, book, 2_200)).toEqual([]);
     expect(w.vanished(book, [], 2_300)).toEqual([]); // later closed by someone else: not placed here, quiet
 
     // A refused order crossed nothing.
-    const t3 = w.sending({ side: 'buy', reach: '100' }, book, 3_000);
+    const t3 = w.sending({ side: 'buy', limit: '100' }, book, 3_000);
     w.answered(t3, 'refused', 3_100);
     expect(w.vanished(book, [], 3_200)).toEqual([]);
 
     // No answer: it may have crossed them, for a while.
-    const t4 = w.sending({ side: 'buy', reach: '100' }, book, 4_000);
+    const t4 = w.sending({ side: 'buy', limit: '100' }, book, 4_000);
     w.answered(t4, 'unknown', 4_100);
     expect(w.vanished(book, book, 4_200)).toEqual([]);
     expect(w.vanished(book, [book[0]!, book[1]!], 4_300)).toEqual([{ orderId: 'ask-60', cause: 'selfTrade', takerSide: 'buy' }]);
   });
 
-  it('notes only the orders the new order can reach: not beyond its reach, none for a post-only', () => {
+  it('notes only the orders the new order can reach: none past its limit, none for a post-only', () => {
     const w = new OrderWatch();
     const asks = [open('ask-1005', 'sell', '1005'), open('ask-1050', 'sell', '1050')];
     w.placedHere('ask-1050', 0);
-    // A market buy the book shown fills at 1005 (lib/bookWalk.ts marketReach) does not reach 1050:
+    // A market buy the book shown fills at 1005 does not reach 1050:
     // if another session cancels that ask while the buy is on its way, it is no self-trade when
     // the answer shows the buy filled short of it, though its band (to 1100) would let it get
     // there if the book moved (until then, the ask's cause is held).
-    const t = w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
+    const t = w.sending({ side: 'buy', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
     expect(w.vanished(asks, [asks[0]!], 10_050)).toEqual([]);
     expect(w.answered(t, answer('FILLED', '1', ['1005']), 10_100).settled).toEqual([{ orderId: 'ask-1050', cause: 'elsewhere' }]);
     // Past its band it cannot get however the book moves: told at once.
     const w3 = new OrderWatch();
     w3.placedHere('ask-1200', 0);
     const far = [open('ask-1200', 'sell', '1200')];
-    w3.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, far, 12_000);
+    w3.sending({ side: 'buy', limit: '1100', timeInForce: 'IOC' }, far, 12_000);
     expect(w3.vanished(far, [], 12_050)).toEqual([{ orderId: 'ask-1200', cause: 'elsewhere' }]);
     // A post-only buy at 1060 trades with nothing on arrival (the exchange refuses it if it would cross).
     const w2 = new OrderWatch();
-    w2.sending({ side: 'buy', reach: '1060', postOnly: true }, asks, 11_000);
+    w2.sending({ side: 'buy', limit: '1060', postOnly: true }, asks, 11_000);
     expect(w2.vanished(asks, [], 11_050)).toEqual([]);
   });
 
   it('forgets the orders that the answer shows the new order did not reach', () => {
     const asks = [open('ask-1005', 'sell', '1005'), open('ask-1006', 'sell', '1006'), open('ask-1008', 'sell', '1008')];
-    const vanishedAfter = (reply: PlacedOrder | 'refused', sent: Parameters<OrderWatch['sending']>[0] = { side: 'buy', reach: '1010' }) => {
+    const vanishedAfter = (reply: PlacedOrder | 'refused', sent: Parameters<OrderWatch['sending']>[0] = { side: 'buy', limit: '1010' }) => {
       const w = new OrderWatch();
       w.answered(w.sending(sent, asks, 1_000), reply, 1_100);
       // Another session cancels them all before a load that started after the answer saw them.
       return w.vanished(asks, [], 1_050).map((v) => v.orderId);
     };
     // An FOK that expired with nothing traded was killed before it matched anything.
-    expect(vanishedAfter(answer('EXPIRED'), { side: 'buy', reach: '1010', timeInForce: 'FOK' })).toEqual([]);
+    expect(vanishedAfter(answer('EXPIRED'), { side: 'buy', limit: '1010', timeInForce: 'FOK' })).toEqual([]);
     // Refused (e.g. a post-only that would cross): it met nothing.
     expect(vanishedAfter('refused')).toEqual([]);
     expect(vanishedAfter(answer('REJECTED'))).toEqual([]);
     // Filled in full at 1006 at the worst: matching stopped there, 1008 was not reached.
     expect(vanishedAfter(answer('FILLED', '2', ['1004', '1006']))).toEqual(['ask-1005', 'ask-1006']);
     // An IOC that expired, a GTC that rests: they took all within their price, own orders included.
-    expect(vanishedAfter(answer('EXPIRED'), { side: 'buy', reach: '1010', timeInForce: 'IOC' })).toEqual(['ask-1005', 'ask-1006', 'ask-1008']);
+    expect(vanishedAfter(answer('EXPIRED'), { side: 'buy', limit: '1010', timeInForce: 'IOC' })).toEqual(['ask-1005', 'ask-1006', 'ask-1008']);
     expect(vanishedAfter(answer('PARTIALLY_FILLED', '1', ['1004']))).toEqual(['ask-1005', 'ask-1006', 'ask-1008']);
   });
 
   it('blames self-trade prevention for own orders a market order reached past the book shown, as its answer shows', () => {
-    // User 5's asks, placed here. The book shown fills a market buy at 1005 (its reach); its band ends at 1100.
+    // User 5's asks, placed here. The book shown fills a market buy at 1005; its band ends at 1100.
     const asks = [open('ask-1005', 'sell', '1005'), open('ask-1050', 'sell', '1050'), open('ask-1200', 'sell', '1200')];
     const after = (reply: PlacedOrder | 'unknown') => {
       const w = new OrderWatch();
       for (const a of asks) w.placedHere(a.orderId, 0);
-      w.answered(w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000), reply, 10_100);
+      w.answered(w.sending({ side: 'buy', limit: '1100', timeInForce: 'IOC' }, asks, 10_000), reply, 10_100);
       // A load after the answer: the asks it met are gone (self-trade prevention), 1200 stays.
       return w.vanished(asks, [asks[2]!], 10_200);
     };
@@ -132,7 +132,7 @@ describe('which closed orders the page tells about', () => {
   it('holds the cause of an own order that leaves the open orders before the answer of a market order that could reach it', () => {
     // User 5's ask at 1050, placed here, past where the book shown fills a market buy (1005); its band ends at 1100.
     const asks = [open('ask-1005', 'sell', '1005', null), open('ask-1050', 'sell', '1050')];
-    const sent = { side: 'buy' as const, reach: '1005', limit: '1100', timeInForce: 'IOC' as const };
+    const sent = { side: 'buy' as const, limit: '1100', timeInForce: 'IOC' as const };
     // A load of the open orders during the buy's trip no longer lists the ask: nothing told yet.
     const setup = () => goneOnTheWay(asks, 'ask-1050', sent);
     const stp = { orderId: 'ask-1050', cause: 'selfTrade', takerSide: 'buy' };
@@ -167,8 +167,8 @@ describe('which closed orders the page tells about', () => {
     const setup = (sent: Outgoing) => goneOnTheWay(asks, 'ask-1005', sent);
     const stp = { orderId: 'ask-1005', cause: 'selfTrade', takerSide: 'buy' };
     const elsewhere = { orderId: 'ask-1005', cause: 'elsewhere' };
-    const fok = { side: 'buy' as const, reach: '1005', timeInForce: 'FOK' as const };
-    const market = { side: 'buy' as const, reach: '1005', limit: '1100', timeInForce: 'IOC' as const };
+    const fok = { side: 'buy' as const, limit: '1005', timeInForce: 'FOK' as const };
+    const market = { side: 'buy' as const, limit: '1100', timeInForce: 'IOC' as const };
     // An FOK buy at 1005 that expired with nothing filled was killed before it matched anything.
     let { w, t } = setup(fok);
     expect(w.answered(t, answer('EXPIRED'), 10_100).settled).toEqual([elsewhere]);
@@ -200,8 +200,8 @@ describe('which closed orders the page tells about', () => {
     const asks = [open('ask-1050', 'sell', '1050')];
     const w = new OrderWatch();
     w.placedHere('ask-1050', 0);
-    const a = w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
-    const b = w.sending({ side: 'buy', reach: '1005', limit: '1100', timeInForce: 'IOC' }, asks, 10_010);
+    const a = w.sending({ side: 'buy', limit: '1100', timeInForce: 'IOC' }, asks, 10_000);
+    const b = w.sending({ side: 'buy', limit: '1100', timeInForce: 'IOC' }, asks, 10_010);
     expect(w.vanished(asks, [], 10_050)).toEqual([]);
     expect(w.answered(a, answer('FILLED', '1', ['1005']), 10_100).settled).toEqual([]);
     expect(w.answered(b, answer('FILLED', '2', ['1004', '1060']), 10_200).settled).toEqual([{ orderId: 'ask-1050', cause: 'selfTrade', takerSide: 'buy' }]);
@@ -210,14 +210,14 @@ describe('which closed orders the page tells about', () => {
   it("keeps another order's self-trade note when a later order is refused", () => {
     const w = new OrderWatch();
     const asks = [open('ask-1005', 'sell', '1005')];
-    w.answered(w.sending({ side: 'buy', reach: '1010' }, asks, 1_000), answer('FILLED', '1', ['1005']), 1_100);
-    w.answered(w.sending({ side: 'buy', reach: '990' }, asks, 1_200), 'refused', 1_300);
+    w.answered(w.sending({ side: 'buy', limit: '1010' }, asks, 1_000), answer('FILLED', '1', ['1005']), 1_100);
+    w.answered(w.sending({ side: 'buy', limit: '990' }, asks, 1_200), 'refused', 1_300);
     expect(w.vanished(asks, [], 1_250)).toEqual([{ orderId: 'ask-1005', cause: 'selfTrade', takerSide: 'buy' }]);
   });
 
   it('takes an order whose answer was lost as placed here once the open orders list it by its clientOrderId', () => {
     const w = new OrderWatch();
-    const t = w.sending({ side: 'buy', reach: '990', clientOrderId: 'web-1' }, [], 1_000);
+    const t = w.sending({ side: 'buy', limit: '990', clientOrderId: 'web-1' }, [], 1_000);
     w.answered(t, 'unknown', 11_000);
     const placed = open('x1', 'buy', '990', 'web-1');
     const other = open('x2', 'buy', '990', 'web-2'); // another session's: not this page's
@@ -227,7 +227,7 @@ describe('which closed orders the page tells about', () => {
     // Its closing later, by another session, is told.
     expect(w.vanished([placed, other], [], 30_000)).toEqual([{ orderId: 'x1', cause: 'elsewhere' }]);
     // Not looked for forever: listed a minute after the lost answer, it is not taken for this page's.
-    const t2 = w.sending({ side: 'buy', reach: '990', clientOrderId: 'web-3' }, [], 40_000);
+    const t2 = w.sending({ side: 'buy', limit: '990', clientOrderId: 'web-3' }, [], 40_000);
     w.answered(t2, 'unknown', 50_000);
     w.listed([open('x3', 'buy', '990', 'web-3')], 110_000);
     expect(w.isPlacedHere('x3')).toBe(false);
@@ -321,7 +321,7 @@ describe('an order whose answer was lost', () => {
     return { f, calls, waits, told };
   };
   const lose = (w: OrderWatch, clientOrderId = 'web-1'): LostOrder => {
-    const t = w.sending({ side: 'buy', reach: '1010', clientOrderId }, [], 1_000);
+    const t = w.sending({ side: 'buy', limit: '1010', clientOrderId }, [], 1_000);
     const { lost } = w.answered(t, 'unknown', 2_000);
     expect(lost).toMatchObject({ side: 'buy', clientOrderId });
     return lost!;
@@ -338,8 +338,8 @@ describe('an order whose answer was lost', () => {
     expect(w.isPlacedHere('x9')).toBe(true);
     expect(w.expects('web-1')).toBe(false);
     // An answered order, or one without a clientOrderId, is not looked up.
-    expect(w.answered(w.sending({ side: 'buy', reach: null, clientOrderId: 'web-2' }, [], 0), answer('FILLED'), 0).lost).toBeNull();
-    expect(w.answered(w.sending({ side: 'buy', reach: null }, [], 0), 'unknown', 0).lost).toBeNull();
+    expect(w.answered(w.sending({ side: 'buy', limit: null, clientOrderId: 'web-2' }, [], 0), answer('FILLED'), 0).lost).toBeNull();
+    expect(w.answered(w.sending({ side: 'buy', limit: null }, [], 0), 'unknown', 0).lost).toBeNull();
   });
 
   it('is looked for no more once the open orders list it, and then told by its closing alone', async () => {

@@ -5,7 +5,7 @@ import { Tabs } from '@/components/ui/Tabs';
 import { MarketAssets } from './MarketAssets';
 import { useToast } from '@/components/ui/Toasts';
 import { availableOf, useAccount } from '@/hooks/useAccount';
-import { useMarketReach, useMarketWalk, useQuoteWalk } from '@/hooks/useBookWalk';
+import { useMarketLimit, useMarketWalk, useQuoteWalk } from '@/hooks/useBookWalk';
 import { useTicker } from '@/hooks/useTickers';
 import { ApiError, api, errorText } from '@/lib/api';
 import { describeWalk, ownLevels } from '@/lib/bookWalk';
@@ -44,7 +44,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   const { userId, balances, openOrders, refresh, rememberOrder, sending, answered, requestDeposit } = useAccount();
   const ticker = useTicker(market.symbol);
   const quoteWalk = useQuoteWalk(market);
-  const marketReach = useMarketReach(market);
+  const marketLimit = useMarketLimit(market);
   const notify = useToast();
   const [side, setSide] = useState<Side>('buy');
   const [type, setType] = useState<OrderKind>('limit');
@@ -137,8 +137,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     async function place() {
       // The clientOrderId recognises the order in the open orders if the answer is lost.
       const order = toNewOrder(values, market, userId, newClientOrderId());
-      // How far it can reach: its price, or (a market order) where the book shown fills it, and the band.
-      const token = sending({ ...order, ...(order.price !== undefined ? { reach: order.price } : marketReach(side, order.quantity, lastPrice, own)) });
+      // How far it may reach however the book moves meanwhile: its price, or (a market order) its band.
+      const token = sending({ ...order, limit: order.price ?? marketLimit(side, lastPrice) });
       try {
         const placed = await api.placeOrder(order);
         answered(token, placed);
