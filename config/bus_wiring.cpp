@@ -17,8 +17,6 @@ class RedisBus final : public Bus {
  public:
   RedisBus(const Options& o, caf::actor_system& system) : options_(o), system_(system) {
     endpoint_ = *redis::parse_redis_url(o.bus);  // load_options checked it
-    publisher_conn_ = connect("publisher");
-    publisher_ = std::make_unique<redis::MarketPublisher>(publisher_conn_);
     log(Level::info, "bus: redis", {{"endpoint", endpoint_.text()}});
   }
 
@@ -38,7 +36,7 @@ class RedisBus final : public Bus {
     // Redis that restarted empty has lost the claim, and storage events wait for it
     // (stream_producer.hpp); one taken meanwhile by another node is found sooner.
     auto reconnected = std::make_shared<Reconnected>();
-    auto lease_connection = connect("lease", [reconnected] { reconnected->renew(); });
+    auto lease_connection = connect("lease", {}, [reconnected] { reconnected->renew(); });
     lease_ = std::make_shared<redis::MarketsLease>(
         lease_connection, node,
         [this, lease_connection, on_lost = std::move(on_lost)](const std::string&) {
@@ -47,6 +45,8 @@ class RedisBus final : public Bus {
         });
     reconnected->set(lease_);
     if (auto r = lease_->claim(std::chrono::seconds(3)); !r) return r;
+    // Market data goes out only while this node holds the claim, as storage events do.
+    publisher_ = std::make_unique<redis::MarketPublisher>(connect("publisher", node));
     renewer_ = system_.spawn([lease = lease_](caf::event_based_actor* self) -> caf::behavior {
       const auto every = lease->ttl() / 3;
       self->delayed_send(self, every, tick_atom::value);
@@ -77,7 +77,7 @@ class RedisBus final : public Bus {
 
   void attach_market(const std::string& symbol, const caf::actor& market,
                      const caf::actor& hub) override {
-    publisher_->attach(symbol, hub);
+    if (publisher_) publisher_->attach(symbol, hub);
     if (consumer_) caf::anon_send(consumer_, redis::bus_source_atom::value, symbol, market);
   }
 
@@ -89,7 +89,7 @@ class RedisBus final : public Bus {
       if (stopped_) return;
       stopped_ = true;
     }
-    publisher_->detach_all();
+    if (publisher_) publisher_->detach_all();
     if (lease_) lease_->release(std::chrono::seconds(1));
     for (auto* a : {&producer_, &consumer_, &writer_, &renewer_})
       if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
@@ -140,11 +140,16 @@ class RedisBus final : public Bus {
     int connections_ = 0;
   };
 
-  std::shared_ptr<redis::Connection> connect(const char* name,
+  // `fence_token`: publish only while the claim holds it (ConnectionOptions).
+  std::shared_ptr<redis::Connection> connect(const char* name, std::string fence_token = {},
                                              std::function<void()> on_connected = {}) {
     redis::ConnectionOptions o;
     o.endpoint = endpoint_;
     o.name = name;
+    if (!fence_token.empty()) {
+      o.fence_key = redis::kMarketsNodeKey;
+      o.fence_token = std::move(fence_token);
+    }
     auto c = std::make_shared<redis::Connection>(io_.context(), o);
     if (on_connected) c->on_connected(std::move(on_connected));
     c->start();
@@ -161,7 +166,6 @@ class RedisBus final : public Bus {
   std::mutex mutex_;
   redis::IoThread io_;
   std::vector<std::shared_ptr<redis::Connection>> connections_;
-  std::shared_ptr<redis::Connection> publisher_conn_;
   std::unique_ptr<redis::MarketPublisher> publisher_;
   std::shared_ptr<redis::MarketsLease> lease_;
   std::string node_;  // the claim's token

@@ -137,16 +137,34 @@ void hook_cleanup(void* p) {
   delete ref;
 }
 
+// Publishes a batch: KEYS[1] = the claim, ARGV[1] = the token it must hold, then the n
+// channels, then their n messages.
+constexpr const char* kFencedPublish = R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('FENCED this node does not hold ' .. KEYS[1])
+end
+local n = (#ARGV - 1) / 2
+for i = 2, n + 1 do
+  redis.call('PUBLISH', ARGV[i], ARGV[i + n])
+end
+return n
+)lua";
+
+// The most messages one fenced script publishes.
+constexpr size_t kMaxPublishBatch = 512;
+
 }  // namespace
 
 // ---------------------------------------------------------------- Connection::Impl
 
 struct Connection::Impl : std::enable_shared_from_this<Impl> {
-  // A command waiting for a connection. `payload`, if set, is its last argument (PUBLISH).
+  // A command waiting for a connection. `payloads` are its last arguments, shared rather
+  // than copied (published messages); `weight` is the messages it publishes, or 1.
   struct Pending {
     std::vector<std::string> args;
-    std::shared_ptr<const std::string> payload;
+    std::vector<std::shared_ptr<const std::string>> payloads;
     ReplyFn done;
+    size_t weight = 1;
   };
 
   Impl(asio::io_context& io_, ConnectionOptions o)
@@ -250,7 +268,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     }
     std::deque<Pending> waiting;
     waiting.swap(buffer);
-    buffered.store(0);
+    set_buffered(0);
     for (auto& p : waiting)
       send(p);
     if (connected_fn) connected_fn();
@@ -283,15 +301,15 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   void send(Pending& p) {
     std::vector<const char*> argv;
     std::vector<size_t> lens;
-    argv.reserve(p.args.size() + 1);
-    lens.reserve(p.args.size() + 1);
+    argv.reserve(p.args.size() + p.payloads.size());
+    lens.reserve(p.args.size() + p.payloads.size());
     for (const auto& a : p.args) {
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    if (p.payload) {
-      argv.push_back(p.payload->data());
-      lens.push_back(p.payload->size());
+    for (const auto& payload : p.payloads) {
+      argv.push_back(payload->data());
+      lens.push_back(payload->size());
     }
     ReplyFn* fn = p.done ? new ReplyFn(std::move(p.done)) : nullptr;
     int rc = redisAsyncCommandArgv(ctx, fn ? &Impl::on_reply : nullptr, fn,
@@ -319,17 +337,53 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     if (is_connected && ctx) return send(p);
-    if (buffer.size() >= options.max_buffered) {
-      dropped.fetch_add(1);
-      dropped_metric.inc();
+    if (buffered_weight + p.weight > options.max_buffered) {
+      dropped.fetch_add(p.weight);
+      dropped_metric.inc(p.weight);
       if (p.done)
         p.done(make_error(ErrorCode::unavailable,
                           "Redis is unreachable and its outage buffer is full (" +
                               std::to_string(options.max_buffered) + " commands)"));
       return;
     }
+    set_buffered(buffered_weight + p.weight);
     buffer.push_back(std::move(p));
-    buffered.store(buffer.size());
+  }
+
+  void set_buffered(size_t weight) {
+    buffered_weight = weight;
+    buffered.store(weight);
+  }
+
+  void publish(std::string channel, std::shared_ptr<const std::string> payload) {
+    if (options.fence_token.empty())
+      return submit(Pending{{"PUBLISH", std::move(channel)}, {std::move(payload)}, {}});
+    // The first message of a turn schedules the batch's flush behind what the io thread
+    // already has queued, so the messages posted meanwhile go with it.
+    if (outgoing.args.empty())
+      asio::post(io, [self = shared_from_this()] { self->flush_publishes(); });
+    outgoing.args.push_back(std::move(channel));
+    outgoing.payloads.push_back(std::move(payload));
+    if (outgoing.args.size() == kMaxPublishBatch) flush_publishes();
+  }
+
+  void flush_publishes() {
+    if (outgoing.args.empty()) return;
+    Pending p{{"EVAL", kFencedPublish, "1", options.fence_key, options.fence_token}, {}, {}, 0};
+    p.weight = outgoing.args.size();
+    p.args.insert(p.args.end(), std::make_move_iterator(outgoing.args.begin()),
+                  std::make_move_iterator(outgoing.args.end()));
+    p.payloads = std::move(outgoing.payloads);
+    outgoing = Pending{};
+    p.done = [self = shared_from_this()](Result<Reply> r) {
+      // Redis away is the connection's to tell; a refusal (FENCED) is said here, once.
+      const bool refused = !r && r.error().code != ErrorCode::unavailable;
+      if (refused && !self->fence_warned)
+        log(Level::warn, "market data not published: Redis refused it",
+            {{"connection", self->options.name}, {"detail", r.error().message}});
+      if (r || refused) self->fence_warned = refused;
+    };
+    submit(std::move(p));
   }
 
   void shutdown() {
@@ -343,9 +397,10 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
       redisAsyncFree(c);  // fails in-flight callbacks with a null reply
     }
     set_up(false);
+    outgoing = Pending{};
     std::deque<Pending> waiting;
     waiting.swap(buffer);
-    buffered.store(0);
+    set_buffered(0);
     for (auto& p : waiting)
       if (p.done) p.done(make_error(ErrorCode::unavailable, "Redis connection stopped"));
   }
@@ -368,6 +423,9 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   bool is_connected = false;
   bool stopping = false;
   std::deque<Pending> buffer;
+  size_t buffered_weight = 0;  // of buffer's commands
+  Pending outgoing;            // fenced messages of this turn: channels in args
+  bool fence_warned = false;   // said once until a batch goes through
   std::set<std::string> channels;
 
   // readable from any thread
@@ -414,7 +472,7 @@ void Connection::stop() {
 }
 
 void Connection::command(std::vector<std::string> args, ReplyFn done) {
-  impl_->post([p = Impl::Pending{std::move(args), nullptr, std::move(done)}](Impl& i) mutable {
+  impl_->post([p = Impl::Pending{std::move(args), {}, std::move(done)}](Impl& i) mutable {
     i.submit(std::move(p));
   });
 }
@@ -424,13 +482,14 @@ void Connection::pipeline(std::vector<std::vector<std::string>> commands,
   done.resize(commands.size());
   impl_->post([commands = std::move(commands), done = std::move(done)](Impl& i) mutable {
     for (size_t k = 0; k < commands.size(); ++k)
-      i.submit(Impl::Pending{std::move(commands[k]), nullptr, std::move(done[k])});
+      i.submit(Impl::Pending{std::move(commands[k]), {}, std::move(done[k])});
   });
 }
 
 void Connection::publish(std::string channel, std::shared_ptr<const std::string> payload) {
-  impl_->post([p = Impl::Pending{{"PUBLISH", std::move(channel)}, std::move(payload), {}}](
-                  Impl& i) mutable { i.submit(std::move(p)); });
+  impl_->post([channel = std::move(channel), payload = std::move(payload)](Impl& i) mutable {
+    i.publish(std::move(channel), std::move(payload));
+  });
 }
 
 void Connection::subscribe(std::string channel) {

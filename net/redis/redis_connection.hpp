@@ -53,10 +53,18 @@ class IoThread {
 struct ConnectionOptions {
   Endpoint endpoint;
   std::string name = "redis";    // in logs and the metrics' `connection` label
-  size_t max_buffered = 100000;  // commands waiting while disconnected
+  size_t max_buffered = 100000;  // commands (published messages) waiting while disconnected
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{2000};
   std::chrono::milliseconds connect_timeout{2000};
+  // With a token, publish() is fenced: the messages given in one turn of the io thread go
+  // out as one script that publishes them only while the key `fence_key` holds
+  // `fence_token`, in the same atomic step. A node whose claim another node took
+  // (markets_lease.hpp) publishes nothing more from that moment, not even what it buffered
+  // during an outage. Refused messages are dropped (pub/sub keeps nothing either), with one
+  // warning until a batch goes through again.
+  std::string fence_key;
+  std::string fence_token;
 };
 
 // A command's outcome: the reply, or an Error: UNAVAILABLE when the connection was lost
@@ -85,7 +93,8 @@ class Connection {
   void command(std::vector<std::string> args, ReplyFn done = {});
   // Many commands in one hop to the io thread, pipelined; `done[i]` may be empty.
   void pipeline(std::vector<std::vector<std::string>> commands, std::vector<ReplyFn> done);
-  // PUBLISH without a reply; the payload is shared, not copied, until it is written.
+  // PUBLISH without a reply (fenced: ConnectionOptions::fence_token); the payload is
+  // shared, not copied, until it is written.
   void publish(std::string channel, std::shared_ptr<const std::string> payload);
 
   void subscribe(std::string channel);
@@ -95,7 +104,7 @@ class Connection {
   struct Stats {
     uint64_t connects = 0;  // successful connections so far
     uint64_t dropped = 0;   // commands failed because the buffer was full
-    size_t buffered = 0;    // commands waiting for a connection now
+    size_t buffered = 0;    // commands (published messages) waiting for a connection now
   };
   Stats stats() const;
 

@@ -313,10 +313,28 @@ CAF_TEST(a node whose claim another node took stops) {
     auto r = call(admin, {"XLEN", event_stream_key("TATA_INR")});
     return r ? r->integer : -1;
   };
+  // What the node publishes on the book's channel, in order; the test's own marker shows
+  // where the claim changed hands.
+  const std::string channel = "depth@TATA_INR", marker = "the claim is another node's now";
+  Connection subscriber(redis_admin.io.context(), Admin::options(server.url()));
+  std::mutex mutex;
+  std::vector<std::string> published;
+  subscriber.on_message([&](const std::string&, std::shared_ptr<const std::string> payload) {
+    std::lock_guard<std::mutex> lock(mutex);
+    published.push_back(*payload);
+  });
+  subscriber.subscribe(channel);
+  subscriber.start();
+  auto heard = [&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return published.size();
+  };
   CAF_REQUIRE(order());
-  CAF_REQUIRE(wait_until([&] { return appended() > 0; }));  // the producer appends
+  CAF_REQUIRE(wait_until([&] { return appended() > 0; }));          // the producer appends
+  CAF_REQUIRE(wait_until([&] { return order() && heard() > 0; }));  // and the publisher publishes
   const std::string other = "other-host:0123456789abcdef";
   CAF_REQUIRE(call(admin, {"SET", "exchange:markets-node", other, "PX", "60000"}));
+  CAF_REQUIRE(call(admin, {"PUBLISH", channel, marker}));
   const int64_t before = appended();
   // Orders the node still takes until its next renewal (within 5 s) finds the claim gone.
   int taken = 0;
@@ -326,6 +344,18 @@ CAF_TEST(a node whose claim another node took stops) {
   CAF_CHECK(wait_until([&] { return !node.running(); }, std::chrono::seconds(20)));
   CAF_CHECK_EQUAL(node.exit_code(), 1);
   CAF_CHECK_EQUAL(appended(), before);  // none of them reached the other node's stream
+  // Nothing of the node's between the two markers: it reached none of the channels either.
+  CAF_REQUIRE(call(admin, {"PUBLISH", channel, "end"}));
+  CAF_REQUIRE(wait_until([&] {
+    std::lock_guard<std::mutex> lock(mutex);
+    return !published.empty() && published.back() == "end";
+  }));
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    CAF_REQUIRE_GREATER_OR_EQUAL(published.size(), 3u);
+    CAF_CHECK_EQUAL(published[published.size() - 2], marker);
+  }
+  subscriber.stop();
   const std::string log = read_file(log_path);
   CAF_CHECK_NOT_EQUAL(log.find("another node took this node's claim"), std::string::npos);
   CAF_CHECK_NOT_EQUAL(log.find(other), std::string::npos);

@@ -225,3 +225,65 @@ CAF_TEST(stop fails what is buffered and ends reconnecting) {
   CAF_CHECK(!f.get().ok());
   CAF_CHECK(!c.connected());
 }
+
+CAF_TEST(a fenced publish goes out only while the key holds the token) {
+  RedisServer server;
+  CAF_REQUIRE(server.started());
+  IoThread io;
+  Connection admin(io.context(), options_for(server, "admin"));
+  auto o = options_for(server, "fenced");
+  o.fence_key = "claim";
+  o.fence_token = "this-node";
+  Connection pub(io.context(), o);
+  Connection sub(io.context(), options_for(server, "sub"));
+  Inbox inbox;
+  sub.on_message(inbox.sink());
+  sub.subscribe("ch");
+  for (Connection* c : {&admin, &pub, &sub})
+    c->start();
+  CAF_REQUIRE(wait_for_subscriber(admin, "ch"));
+  auto message = [](const std::string& text) { return std::make_shared<const std::string>(text); };
+
+  CAF_REQUIRE(call(admin, {"SET", "claim", "this-node"}).ok());
+  const int n = 2000;  // several scripts' worth
+  for (int i = 0; i < n; ++i)
+    pub.publish("ch", message(std::to_string(i)));
+  CAF_REQUIRE(wait_until([&] { return inbox.size() >= static_cast<size_t>(n); }));
+
+  CAF_REQUIRE(call(admin, {"SET", "claim", "another-node"}).ok());
+  for (int i = 0; i < 100; ++i)
+    pub.publish("ch", message("fenced"));
+  CAF_REQUIRE(call(admin, {"SET", "claim", "this-node"}).ok());
+  // Given after the fenced ones on the same connection, so it is published after them.
+  pub.publish("ch", message("again"));
+  CAF_REQUIRE(wait_until([&] { return inbox.size() >= static_cast<size_t>(n + 1); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::lock_guard<std::mutex> lock(inbox.mutex);
+  CAF_REQUIRE_EQUAL(inbox.messages.size(), static_cast<size_t>(n + 1));
+  for (int i = 0; i < n; ++i)
+    CAF_CHECK_EQUAL(inbox.messages[i].second, std::to_string(i));
+  CAF_CHECK_EQUAL(inbox.messages[n].second, "again");
+}
+
+CAF_TEST(fenced messages waiting while redis is down count against the bound) {
+  RedisServer server;
+  CAF_REQUIRE(server.started());
+  IoThread io;
+  auto o = options_for(server, "fenced");
+  o.fence_key = "claim";
+  o.fence_token = "this-node";
+  o.max_buffered = 10;
+  Connection pub(io.context(), o);
+  pub.start();
+  CAF_REQUIRE(wait_until([&] { return pub.connected(); }));
+  server.stop();
+  CAF_REQUIRE(wait_until([&] { return !pub.connected(); }));
+  for (int i = 0; i < 25; ++i)
+    pub.publish("ch", std::make_shared<const std::string>("m"));
+  CAF_REQUIRE(wait_until([&] {
+    auto s = pub.stats();
+    return s.buffered + s.dropped == 25;
+  }));
+  CAF_CHECK_LESS_OR_EQUAL(pub.stats().buffered, 10u);
+  CAF_CHECK_GREATER_OR_EQUAL(pub.stats().dropped, 15u);
+}
