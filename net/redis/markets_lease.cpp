@@ -7,8 +7,6 @@
 namespace ex::redis {
 namespace {
 
-constexpr const char* kKey = kMarketsNodeKey;
-
 // Takes or renews the key if it is free or ours: 1, else the holder's token.
 constexpr const char* kClaim = R"lua(
 local holder = redis.call('GET', KEYS[1])
@@ -42,7 +40,7 @@ MarketsLease::MarketsLease(std::shared_ptr<Connection> connection, std::string t
 }
 
 void MarketsLease::ask(std::function<void(Result<Reply>)> done) {
-  connection_->command({"EVAL", kClaim, "1", kKey, token_, std::to_string(ttl_.count())},
+  connection_->command({"EVAL", kClaim, "1", kMarketsNodeKey, token_, std::to_string(ttl_.count())},
                        std::move(done));
 }
 
@@ -72,8 +70,8 @@ Result<bool> MarketsLease::claim(std::chrono::milliseconds wait) {
                         "): one Redis serves one such node, whose streams and channels are "
                         "named by market alone. Add WebSocket-only edges (--role ws-edge) "
                         "instead, or give this node a Redis of its own. The key " +
-                        std::string(kKey) + " expires " + std::to_string(ttl_.count() / 1000) +
-                        " s after that node stops");
+                        std::string(kMarketsNodeKey) + " expires " +
+                        std::to_string(ttl_.count() / 1000) + " s after that node stops");
 }
 
 void MarketsLease::renew() {
@@ -105,7 +103,7 @@ void MarketsLease::release(std::chrono::milliseconds wait) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     released_ = true;
-    connection_->command({"EVAL", kRelease, "1", kKey, token_},
+    connection_->command({"EVAL", kRelease, "1", kMarketsNodeKey, token_},
                          [done](Result<Reply>) { done->set_value(); });
   }
   released.wait_for(wait);
