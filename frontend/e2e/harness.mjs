@@ -316,3 +316,30 @@ export async function openPage(browser, { width = 1440, height = 900 } = {}) {
   }
   return page;
 }
+
+/** Types `text` key by key into a field emptied first, as a person would. */
+export async function typeIn(p, testId, text) {
+  const el = p.locator(`[data-testid=${testId}]`);
+  await el.fill('');
+  if (text) await el.pressSequentially(text);
+}
+
+export async function waitLive(p, timeout = 15_000) {
+  await waitFor(async () => (await p.getAttribute('[data-testid=connection]', 'data-state')) === 'live', { timeout, message: 'live' });
+}
+
+/**
+ * A page (`openPage`) on the trade view of `market` as `user`, live and with its book shown.
+ * `clock`: the page's timers run on playwright's clock (`p.clock.fastForward`), installed before
+ * the page loads, for what the page does after a minute or more.
+ */
+export async function openTrade(browser, baseUrl, market, { user = '5', width = 1440, height = 900, clock = false } = {}) {
+  const p = await openPage(browser, { width, height });
+  await p.context().addInitScript((u) => localStorage.setItem('exchange.userId', u), user);
+  if (clock) await p.clock.install();
+  await p.goto(`${baseUrl}/trade/${market}`);
+  await p.waitForSelector(`[data-testid=trade-view][data-market=${market}]`);
+  await waitLive(p);
+  await p.waitForSelector('[data-testid=book-ask]');
+  return p;
+}

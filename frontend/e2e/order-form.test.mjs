@@ -9,7 +9,8 @@
  * self-trade prevention blamed only for what the page's order can reach (and for what its answer
  * shows it reached, past the book shown), and the form after an outage (an order without an
  * answer may have been placed; if it was, its closing is told, or, when it closed at once, what
- * became of it).
+ * became of it, also once lookups that failed get through; when a minute of lookups does not find
+ * it, that its outcome is unknown, and why).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, seedBook, sleep, startExchange, stopExchange, waitFor,
+  ensureArtifacts, launchBrowser, norm, onScreen, openTrade as openTradePage, rest, seedBook, sleep, startExchange, stopExchange, typeIn, waitFor,
+  waitLive,
 } from './harness.mjs';
 
 const shots = ensureArtifacts();
@@ -50,31 +52,12 @@ let ex, api, browser, page, configDir;
 
 const M = 'TATA_INR';
 
-/** Types `text` key by key into a field emptied first, as a person would. */
-async function typeIn(p, testId, text) {
-  const el = p.locator(`[data-testid=${testId}]`);
-  await el.fill('');
-  if (text) await el.pressSequentially(text);
-}
-
 async function clearOrder(p) {
   await typeIn(p, 'order-price', '');
   await typeIn(p, 'order-quantity', '');
 }
 
-async function waitLive(p = page, timeout = 15_000) {
-  await waitFor(async () => (await p.getAttribute('[data-testid=connection]', 'data-state')) === 'live', { timeout, message: 'live' });
-}
-
-async function openTrade(market, { user = '5', width = 1440, height = 900 } = {}) {
-  const p = await openPage(browser, { width, height });
-  await p.context().addInitScript((u) => localStorage.setItem('exchange.userId', u), user);
-  await p.goto(`${ex.baseUrl}/trade/${market}`);
-  await p.waitForSelector(`[data-testid=trade-view][data-market=${market}]`);
-  await waitLive(p);
-  await p.waitForSelector('[data-testid=book-ask]');
-  return p;
-}
+const openTrade = (market, options) => openTradePage(browser, ex.baseUrl, market, options);
 
 const toasts = (p = page) => p.$$eval('[data-testid=toast]', (els) => els.map((e) => ({ kind: e.dataset.kind, text: e.innerText.replace(/\s+/g, ' ').trim() })));
 // The toast of the user's own order `prefix` ("Sell 1.00 X at 105.00"), which the exchange
@@ -140,6 +123,56 @@ async function buyPastTheEstimate(X, deliver) {
   assert.deepEqual(await api.openOrders('5', X), []);
   assert.deepEqual(p.errors, []);
   await p.close();
+}
+
+/**
+ * A fresh page of M, on a clock the test runs, sends a limit IOC buy of `quantity` at `price` and
+ * loses its answer: the request is dropped before the exchange sees it or, `delivered`, after the
+ * exchange took it. `lookupFails(n)`: whether the page's n-th lookup of it by its clientOrderId
+ * (from 1) fails to reach the exchange. The clock is run a second at a time (the lookups wait 1
+ * to 30 s each, a minute in all) until the page tells what became of the order, then a minute
+ * more: the lookups must have stopped. Returns the clientOrderId sent, the lookups' ids, and the
+ * toast.
+ */
+async function loseAnswer({ price, quantity, delivered, lookupFails = () => false }) {
+  const p = await openTrade(M, { clock: true });
+  let sent = null;
+  const lookups = [];
+  const handle = async (route) => {
+    const r = route.request();
+    if (r.method() === 'POST') {
+      sent = r.postDataJSON();
+      if (delivered) await route.fetch();
+      return route.abort('connectionreset');
+    }
+    const cid = new URL(r.url()).searchParams.get('clientOrderId');
+    if (cid === null) return route.continue();
+    lookups.push(cid);
+    return lookupFails(lookups.length) ? route.abort('connectionrefused') : route.continue();
+  };
+  await p.route((url) => url.pathname === '/api/v1/order', handle);
+  try {
+    await p.click('[data-testid=side-buy]');
+    await typeIn(p, 'order-price', price);
+    await typeIn(p, 'order-quantity', quantity);
+    await p.selectOption('[data-testid=order-tif]', 'IOC');
+    await p.click('[data-testid=order-submit]');
+    await p.locator('[data-testid=order-error]').waitFor();
+    assert.equal(await p.getAttribute('[data-testid=order-error]', 'data-code'), 'NETWORK');
+    const toast = await waitFor(async () => {
+      const told = (await toasts(p)).find((t) => /^Buy TATA: /.test(t.text));
+      if (!told) await p.clock.fastForward(1_000);
+      return told;
+    }, { timeout: 40_000, interval: 100, message: 'what became of the order whose answer was lost' });
+    const asked = lookups.length;
+    await p.clock.fastForward(60_000);
+    await sleep(500);
+    assert.equal(lookups.length, asked, 'no lookup once it is told');
+    assert.deepEqual(p.errors, []);
+    return { cid: sent.clientOrderId, lookups, toast };
+  } finally {
+    await p.close();
+  }
 }
 
 describe('order form', { timeout: 240_000 }, () => {
@@ -676,5 +709,39 @@ describe('order form', { timeout: 240_000 }, () => {
       await page.click('[data-testid=tab-limit]');
       await clearOrder(page);
     }
+  });
+
+  it('warns that the outcome is unknown when a minute of lookups does not find an order whose answer was lost, and says why', async () => {
+    await api.call('DELETE', 'orders', { market: M, userId: '5' });
+    const lookUp = (cid) => api.call('GET', `order?clientOrderId=${cid}&userId=5&market=${M}`);
+    const unknown = (cid, why) => `Buy TATA: outcome unknown The answer to placing it was lost and ${why} (${cid}). `
+      + 'Check Open orders and Order history before placing it again.';
+    // Lost before it reached the exchange: each of the six lookups is answered "no such order".
+    const never = await loseAnswer({ price: '990.00', quantity: '1', delivered: false });
+    assert.deepEqual(never.lookups, Array(6).fill(never.cid), 'six lookups, by its clientOrderId');
+    assert.equal(never.toast.kind, 'warning');
+    assert.equal(never.toast.text, unknown(never.cid, 'a minute later the exchange shows no order with its id'));
+    assert.equal((await lookUp(never.cid)).status, 404, 'it never reached the exchange');
+    // Taken by the exchange, but no lookup reaches it: unknown too, for that reason.
+    const unreachable = await loseAnswer({ price: '990.00', quantity: '1', delivered: true, lookupFails: () => true });
+    assert.deepEqual(unreachable.lookups, Array(6).fill(unreachable.cid));
+    assert.equal(unreachable.toast.kind, 'warning');
+    assert.equal(unreachable.toast.text, unknown(unreachable.cid, 'the exchange could not be reached to look for it'));
+    assert.equal((await lookUp(unreachable.cid)).body.status, 'EXPIRED', 'it was placed (and expired: nothing at 990.00)');
+  });
+
+  it('tells the real outcome of an order whose answer was lost once a lookup reaches the exchange', async () => {
+    const [[bestAsk, atBest]] = (await api.depth(M)).asks;
+    // A buy of all at the best ask and one more, IOC: it fills what rests there, the rest expires.
+    const lost = await loseAnswer({
+      price: Number(bestAsk).toFixed(2), quantity: (Number(atBest) + 1).toFixed(2), delivered: true, lookupFails: (n) => n <= 2,
+    });
+    assert.deepEqual(lost.lookups, Array(3).fill(lost.cid), 'two lookups that failed, then the one that found it');
+    const placed = (await api.call('GET', `order?clientOrderId=${lost.cid}&userId=5&market=${M}`)).body;
+    assert.equal(placed.status, 'EXPIRED');
+    assert.equal(norm(placed.executedQty), norm(atBest));
+    assert.equal(lost.toast.kind, 'success');
+    assert.equal(lost.toast.text, `Buy TATA: partially filled ${Number(atBest).toFixed(2)} TATA filled, the rest expired. `
+      + `Found after its answer was lost: order ${placed.orderId}`);
   });
 });
