@@ -301,6 +301,32 @@ export async function onScreen(p, selector) {
   });
 }
 
+/**
+ * The WCAG contrast ratio of the first element matching `selector`: its text colour against what
+ * is behind it, the translucent backgrounds of its ancestors laid over the first opaque one (the
+ * page's background if none is). `null` when nothing matches.
+ */
+export async function contrastRatio(p, selector) {
+  return p.evaluate((s) => {
+    const el = document.querySelector(s);
+    if (!el) return null;
+    const rgba = (css) => { const [r, g, b, a = 1] = css.match(/[\d.]+/g).map(Number); return { r, g, b, a }; };
+    const layers = [];
+    for (let n = el; n; n = n.parentElement) {
+      const c = rgba(getComputedStyle(n).backgroundColor);
+      if (c.a > 0) layers.unshift(c);
+      if (c.a >= 1) break;
+    }
+    const bg = layers.reduce((under, c) => ({
+      r: c.r * c.a + under.r * (1 - c.a), g: c.g * c.a + under.g * (1 - c.a), b: c.b * c.a + under.b * (1 - c.a),
+    }), rgba(getComputedStyle(document.documentElement).backgroundColor));
+    const lum = ({ r, g, b }) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+      .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const [hi, lo] = [lum(rgba(getComputedStyle(el).color)), lum(bg)].sort((x, y) => y - x);
+    return Math.round(((hi + 0.05) / (lo + 0.05)) * 100) / 100;
+  }, selector);
+}
+
 /** A page that fails the test on uncaught page errors (collected in `page.errors`). */
 export async function openPage(browser, { width = 1440, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });

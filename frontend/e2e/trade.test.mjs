@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, seedBook, sleep, startExchange, stopExchange, waitFor,
+  contrastRatio, ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, seedBook, sleep, startExchange, stopExchange, waitFor,
 } from './harness.mjs';
 
 const M = 'TATA_INR';
@@ -86,6 +86,18 @@ describe('trading page', { timeout: 180_000 }, () => {
     await shot(page, 'markets');
   });
 
+  it("shows a falling market's change readably on the markets list", async () => {
+    // INFY_INR, untraded so far: 1000.00, then 990.00, a 1 % fall, shown red on a red tint.
+    for (const price of ['1000.00', '990.00']) {
+      await api.placeOrder({ market: 'INFY_INR', side: 'sell', price, quantity: '1', userId: '1' });
+      await api.placeOrder({ market: 'INFY_INR', side: 'buy', price, quantity: '1', userId: '2' });
+    }
+    const pill = '[data-testid=market-INFY_INR] .pill.down';
+    await page.waitForSelector(pill);
+    const ratio = await contrastRatio(page, pill);
+    assert.ok(ratio >= 4.5, `a fall's change is ${ratio}:1 against its tint, under 4.5:1`);
+  });
+
   it('loads the trade view with live data', async () => {
     await page.goto(`${ex.baseUrl}/trade/${M}`);
     await waitLive();
@@ -107,6 +119,21 @@ describe('trading page', { timeout: 180_000 }, () => {
     await other.waitForSelector('[data-testid=trade-view][data-market=INFY_INR]');
     await other.goto(`${ex.baseUrl}/trade/NOPE_INR`);
     await other.waitForSelector('text=There is no market NOPE_INR.');
+    await other.close();
+  });
+
+  it('says why the order book cannot load, and shows it once it can', async () => {
+    const other = await openPage(browser);
+    const refuse = (r) => r.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"UNAVAILABLE","message":"service unavailable"}' });
+    await other.route('**/api/v1/depth?*', refuse);
+    await other.goto(`${ex.baseUrl}/trade/${M}`);
+    const error = other.locator('[data-testid=orderbook] [data-testid=state-error]');
+    await error.waitFor();
+    assert.equal((await error.textContent()).trim(), 'service unavailable — retrying…');
+    await other.unroute('**/api/v1/depth?*', refuse);
+    await other.waitForSelector('[data-testid=book-ask]');
+    assert.equal(await error.count(), 0);
+    assert.deepEqual(other.errors, []);
     await other.close();
   });
 
@@ -255,6 +282,56 @@ describe('trading page', { timeout: 180_000 }, () => {
     assert.equal(await page.textContent('[data-testid=order-price-error]'), 'Price must be a multiple of 0.01: at most 2 decimals');
   });
 
+  it('keeps the order form readable and its keyboard focus visible', async () => {
+    // WCAG AA: 4.5:1 for text under 18.66 px bold: a refusal (more than user 5's funds; switching
+    // side clears it), then both sides of the switch and the submit button, each while on.
+    await placeFromForm({ side: 'buy', price: '990.00', quantity: '1000000' });
+    await page.locator('[data-testid=order-error]').waitFor();
+    const low = [];
+    const errorRatio = await contrastRatio(page, '[data-testid=order-error] .error-message');
+    if (!(errorRatio >= 4.5)) low.push(`order error ${errorRatio}:1`);
+    for (const side of ['buy', 'sell']) {
+      await page.click(`[data-testid=side-${side}]`);
+      await page.mouse.move(0, 0);   // no hover brightening of the button measured
+      for (const s of [`[data-testid=side-${side}]`, '[data-testid=order-submit]', '.side-btn:not(.on)', '.field-label', '.field-suffix', '.percent']) {
+        const ratio = await contrastRatio(page, s);
+        if (!(ratio >= 4.5)) low.push(`${side}: ${s} ${ratio}:1`);
+      }
+    }
+    await page.click('[data-testid=side-buy]');
+    // A toast's detail (muted text on the toast's lighter panel): an order that rests.
+    await placeFromForm({ side: 'buy', price: '900.00', quantity: '1' });
+    await page.locator('[data-testid=toast] .toast-detail').first().waitFor();
+    const toastRatio = await contrastRatio(page, '[data-testid=toast] .toast-detail');
+    if (!(toastRatio >= 4.5)) low.push(`toast detail ${toastRatio}:1`);
+    await waitFor(async () => (await ui.openOrders()).length === 1, { message: 'the order at 900.00 open' });
+    await api.cancelOrder((await ui.openOrders())[0].id, M);
+
+    // Every control of the form, reached with Tab, looks different while it has the focus (its
+    // outline, border or shadow, or its field's) than before, when the focus was outside the form;
+    // the price field too while its text is refused (its border red either way).
+    await page.fill('[data-testid=order-price]', '990.555');
+    const looks = () => page.$$eval('[data-testid=order-form] :is(button, input, select)', (els) => els.map((e) => {
+      const of = (n) => { const c = getComputedStyle(n); return [c.outlineStyle, c.outlineWidth, c.outlineColor, c.borderColor, c.boxShadow].join(' '); };
+      return { name: e.dataset.testid ?? e.className, focused: e === document.activeElement, look: of(e) + (e.closest('.field-box') ? of(e.closest('.field-box')) : '') };
+    }));
+    await page.focus('[data-testid=user-input]');
+    const unfocused = await looks();
+    await page.focus('[data-testid=side-buy]');
+    await page.keyboard.press('Shift+Tab');
+    const unseen = [];
+    let reached = 0;
+    for (;;) {
+      await page.keyboard.press('Tab');
+      const i = (await looks()).findIndex((c) => c.focused);
+      if (i < 0) break;
+      reached++;
+      if ((await looks())[i].look === unfocused[i].look) unseen.push(unfocused[i].name);
+    }
+    assert.ok(reached >= 10, `the form's controls reached by Tab (${reached})`);
+    assert.deepEqual({ low, unseen }, { low: [], unseen: [] }, 'text below 4.5:1, controls whose keyboard focus does not show');
+  });
+
   it('switches user from the page', async () => {
     await page.fill('[data-testid=user-input]', '1');
     await page.press('[data-testid=user-input]', 'Enter');
@@ -360,6 +437,15 @@ describe('trading page', { timeout: 180_000 }, () => {
     const [fillsWidth, fillsBox] = await phone.$eval('[data-testid=fills]', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
     assert.ok(fillsWidth <= fillsBox, `fills fit (${fillsWidth}px in ${fillsBox}px)`);
     await phone.locator('[data-testid=account]').screenshot({ path: path.join(shots, 'fills-phone.png') });
+    // A user id of 8 characters is shown whole in the header's field, focused (with the demo
+    // users' list button) or not, and the header still fits.
+    await phone.fill('[data-testid=user-input]', '98765432');
+    await phone.press('[data-testid=user-input]', 'Enter');
+    const idFits = () => phone.$eval('[data-testid=user-input]', (e) => e.scrollWidth <= e.clientWidth);
+    assert.ok(await idFits(), 'the user id fits its field while focused');
+    await phone.locator('[data-testid=user-input]').blur();
+    assert.ok(await idFits(), 'the user id fits its field');
+    assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scrolling with a long user id');
     await phone.close();
   });
 

@@ -1,6 +1,6 @@
 'use client';
 import { createContext, createElement, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { api } from '@/lib/api';
+import { api, errorText } from '@/lib/api';
 import { BOOK_SNAPSHOT_LIMIT, BookSync, type SyncState } from '@/lib/bookSync';
 import type { LocalOrderBook } from '@/lib/orderbook';
 import { getSocket } from '@/lib/ws';
@@ -12,6 +12,8 @@ const REDRAW_MS = 100;
 export interface OrderBookState {
   book: LocalOrderBook | null;
   state: SyncState;
+  /** Why the last snapshot failed while the book has none to show yet or is resyncing (it retries). */
+  error: string | null;
   /** Changes (at most once per frame) whenever the book does. */
   version: number;
 }
@@ -33,6 +35,7 @@ const BookStoreContext = createContext<BookStore | null>(null);
 function useOrderBookSync(market: string): OrderBookState {
   const [version, bump] = useFrameVersion(REDRAW_MS);
   const [state, setState] = useState<SyncState>('idle');
+  const [error, setError] = useState<string | null>(null);
   const sync = useRef<BookSync | null>(null);
 
   useEffect(() => {
@@ -41,6 +44,7 @@ function useOrderBookSync(market: string): OrderBookState {
       snapshotLimit: BOOK_SNAPSHOT_LIMIT,
       onChange: bump,
       onState: setState,
+      onError: (e) => setError(e === null ? null : errorText(e)),
     });
     sync.current = s;
     const unsubscribe = getSocket().depth(market, {
@@ -54,11 +58,12 @@ function useOrderBookSync(market: string): OrderBookState {
       unsubscribe();
       s.stop();
       sync.current = null;
+      setError(null);
     };
   }, [market, bump]);
 
   const book = sync.current?.book ?? null;
-  return useMemo(() => ({ book, state, version }), [book, state, version]);
+  return useMemo(() => ({ book, state, error, version }), [book, state, error, version]);
 }
 
 /**

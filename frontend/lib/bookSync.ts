@@ -35,6 +35,11 @@ export interface BookSyncOptions {
   /** The book changed (or was reloaded). */
   onChange?: () => void;
   onState?: (state: SyncState) => void;
+  /**
+   * A sync's snapshot failed (it is fetched again after `retryDelayMs`), or `null` once one
+   * arrives: without it a book that cannot load looks like one still loading.
+   */
+  onError?: (error: unknown) => void;
   /** Wait before fetching again after a failed or too old snapshot. */
   retryDelayMs?: number;
   /** A buffer longer than this while syncing is dropped and the sync restarted (a refresh given up). */
@@ -128,15 +133,19 @@ export class BookSync {
     let snapshot: DepthSnapshot;
     try {
       snapshot = await this.options.fetchSnapshot();
-    } catch {
+    } catch (error) {
       // A refresh is given up (the book shown is still right); a sync tries again.
       if (gen === this.generation) {
         if (this.refreshing) this.restart([]);
-        else this.retryLater(gen);
+        else {
+          this.options.onError?.(error);
+          this.retryLater(gen);
+        }
       }
       return;
     }
     if (gen !== this.generation) return;
+    this.options.onError?.(null);
     const candidate = new LocalOrderBook();
     candidate.loadSnapshot(snapshot, this.options.snapshotLimit);
     const buffered = this.buffer;

@@ -168,6 +168,24 @@ describe('BookSync', () => {
     }
   });
 
+  it('tells why a sync failed while it retries, and that it is over once a snapshot comes', async () => {
+    vi.useFakeTimers();
+    try {
+      let calls = 0;
+      const fetchSnapshot = () => (++calls <= 2 ? Promise.reject(new Error('service unavailable')) : Promise.resolve(snap(3, [['1', '1']])));
+      const onError = vi.fn();
+      const sync = new BookSync({ fetchSnapshot, retryDelayMs: 50, onError });
+      sync.resync();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(onError.mock.calls.map(([e]) => (e as Error).message)).toEqual(['service unavailable']);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(sync.state).toBe('synced');
+      expect(onError.mock.calls.map(([e]) => (e === null ? null : (e as Error).message))).toEqual(['service unavailable', 'service unavailable', null]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('reproduces a book exactly through random diffs with dropped events', async () => {
     // Reference: an exchange-side book; diffs carry absolute quantities with ids.
     let seed = 42;

@@ -17,7 +17,7 @@ const LEVELS = 12;
 
 /** The order book: asks above, bids below, cumulative depth bars, the user's levels marked. */
 export function OrderBook({ market, onPick }: { market: Market; onPick: (price: string) => void }) {
-  const { book, state, version } = useOrderBook();
+  const { book, state, error, version } = useOrderBook();
   const { openOrders } = useAccount();
   const { state: connection } = useConnection();
 
@@ -46,7 +46,7 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
         <span className="num">Total</span>
       </div>
       {view === null ? (
-        <StateMessage kind="loading">Loading order book…</StateMessage>
+        error ? <StateMessage kind="error">{error} — retrying…</StateMessage> : <StateMessage kind="loading">Loading order book…</StateMessage>
       ) : (
         <div className={`book ${stale ? 'is-stale' : ''}`}>
           <div className="book-side book-asks">
