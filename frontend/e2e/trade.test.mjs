@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
-  contrastRatio, ensureArtifacts, launchBrowser, norm, onScreen, openPage, rest, seedBook, sleep, startExchange, stopExchange, waitFor,
+  contrastRatio, ensureArtifacts, launchBrowser, norm, onScreen, openPage, openTrade, rest, seedBook, sleep, startExchange, stopExchange, waitFor,
 } from './harness.mjs';
 
 const M = 'TATA_INR';
@@ -451,11 +451,18 @@ describe('trading page', { timeout: 180_000 }, () => {
 
   it('recovers after the exchange restarts', async () => {
     await waitLive();
+    // On a phone too, with a user id of 8 characters: the header's longest indicator still fits.
+    const phone = await openTrade(browser, ex.baseUrl, M, { user: '98765432', width: 390, height: 844 });
     const { httpPort, wsPort, dataDir } = ex;
     await stopExchange(ex, { signal: 'SIGKILL' });
     await waitFor(async () => (await ui.connection()) !== 'live', { message: 'the indicator to leave live' });
     assert.equal(await ui.connection(), 'reconnecting');
     await shot(page, 'trade-reconnecting');
+    await waitFor(async () => /\(\d+\)/.test(await phone.textContent('[data-testid=connection]')), { message: 'a numbered reconnect attempt on the phone' });
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling on a phone while reconnecting (overflow ${overflow}px)`);
+    await phone.screenshot({ path: path.join(shots, 'trade-phone-reconnecting.png') });
+    await phone.close();
     await sleep(1500);
     ex = await startExchange({ httpPort, wsPort, dataDir });
     api = rest(ex.baseUrl);
