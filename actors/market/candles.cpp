@@ -82,44 +82,62 @@ void CandleBook::restore(Interval i, const std::vector<Candle>& candles) {
     s.pop_front();
 }
 
+// Adds `e` to a monotonic queue that keeps, for every suffix of the window, its extreme
+// (`better(a, b)`: a beats b). One entry per bucket at most: a bucket's better entry stands
+// for it, and leaves with it.
+template <class Better>
+void RollingTicker::push_extreme(std::deque<Extreme>& q, Extreme e, Better better) {
+  if (!q.empty() && q.back().start_ms == e.start_ms && !better(e.price, q.back().price)) return;
+  while (!q.empty() && !better(q.back().price, e.price))
+    q.pop_back();
+  q.push_back(e);
+}
+
 void RollingTicker::on_trade(int64_t time_ms, Decimal price, Decimal qty) {
-  Point p{time_ms, price.units(), qty.units()};
-  window_.push_back(p);
-  while (!max_.empty() && max_.back().price <= p.price)
-    max_.pop_back();
-  max_.push_back(p);
-  while (!min_.empty() && min_.back().price >= p.price)
-    min_.pop_back();
-  min_.push_back(p);
-  volume_ += p.qty;
-  quote_volume_ += static_cast<__int128>(p.price) * p.qty;
-  last_price_ = p.price;
+  const int64_t p = price.units(), q = qty.units();
+  const int64_t start =
+      std::max({bucket_start(Interval::m1, time_ms), newest_start_, window_start_});
+  if (window_.empty() || window_.back().start_ms < start)
+    window_.push_back(Bucket{start, p, 0, 0, 0});
+  newest_start_ = start;
+  Bucket& b = window_.back();
+  b.volume += q;
+  b.quote_volume += static_cast<__int128>(p) * q;
+  ++b.trades;
+  push_extreme(max_, Extreme{start, p}, [](int64_t a, int64_t c) { return a > c; });
+  push_extreme(min_, Extreme{start, p}, [](int64_t a, int64_t c) { return a < c; });
+  volume_ += q;
+  quote_volume_ += static_cast<__int128>(p) * q;
+  ++trades_;
+  last_price_ = p;
 }
 
 void RollingTicker::evict(int64_t now_ms) {
-  int64_t cutoff = now_ms - kWindowMs;
-  while (!window_.empty() && window_.front().time_ms <= cutoff) {
-    const Point& p = window_.front();
-    volume_ -= p.qty;
-    quote_volume_ -= static_cast<__int128>(p.price) * p.qty;
+  window_start_ = std::max(window_start_, bucket_start(Interval::m1, now_ms - kWindowMs));
+  const int64_t first = window_start_;
+  while (!window_.empty() && window_.front().start_ms < first) {
+    const Bucket& b = window_.front();
+    volume_ -= b.volume;
+    quote_volume_ -= b.quote_volume;
+    trades_ -= b.trades;
     window_.pop_front();
   }
-  while (!max_.empty() && max_.front().time_ms <= cutoff)
+  while (!max_.empty() && max_.front().start_ms < first)
     max_.pop_front();
-  while (!min_.empty() && min_.front().time_ms <= cutoff)
+  while (!min_.empty() && min_.front().start_ms < first)
     min_.pop_front();
 }
 
 TickerStats RollingTicker::stats(int64_t now_ms) {
   evict(now_ms);
   TickerStats s;
-  s.start_ms = now_ms - kWindowMs;
+  s.start_ms = window_start_;
   if (window_.empty()) {
     Decimal last = Decimal::from_units(last_price_);
     s.first_price = s.high = s.low = s.last_price = last;
     return s;
   }
-  int64_t first = window_.front().price;
+  int64_t first = window_.front().open;
   s.first_price = Decimal::from_units(first);
   s.last_price = Decimal::from_units(last_price_);
   s.high = Decimal::from_units(max_.front().price);
@@ -127,7 +145,7 @@ TickerStats RollingTicker::stats(int64_t now_ms) {
   s.volume = Decimal::clamped(volume_);
   // Quote volume is exact only to 8 decimals; truncation here is a display statistic.
   s.quote_volume = Decimal::clamped(quote_volume_ / Decimal::kScale);
-  s.trades = static_cast<int64_t>(window_.size());
+  s.trades = trades_;
   int64_t change = last_price_ - first;
   s.price_change = Decimal::from_units(change);
   // percent with 2 decimals = round(change * 10000 / first) hundredths.

@@ -59,31 +59,51 @@ struct TickerStats {
   int64_t trades = 0;
 };
 
-// Rolling 24-hour window. Each trade enters once and leaves once; the high and low
-// are kept with monotonic queues, so every operation is amortized O(1).
+// Rolling 24-hour window over one-minute buckets. A busy market trades millions of times a
+// day, so the window keeps per-minute aggregates, not trades: at most 1,441 buckets (and as
+// many entries in each of the high and low queues) whatever the rate. The price is a window
+// up to 59.999 s wider than 24 hours: it starts at the minute holding now - 24 h (stats()
+// reports that start), as Binance's rolling windows do. High and low are kept with monotonic
+// queues of one entry per bucket at most, so every operation is amortized O(1).
 class RollingTicker {
  public:
   static constexpr int64_t kWindowMs = 24 * 3600 * 1000;
 
+  // Times come from the wall clock, which can step back: a trade timed before the newest
+  // bucket (or the window's start) counts in that bucket (or the window's first minute), and
+  // the window's start never moves back.
   void on_trade(int64_t time_ms, Decimal price, Decimal qty);
   // Statistics of the window ending at `now_ms`. With no trade in the window but an
   // earlier one, prices are the last price and volume is 0; with none ever, all zero.
   TickerStats stats(int64_t now_ms);
+  // Buckets and queue entries kept: at most 3 x 1,441.
+  size_t entries() const { return window_.size() + max_.size() + min_.size(); }
 
  private:
-  struct Point {
-    int64_t time_ms;
-    int64_t price;  // Decimal units
-    int64_t qty;
+  struct Bucket {
+    int64_t start_ms;
+    int64_t open;  // Decimal units
+    __int128 volume;
+    __int128 quote_volume;
+    int64_t trades;
+  };
+  struct Extreme {
+    int64_t start_ms;  // of its bucket
+    int64_t price;
   };
   void evict(int64_t now_ms);
+  template <class Better>
+  static void push_extreme(std::deque<Extreme>& q, Extreme e, Better better);
 
-  std::deque<Point> window_;
-  std::deque<Point> max_;      // prices decreasing
-  std::deque<Point> min_;      // prices increasing
+  std::deque<Bucket> window_;
+  std::deque<Extreme> max_;    // prices decreasing
+  std::deque<Extreme> min_;    // prices increasing
   __int128 volume_ = 0;        // units: turnover can outgrow int64 (shown clamped)
   __int128 quote_volume_ = 0;  // units x units / scale
+  int64_t trades_ = 0;
   int64_t last_price_ = 0;
+  int64_t newest_start_ = INT64_MIN;  // of the newest bucket ever
+  int64_t window_start_ = INT64_MIN;  // the latest stats() asked for
 };
 
 }  // namespace ex
