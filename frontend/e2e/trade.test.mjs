@@ -1,8 +1,10 @@
 /**
  * Browser tests of the trading page against the real exchange binary (see harness.mjs):
  * live data on load, switching market, placing, filling and cancelling orders, fills kept after a
- * reload (from storage, merged with the stream's), API errors, switching user (a new user's empty
- * account, deposit and fills), a phone-sized screen, and recovery after the exchange restarts. Screenshots go to test-artifacts/.
+ * reload (from storage, merged with the stream's), API errors (the book's, the open orders'),
+ * prices taken from the book and the trades with the keyboard, a 1440x900 screen without a page
+ * scrollbar, switching user (a new user's empty account, deposit and fills), a phone-sized screen,
+ * and recovery after the exchange restarts. Screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -47,6 +49,16 @@ async function storedFills(userId, count) {
 
 async function waitLive(timeout = 15_000) {
   await waitFor(async () => (await ui.connection()) === 'live', { timeout, message: 'connection indicator to show live' });
+}
+
+/** A page on the trade view whose requests to `endpoint` fail (503) until `allow()`. */
+async function tradeRefusing(endpoint) {
+  const p = await openPage(browser);
+  const pattern = `**/api/v1/${endpoint}?*`;
+  const refuse = (r) => r.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"UNAVAILABLE","message":"service unavailable"}' });
+  await p.route(pattern, refuse);
+  await p.goto(`${ex.baseUrl}/trade/${M}`);
+  return { other: p, allow: () => p.unroute(pattern, refuse) };
 }
 
 async function tab(name) {
@@ -123,17 +135,102 @@ describe('trading page', { timeout: 180_000 }, () => {
   });
 
   it('says why the order book cannot load, and shows it once it can', async () => {
-    const other = await openPage(browser);
-    const refuse = (r) => r.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"UNAVAILABLE","message":"service unavailable"}' });
-    await other.route('**/api/v1/depth?*', refuse);
-    await other.goto(`${ex.baseUrl}/trade/${M}`);
+    const { other, allow } = await tradeRefusing('depth');
     const error = other.locator('[data-testid=orderbook] [data-testid=state-error]');
     await error.waitFor();
     assert.equal((await error.textContent()).trim(), 'service unavailable — retrying…');
-    await other.unroute('**/api/v1/depth?*', refuse);
+    await allow();
     await other.waitForSelector('[data-testid=book-ask]');
     assert.equal(await error.count(), 0);
     assert.deepEqual(other.errors, []);
+    await other.close();
+  });
+
+  it('takes a price from the book and from the trades with the keyboard, each list one tab stop', async () => {
+    const other = await openTrade(browser, ex.baseUrl, M);
+    await other.waitForSelector('[data-testid=trade-row]');
+    const focused = () => other.evaluate(() => {
+      const e = document.activeElement;
+      return { testid: e?.dataset.testid ?? e?.tagName, price: e?.dataset.price ?? '', name: e?.getAttribute('aria-label') ?? '',
+        outline: e ? getComputedStyle(e).outlineStyle : '', inForm: !!e?.closest('[data-testid=order-form]') };
+    });
+    const priceField = async () => norm(await other.inputValue('[data-testid=order-price]'));
+    // The chart's last control comes just before the book: one Tab reaches the book's list.
+    await other.focus('[data-testid=chart-panel] [data-testid^=interval-]:last-of-type');
+    await other.keyboard.press('Tab');
+    let at = await focused();
+    assert.equal(at.testid, 'book-ask', 'Tab from the chart reaches the order book');
+    assert.notEqual(at.outline, 'none', 'the focused book row shows its focus');
+    assert.match(at.name, /^Use ask price .+ in the order form$/);
+    const top = at.price;
+    await other.keyboard.press('ArrowDown');
+    await other.keyboard.press('ArrowDown');
+    at = await focused();
+    assert.equal(at.testid, 'book-ask');
+    assert.ok(Number(at.price) < Number(top), `ArrowDown moves to a lower ask (${top} -> ${at.price})`);
+    await other.fill('[data-testid=order-price]', '1.00');
+    await other.focus(`[data-testid=book-ask][data-price="${at.price}"]`);
+    await other.keyboard.press('Enter');
+    await waitFor(async () => (await priceField()) === norm(at.price), { message: `Enter to copy the book row's price ${at.price}` });
+    await other.keyboard.press('End');
+    at = await focused();
+    assert.equal(at.testid, 'book-bid', 'End moves to the last bid, past the spread');
+    // One more Tab leaves the book (not its next row) for the trades, and Space takes a trade's price.
+    await other.keyboard.press('Tab');
+    at = await focused();
+    assert.equal(at.testid, 'trade-row', 'the book is one tab stop: the next Tab reaches the trades');
+    assert.notEqual(at.outline, 'none', 'the focused trade row shows its focus');
+    assert.match(at.name, /^Use price .+ \(traded .+\) in the order form$/);
+    await other.fill('[data-testid=order-price]', '1.00');
+    await other.focus('[data-testid=trade-row]');
+    await other.keyboard.press('End');
+    at = await focused();
+    assert.equal(at.price, await other.getAttribute('[data-testid=trade-row]:last-child', 'data-price'));
+    await other.keyboard.press(' ');
+    await waitFor(async () => (await priceField()) === norm(at.price), { message: `Space to copy the trade's price ${at.price}` });
+    await other.keyboard.press('Tab');
+    assert.ok((await focused()).inForm, 'the trades are one tab stop: the next Tab reaches the order form');
+    // Shift+Tab comes back to the row last focused.
+    await other.keyboard.press('Shift+Tab');
+    assert.equal((await focused()).price, at.price);
+    assert.deepEqual(other.errors, []);
+    await other.close();
+  });
+
+  it('shows why open orders cannot load, not "loading", and the orders once they can', async () => {
+    const { other, allow } = await tradeRefusing('order/open');
+    const account = other.locator('[data-testid=account]');
+    const error = account.locator('[data-testid=state-error]');
+    await error.waitFor();
+    assert.equal((await error.textContent()).trim(), 'Could not load orders: service unavailable — retrying…');
+    // One state: no spinner, and the header does not say it again.
+    assert.equal(await account.locator('[data-testid=state-loading]').count(), 0, 'no "Loading orders…" with the error');
+    assert.equal(await account.locator('.account-error').count(), 0, 'the error said once');
+    await allow();
+    // The account reloads every 10 s.
+    await account.locator('[data-testid=open-orders], [data-testid=state-empty]').first().waitFor({ timeout: 15_000 });
+    assert.equal(await error.count(), 0);
+    await other.close();
+  });
+
+  it('fits a 1440x900 screen without a page scrollbar, every panel usable', async () => {
+    const other = await openTrade(browser, ex.baseUrl, M);
+    await other.locator('[data-testid=account] :is([data-testid=open-orders], [data-testid=state-empty])').first().waitFor();
+    for (const name of ['open', 'history', 'fills', 'balances']) {
+      await other.click(`[data-testid=tab-${name}]`);
+      const [scroll, screen] = await other.evaluate(() => [document.documentElement.scrollHeight, window.innerHeight]);
+      assert.ok(scroll <= screen, `${name} tab: the page is ${scroll}px high on a ${screen}px screen`);
+    }
+    // Each panel whole on the screen, with room for its rows; the deposit form is reachable.
+    const boxes = await other.$$eval('.trade-grid > *', (els) => els.map((e) => ({ cls: e.className, bottom: e.getBoundingClientRect().bottom, height: e.getBoundingClientRect().height })));
+    for (const b of boxes) assert.ok(b.bottom <= 900 && b.height >= 60, `${b.cls}: ${b.height}px high, bottom at ${b.bottom}px`);
+    for (const area of ['book', 'trades', 'account']) {
+      const h = boxes.find((b) => b.cls.includes(`area-${area}`)).height;
+      assert.ok(h >= 240, `${area} panel ${h}px high`);
+    }
+    assert.ok(await onScreen(other, '[data-testid=order-submit]'), 'the order form\'s button on screen');
+    assert.ok(await onScreen(other, '[data-testid=deposit-submit]'), 'the deposit button reachable');
+    await other.screenshot({ path: path.join(shots, 'trade-1440x900.png') });
     await other.close();
   });
 

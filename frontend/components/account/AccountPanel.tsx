@@ -14,7 +14,7 @@ type TabKey = 'open' | 'history' | 'fills' | 'balances';
 /** The user's side of the market: open orders, order history, fills and balances. */
 export function AccountPanel({ market }: { market: Market }) {
   const [tab, setTab] = useState<TabKey>('open');
-  const { openOrders, fills, olderFills, error, depositRequests } = useAccount();
+  const { openOrders, history, balances, fills, fillsLoaded, olderFills, error, depositRequests } = useAccount();
   const panel = useRef<HTMLElement>(null);
 
   // "Deposit" asked elsewhere on the page (the order form's no-funds message): the deposit form,
@@ -35,6 +35,10 @@ export function AccountPanel({ market }: { market: Market }) {
     input?.focus({ preventScroll: true });
   }, [tab, depositRequests]);
 
+  // A tab that has nothing to show yet says why itself (AccountLoading); here the error is for a
+  // tab showing what it loaded before, which may be out of date.
+  const shown = { open: openOrders !== null, history: history !== null, fills: fillsLoaded || fills.length > 0, balances: balances !== null }[tab];
+
   return (
     <section className="panel account-panel area-account" data-testid="account" ref={panel}>
       <header className="panel-head">
@@ -48,7 +52,7 @@ export function AccountPanel({ market }: { market: Market }) {
             { key: 'balances', label: 'Balances' },
           ]}
         />
-        {error ? <span className="account-error" role="alert" title={error}>⚠ {error}</span> : null}
+        {error && shown ? <span className="account-error" role="alert" title={error}>⚠ {error}</span> : null}
       </header>
       <div className="panel-body account-body">
         {tab === 'open' ? <OpenOrders market={market} /> : null}

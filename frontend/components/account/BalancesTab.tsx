@@ -5,6 +5,7 @@ import { add } from '@/lib/decimal';
 import { formatAmount } from '@/lib/format';
 import type { Market } from '@/lib/types';
 import { DepositForm } from './DepositForm';
+import { AccountLoading } from './AccountLoading';
 
 /** Every asset the user holds (this market's first), and the deposit form. */
 export function BalancesTab({ market }: { market: Market }) {
@@ -14,7 +15,7 @@ export function BalancesTab({ market }: { market: Market }) {
   return (
     <div className="balances">
       <div className="table-scroll balances-table">
-        {sorted === null ? <StateMessage kind="loading">Loading balances…</StateMessage>
+        {sorted === null ? <AccountLoading what="balances" />
           : sorted.length === 0 ? <StateMessage kind="empty">No funds yet: make a deposit</StateMessage>
             : (
               <table className="table" data-testid="balances">

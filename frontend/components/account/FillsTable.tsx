@@ -5,6 +5,7 @@ import { decimalsOf, mul } from '@/lib/decimal';
 import { formatAmount, formatDateTime, formatPrice, formatQty } from '@/lib/format';
 import type { Market } from '@/lib/types';
 import { LoadOlder } from './LoadOlder';
+import { AccountLoading } from './AccountLoading';
 
 /**
  * The user's recent fills in this market (from storage) and those since, as they happen, and older
@@ -15,7 +16,7 @@ export function FillsTable({ market }: { market: Market }) {
   if (fills.length === 0) {
     return fillsLoaded
       ? <StateMessage kind="empty">No fills in this market yet</StateMessage>
-      : <StateMessage kind="loading">Loading fills…</StateMessage>;
+      : <AccountLoading what="fills" />;
   }
   return (
     <div className="table-scroll">

@@ -8,6 +8,7 @@ import { isPositive, sub } from '@/lib/decimal';
 import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
 import { answerLost } from '@/lib/orderNotices';
 import type { Market, OpenOrder } from '@/lib/types';
+import { AccountLoading } from './AccountLoading';
 
 /** The user's resting orders in this market, each with Cancel, and Cancel all. */
 export function OpenOrders({ market }: { market: Market }) {
@@ -41,7 +42,7 @@ export function OpenOrders({ market }: { market: Market }) {
     return 'All orders canceled';
   });
 
-  if (openOrders === null) return <StateMessage kind="loading">Loading orders…</StateMessage>;
+  if (openOrders === null) return <AccountLoading what="orders" />;
   if (openOrders.length === 0) return <StateMessage kind="empty">No open orders</StateMessage>;
   return (
     <div className="table-scroll">

@@ -6,6 +6,7 @@ import { normalize } from '@/lib/decimal';
 import { formatDateTime, formatPrice, formatQty, groupThousands } from '@/lib/format';
 import type { Market, Order, OrderStatus } from '@/lib/types';
 import { LoadOlder } from './LoadOlder';
+import { AccountLoading } from './AccountLoading';
 
 const STATUS_TEXT: Record<OrderStatus, string> = {
   NEW: 'Open', PARTIALLY_FILLED: 'Partially filled', FILLED: 'Filled', CANCELED: 'Canceled', EXPIRED: 'Expired', REJECTED: 'Rejected',
@@ -25,7 +26,7 @@ function averageTitle(o: Order, market: Market): string | undefined {
  */
 export function OrderHistory({ market }: { market: Market }) {
   const { history, olderHistory } = useAccount();
-  if (history === null) return <StateMessage kind="loading">Loading order history…</StateMessage>;
+  if (history === null) return <AccountLoading what="the order history" />;
   if (history.length === 0) return <StateMessage kind="empty">No orders yet</StateMessage>;
   return (
     <div className="table-scroll">

@@ -5,6 +5,7 @@ import { StateMessage } from '@/components/ui/StateMessage';
 import { useAccount } from '@/hooks/useAccount';
 import { useConnection } from '@/hooks/useConnection';
 import { useOrderBook } from '@/hooks/useOrderBook';
+import { usePriceRows } from '@/hooks/usePriceRows';
 import { useReadyMark } from '@/hooks/useReadyMark';
 import { useTicker } from '@/hooks/useTickers';
 import { cmp, normalize, ratio, sub } from '@/lib/decimal';
@@ -36,6 +37,9 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
   // Shown once loaded, even empty: the chart and the account wait for it (lib/readiness.ts).
   useReadyMark('book-ready', view !== null);
 
+  const asksShown = view?.asks.length ?? 0;
+  const { tabStop, listProps } = usePriceRows(onPick, asksShown + (view?.bids.length ?? 0));
+
   const stale = connection !== 'live' || state !== 'synced';
   return (
     <Panel title="Order book" className="area-book book-panel" testId="orderbook"
@@ -48,20 +52,20 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
       {view === null ? (
         error ? <StateMessage kind="error">{error} — retrying…</StateMessage> : <StateMessage kind="loading">Loading order book…</StateMessage>
       ) : (
-        <div className={`book ${stale ? 'is-stale' : ''}`}>
+        <div className={`book ${stale ? 'is-stale' : ''}`} {...listProps} aria-label="Order book: pick a price for the order form">
           <div className="book-side book-asks">
             {view.asks.length === 0 ? <div className="book-empty muted">No asks</div> : null}
             {/* Rows keyed by slot: a moving book updates text in place instead of moving nodes. */}
             {[...view.asks].reverse().map((l, i, all) => (
               <BookRow key={all.length - i} level={l} side="ask" market={market} maxTotal={view.maxTotal}
-                mine={mine.has(`sell:${normalize(l.price)}`)} onPick={onPick} best={i === all.length - 1} />
+                mine={mine.has(`sell:${normalize(l.price)}`)} tabStop={i === tabStop} best={i === all.length - 1} />
             ))}
           </div>
           <Spread market={market} bestBid={view.bids[0]?.price ?? null} bestAsk={view.asks[0]?.price ?? null} />
           <div className="book-side book-bids">
             {view.bids.map((l, i) => (
               <BookRow key={i} level={l} side="bid" market={market} maxTotal={view.maxTotal}
-                mine={mine.has(`buy:${normalize(l.price)}`)} onPick={onPick} best={i === 0} />
+                mine={mine.has(`buy:${normalize(l.price)}`)} tabStop={asksShown + i === tabStop} best={i === 0} />
             ))}
             {view.bids.length === 0 ? <div className="book-empty muted">No bids</div> : null}
           </div>
@@ -72,18 +76,22 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
 }
 
 interface BookRowProps {
-  level: BookLevel; side: 'bid' | 'ask'; market: Market; maxTotal: string; mine: boolean; onPick: (price: string) => void; best: boolean;
+  level: BookLevel; side: 'bid' | 'ask'; market: Market; maxTotal: string; mine: boolean; tabStop: boolean; best: boolean;
 }
 
 /** Levels are new objects on every redraw: a row is drawn again only when what it shows changed. */
 const sameRow = (a: BookRowProps, b: BookRowProps) => a.level.price === b.level.price && a.level.quantity === b.level.quantity
   && a.level.total === b.level.total && a.maxTotal === b.maxTotal && a.side === b.side && a.market === b.market
-  && a.mine === b.mine && a.onPick === b.onPick && a.best === b.best;
+  && a.mine === b.mine && a.tabStop === b.tabStop && a.best === b.best;
 
-const BookRow = memo(function BookRow({ level, side, market, maxTotal, mine, onPick, best }: BookRowProps) {
+const BookRow = memo(function BookRow({ level, side, market, maxTotal, mine, tabStop, best }: BookRowProps) {
   const width = Math.min(1, ratio(level.total, maxTotal));
+  const price = formatPrice(level.price, market.tickSize);
+  const quantity = formatQty(level.quantity, market.stepSize);
+  // Clicks and keys: the list's (usePriceRows).
   return (
-    <div className={`book-row ${side}`} data-testid={`book-${side}`} data-price={level.price} onClick={() => onPick(level.price)}>
+    <div className={`book-row ${side}`} data-testid={`book-${side}`} data-price={level.price} role="button" tabIndex={tabStop ? 0 : -1}
+      aria-label={`Use ${side} price ${price} (${quantity} ${market.baseAsset}${mine ? ', your order' : ''}) in the order form`}>
       <span className="book-bar" style={{ transform: `scaleX(${width})` }} aria-hidden />
       {/* The best level's row keeps its element, so the browser reports its first paint once. */}
       <span className="book-price" elementtiming={best ? `book-${side}` : undefined}>{mine ? <span className="mine-dot" title="Your order" aria-label="your order" /> : null}{formatPrice(level.price, market.tickSize)}</span>

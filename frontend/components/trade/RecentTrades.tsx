@@ -2,6 +2,7 @@
 import { memo, useRef } from 'react';
 import { Panel } from '@/components/ui/Panel';
 import { StateMessage } from '@/components/ui/StateMessage';
+import { usePriceRows } from '@/hooks/usePriceRows';
 import { useReadyMark } from '@/hooks/useReadyMark';
 import { useTrades } from '@/hooks/useTrades';
 import { formatPrice, formatQty, formatTime } from '@/lib/format';
@@ -15,6 +16,7 @@ export function RecentTrades({ market, onPick }: { market: Market; onPick: (pric
   // Its row keeps the attribute (removing it before the paint would lose the report).
   const timedId = useRef<string | null>(null);
   if (timedId.current === null && trades[0]) timedId.current = trades[0].id;
+  const { tabStop, listProps } = usePriceRows(onPick, trades.length);
   return (
     <Panel title="Recent trades" className="area-trades trades-panel" testId="trades">
       <div className="trades-head">
@@ -22,29 +24,33 @@ export function RecentTrades({ market, onPick }: { market: Market; onPick: (pric
         <span className="num">Amount ({market.baseAsset})</span>
         <span className="num">Time</span>
       </div>
-      <div className="trades-list">
+      <div className="trades-list" {...listProps} aria-label="Recent trades: pick a price for the order form">
         {trades.length === 0 ? (
           loading ? <StateMessage kind="loading">Loading trades…</StateMessage>
             : error ? <StateMessage kind="error">{error}</StateMessage>
               : <StateMessage kind="empty">No trades yet</StateMessage>
-        ) : trades.map((t) => (
+        ) : trades.map((t, i) => (
           // Keyed by trade: a new trade adds one row, and rows already shown are not rendered again.
-          <TradeRow key={t.id} trade={t} market={market} onPick={onPick} timed={t.id === timedId.current} />
+          <TradeRow key={t.id} trade={t} market={market} tabStop={i === tabStop} timed={t.id === timedId.current} />
         ))}
       </div>
     </Panel>
   );
 }
 
-const TradeRow = memo(function TradeRow({ trade: t, market, onPick, timed }: {
-  trade: PublicTrade; market: Market; onPick: (price: string) => void; timed: boolean;
+const TradeRow = memo(function TradeRow({ trade: t, market, tabStop, timed }: {
+  trade: PublicTrade; market: Market; tabStop: boolean; timed: boolean;
 }) {
+  const price = formatPrice(t.price, market.tickSize);
+  const quantity = formatQty(t.quantity, market.stepSize);
+  const time = formatTime(t.time);
+  // Clicks and keys: the list's (usePriceRows).
   return (
-    <div className={`trade-row ${t.isBuyerMaker ? 'down' : 'up'}`} data-testid="trade-row"
-      data-price={t.price} data-qty={t.quantity} onClick={() => onPick(t.price)}>
-      <span className="trade-price" elementtiming={timed ? 'trades' : undefined}>{formatPrice(t.price, market.tickSize)}</span>
-      <span className="num">{formatQty(t.quantity, market.stepSize)}</span>
-      <span className="num muted">{formatTime(t.time)}</span>
+    <div className={`trade-row ${t.isBuyerMaker ? 'down' : 'up'}`} data-testid="trade-row" data-price={t.price} data-qty={t.quantity}
+      role="button" tabIndex={tabStop ? 0 : -1} aria-label={`Use price ${price} (traded ${quantity} ${market.baseAsset} at ${time}) in the order form`}>
+      <span className="trade-price" elementtiming={timed ? 'trades' : undefined}>{price}</span>
+      <span className="num">{quantity}</span>
+      <span className="num muted">{time}</span>
     </div>
   );
 });
