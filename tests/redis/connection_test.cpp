@@ -253,6 +253,11 @@ CAF_TEST(a fenced publish goes out only while the key holds the token) {
   CAF_REQUIRE(call(admin, {"SET", "claim", "another-node"}).ok());
   for (int i = 0; i < 100; ++i)
     pub.publish("ch", message("fenced"));
+  // Before the key comes back, Redis must have run (and refused) their script. One
+  // connection's commands run in order, and the script is queued by the time a PING given
+  // after the messages runs: a second PING, given once the first is answered, comes after it.
+  CAF_REQUIRE(call(pub, {"PING"}).ok());
+  CAF_REQUIRE(call(pub, {"PING"}).ok());
   CAF_REQUIRE(call(admin, {"SET", "claim", "this-node"}).ok());
   // Given after the fenced ones on the same connection, so it is published after them.
   pub.publish("ch", message("again"));
