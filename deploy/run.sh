@@ -28,12 +28,17 @@ setsid build/exchange --demo "$@" &   # data in ./data unless --data-dir says ot
 exchange=$!
 mm=""
 # The market maker first, so that it can cancel its orders while the exchange still runs.
+# The script ends with the exchange's exit status: 0 after a clean stop.
+status=0
 stop() {
   [[ -n "$mm" ]] && kill "$mm" 2>/dev/null && wait "$mm" 2>/dev/null
-  kill "$exchange" 2>/dev/null
-  wait "$exchange" 2>/dev/null
+  if kill "$exchange" 2>/dev/null; then
+    wait "$exchange" 2>/dev/null
+    status=$?
+  fi
 }
-trap stop INT TERM EXIT
+trap 'stop; exit "$status"' INT TERM
+trap stop EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break
   kill -0 "$exchange" 2>/dev/null || { echo "the exchange did not start (see above)" >&2; exit 1; }
@@ -46,3 +51,4 @@ if [[ -x build/exchange-mm ]]; then
 fi
 echo "trading page: http://localhost:$port  (Ctrl-C to stop)"
 wait $exchange
+exit $?
