@@ -25,13 +25,18 @@ const snapshots = [];
 /** The asks the book shows, best first, as [price, quantity]. */
 const shownAsks = () => page.$$eval('[data-testid=book-ask]', (els) => els.map((e) => [e.dataset.price, e.querySelector('.book-qty')?.textContent ?? '']).reverse());
 
-/** Waits until the book shows the exchange's best asks, as many as it has room for; returns them. */
+/**
+ * Waits until the book shows the exchange's best asks in all of its ROWS rows (the exchange has
+ * more than that resting whenever this is called); returns them. A book showing fewer rows is not
+ * there yet: between the trades taking the levels it knew and the fresh snapshot, it shows what is
+ * left of the old one.
+ */
 async function showsExchangeAsks(message) {
   let want = [];
   await waitFor(async () => {
     const shown = await shownAsks();
-    want = (await api.depth(M, shown.length || 1)).asks.map(([p, q]) => [norm(p), norm(q)]);
-    return shown.length > 0 && JSON.stringify(shown.map(([p, q]) => [norm(p), norm(q)])) === JSON.stringify(want);
+    want = (await api.depth(M, ROWS)).asks.map(([p, q]) => [norm(p), norm(q)]);
+    return shown.length === ROWS && JSON.stringify(shown.map(([p, q]) => [norm(p), norm(q)])) === JSON.stringify(want);
   }, { timeout: 15_000, message });
   return want;
 }
