@@ -183,8 +183,7 @@ auto inspect(Inspector& f, Candle& x) {
 template <class Inspector>
 auto inspect(Inspector& f, TickerStats& x) {
   return f(caf::meta::type_name("ticker_stats"), x.start_ms, x.first_price, x.high, x.low,
-           x.last_price, x.volume, x.quote_volume, x.price_change, x.price_change_percent,
-           x.trades);
+           x.last_price, x.volume, x.price_change, x.price_change_percent, x.trades);
 }
 
 struct AssetBalance {

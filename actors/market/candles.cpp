@@ -94,37 +94,38 @@ void RollingTicker::push_extreme(std::deque<Extreme>& q, Extreme e, Better bette
 }
 
 void RollingTicker::on_trade(int64_t time_ms, Decimal price, Decimal qty) {
-  const int64_t p = price.units(), q = qty.units();
+  on_minute(Candle{time_ms, price, price, price, price, qty, 1});
+}
+
+void RollingTicker::on_minute(const Candle& minute) {
   const int64_t start =
-      std::max({bucket_start(Interval::m1, time_ms), newest_start_, window_start_});
+      std::max({bucket_start(Interval::m1, minute.start_ms), newest_start_, window_start_});
   if (window_.empty() || window_.back().start_ms < start)
-    window_.push_back(Bucket{start, p, 0, 0, 0});
+    window_.push_back(Bucket{start, minute.open.units(), 0, 0});
   newest_start_ = start;
   Bucket& b = window_.back();
-  b.volume += q;
-  b.quote_volume += static_cast<__int128>(p) * q;
-  ++b.trades;
-  push_extreme(max_, Extreme{start, p}, [](int64_t a, int64_t c) { return a > c; });
-  push_extreme(min_, Extreme{start, p}, [](int64_t a, int64_t c) { return a < c; });
-  volume_ += q;
-  quote_volume_ += static_cast<__int128>(p) * q;
-  ++trades_;
-  last_price_ = p;
+  b.volume += minute.volume.units();
+  b.trades += minute.trades;
+  push_extreme(max_, Extreme{start, minute.high.units()},
+               [](int64_t a, int64_t c) { return a > c; });
+  push_extreme(min_, Extreme{start, minute.low.units()},
+               [](int64_t a, int64_t c) { return a < c; });
+  volume_ += minute.volume.units();
+  trades_ += minute.trades;
+  last_price_ = minute.close.units();
 }
 
 void RollingTicker::evict(int64_t now_ms) {
   window_start_ = std::max(window_start_, bucket_start(Interval::m1, now_ms - kWindowMs));
-  const int64_t first = window_start_;
-  while (!window_.empty() && window_.front().start_ms < first) {
+  while (!window_.empty() && window_.front().start_ms < window_start_) {
     const Bucket& b = window_.front();
     volume_ -= b.volume;
-    quote_volume_ -= b.quote_volume;
     trades_ -= b.trades;
     window_.pop_front();
   }
-  while (!max_.empty() && max_.front().start_ms < first)
+  while (!max_.empty() && max_.front().start_ms < window_start_)
     max_.pop_front();
-  while (!min_.empty() && min_.front().start_ms < first)
+  while (!min_.empty() && min_.front().start_ms < window_start_)
     min_.pop_front();
 }
 
@@ -143,8 +144,6 @@ TickerStats RollingTicker::stats(int64_t now_ms) {
   s.high = Decimal::from_units(max_.front().price);
   s.low = Decimal::from_units(min_.front().price);
   s.volume = Decimal::clamped(volume_);
-  // Quote volume is exact only to 8 decimals; truncation here is a display statistic.
-  s.quote_volume = Decimal::clamped(quote_volume_ / Decimal::kScale);
   s.trades = trades_;
   int64_t change = last_price_ - first;
   s.price_change = Decimal::from_units(change);

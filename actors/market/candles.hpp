@@ -53,7 +53,7 @@ class CandleBook {
 
 struct TickerStats {
   int64_t start_ms = 0;
-  Decimal first_price, high, low, last_price, volume, quote_volume;
+  Decimal first_price, high, low, last_price, volume;
   Decimal price_change;
   Decimal price_change_percent;  // rounded half away from zero to 2 decimals
   int64_t trades = 0;
@@ -73,6 +73,9 @@ class RollingTicker {
   // bucket (or the window's start) counts in that bucket (or the window's first minute), and
   // the window's start never moves back.
   void on_trade(int64_t time_ms, Decimal price, Decimal qty);
+  // A one-minute candle, all its trades at once: how the window is rebuilt from storage,
+  // whatever the number of trades it held.
+  void on_minute(const Candle& minute);
   // Statistics of the window ending at `now_ms`. With no trade in the window but an
   // earlier one, prices are the last price and volume is 0; with none ever, all zero.
   TickerStats stats(int64_t now_ms);
@@ -84,7 +87,6 @@ class RollingTicker {
     int64_t start_ms;
     int64_t open;  // Decimal units
     __int128 volume;
-    __int128 quote_volume;
     int64_t trades;
   };
   struct Extreme {
@@ -96,10 +98,9 @@ class RollingTicker {
   static void push_extreme(std::deque<Extreme>& q, Extreme e, Better better);
 
   std::deque<Bucket> window_;
-  std::deque<Extreme> max_;    // prices decreasing
-  std::deque<Extreme> min_;    // prices increasing
-  __int128 volume_ = 0;        // units: turnover can outgrow int64 (shown clamped)
-  __int128 quote_volume_ = 0;  // units x units / scale
+  std::deque<Extreme> max_;  // prices decreasing
+  std::deque<Extreme> min_;  // prices increasing
+  __int128 volume_ = 0;      // units: turnover can outgrow int64 (shown clamped)
   int64_t trades_ = 0;
   int64_t last_price_ = 0;
   int64_t newest_start_ = INT64_MIN;  // of the newest bucket ever

@@ -172,10 +172,21 @@ void MarketCore::load_history(const MarketHistory& history) {
   recent_trades_.clear();
   for (Interval i : kAllIntervals)
     candles_.restore(i, history.candles[static_cast<size_t>(i)]);
-  for (const TradeRecord& t : history.trades) {
-    ticker_.on_trade(t.time_ms, t.price, t.qty);
-    remember_trade(t);
+  const int64_t window_start =
+      bucket_start(Interval::m1, history.as_of_ms - RollingTicker::kWindowMs);
+  bool in_window = false;
+  for (const Candle& minute : history.candles[static_cast<size_t>(Interval::m1)])
+    if (minute.start_ms >= window_start) {
+      ticker_.on_minute(minute);
+      in_window = true;
+    }
+  // No trade in the last day: the ticker still shows the last price.
+  if (!in_window && !history.trades.empty()) {
+    const TradeRecord& last = history.trades.back();
+    ticker_.on_trade(last.time_ms, last.price, last.qty);
   }
+  for (const TradeRecord& t : history.trades)
+    remember_trade(t);
   if (book_.last_price() == 0 && !history.trades.empty())
     book_.set_counters(book_.next_trade_id(),
                        history.trades.back().price.units() / spec_.tick_size.units(),

@@ -38,9 +38,11 @@ struct MarketStart {
   size_t recent_closed = 10000;  // closed orders answered from memory
 };
 
-// What a market shows of its past, from storage: the latest candles of every interval
-// (oldest first) and the trades of the last 24 hours (oldest first).
+// What a market shows of its past, from storage: the latest candles of every interval and
+// the latest trades, oldest first, read at `as_of_ms`. The 24-hour ticker is rebuilt from the
+// one-minute candles, so it covers the whole day however many trades it held.
 struct MarketHistory {
+  int64_t as_of_ms = 0;
   std::array<std::vector<Candle>, kIntervalCount> candles;
   std::vector<TradeRecord> trades;
 };

@@ -1,6 +1,8 @@
 #include "actors/market/market_replay.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include "actors/common/binary_codec.hpp"
 #include "actors/common/clock.hpp"
@@ -25,19 +27,20 @@ Result<std::shared_ptr<MarketCore>> restore_snapshot(const MarketReplayPlan& pla
 
 }  // namespace
 
-MarketHistory load_history(Store& store, const std::string& market) {
+MarketHistory load_history(Store& store, const std::string& market, size_t trades) {
   MarketHistory h;
-  const int64_t now = now_ms();
+  h.as_of_ms = now_ms();
   constexpr int64_t kKeep = 1500;  // candles per interval kept in memory (CandleBook's default)
+  static_assert(kKeep * 60'000 > RollingTicker::kWindowMs + 60'000, "the ticker's minutes");
   for (Interval i : kAllIntervals) {
-    auto c = store.candles(market, i, now - kKeep * interval_ms(i), now + interval_ms(i));
+    auto c =
+        store.candles(market, i, h.as_of_ms - kKeep * interval_ms(i), h.as_of_ms + interval_ms(i));
     if (c) h.candles[static_cast<size_t>(i)] = std::move(*c);
   }
-  auto trades = store.recent_trades(market, 200000, kAboveNewestTrade);
-  if (!trades) return h;
-  for (auto it = trades->rbegin(); it != trades->rend(); ++it)
-    if (it->time_ms > now - RollingTicker::kWindowMs || std::next(it) == trades->rend())
-      h.trades.push_back(std::move(*it));
+  auto recent = store.recent_trades(market, std::max<size_t>(trades, 1), kAboveNewestTrade);
+  if (recent)
+    h.trades.assign(std::make_move_iterator(recent->rbegin()),
+                    std::make_move_iterator(recent->rend()));
   return h;
 }
 
@@ -61,7 +64,7 @@ Result<MarketReplay> replay_market(const MarketReplayPlan& plan, Store& store,
 
   bool history_loaded = false;
   auto seed_history = [&] {
-    m.core->load_history(load_history(store, symbol));
+    m.core->load_history(load_history(store, symbol, plan.start.recent_trades));
     history_loaded = true;
   };
   if (plan.stored_seq < m.core->sequence())

@@ -28,8 +28,9 @@ struct MarketReplay {
   uint64_t tail_offset = 0;
 };
 
-// What storage shows of a market's past (candles, the last day of trades).
-MarketHistory load_history(Store& store, const std::string& market);
+// What storage shows of a market's past: its candles, and its newest `trades` trades (at
+// least one, the last price).
+MarketHistory load_history(Store& store, const std::string& market, size_t trades);
 
 // Rebuilds the market. Commands up to stored_seq replay silently (state only); at that
 // point candles, ticker and recent trades are loaded from `store` (which has exactly them),

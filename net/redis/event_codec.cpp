@@ -31,6 +31,39 @@ Result<bool> decode(std::string_view data, Ts&... xs) {
   return true;
 }
 
+// Format 1's market update: the ticker had its quote volume after its volume.
+struct TickerV1 {
+  TickerStats stats;
+  Decimal quote_volume;  // read and dropped
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, TickerV1& x) {
+  TickerStats& t = x.stats;
+  return f(t.start_ms, t.first_price, t.high, t.low, t.last_price, t.volume, x.quote_volume,
+           t.price_change, t.price_change_percent, t.trades);
+}
+
+struct UpdateV1 {
+  MarketUpdate* update;
+  std::vector<TickerV1> ticker;
+};
+
+template <class Inspector>
+auto inspect(Inspector& f, UpdateV1& x) {
+  MarketUpdate& u = *x.update;
+  return f(u.market, u.seq, u.time_ms, u.depth_update_id, u.bids, u.asks, u.trades, u.orders,
+           u.candles, x.ticker);
+}
+
+Result<bool> decode_update_v1(std::string_view data, MarketUpdate& update) {
+  UpdateV1 v1{&update, {}};
+  auto ok = decode(data, v1);
+  for (TickerV1& t : v1.ticker)
+    update.ticker.push_back(t.stats);
+  return ok;
+}
+
 }  // namespace
 
 std::string encode_update(const MarketUpdate& update) {
@@ -43,13 +76,14 @@ std::string encode_deposit(const DepositRecord& deposit, uint64_t seq) {
 
 Result<StorageEvent> decode_event(std::string_view type, std::string_view version,
                                   std::string_view data) {
-  if (version != kEventFormatVersion)
+  const bool v1 = version == kOldestEventFormat;
+  if (version != kEventFormatVersion && !v1)
     return make_error(ErrorCode::invalid_field,
                       "storage event of format version '" + std::string(version) + "'");
   StorageEvent e;
   Result<bool> ok = true;
   if (type == "u") {
-    ok = decode(data, e.update);
+    ok = v1 ? decode_update_v1(data, e.update) : decode(data, e.update);
   } else if (type == "d") {
     e.is_deposit = true;
     ok = decode(data, e.deposit, e.seq);

@@ -1,7 +1,7 @@
 // Storage events as Redis stream entries: one stream per market ("events:TATA_INR") and
 // one for deposits ("events:deposits"), each entry with the fields
 //   t  "u" (a MarketUpdate) or "d" (a DepositRecord and its journal seq)
-//   v  the format version, "1"
+//   v  the format version, "2" ("1" is still read: see kOldestEventFormat)
 //   d  the record, in CAF's binary format
 //
 // Why CAF's binary format: the records already have `inspect` overloads, the one place
@@ -22,7 +22,10 @@
 
 namespace ex::redis {
 
-constexpr const char* kEventFormatVersion = "1";
+constexpr const char* kEventFormatVersion = "2";
+// Format 1 also carried the 24-hour ticker's quote volume (no API showed it). It is still
+// read, so that a node upgraded before the others stores what they left in the streams.
+constexpr const char* kOldestEventFormat = "1";
 
 // "events:" + stream (a market symbol or kDepositStream).
 std::string event_stream_key(const std::string& stream);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "actors/common/binary_codec.hpp"
+#include "actors/common/clock.hpp"
 #include "actors/journal/journal_actor.hpp"
 #include "actors/market/market_core.hpp"
 #include "actors/market/market_replay.hpp"
@@ -384,4 +385,81 @@ CAF_TEST(a traders flow in one market may pass the int64 range while its balance
   CAF_CHECK_EQUAL(static_cast<uint64_t>(quote["seller"]), proceeds);
   CAF_CHECK_EQUAL(static_cast<uint64_t>(quote["buyer"]), uint64_t{0} - proceeds);
   CAF_CHECK_EQUAL(wrapping_add(quote["seller"], quote["buyer"]), 0);
+}
+
+CAF_TEST(a market rebuilt from storage has the whole day in its ticker) {
+  // 26 hours of trades, one every 31 s at wandering prices, far more than the 10 recent
+  // trades memory keeps: the ticker comes back from the one-minute candles, not from them.
+  TempDir d;
+  MarketStart start;
+  start.recent_trades = 10;
+  MarketCore live(tata_inr(), start);
+  WriteBatch batch;
+  const int64_t first = now_ms() - 26 * 3600 * 1000;
+  std::mt19937 rng(5);
+  for (int64_t t = first; t < now_ms() - 1000; t += 31000) {
+    const std::string price = std::to_string(90 + rng() % 20) + "." + std::to_string(rng() % 10);
+    const std::string qty = std::to_string(1 + rng() % 5);
+    for (auto side : {book::Side::sell, book::Side::buy}) {
+      MarketCommand c =
+          limit_command(side == book::Side::sell ? "1" : "2", side, price.c_str(), qty.c_str());
+      c.time_ms = t;
+      MarketCore::Output out;
+      CAF_REQUIRE(live.apply(c, out));
+      batch.trades.insert(batch.trades.end(), out.update.trades.begin(), out.update.trades.end());
+      for (size_t i = 0; i < out.update.candles.size(); ++i)
+        batch.candles.push_back(
+            CandleRecord{"TATA_INR", static_cast<Interval>(i), out.update.candles[i]});
+    }
+  }
+  CAF_REQUIRE_GREATER(batch.trades.size(), 3000u);
+  auto store = open_sqlite_store(d.path + "/exchange.db");
+  CAF_REQUIRE(store);
+  CAF_REQUIRE((*store)->write(batch));
+
+  MarketCore rebuilt(tata_inr(), start);
+  MarketHistory history = load_history(**store, "TATA_INR", start.recent_trades);
+  CAF_CHECK_EQUAL(history.trades.size(), 10u);
+  rebuilt.load_history(history);
+  TickerStats want = live.ticker(history.as_of_ms), got = rebuilt.ticker(history.as_of_ms);
+  CAF_CHECK_GREATER(want.trades, 2700);  // the day's trades: about 24 h / 31 s
+  CAF_CHECK_EQUAL(got.start_ms, want.start_ms);
+  CAF_CHECK_EQUAL(got.first_price, want.first_price);
+  CAF_CHECK_EQUAL(got.high, want.high);
+  CAF_CHECK_EQUAL(got.low, want.low);
+  CAF_CHECK_EQUAL(got.last_price, want.last_price);
+  CAF_CHECK_EQUAL(got.volume, want.volume);
+  CAF_CHECK_EQUAL(got.trades, want.trades);
+  CAF_CHECK_EQUAL(got.price_change, want.price_change);
+  CAF_CHECK_EQUAL(got.price_change_percent, want.price_change_percent);
+  // And the latest trades, newest last.
+  CAF_CHECK_EQUAL(rebuilt.trades(10, kAboveNewestTrade).front().trade_id,
+                  live.trades(1, kAboveNewestTrade).front().trade_id);
+}
+
+CAF_TEST(a market whose last trade is older than a day keeps its last price) {
+  TempDir d;
+  MarketCore live(tata_inr(), MarketStart{});
+  MarketCommand sell = limit_command("1", book::Side::sell, "101.5", "2");
+  MarketCommand buy = limit_command("2", book::Side::buy, "101.5", "2");
+  sell.time_ms = buy.time_ms = now_ms() - 30 * 3600 * 1000;
+  MarketCore::Output rests, traded;
+  CAF_REQUIRE(live.apply(sell, rests));
+  CAF_REQUIRE(live.apply(buy, traded));
+  WriteBatch batch;
+  batch.trades = traded.update.trades;
+  for (size_t i = 0; i < traded.update.candles.size(); ++i)
+    batch.candles.push_back(
+        CandleRecord{"TATA_INR", static_cast<Interval>(i), traded.update.candles[i]});
+  auto store = open_sqlite_store(d.path + "/exchange.db");
+  CAF_REQUIRE(store);
+  CAF_REQUIRE((*store)->write(batch));
+  MarketCore rebuilt(tata_inr(), MarketStart{});
+  MarketHistory history = load_history(**store, "TATA_INR", 1000);
+  rebuilt.load_history(history);
+  TickerStats s = rebuilt.ticker(history.as_of_ms);
+  CAF_CHECK_EQUAL(s.last_price, dec("101.5"));
+  CAF_CHECK_EQUAL(s.first_price, dec("101.5"));
+  CAF_CHECK_EQUAL(s.volume, dec("0"));
+  CAF_CHECK_EQUAL(s.trades, 0);
 }

@@ -149,10 +149,40 @@ CAF_TEST(events round trip through the binary codec) {
   CAF_CHECK_EQUAL(dep->deposit.deposit_id, 42u);
   CAF_CHECK_EQUAL(dep->deposit.user_id, "7");
   CAF_CHECK_EQUAL(dep->seq, 9u);
-  CAF_CHECK(!decode_event("u", "2", encode_update(up)).ok());          // unknown version
+  CAF_CHECK(!decode_event("u", "3", encode_update(up)).ok());          // unknown version
   CAF_CHECK(!decode_event("u", kEventFormatVersion, "garbage").ok());  // bad bytes
   std::string extra = encode_update(up) + "x";
   CAF_CHECK(!decode_event("u", kEventFormatVersion, extra).ok());  // trailing bytes
+}
+
+CAF_TEST(events of format 1 are still read without the quote volume they carried) {
+  MarketUpdate up = sample_update("TATA_INR", 7);
+  up.ticker[0].price_change = ex::testing::dec("-1.25");
+  up.ticker[0].price_change_percent = ex::testing::dec("-0.5");
+  // Format 1, field by field, as a node before version 2 wrote it: the ticker's quote
+  // volume came after its volume.
+  std::vector<char> buf;
+  caf::binary_serializer sink{nullptr, buf};
+  const TickerStats& t = up.ticker[0];
+  Decimal quote_volume = ex::testing::dec("123.45");
+  size_t tickers = 1;
+  auto err = sink(up.market, up.seq, up.time_ms, up.depth_update_id, up.bids, up.asks, up.trades,
+                  up.orders, up.candles);
+  CAF_REQUIRE(!err && !sink.begin_sequence(tickers));
+  CAF_REQUIRE(!sink(t.start_ms, t.first_price, t.high, t.low, t.last_price, t.volume, quote_volume,
+                    t.price_change, t.price_change_percent, t.trades));
+  CAF_REQUIRE(!sink.end_sequence());
+  const std::string v1(buf.data(), buf.size());
+
+  auto e = decode_event("u", kOldestEventFormat, v1);
+  CAF_REQUIRE(e.ok());
+  CAF_CHECK_EQUAL(encode_update(e->update), encode_update(up));  // every field as sent
+  CAF_REQUIRE_EQUAL(e->update.ticker.size(), 1u);
+  CAF_CHECK_EQUAL(e->update.ticker[0].trades, 7);
+  CAF_CHECK_EQUAL(e->update.ticker[0].price_change, ex::testing::dec("-1.25"));
+  // Each version reads only its own bytes.
+  CAF_CHECK(!decode_event("u", kEventFormatVersion, v1).ok());
+  CAF_CHECK(!decode_event("u", kOldestEventFormat, encode_update(up)).ok());
 }
 
 CAF_TEST_FIXTURE_SCOPE(streams, fixture)
