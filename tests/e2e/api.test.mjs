@@ -220,16 +220,25 @@ test('klines: candles with numbers and the bucket start in end', async () => {
     const ends = r.json.map((c) => Date.parse(c.end));
     assert.deepEqual([...ends].sort((a, b) => a - b), ends, 'oldest first');
   }
-  const hour = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1h&startTime=${now - 3600}&endTime=${now + 60}`));
+  // The last hour's candle holds the last trade: its end is the start of that trade's hour (not
+  // of the hour now: one may have begun since).
+  const [lastTrade] = (await ok(ex.get(`/api/v1/trades?symbol=${M}&limit=1`))).json;
+  const hour = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1h&startTime=${now - 2 * 3600}&endTime=${now + 60}`));
   const last = hour.json.at(-1);
-  assert.equal(Date.parse(last.end), Math.floor(now / 3600) * 3600 * 1000, 'end is the bucket start');
+  assert.equal(Date.parse(last.end), Math.floor(lastTrade.time / 3600000) * 3600000, 'end is the bucket start');
   const none = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&startTime=1000&endTime=2000`));
   assert.deepEqual(none.json, []);
   // A limit: the last buckets without startTime (the current minute's candle and none
-  // older), the first ones from startTime.
-  const newest = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&limit=1`));
-  const minute = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&startTime=${now - 60}&endTime=${now + 60}`));
-  assert.deepEqual(newest.json, minute.json.filter((c) => Date.parse(c.end) === Math.floor(Date.now() / 60000) * 60000));
+  // older), the first ones from startTime. Both asked within one minute: when a minute begins
+  // between the answers and the clock read, "the current minute" is another one: asked again.
+  let newest, minute, current;
+  do {
+    current = Math.floor(Date.now() / 60000) * 60000;
+    const at = Math.floor(current / 1000);
+    newest = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&limit=1`));
+    minute = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1m&startTime=${at - 60}&endTime=${at + 60}`));
+  } while (Math.floor(Date.now() / 60000) * 60000 !== current);
+  assert.deepEqual(newest.json, minute.json.filter((c) => Date.parse(c.end) === current));
   const week = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1w&startTime=${now - 8 * 86400}`));
   const first = await ok(ex.get(`/api/v1/klines?symbol=${M}&interval=1w&startTime=${now - 8 * 86400}&limit=1`));
   assert.ok(first.json.length <= 1);
