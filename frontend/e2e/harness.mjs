@@ -252,6 +252,8 @@ export async function unobservedPage(debuggingPort, { width = 1440, height = 900
   const send = (method, params = {}) => call(method, params, sessionId);
   await send('Runtime.runIfWaitingForDebugger');
   await send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
+  const rate = Number(process.env.E2E_CPU_THROTTLE ?? 0);
+  if (rate > 1) await send('Emulation.setCPUThrottlingRate', { rate });
   const evaluate = async (fn, arg) => {
     const r = await send('Runtime.evaluate', {
       expression: `(${fn})(${arg === undefined ? '' : JSON.stringify(arg)})`, awaitPromise: true, returnByValue: true,
@@ -327,12 +329,33 @@ export async function contrastRatio(p, selector) {
   }, selector);
 }
 
+/**
+ * A slower machine or network, to show a test does not depend on the speed of this one (off by
+ * default): E2E_DELAY_API="depth,trades=1500" holds the page's answers from those /api/v1/
+ * endpoints (GET, path after /api/v1/) that many ms (1500 if no "=ms"); E2E_CPU_THROTTLE=4 runs
+ * the page's main thread 4 times slower (DevTools' CPU throttling; unobservedPage's too).
+ */
+async function slowDown(page) {
+  const spec = process.env.E2E_DELAY_API;
+  if (spec) {
+    const [names, ms = '1500'] = spec.split('=');
+    const endpoints = names.split(',').map((s) => s.trim()).filter(Boolean);
+    await page.route((url) => url.pathname.startsWith('/api/v1/') && endpoints.includes(url.pathname.slice('/api/v1/'.length)), async (route) => {
+      if (route.request().method() === 'GET') await sleep(Number(ms));
+      await route.fallback();
+    });
+  }
+  const rate = Number(process.env.E2E_CPU_THROTTLE ?? 0);
+  if (rate > 1) await (await page.context().newCDPSession(page)).send('Emulation.setCPUThrottlingRate', { rate });
+}
+
 /** A page that fails the test on uncaught page errors (collected in `page.errors`). */
 export async function openPage(browser, { width = 1440, height = 900 } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(e));
+  await slowDown(page);
   if (process.env.E2E_DEBUG) {
     page.on('console', (m) => console.error(`[page ${m.type()}] ${m.text()}`));
     page.on('websocket', (ws) => {
