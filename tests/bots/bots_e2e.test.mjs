@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { eventually } from '../e2e/harness.mjs';
 
 const EXCHANGE = process.env.EXCHANGE_BIN;
 const MM = process.env.MM_BIN;
@@ -396,15 +397,22 @@ test('it quotes around another user\'s order inside its ladder instead of crossi
                        '--take-interval', '0', '--status-ms', '1000']);
   try {
     await mm3.waitFor(/quoting \d+ market/, 15000);
-    await sleep(3000);
-    const open = await openOrders('5', m.symbol);
-    const bids = open.filter((o) => o.side === 'buy');
-    const asks = open.filter((o) => o.side === 'sell');
+    // The ladder rests, and the maker says so, in its own time (a slow machine takes longer):
+    // the orders and the status line read together until both show the whole ladder.
+    const resting = new RegExp(`resting ${LEVELS}/${LEVELS}\\b`);
+    let bids, asks, status;
+    await eventually(async () => {
+      const open = await openOrders('5', m.symbol);
+      bids = open.filter((o) => o.side === 'buy');
+      asks = open.filter((o) => o.side === 'sell');
+      status = mm3.lines.filter((l) => /status:/.test(l)).pop() ?? '';
+      return bids.length === LEVELS && asks.length === LEVELS && resting.test(status);
+    }, { timeoutMs: 20000, intervalMs: 100,
+         what: `the maker's ${LEVELS} bids and ${LEVELS} asks resting and its status "resting ${LEVELS}/${LEVELS}"` });
     assert.equal(bids.length, LEVELS, `bids resting: ${JSON.stringify(bids)}`);
     assert.equal(asks.length, LEVELS);
     for (const b of bids) assert.ok(units(b.price) < price, `bid ${b.price} below the ask ${decimal(price)}`);
-    const status = mm3.lines.filter((l) => /status:/.test(l)).pop() ?? '';
-    assert.match(status, new RegExp(`resting ${LEVELS}/${LEVELS}\\b`), status);
+    assert.match(status, resting, status);
   } finally {
     await mm3.stop('SIGTERM');
     await api('/api/v1/orders', { method: 'DELETE', headers: { 'content-type': 'application/json' },
