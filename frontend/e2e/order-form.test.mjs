@@ -289,9 +289,16 @@ describe('order form', { timeout: 240_000 }, () => {
     await typeIn(page, 'order-quantity', '0.30');
     const posts = [];
     const onRequest = (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/order') posts.push(r.postData()); };
-    // A slow exchange: the order is on its way for a second.
+    // A slow exchange: the order is held on its way until every Enter below has been pressed,
+    // however long the presses take.
+    let release;
+    const released = new Promise((resolve) => { release = resolve; });
+    let held = 0;
     const slow = async (route) => {
-      if (route.request().method() === 'POST') await sleep(1000);
+      if (route.request().method() === 'POST') {
+        ++held;
+        await released;
+      }
       await route.continue();
     };
     page.on('request', onRequest);
@@ -302,14 +309,17 @@ describe('order form', { timeout: 240_000 }, () => {
         await page.keyboard.press('Enter');
         await sleep(50);
       }
+      await waitFor(() => held > 0, { message: 'the order on its way' });
       assert.equal(await page.textContent('[data-testid=order-submit]'), 'Placing…');
       await page.focus('[data-testid=order-postonly]');
       await page.keyboard.press('Enter');
       await page.focus('[data-testid=order-quantity]');
       await page.keyboard.press('Enter');
+      release();
       await waitFor(async () => (await page.textContent('[data-testid=order-submit]')) !== 'Placing…', { message: 'the answer' });
       await sleep(300);
     } finally {
+      release();
       await page.unroute('**/api/v1/order', slow);
       page.off('request', onRequest);
     }
