@@ -437,7 +437,11 @@ describe('trading page', { timeout: 180_000 }, () => {
     await waitFor(async () => (await ui.openOrders()).length === mine.length, { message: "user 1's open orders" });
     await page.fill('[data-testid=user-input]', '5');
     await page.press('[data-testid=user-input]', 'Enter');
-    await waitFor(async () => (await ui.openOrders()).length === 0 || (await page.locator('text=No open orders').count()) === 1, { message: "user 5's open orders" });
+    // User 5's orders as loaded: an empty list says so (a list still loading shows no rows too).
+    const theirs = (await api.openOrders('5', M)).map((o) => o.orderId).sort();
+    await waitFor(async () => (theirs.length === 0
+      ? (await page.locator('[data-testid=account] >> text=No open orders').count()) === 1
+      : JSON.stringify((await ui.openOrders()).map((o) => o.id).sort()) === JSON.stringify(theirs)), { message: `user 5's ${theirs.length} open orders` });
   });
 
   it("shows a new user's empty account, takes its deposit and streams its fills", async () => {
