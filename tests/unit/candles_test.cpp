@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "actors/market/candles.hpp"
+#include "tests/support/ticker_checks.hpp"
 
 using namespace ex;
+using ex::testing::require_same_window;
 
 namespace {
 Decimal dec(const char* s) {
@@ -156,17 +158,6 @@ struct ReferenceTicker {
     return s;
   }
 };
-
-// What two tickers say of their windows' trades (the reference leaves the percent out).
-void require_same_window(const TickerStats& got, const TickerStats& want) {
-  CAF_REQUIRE_EQUAL(got.first_price, want.first_price);
-  CAF_REQUIRE_EQUAL(got.high, want.high);
-  CAF_REQUIRE_EQUAL(got.low, want.low);
-  CAF_REQUIRE_EQUAL(got.last_price, want.last_price);
-  CAF_REQUIRE_EQUAL(got.volume, want.volume);
-  CAF_REQUIRE_EQUAL(got.trades, want.trades);
-  CAF_REQUIRE_EQUAL(got.price_change, want.price_change);
-}
 
 }  // namespace
 
