@@ -75,6 +75,17 @@ async function placeFromForm({ side, price, quantity, postOnly = false }) {
   await page.click('[data-testid=order-submit]');
 }
 
+/**
+ * Waits until the account shows `user`'s open orders as loaded: exactly their ids, or "No open
+ * orders" when they have none (a list still loading shows no rows either).
+ */
+async function showsOpenOrdersOf(user) {
+  const ids = (await api.openOrders(user, M)).map((o) => o.orderId).sort();
+  await waitFor(async () => (ids.length === 0
+    ? (await page.locator('[data-testid=account] >> text=No open orders').count()) === 1
+    : JSON.stringify((await ui.openOrders()).map((o) => o.id).sort()) === JSON.stringify(ids)), { message: `user ${user}'s ${ids.length} open orders` });
+}
+
 describe('trading page', { timeout: 180_000 }, () => {
   before(async () => {
     ex = await startExchange();
@@ -433,15 +444,10 @@ describe('trading page', { timeout: 180_000 }, () => {
     await page.fill('[data-testid=user-input]', '1');
     await page.press('[data-testid=user-input]', 'Enter');
     await tab('open');
-    const mine = await api.openOrders('1', M);
-    await waitFor(async () => (await ui.openOrders()).length === mine.length, { message: "user 1's open orders" });
+    await showsOpenOrdersOf('1');
     await page.fill('[data-testid=user-input]', '5');
     await page.press('[data-testid=user-input]', 'Enter');
-    // User 5's orders as loaded: an empty list says so (a list still loading shows no rows too).
-    const theirs = (await api.openOrders('5', M)).map((o) => o.orderId).sort();
-    await waitFor(async () => (theirs.length === 0
-      ? (await page.locator('[data-testid=account] >> text=No open orders').count()) === 1
-      : JSON.stringify((await ui.openOrders()).map((o) => o.id).sort()) === JSON.stringify(theirs)), { message: `user 5's ${theirs.length} open orders` });
+    await showsOpenOrdersOf('5');
   });
 
   it("shows a new user's empty account, takes its deposit and streams its fills", async () => {
