@@ -23,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/account/deposit_totals.hpp"
 #include "actors/common/binary_codec.hpp"
 #include "actors/market/market_core.hpp"
 #include "storage/journal.hpp"
@@ -121,6 +122,9 @@ Written write_market(const std::string& dir, const std::vector<bench::Op>& ops, 
 }
 
 void write_deposits(const std::string& dir) {
+  // A journal begins with a snapshot, as the exchange starts one: recovery tells a journal
+  // that exists from one that was lost by it.
+  must(snapshot::write(dir, 0, DepositTotals{}.encode()), "deposits snapshot");
   auto writer = must(journal::Writer::open(dir, 1, 64u << 20), "deposits journal");
   std::string frames;
   uint64_t seq = 0;
