@@ -41,12 +41,13 @@ struct Options {
   PostgresTuning::Load load = PostgresTuning::Load::copy;
 };
 
+// With `why`, a refusal (stderr, exit 2); without, the answer to --help.
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "%s\nusage: store_bench [--trades N] [--batch B] [--markets M] [--path FILE] "
-               "[--keep] [--store postgresql://... [--load copy|values]]\n",
-               why);
-  std::exit(2);
+  if (why) std::fprintf(stderr, "%s\n", why);
+  std::fprintf(why ? stderr : stdout,
+               "usage: store_bench [--trades N] [--batch B] [--markets M] [--path FILE] "
+               "[--keep] [--store postgresql://... [--load copy|values]]\n");
+  std::exit(why ? 2 : 0);
 }
 
 uint64_t positive(const char* text) {
@@ -80,6 +81,8 @@ Options parse(int argc, char** argv) {
       o.load = load == "copy" ? PostgresTuning::Load::copy : PostgresTuning::Load::values;
     } else if (arg == "--keep") {
       o.keep = true;
+    } else if (arg == "--help" || arg == "-h") {
+      usage(nullptr);
     } else {
       usage(("unknown argument " + arg).c_str());
     }
