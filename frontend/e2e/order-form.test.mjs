@@ -25,7 +25,7 @@ import {
 const shots = ensureArtifacts();
 const shot = (p, name, fullPage = false) => p.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
 
-// The markets of config/exchange.example.toml: INFY trades in whole shares, BTC at whole rupees.
+// Markets of this test's own: INFY trades in whole shares, BTC at whole rupees.
 // WIPRO, ITC and HDFC are copies of TATA that no test trades before its own.
 const market = (id, base, tick, step, minQty, minNotional, band) => `[[markets]]
 id = ${id}
