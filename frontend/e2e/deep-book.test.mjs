@@ -72,6 +72,13 @@ describe('a book deeper than the page holds', { timeout: 180_000 }, () => {
     assert.equal((await api.depth(M, 5_000)).asks.length, LEVELS);
     browser = await launchBrowser();
     page = await openTrade(browser, ex.baseUrl, M);
+    // The page shows a snapshot at once and takes another when its depth stream becomes active;
+    // on a slow network that one can come after the trades below, and hold the whole book. The
+    // tests start once it is in: a bid placed after the book showed appears only through the
+    // stream or a snapshot taken after it, so only once the page runs on the stream.
+    await api.placeOrder({ market: M, side: 'buy', price: '990.00', quantity: '1', userId: '2' });
+    await waitFor(async () => (await page.$$eval('[data-testid=book-bid]', (els) => els.map((e) => e.dataset.price))).some((p) => norm(p) === '990'),
+      { timeout: 15_000, message: 'the bid placed after the book showed' });
     page.on('request', (r) => {
       const u = new URL(r.url());
       if (u.pathname === '/api/v1/depth') snapshots.push(u.searchParams.get('limit'));
