@@ -36,3 +36,18 @@ CAF_TEST(bad records and payloads are refused and change nothing) {
     payload[i] = 9;  // the version, in either byte order
   CAF_CHECK(!DepositTotals::decode(payload));
 }
+
+// A user may deposit more over time than a balance can hold, when trading takes the money
+// away in between. The totals are then sums modulo 2^64, as recovery adds a balance up
+// (config/recovery.cpp): deposits plus what trading moved, which is in range again.
+CAF_TEST(deposits beyond what a balance can hold add up modulo 2 to the 64) {
+  DepositTotals t;
+  const int64_t big = INT64_MAX - 10;
+  CAF_REQUIRE(t.apply(encode_binary(deposit(1, "5", "INR", big))));
+  CAF_REQUIRE(t.apply(encode_binary(deposit(2, "5", "INR", big))));
+  const int64_t wrapped = wrapping_add(big, big);
+  CAF_CHECK_EQUAL(t.units().at({"5", "INR"}), wrapped);  // without UB (deploy/sanitize.sh)
+  auto back = DepositTotals::decode(t.encode());
+  CAF_REQUIRE(back);
+  CAF_CHECK(back->units() == t.units());
+}

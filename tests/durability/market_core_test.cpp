@@ -429,8 +429,10 @@ CAF_TEST(a market rebuilt from storage has the whole day in its ticker) {
   CAF_CHECK_EQUAL(got.price_change_percent, want.price_change_percent);
   require_same_window(got, want);
   // And the latest trades, newest last.
-  CAF_CHECK_EQUAL(rebuilt.trades(10, kAboveNewestTrade).front().trade_id,
-                  live.trades(1, kAboveNewestTrade).front().trade_id);
+  auto rebuilt_trades = rebuilt.trades(10, kAboveNewestTrade);
+  auto live_trades = live.trades(1, kAboveNewestTrade);
+  CAF_REQUIRE(!rebuilt_trades.empty() && !live_trades.empty());
+  CAF_CHECK_EQUAL(rebuilt_trades.front().trade_id, live_trades.front().trade_id);
 }
 
 CAF_TEST(a market whose last trade is older than a day keeps its last price) {

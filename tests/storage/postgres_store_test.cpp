@@ -217,7 +217,9 @@ CAF_TEST(a connection the server drops is replaced without the caller noticing) 
   backend->query_int(
       "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
       "application_name = 'exchange' AND datname = current_database()");
-  CAF_CHECK_EQUAL(must(store->recent_trades("M", 1, kAboveNewestTrade)).front().trade_id, 149u);
+  auto newest = must(store->recent_trades("M", 1, kAboveNewestTrade));
+  CAF_REQUIRE_EQUAL(newest.size(), 1u);
+  CAF_CHECK_EQUAL(newest.front().trade_id, 149u);
 }
 
 CAF_TEST(while the server is down calls are unavailable and afterwards the store works again) {

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Builds everything with AddressSanitizer, LeakSanitizer and UBSan (in build-asan/) and
+# runs the test suites on that build: the C++ suites, which start the real exchange for
+# their end-to-end parts, and the browser tests against it. Any finding stops the process
+# that made it, so its test fails; the reports go to build-asan/sanitizer-logs/ (one file
+# per process) and are printed at the end.
+#   deploy/sanitize.sh [ctest arguments, e.g. -R 'e2e|net']
+# The build takes about as long as a normal one, the tests two to five times as long. The
+# packages are those of deploy/test.sh (run it, or deploy/install-deps.sh --test, first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=build-asan
+jobs=${JOBS:-2}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEXCHANGE_SANITIZE=address >/dev/null
+cmake --build "$build" -j"$jobs"
+
+logs="$(pwd)/$build/sanitizer-logs"
+rm -rf "$logs" && mkdir -p "$logs"
+supp="$(pwd)/tests/sanitizers"
+export EXCHANGE_SANITIZED=1  # tests that measure resident memory leave that check out
+export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1:abort_on_error=0"
+export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp:log_path=$logs/ubsan"
+# Without arguments, every suite but the two that do not run the build: the format check
+# and the page's unit tests.
+(($#)) || set -- -E '^(format|frontend_unit)$'
+status=0
+(cd "$build" && ctest --output-on-failure --timeout 3000 "$@") || status=$?
+reports=$(grep -l -E "ERROR: |runtime error" "$logs"/* 2>/dev/null || true)
+if [[ -n "$reports" ]]; then
+  echo "== sanitizer reports ($logs) =="
+  for f in $reports; do
+    echo "-- $f"
+    head -60 "$f"
+  done
+  status=1
+fi
+exit "$status"
