@@ -240,7 +240,8 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
     if (a < 0)
       return make_error(ErrorCode::internal, "the deposits journal names asset " + key.second +
                                                  ", which is not configured");
-    totals_of(key.first)[a] += units;
+    int64_t& total = totals_of(key.first)[a];
+    total = wrapping_add(total, units);
   }
   for (size_t i = 0; i < rec.markets.size(); ++i) {
     const MarketSpec& spec = o.markets[i];

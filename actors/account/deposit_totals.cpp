@@ -32,6 +32,11 @@ auto inspect(Inspector& f, DepositState& x) {
 
 }  // namespace
 
+void DepositTotals::add(const std::string& user_id, const std::string& asset, int64_t units) {
+  int64_t& total = units_[{user_id, asset}];
+  total = wrapping_add(total, units);
+}
+
 Result<bool> DepositTotals::apply(std::string_view record) {
   DepositRecord d;
   if (auto r = decode_binary(record, d); !r) return r;
@@ -54,7 +59,7 @@ Result<DepositTotals> DepositTotals::decode(std::string_view payload) {
                                                std::to_string(state.version) + " is not supported");
   DepositTotals t;
   for (auto& d : state.totals)
-    t.units_[{d.user_id, d.asset}] += d.units;
+    t.add(d.user_id, d.asset, d.units);
   return t;
 }
 

@@ -18,7 +18,9 @@ class DepositTotals {
  public:
   using Key = std::pair<std::string, std::string>;  // user id, asset
 
-  void add(const DepositRecord& d) { units_[{d.user_id, d.asset}] += d.amount.units(); }
+  // Modulo 2^64, as recovery sums a balance: a user's deposits over time are not bounded
+  // (trading can take the money away again), while the balance they add up to is.
+  void add(const DepositRecord& d) { add(d.user_id, d.asset, d.amount.units()); }
   // A deposits journal record (an encoded DepositRecord).
   Result<bool> apply(std::string_view record);
   const std::map<Key, int64_t>& units() const { return units_; }
@@ -30,6 +32,8 @@ class DepositTotals {
   static Result<DepositTotals> decode(std::string_view payload);
 
  private:
+  void add(const std::string& user_id, const std::string& asset, int64_t units);
+
   std::map<Key, int64_t> units_;
 };
 
