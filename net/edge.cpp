@@ -186,6 +186,11 @@ struct Edge::Impl {
     }
   }
 
+  // The fan-out shards' timers belong to the io_contexts, which are destroyed before the
+  // context (below): the shards go first. One that a pending handler still holds goes
+  // when its io_context destroys that handler, while the timer's service is still there.
+  ~Impl() { ctx->fanouts.clear(); }
+
   asio::io_context& new_context() {
     iocs.push_back(std::make_unique<asio::io_context>(1));  // 1: run by one thread only
     return *iocs.back();
