@@ -22,6 +22,7 @@ class RedisBus final : public Bus {
 
   ~RedisBus() override {
     stop();
+    await_actors();
     publisher_.reset();
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -98,6 +99,24 @@ class RedisBus final : public Bus {
   }
 
  private:
+  // The bus's actors hold connections on io_, and a stopped actor lets go of them only
+  // when it finishes: they must be gone before io_ is. stop() asked them to exit; on the
+  // way out of run_node, even when it stops early, nothing else waits for them.
+  void await_actors() {
+    caf::scoped_actor self{system_};
+    size_t running = 0;
+    for (auto* a : {&producer_, &consumer_, &renewer_})
+      if (*a) {
+        self->monitor(*a);
+        ++running;
+      }
+    bool late = false;
+    for (; running > 0 && !late; --running)
+      self->receive([](const caf::down_msg&) {},
+                    caf::after(std::chrono::seconds(5)) >> [&] { late = true; });
+    if (late) log(Level::warn, "bus: an actor did not stop within 5 s", {});
+  }
+
   // Another node holds the claim now: from here on nothing of this node reaches Redis (no
   // storage event appended to, read from or acknowledged in the streams, nothing
   // published), while the node stops. What it has not stored is in its journals. On the
