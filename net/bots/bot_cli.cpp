@@ -38,7 +38,8 @@ T from_toml(const toml::value& v, const std::string& name) {
     } else if constexpr (std::is_same_v<T, std::string>) {
       return toml::get<std::string>(v);
     } else if constexpr (std::is_same_v<T, Decimal>) {
-      if (v.is_integer()) return Decimal::from_int(toml::get<int64_t>(v));
+      // Through the text, whose parser refuses what the decimal cannot hold.
+      if (v.is_integer()) return parse_decimal(std::to_string(toml::get<int64_t>(v)), name);
       if (v.is_string()) return parse_decimal(toml::get<std::string>(v), name);
       throw ConfigError{name + ": write decimals as strings, e.g. \"0.5\""};
     } else if constexpr (std::is_floating_point_v<T>) {

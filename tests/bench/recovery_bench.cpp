@@ -130,7 +130,7 @@ void write_deposits(const std::string& dir) {
   uint64_t seq = 0;
   for (int u = 0; u < kUsers; ++u)
     for (auto [asset, amount] :
-         {std::pair{"INR", 1000000000000LL}, std::pair{"TATA", 1000000000LL}}) {
+         {std::pair{"INR", 10000000000LL}, std::pair{"TATA", 1000000000LL}}) {
       DepositRecord d{++seq, "u" + std::to_string(u), asset, Decimal::from_int(amount),
                       1764000000000};
       journal::append_frame(frames, seq, encode_binary(d));
