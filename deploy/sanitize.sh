@@ -5,7 +5,7 @@
 # that made it, so its test fails; the reports go to build-asan/sanitizer-logs/ (one file
 # per process) and are printed at the end.
 #   deploy/sanitize.sh [ctest arguments, e.g. -R 'e2e|net']
-# The build takes about as long as a normal one, the tests two to five times as long. The
+# The build takes about as long as a normal one, the tests up to twice as long. The
 # packages are those of deploy/test.sh (run it, or deploy/install-deps.sh --test, first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
