@@ -3,28 +3,10 @@
 #pragma once
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 #include <vector>
 
 namespace ex::bench {
-
-// For tools that take `--name value` pairs: --help (or -h) prints `usage` and exits 0; a
-// name left without its value prints it and exits 2.
-inline void usage_or_pairs(int argc, char** argv, const char* usage) {
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-      std::fputs(usage, stdout);
-      std::exit(0);
-    }
-  }
-  if (argc % 2 == 0) {
-    std::fprintf(stderr, "%s: missing a value\n%s", argv[argc - 1], usage);
-    std::exit(2);
-  }
-}
 
 // The p-quantile (0..1) of `v`, reordering it; 0 for no samples.
 template <class T>

@@ -44,6 +44,7 @@
 
 #define EX_BENCH_HTTP
 #include "tests/bench/bench_support.hpp"
+#include "tests/bench/flags.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -344,37 +345,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 Options parse(int argc, char** argv) {
-  ex::bench::usage_or_pairs(
-      argc, argv,
+  Options o;
+  ex::bench::Flags flags(
       "usage: http_load [--host 127.0.0.1] [--port 3001] [--conns 64] [--seconds 10] "
       "[--users 200]\n                 [--market TATA_INR] [--mid 1000] [--threads 1] "
       "[--pipeline 1]\n");
-  Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
-    if (k == "--host")
-      o.host = v;
-    else if (k == "--port")
-      o.port = v;
-    else if (k == "--conns")
-      o.conns = std::atoi(v.c_str());
-    else if (k == "--seconds")
-      o.seconds = std::atof(v.c_str());
-    else if (k == "--users")
-      o.users = std::atoi(v.c_str());
-    else if (k == "--market")
-      o.market = v;
-    else if (k == "--mid")
-      o.mid = std::atof(v.c_str());
-    else if (k == "--threads")
-      o.threads = std::atoi(v.c_str());
-    else if (k == "--pipeline")
-      o.pipeline = std::max(1, std::atoi(v.c_str()));
-    else {
-      std::fprintf(stderr, "unknown option %s\n", k.c_str());
-      std::exit(2);
-    }
-  }
+  flags.text("--host", o.host)
+      .text("--port", o.port)
+      .number("--conns", o.conns)
+      .number("--seconds", o.seconds)
+      .number("--users", o.users)
+      .text("--market", o.market)
+      .number("--mid", o.mid)
+      .number("--threads", o.threads)
+      .number("--pipeline", o.pipeline)
+      .parse(argc, argv);
+  if (o.conns < 1 || o.users < 1 || o.threads < 1 || o.pipeline < 1 || !(o.seconds > 0) ||
+      !(o.mid > 0))
+    flags.refuse("--conns, --users, --threads, --pipeline, --seconds and --mid must be positive");
+  if (o.market.find('_') == std::string::npos) flags.refuse("--market: BASE_QUOTE");
   auto us = o.market.find('_');
   o.base = o.market.substr(0, us);
   o.quote = o.market.substr(us + 1);

@@ -29,6 +29,7 @@
 #include "storage/journal.hpp"
 #include "storage/snapshot_file.hpp"
 #include "storage/sqlite_store.hpp"
+#include "tests/bench/flags.hpp"
 #include "tests/bench/workload.hpp"
 
 using namespace ex;
@@ -148,27 +149,16 @@ int main(int argc, char** argv) {
   std::string exchange, workload, keep;
   uint64_t commands = 1000000;
   bool catch_up = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) die("missing value for " + a);
-      return argv[++i];
-    };
-    if (a == "--exchange")
-      exchange = next();
-    else if (a == "--workload")
-      workload = next();
-    else if (a == "--commands")
-      commands = std::stoull(next());
-    else if (a == "--keep")
-      keep = next();
-    else if (a == "--catch-up")
-      catch_up = true;
-    else
-      die("usage: recovery_bench --exchange BIN --workload w.csv [--commands N] [--catch-up] "
-          "[--keep DIR]");
-  }
-  if (exchange.empty() || workload.empty()) die("--exchange and --workload are required");
+  bench::Flags flags(
+      "usage: recovery_bench --exchange BIN --workload w.csv [--commands N] [--catch-up] "
+      "[--keep DIR]\n");
+  flags.text("--exchange", exchange)
+      .text("--workload", workload)
+      .number("--commands", commands)
+      .text("--keep", keep)
+      .on("--catch-up", catch_up)
+      .parse(argc, argv);
+  if (exchange.empty() || workload.empty()) flags.refuse("--exchange and --workload are required");
   std::string dir = keep;
   if (dir.empty()) {
     char tmpl[] = "/tmp/recovery-bench-XXXXXX";

@@ -22,6 +22,7 @@
 
 #include "net/redis/redis_connection.hpp"
 #include "tests/bench/bench_support.hpp"
+#include "tests/bench/flags.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace ex;
@@ -47,26 +48,18 @@ int main(int argc, char** argv) {
   size_t subscribers = 8, messages = 100000, payload = 200;
   double rate = 0;
   std::string url;
-  ex::bench::usage_or_pairs(argc, argv,
-                            "usage: redis_fanout [--subscribers 8] [--messages 100000] "
-                            "[--rate 0 (as fast as it goes)] [--payload 200] [--redis URL]\n");
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
-    if (k == "--subscribers")
-      subscribers = std::stoul(v);
-    else if (k == "--messages")
-      messages = std::stoul(v);
-    else if (k == "--rate")
-      rate = std::stod(v);
-    else if (k == "--payload")
-      payload = std::max<size_t>(std::stoul(v), 32);
-    else if (k == "--redis")
-      url = v;
-    else {
-      std::fprintf(stderr, "unknown option %s\n", k.c_str());
-      return 2;
-    }
-  }
+  ex::bench::Flags flags(
+      "usage: redis_fanout [--subscribers 8] [--messages 100000] "
+      "[--rate 0 (as fast as it goes)] [--payload 200] [--redis URL]\n");
+  flags.number("--subscribers", subscribers)
+      .number("--messages", messages)
+      .number("--rate", rate)
+      .number("--payload", payload)
+      .text("--redis", url)
+      .parse(argc, argv);
+  if (subscribers < 1 || messages < 1 || rate < 0)
+    flags.refuse("--subscribers and --messages must be positive, --rate 0 or more");
+  payload = std::max<size_t>(payload, 32);
   std::unique_ptr<ex::testing::RedisServer> own;
   if (url.empty()) {
     own = std::make_unique<ex::testing::RedisServer>();

@@ -20,6 +20,7 @@
 
 #include "actors/market/clearing.hpp"
 #include "tests/bench/bench_support.hpp"
+#include "tests/bench/flags.hpp"
 #include "tests/bench/workload.hpp"
 
 using namespace ex;
@@ -184,19 +185,16 @@ void latency_pass(const std::vector<Op>& ops, std::vector<uint32_t> (&samples)[3
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
-    std::fprintf(argc < 2 ? stderr : stdout, "usage: %s workload.csv [--ledger] [--repeat N]\n",
-                 argv[0]);
-    return argc < 2 ? 2 : 0;
-  }
   bool with_ledger = false;
   int repeat = 5;
-  for (int i = 2; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--ledger"))
-      with_ledger = true;
-    else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc)
-      repeat = std::atoi(argv[++i]);
+  ex::bench::Flags flags("usage: replay_bench workload.csv [--ledger] [--repeat N]\n");
+  flags.on("--ledger", with_ledger).number("--repeat", repeat);
+  if (argc < 2 || argv[1][0] == '-') {
+    flags.parse(argc, argv);  // answers --help
+    flags.refuse("the workload file comes first");
   }
+  flags.parse(argc, argv, 2);
+  if (repeat < 1) flags.refuse("--repeat must be positive");
   std::vector<Op> ops = ex::bench::load_workload(argv[1]);
   uint64_t max_id = 0;
   for (const Op& op : ops)

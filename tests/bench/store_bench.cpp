@@ -26,6 +26,7 @@
 #include "storage/postgres/postgres_store.hpp"
 #include "storage/postgres/postgres_url.hpp"
 #include "storage/sqlite_store.hpp"
+#include "tests/bench/flags.hpp"
 
 using namespace ex;
 
@@ -41,52 +42,24 @@ struct Options {
   PostgresTuning::Load load = PostgresTuning::Load::copy;
 };
 
-// With `why`, a refusal (stderr, exit 2); without, the answer to --help.
-[[noreturn]] void usage(const char* why) {
-  if (why) std::fprintf(stderr, "%s\n", why);
-  std::fprintf(why ? stderr : stdout,
-               "usage: store_bench [--trades N] [--batch B] [--markets M] [--path FILE] "
-               "[--keep] [--store postgresql://... [--load copy|values]]\n");
-  std::exit(why ? 2 : 0);
-}
-
-uint64_t positive(const char* text) {
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(text, &end, 10);
-  if (end == text || *end != '\0' || v == 0) usage("expected a positive integer");
-  return v;
-}
-
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    auto value = [&]() -> const char* {
-      if (i + 1 >= argc) usage(("missing value for " + arg).c_str());
-      return argv[++i];
-    };
-    if (arg == "--trades") {
-      o.trades = positive(value());
-    } else if (arg == "--batch") {
-      o.batch = positive(value());
-    } else if (arg == "--markets") {
-      o.markets = positive(value());
-    } else if (arg == "--path") {
-      o.path = value();
-    } else if (arg == "--store") {
-      o.store = value();
-    } else if (arg == "--load") {
-      std::string load = value();
-      if (load != "copy" && load != "values") usage("--load: copy or values");
-      o.load = load == "copy" ? PostgresTuning::Load::copy : PostgresTuning::Load::values;
-    } else if (arg == "--keep") {
-      o.keep = true;
-    } else if (arg == "--help" || arg == "-h") {
-      usage(nullptr);
-    } else {
-      usage(("unknown argument " + arg).c_str());
-    }
-  }
+  std::string load = "copy";
+  bench::Flags flags(
+      "usage: store_bench [--trades N] [--batch B] [--markets M] [--path FILE] "
+      "[--keep] [--store postgresql://... [--load copy|values]]\n");
+  flags.number("--trades", o.trades)
+      .number("--batch", o.batch)
+      .number("--markets", o.markets)
+      .text("--path", o.path)
+      .on("--keep", o.keep)
+      .text("--store", o.store)
+      .text("--load", load)
+      .parse(argc, argv);
+  if (o.trades == 0 || o.batch == 0 || o.markets == 0)
+    flags.refuse("--trades, --batch and --markets must be positive");
+  if (load != "copy" && load != "values") flags.refuse("--load: copy or values");
+  o.load = load == "copy" ? PostgresTuning::Load::copy : PostgresTuning::Load::values;
   return o;
 }
 

@@ -45,6 +45,7 @@
 
 #define EX_BENCH_HTTP
 #include "tests/bench/bench_support.hpp"
+#include "tests/bench/flags.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -357,44 +358,25 @@ class Driver : public std::enable_shared_from_this<Driver> {
 };
 
 Options parse(int argc, char** argv) {
-  ex::bench::usage_or_pairs(
-      argc, argv,
+  Options o;
+  ex::bench::Flags flags(
       "usage: ws_fanout [--host 127.0.0.1] [--http-port 3001] [--ws-port 3002] "
       "[--subscribers 1000]\n                 [--trades-per-sec 200] [--seconds 10] "
       "[--market TATA_INR] [--price 1000] [--drivers 16]\n");
-  Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string k = argv[i], v = argv[i + 1];
-    if (k == "--host")
-      o.host = v;
-    else if (k == "--http-port")
-      o.http_port = v;
-    else if (k == "--ws-port")
-      o.ws_port = v;
-    else if (k == "--subscribers")
-      o.subscribers = std::atoi(v.c_str());
-    else if (k == "--trades-per-sec")
-      o.rate = std::atof(v.c_str());
-    else if (k == "--seconds")
-      o.seconds = std::atof(v.c_str());
-    else if (k == "--market")
-      o.market = v;
-    else if (k == "--price")
-      o.price = v;
-    else if (k == "--drivers")
-      o.drivers = std::atoi(v.c_str());
-    else {
-      std::fprintf(stderr, "unknown option %s\n", k.c_str());
-      std::exit(2);
-    }
-  }
+  flags.text("--host", o.host)
+      .text("--http-port", o.http_port)
+      .text("--ws-port", o.ws_port)
+      .number("--subscribers", o.subscribers)
+      .number("--trades-per-sec", o.rate)
+      .number("--seconds", o.seconds)
+      .text("--market", o.market)
+      .text("--price", o.price)
+      .number("--drivers", o.drivers)
+      .parse(argc, argv);
   // Each driver paces itself at rate / drivers: a rate of 0 would be an interval of
   // infinity, and a driver without a connection would never place anything.
-  if (!(o.rate > 0) || o.subscribers < 1 || o.drivers < 1 || !(o.seconds > 0)) {
-    std::fprintf(stderr,
-                 "--trades-per-sec, --subscribers, --drivers and --seconds must be positive\n");
-    std::exit(2);
-  }
+  if (!(o.rate > 0) || o.subscribers < 1 || o.drivers < 1 || !(o.seconds > 0))
+    flags.refuse("--trades-per-sec, --subscribers, --drivers and --seconds must be positive");
   return o;
 }
 

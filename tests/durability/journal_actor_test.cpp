@@ -1,8 +1,6 @@
 #define CAF_SUITE journal_actor
 #include <caf/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -11,22 +9,23 @@
 
 #include "actors/common/messages.hpp"
 #include "actors/journal/journal_actor.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace ex;
+using ex::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 struct Fixture {
-  fs::path dir;
+  TempDir temp{"journal-actor-test"};  // first: removed after the journal has stopped
+  fs::path dir = temp.path();
   caf::actor_system_config cfg;
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
   caf::actor journal;
 
   Fixture() {
-    char tmpl[] = "/tmp/journal-actor-test-XXXXXX";
-    dir = mkdtemp(tmpl);
     auto writer = journal::Writer::open(dir.string(), 1, 1 << 20);
     CAF_REQUIRE(writer);
     journal = system.spawn<caf::detached>(
@@ -37,7 +36,6 @@ struct Fixture {
   ~Fixture() {
     self->send_exit(journal, caf::exit_reason::user_shutdown);
     self->wait_for(journal);
-    fs::remove_all(dir);
   }
 
   // Appends a record and returns its sequence number once it is durable.

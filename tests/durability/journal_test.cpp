@@ -1,8 +1,6 @@
 #define CAF_SUITE journal
 #include <caf/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -10,21 +8,13 @@
 #include <vector>
 
 #include "storage/journal.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace ex;
+using ex::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/journal-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string str() const { return path.string(); }
-};
 
 std::string payload(uint64_t seq) {
   return "record-" + std::to_string(seq) + std::string(seq % 7, 'x');
@@ -81,7 +71,7 @@ struct CrashedJournal {
     writer = std::move(*w);
     append(*writer, 1, records);
     segment = journal::list_segments(live.str()).back().path;
-    copy = (crashed.path / fs::path(segment).filename()).string();
+    copy = (crashed.path() / fs::path(segment).filename()).string();
     fs::copy_file(segment, copy);
   }
 };

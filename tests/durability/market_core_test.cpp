@@ -5,8 +5,6 @@
 #include <map>
 #include <random>
 
-#include <unistd.h>
-
 #include "actors/common/binary_codec.hpp"
 #include "actors/common/clock.hpp"
 #include "actors/journal/journal_actor.hpp"
@@ -16,12 +14,14 @@
 #include "storage/snapshot_file.hpp"
 #include "storage/sqlite_store.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/ticker_checks.hpp"
 
 using namespace ex;
 using ex::testing::dec;
 using ex::testing::require_same_window;
 using ex::testing::tata_inr;
+using ex::testing::TempDir;
 
 namespace {
 
@@ -233,20 +233,9 @@ CAF_TEST(garbage bytes never decode into a market state) {
   CAF_CHECK(!decode_binary(bytes, s));
 }
 
-namespace {
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/market-replay-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
-}  // namespace
-
 CAF_TEST(replay falls back to an older snapshot when the newest is unreadable) {
   TempDir d;
-  const std::string dir = d.path + "/TATA_INR";
+  const std::string dir = d.file("TATA_INR");
   Commands gen(21);
   MarketCore live(tata_inr(), MarketStart{});
   CAF_REQUIRE(snapshot::write(dir, 0, bytes_of(live)));
@@ -267,7 +256,7 @@ CAF_TEST(replay falls back to an older snapshot when the newest is unreadable) {
     }
   }
   CAF_REQUIRE((*writer)->write(frames, live.sequence(), true));
-  auto store = open_sqlite_store(d.path + "/exchange.db");
+  auto store = open_sqlite_store(d.file("exchange.db"));
   CAF_REQUIRE(store);
   size_t emitted = 0;
   auto r = replay_market(MarketReplayPlan{dir, tata_inr(), MarketStart{}, live.sequence(), false},
@@ -415,7 +404,7 @@ CAF_TEST(a market rebuilt from storage has the whole day in its ticker) {
     }
   }
   CAF_REQUIRE_GREATER(batch.trades.size(), 3000u);
-  auto store = open_sqlite_store(d.path + "/exchange.db");
+  auto store = open_sqlite_store(d.file("exchange.db"));
   CAF_REQUIRE(store);
   CAF_REQUIRE((*store)->write(batch));
 
@@ -449,7 +438,7 @@ CAF_TEST(a market whose last trade is older than a day keeps its last price) {
   for (size_t i = 0; i < traded.update.candles.size(); ++i)
     batch.candles.push_back(
         CandleRecord{"TATA_INR", static_cast<Interval>(i), traded.update.candles[i]});
-  auto store = open_sqlite_store(d.path + "/exchange.db");
+  auto store = open_sqlite_store(d.file("exchange.db"));
   CAF_REQUIRE(store);
   CAF_REQUIRE((*store)->write(batch));
   MarketCore rebuilt(tata_inr(), MarketStart{});

@@ -1,30 +1,26 @@
 #define CAF_SUITE market_rules
 #include <caf/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include "actors/market/market_rules.hpp"
 #include "storage/snapshot_file.hpp"
 #include "tests/support/fixtures.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace ex;
 using ex::testing::dec;
 using ex::testing::tata_inr;
+using ex::testing::TempDir;
 
 namespace fs = std::filesystem;
 
 namespace {
 
 struct Fixture {
-  fs::path dir;
-  Fixture() {
-    char tmpl[] = "/tmp/market-rules-test-XXXXXX";
-    dir = fs::path(mkdtemp(tmpl)) / "TATA_INR";  // not there yet, as for a new market
-  }
-  ~Fixture() { fs::remove_all(dir.parent_path()); }
+  TempDir temp{"market-rules-test"};
+  fs::path dir = temp.path() / "TATA_INR";  // not there yet, as for a new market
 
   void journal_begins() { CAF_REQUIRE(snapshot::write(dir.string(), 0, "state")); }
 };

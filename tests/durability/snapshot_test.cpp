@@ -1,27 +1,15 @@
 #define CAF_SUITE snapshot_file
 #include <caf/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 
 #include "storage/snapshot_file.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace ex;
+using ex::testing::TempDir;
 namespace fs = std::filesystem;
-
-namespace {
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/snapshot-test-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string str() const { return path.string(); }
-};
-}  // namespace
 
 CAF_TEST(snapshots round trip and list oldest first) {
   TempDir d;
@@ -63,6 +51,6 @@ CAF_TEST(a damaged or truncated snapshot is refused) {
 
 CAF_TEST(a leftover temporary file is not a snapshot) {
   TempDir d;
-  std::ofstream(d.path / "snapshot-00000000000000000009.snap.tmp") << "half";
+  std::ofstream(d.path() / "snapshot-00000000000000000009.snap.tmp") << "half";
   CAF_CHECK(snapshot::list(d.str()).empty());
 }

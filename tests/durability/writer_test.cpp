@@ -1,8 +1,6 @@
 #define CAF_SUITE writer
 #include <caf/test/unit_test.hpp>
 
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -15,8 +13,10 @@
 #include "actors/writer/writer_actor.hpp"
 #include "actors/writer/writer_feed.hpp"
 #include "storage/sqlite_store.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace ex;
+using ex::testing::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -113,7 +113,8 @@ struct Config : caf::actor_system_config {
 };
 
 struct Fixture {
-  fs::path dir;
+  TempDir temp{"writer-test"};  // first: removed after everything below has stopped
+  fs::path dir = temp.path();
   Config cfg;
   caf::actor_system system{cfg};
   caf::scoped_actor self{system};
@@ -122,8 +123,6 @@ struct Fixture {
   caf::actor writer;
 
   Fixture() {
-    char tmpl[] = "/tmp/writer-test-XXXXXX";
-    dir = mkdtemp(tmpl);
     const std::string path = (dir / "exchange.db").string();
     auto real = open_sqlite_store(path);
     CAF_REQUIRE(real);
@@ -141,7 +140,6 @@ struct Fixture {
   ~Fixture() {
     self->send_exit(writer, caf::exit_reason::user_shutdown);
     self->wait_for(writer);
-    fs::remove_all(dir);
   }
 
   bool flush() {

@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -26,11 +25,13 @@
 #include "net/redis/event_codec.hpp"
 #include "net/redis/redis_connection.hpp"
 #include "storage/sqlite_store.hpp"
+#include "tests/redis/call.hpp"
 #include "tests/redis/wait.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace ex;
 using namespace ex::redis;
+using ex::testing::call;
 using ex::testing::ChildProcess;
 using ex::testing::RedisServer;
 using ex::testing::wait_until;
@@ -107,15 +108,6 @@ struct Admin {
   IoThread io;
   Connection connection;
 };
-
-Result<Reply> call(Connection& c, std::vector<std::string> args) {
-  auto p = std::make_shared<std::promise<Result<Reply>>>();
-  auto f = p->get_future();
-  c.command(std::move(args), [p](Result<Reply> r) { p->set_value(std::move(r)); });
-  if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
-    return make_error(ErrorCode::unavailable, "no answer in 10 s");
-  return f.get();
-}
 
 }  // namespace
 

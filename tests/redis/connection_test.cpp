@@ -7,11 +7,13 @@
 #include <mutex>
 
 #include "net/redis/redis_connection.hpp"
+#include "tests/redis/call.hpp"
 #include "tests/redis/wait.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace ex;
 using namespace ex::redis;
+using ex::testing::call;
 using ex::testing::RedisServer;
 using ex::testing::wait_until;
 
@@ -24,16 +26,6 @@ ConnectionOptions options_for(const RedisServer& server, const char* name) {
   o.backoff_initial = std::chrono::milliseconds(20);
   o.backoff_max = std::chrono::milliseconds(200);
   return o;
-}
-
-// Sends one command and waits for its outcome.
-Result<Reply> call(Connection& c, std::vector<std::string> args) {
-  auto p = std::make_shared<std::promise<Result<Reply>>>();
-  auto f = p->get_future();
-  c.command(std::move(args), [p](Result<Reply> r) { p->set_value(std::move(r)); });
-  if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
-    return make_error(ErrorCode::unavailable, "no answer in 10 s");
-  return f.get();
 }
 
 // Collects what a subscriber connection receives.

@@ -7,7 +7,6 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <future>
 #include <mutex>
 #include <sstream>
 
@@ -18,12 +17,14 @@
 #include "actors/hub/hub_actor.hpp"
 #include "net/client/ws_client.hpp"
 #include "net/redis/market_publisher.hpp"
+#include "tests/redis/call.hpp"
 #include "tests/redis/sample_events.hpp"
 #include "tests/redis/wait.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace ex;
 using namespace ex::redis;
+using ex::testing::call;
 using ex::testing::ChildProcess;
 using ex::testing::RedisServer;
 using ex::testing::sample_update;
@@ -138,10 +139,7 @@ CAF_TEST(a websocket only edge process relays the hub frames from redis) {
   bool watched = subscribed && wait_until([&] {
                    std::vector<std::string> args{"PUBSUB", "NUMSUB"};
                    args.insert(args.end(), names.begin(), names.end());
-                   auto p = std::make_shared<std::promise<Result<Reply>>>();
-                   auto f = p->get_future();
-                   admin.command(args, [p](Result<Reply> r) { p->set_value(std::move(r)); });
-                   auto r = f.get();
+                   auto r = call(admin, args);
                    if (!r || !r->is_array() || r->elements.size() != 2 * names.size()) return false;
                    for (size_t i = 1; i < r->elements.size(); i += 2)
                      if (r->elements[i].integer < 1) return false;

@@ -14,12 +14,14 @@
 #include "actors/hub/hub_actor.hpp"
 #include "net/redis/market_publisher.hpp"
 #include "net/redis/redis_streams_api.hpp"
+#include "tests/redis/call.hpp"
 #include "tests/redis/sample_events.hpp"
 #include "tests/redis/wait.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace ex;
 using namespace ex::redis;
+using ex::testing::call;
 using ex::testing::RedisServer;
 using ex::testing::sample_update;
 using ex::testing::wait_until;
@@ -95,10 +97,7 @@ struct fixture {
       std::vector<std::string> args{"PUBSUB", "NUMSUB"};
       for (auto& s : all_streams("TATA_INR"))
         args.push_back(s);
-      auto p = std::make_shared<std::promise<Result<Reply>>>();
-      auto f = p->get_future();
-      admin.command(args, [p](Result<Reply> r) { p->set_value(std::move(r)); });
-      auto r = f.get();
+      auto r = call(admin, args);
       if (!r || !r->is_array()) return false;
       for (size_t i = 1; i < r->elements.size(); i += 2)
         if (r->elements[i].integer < at_least) return false;
@@ -220,10 +219,7 @@ CAF_TEST(the websocket only edge serves the same frames from redis) {
   api.unsubscribe_all(7);
   CAF_CHECK_EQUAL(api.channels(), 0u);
   CAF_REQUIRE(wait_until([&] {
-    auto p = std::make_shared<std::promise<Result<Reply>>>();
-    auto f = p->get_future();
-    admin.command({"PUBSUB", "CHANNELS"}, [p](Result<Reply> r) { p->set_value(std::move(r)); });
-    auto r = f.get();
+    auto r = call(admin, {"PUBSUB", "CHANNELS"});
     return r && r->is_array() && r->elements.empty();
   }));
   api.stop();

@@ -7,7 +7,6 @@
 #include <caf/test/dsl.hpp>
 
 #include <filesystem>
-#include <future>
 
 #include "actors/common/messages.hpp"
 #include "actors/writer/writer_actor.hpp"
@@ -15,12 +14,14 @@
 #include "net/redis/stream_consumer.hpp"
 #include "net/redis/stream_producer.hpp"
 #include "storage/sqlite_store.hpp"
+#include "tests/redis/call.hpp"
 #include "tests/redis/sample_events.hpp"
 #include "tests/redis/wait.hpp"
 #include "tests/support/redis_server.hpp"
 
 using namespace ex;
 using namespace ex::redis;
+using ex::testing::call;
 using ex::testing::RedisServer;
 using ex::testing::sample_update;
 using ex::testing::wait_until;
@@ -28,15 +29,6 @@ using ex::testing::wait_until;
 namespace {
 
 namespace fs = std::filesystem;
-
-Result<Reply> call(Connection& c, std::vector<std::string> args) {
-  auto p = std::make_shared<std::promise<Result<Reply>>>();
-  auto f = p->get_future();
-  c.command(std::move(args), [p](Result<Reply> r) { p->set_value(std::move(r)); });
-  if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
-    return make_error(ErrorCode::unavailable, "no answer in 10 s");
-  return f.get();
-}
 
 caf::actor_system_config& config() {
   static caf::actor_system_config cfg = [] {

@@ -1,12 +1,10 @@
 // The SQLite StoreBackend: a database file in a temporary directory of its own.
-#include <stdlib.h>
-
 #include <caf/test/unit_test.hpp>
-#include <filesystem>
 
 #include "storage/sqlite_db.hpp"
 #include "storage/sqlite_schema.hpp"
 #include "tests/storage/store_backend.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace ex::testing {
 namespace {
@@ -19,19 +17,9 @@ T must(Result<T> r) {
 
 class SqliteBackend final : public StoreBackend {
  public:
-  SqliteBackend() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ex-storage-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) CAF_FAIL("mkdtemp failed for " << tmpl);
-    dir_ = tmpl;
-  }
-  ~SqliteBackend() override {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-
   std::string name() const override { return "sqlite"; }
   std::string url() const override { return ""; }
-  std::string data_dir() const override { return dir_.string(); }
+  std::string data_dir() const override { return dir_.str(); }
 
   int64_t query_int(const std::string& sql) override {
     auto db = raw();
@@ -72,9 +60,9 @@ class SqliteBackend final : public StoreBackend {
   void cure_deposits() override { exec("DROP TRIGGER poison"); }
 
  private:
-  sqlite::DbHandle raw() { return must(sqlite::open_db((dir_ / "exchange.db").string())); }
+  sqlite::DbHandle raw() { return must(sqlite::open_db(dir_.file("exchange.db"))); }
 
-  std::filesystem::path dir_;
+  TempDir dir_{"ex-storage"};
 };
 
 }  // namespace

@@ -3,8 +3,6 @@
 #define CAF_SUITE sqlite_store
 #include <caf/test/unit_test.hpp>
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,6 +12,7 @@
 #include "storage/sqlite_db.hpp"
 #include "storage/sqlite_store.hpp"
 #include "tests/storage/store_records.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace ex;
 using namespace ex::testing;
@@ -22,20 +21,9 @@ namespace {
 
 // One fresh directory per test, removed afterwards.
 struct fixture {
-  std::filesystem::path dir;
-  std::string db_path;
-
-  fixture() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "ex-storage-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) CAF_FAIL("mkdtemp failed for " << tmpl);
-    dir = tmpl;
-    db_path = (dir / "exchange.db").string();
-  }
-
-  ~fixture() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir, ignored);
-  }
+  TempDir temp{"ex-storage"};
+  std::filesystem::path dir = temp.path();
+  std::string db_path = temp.file("exchange.db");
 
   std::string journal_mode() {
     auto db = must(sqlite::open_db(db_path));
