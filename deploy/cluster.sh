@@ -52,6 +52,9 @@ stopping=0
 stop() {
   ((stopping)) && return
   stopping=1
+  # A second Ctrl-C or SIGTERM must not end the stop half-way, with the parts not yet
+  # stopped, Redis and PostgreSQL always among them, left running.
+  trap '' INT TERM
   # A part's own exit status (a maker that could not cancel its orders because the node had
   # died, a part ended by a signal) must not end the stop under set -e: the parts after it,
   # Redis and PostgreSQL included, would be left running.

@@ -69,11 +69,12 @@ function startCluster(args) {
   return run;
 }
 
-test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores them, SIGTERM stops it all', CLUSTER_TEST, async () => {
+test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores them, SIGTERM stops it all, even sent twice', CLUSTER_TEST, async () => {
   const base = await freeBase(2);
   const run = startCluster(['--edges', '2', '--port', String(base)]);
   const { dir, child } = run;
   const sockets = [];
+  let pids = [];
   try {
     await run.ready();
     for (const port of [base + 1, base + 101, base + 201]) assert.match(run.output, new RegExp(`ws://127\\.0\\.0\\.1:${port}`));
@@ -103,9 +104,12 @@ test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores
     await eventually(() => stored() === `${common.length}|${common.length}`,
       { timeoutMs: 10000, what: `trades ${common} in PostgreSQL` });
 
-    const pids = run.parts();
+    pids = run.parts();
     assert.equal(pids.length, 6, `Redis, node, two edges, maker, PostgreSQL: ${pids}`);
     assert.ok(pids.every(alive), `${pids}`);
+    // Twice, as an impatient operator would: the second arrives while the parts are stopping.
+    child.kill('SIGTERM');
+    await sleep(100);
     child.kill('SIGTERM');
     const { code } = await run.exited;
     assert.equal(code, 0, run.output);
@@ -116,6 +120,9 @@ test('deploy/cluster.sh: two edges deliver the node\'s trades, PostgreSQL stores
       child.kill('SIGTERM');
       await run.exited;
     }
+    // What a failed stop left running.
+    for (const pid of pids.slice(0, -1).filter(alive)) process.kill(pid, 'SIGKILL');
+    execFileSync(path.join(SOURCE, 'tests/support/pg_server.sh'), ['stop', path.join(dir, 'postgres')]);
     rmSync(dir, { recursive: true, force: true });
   }
 });
