@@ -52,6 +52,28 @@ bool wait_for_subscriber(Connection& pub, const std::string& channel) {
   });
 }
 
+// A publishing and a subscribed connection to a fresh Redis, what the subscriber receives
+// collected in `inbox`.
+struct PubSub {
+  RedisServer server;
+  IoThread io;
+  Connection pub{io.context(), options_for(server, "pub")};
+  Connection sub{io.context(), options_for(server, "sub")};
+  Inbox inbox;
+
+  // Subscribes to `channels`, connects both and waits until Redis counts the subscriber.
+  void start(std::initializer_list<const char*> channels) {
+    CAF_REQUIRE(server.started());
+    sub.on_message(inbox.sink());
+    for (const char* channel : channels)
+      sub.subscribe(channel);
+    pub.start();
+    sub.start();
+    for (const char* channel : channels)
+      CAF_REQUIRE(wait_for_subscriber(pub, channel));
+  }
+};
+
 }  // namespace
 
 CAF_TEST(urls) {
@@ -88,19 +110,10 @@ CAF_TEST(commands and error replies) {
   c.stop();
 }
 
+CAF_TEST_FIXTURE_SCOPE(publish_subscribe, PubSub)
+
 CAF_TEST(publish and subscribe deliver every message in order) {
-  RedisServer server;
-  CAF_REQUIRE(server.started());
-  IoThread io;
-  Connection pub(io.context(), options_for(server, "pub"));
-  Connection sub(io.context(), options_for(server, "sub"));
-  Inbox inbox;
-  sub.on_message(inbox.sink());
-  sub.subscribe("trade@TATA_INR");
-  sub.subscribe("depth@TATA_INR");
-  pub.start();
-  sub.start();
-  CAF_REQUIRE(wait_for_subscriber(pub, "depth@TATA_INR"));
+  start({"trade@TATA_INR", "depth@TATA_INR"});
   for (int i = 0; i < 1000; ++i)
     pub.publish(i % 2 ? "trade@TATA_INR" : "depth@TATA_INR",
                 std::make_shared<const std::string>("{\"n\":" + std::to_string(i) + "}"));
@@ -116,17 +129,7 @@ CAF_TEST(publish and subscribe deliver every message in order) {
 }
 
 CAF_TEST(unsubscribe stops delivery) {
-  RedisServer server;
-  CAF_REQUIRE(server.started());
-  IoThread io;
-  Connection pub(io.context(), options_for(server, "pub"));
-  Connection sub(io.context(), options_for(server, "sub"));
-  Inbox inbox;
-  sub.on_message(inbox.sink());
-  sub.subscribe("a");
-  pub.start();
-  sub.start();
-  CAF_REQUIRE(wait_for_subscriber(pub, "a"));
+  start({"a"});
   sub.unsubscribe("a");
   CAF_REQUIRE(wait_until([&] {
     auto r = call(pub, {"PUBSUB", "NUMSUB", "a"});
@@ -138,17 +141,7 @@ CAF_TEST(unsubscribe stops delivery) {
 }
 
 CAF_TEST(reconnects and resubscribes after redis restarts) {
-  RedisServer server;
-  CAF_REQUIRE(server.started());
-  IoThread io;
-  Connection pub(io.context(), options_for(server, "pub"));
-  Connection sub(io.context(), options_for(server, "sub"));
-  Inbox inbox;
-  sub.on_message(inbox.sink());
-  sub.subscribe("ch");
-  pub.start();
-  sub.start();
-  CAF_REQUIRE(wait_for_subscriber(pub, "ch"));
+  start({"ch"});
   pub.publish("ch", std::make_shared<const std::string>("before"));
   CAF_REQUIRE(wait_until([&] { return inbox.size() == 1; }));
 
@@ -160,6 +153,8 @@ CAF_TEST(reconnects and resubscribes after redis restarts) {
   std::lock_guard<std::mutex> lock(inbox.mutex);
   CAF_CHECK_EQUAL(inbox.messages[1].second, "after");
 }
+
+CAF_TEST_FIXTURE_SCOPE_END()
 
 CAF_TEST(commands wait in a bounded buffer while redis is down) {
   RedisServer server;
