@@ -6,8 +6,9 @@
 # per process) and are printed at the end.
 #   deploy/sanitize.sh [ctest arguments, e.g. -R 'e2e|net']
 #   deploy/sanitize.sh --short   (what .ci/run adds: see below)
-# The build takes about as long as a normal one, the tests up to twice as long. The
-# packages are those of deploy/test.sh (run it, or deploy/install-deps.sh --test, first).
+# The build takes several times as long as a normal one (on two cores 17-25 min, against
+# 4 min for the Release build), the tests up to twice as long. The packages are those of
+# deploy/test.sh (run it, or deploy/install-deps.sh --test, first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build-asan
