@@ -179,6 +179,8 @@ void OrderBook::unlink_slot(uint32_t idx, Level& level) {
 
 Lots OrderBook::fillable(const NewOrder& o, Ticks limit) const {
   const auto& book = ladder(opposite(o.side));
+  const bool capped = o.quote_budget != kNoBudget;
+  int64_t budget = o.quote_budget;
   Lots sum = 0;
   for (auto it = book.rbegin(); it != book.rend() && within(o.side, it->price, limit); ++it) {
     for (uint32_t i = levels_[it->level].head; i != kNil; i = pool_[i].next) {
@@ -187,7 +189,13 @@ Lots OrderBook::fillable(const NewOrder& o, Ticks limit) const {
         if (config_.stp == StpPolicy::cancel_resting) continue;
         return sum;
       }
-      sum += m.remaining;
+      Lots fill = std::min(o.qty - sum, m.remaining);
+      if (capped) {
+        const Lots affordable = budget / it->price;
+        if (affordable < fill) return sum + affordable;
+        budget -= fill * it->price;
+      }
+      sum += fill;
       if (sum >= o.qty) return sum;
     }
   }
@@ -198,7 +206,7 @@ void OrderBook::match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budge
                       bool& taker_stopped, AddResult& result) {
   const Side opp = opposite(o.side);
   auto& book = ladder(opp);
-  const bool capped = o.quote_budget > 0;
+  const bool capped = o.quote_budget != kNoBudget;
   bool done = false;
   while (!done && !book.empty()) {
     const uint32_t li = book.back().level;

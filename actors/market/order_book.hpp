@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "actors/common/flat_id_map.hpp"
@@ -38,6 +39,10 @@ inline Side opposite(Side s) {
   return s == Side::buy ? Side::sell : Side::buy;
 }
 
+// NewOrder::quote_budget of an order that may spend without limit (a limit order's price
+// already bounds it). A sentinel rather than 0, since a budget of 0 is a real one.
+constexpr int64_t kNoBudget = std::numeric_limits<int64_t>::max();
+
 struct NewOrder {
   OrderId id = 0;
   UserId user = 0;
@@ -45,10 +50,10 @@ struct NewOrder {
   bool is_market = false;  // market: IOC bounded by the price band; `price` ignored
   Ticks price = 0;         // limit price (> 0) for limit orders
   Lots qty = 0;            // > 0; 0 means "as much as quote_budget buys" (market buys only)
-  // Buys only: the most the order may spend, in tick-lots (price x qty units); 0 = no cap.
-  // A market buy by quote amount gives only this; a market buy by quantity gives both,
-  // the budget being what its account could lock.
-  int64_t quote_budget = 0;
+  // Buys only: the most the order may spend, in tick-lots (price x qty units), or
+  // kNoBudget. A market buy by quote amount gives only this; a market buy by quantity gives
+  // both, the budget being what its account could lock, which may be 0: it then buys nothing.
+  int64_t quote_budget = kNoBudget;
   TimeInForce tif = TimeInForce::gtc;
   bool post_only = false;
 };
@@ -189,6 +194,8 @@ class OrderBook {
   uint32_t open_level(Side side, Ticks price);  // finds or creates the level at a price
   void close_level(Side side, uint32_t level);  // removes an empty level
 
+  // How many lots of `o` (up to o.qty) matching up to `limit` would fill: what is resting
+  // there, less what self-trade prevention skips or stops at, within o's budget.
   Lots fillable(const NewOrder& o, Ticks limit) const;
   void match(const NewOrder& o, Ticks limit, Lots& left, int64_t& budget, bool& taker_stopped,
              AddResult& result);

@@ -1,6 +1,7 @@
 // libFuzzer: arbitrary bytes as a command stream into book + ledger, through the same
 // clearing rules the actors use. Any invariant violation (book structure, ledger
-// balances, conservation of every asset) or refused settlement aborts.
+// balances, conservation of every asset), refused settlement or fill-or-kill order filled
+// in part aborts.
 #include <cstdint>
 #include <cstdlib>
 #include <vector>
@@ -32,10 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   OrderBook book(BookConfig{static_cast<StpPolicy>(size % 3), 500, 16});
   Ledger ledger(2);
   int64_t deposited[2] = {0, 0};
+  // The last user starts with half a tick-lot of quote (0.00005): its market buys lock an
+  // amount that buys nothing.
   for (UserId u = 0; u < kUsers; ++u)
     for (AssetId a = 0; a < 2; ++a) {
-      ledger.deposit(u, a, Decimal::from_int(1000));
-      deposited[a] += 1000 * Decimal::kScale;
+      const int64_t units = u == kUsers - 1 && a == 1 ? 5000 : 1000 * Decimal::kScale;
+      ledger.deposit(u, a, Decimal::from_units(units));
+      deposited[a] += units;
     }
   std::vector<Settlement> settlements;
   std::vector<uint64_t> ids;
@@ -66,7 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       uint64_t id = make_order_id(seq++, m.id);
       auto hold = hold_for(m, {0, 1}, *valid, id, ledger.balance(user, 1)->available);
       if (!ledger.place(user, hold)) continue;
-      book.add(book_order(m, *valid, id, user, hold.amount));
+      AddResult added = book.add(book_order(m, *valid, id, user, hold.amount));
+      if (q.tif == TimeInForce::fok && added.status != OrderStatus::filled && added.executed != 0)
+        std::abort();  // fill or kill filled in part
       ids.push_back(id);
     }
     settlements.clear();

@@ -50,7 +50,9 @@ class ModelBook {
     if (o.post_only && best(opp, b) && ok(o.side, b, limit))
       return finish(o.id, OrderStatus::rejected);
     if (o.tif == TimeInForce::fok && o.qty > 0) {
+      // What it would buy, walking the same makers as the match below, as money allows.
       Lots avail = 0;
+      int64_t money = o.quote_budget;
       bool blocked = false;
       for (auto& [price, q] : side_map(opp, true)) {
         if (!ok(o.side, price, limit) || blocked) break;
@@ -60,7 +62,14 @@ class ModelBook {
             blocked = true;
             break;
           }
-          avail += m.remaining;
+          Lots take = m.remaining;
+          if (o.quote_budget != kNoBudget) take = std::min(take, money / price);
+          avail += take;
+          money -= take * price;
+          if (take < m.remaining || avail >= o.qty) {
+            blocked = avail < o.qty;  // out of money, or enough: stop either way
+            break;
+          }
         }
       }
       if (avail < o.qty) return finish(o.id, OrderStatus::expired);
@@ -89,7 +98,7 @@ class ModelBook {
           continue;
         }
         Lots fill = o.qty > 0 ? std::min(left, it->remaining) : it->remaining;
-        if (o.quote_budget > 0) fill = std::min(fill, budget / price);
+        if (o.quote_budget != kNoBudget) fill = std::min(fill, budget / price);
         if (fill == 0) {
           out_of_budget = true;
           break;
@@ -98,7 +107,7 @@ class ModelBook {
         last_ = price;
         executed += fill;
         left -= fill;
-        if (o.quote_budget > 0) budget -= fill * price;
+        if (o.quote_budget != kNoBudget) budget -= fill * price;
         it->remaining -= fill;
         if (it->remaining == 0) {
           done.push_back(it->id);

@@ -19,6 +19,11 @@ namespace {
 
 constexpr AssetId kBase = 0, kQuote = 1;
 constexpr UserId kUsers = 8;
+// One more user, with half a tick-lot of quote and nothing else. Each market buy by quantity
+// it places locks that half, which buys nothing: the book must see a budget of 0 tick-lots,
+// not an order without a budget.
+constexpr UserId kPoor = kUsers;
+constexpr int64_t kPoorQuoteUnits = 5000;  // 0.00005 INR; a tick-lot is 0.0001
 
 MarketSpec test_spec() {
   MarketSpec m;
@@ -47,7 +52,7 @@ struct Harness {
   uint64_t next_seq = 1;
   uint64_t next_trade_id = 1;
   Ticks mid = 10000;
-  size_t trades = 0, stp_cancels = 0, rejected_funds = 0;
+  size_t trades = 0, stp_cancels = 0, rejected_funds = 0, poor_orders = 0;
 
   Harness(uint64_t seed, StpPolicy stp)
       : config{stp, 500, 64}, book(config), model(config), rng(seed) {
@@ -55,6 +60,8 @@ struct Harness {
       deposit(u, kQuote, 2000 + static_cast<int64_t>(u) * 500);
       deposit(u, kBase, 20 + static_cast<int64_t>(u) * 4);
     }
+    CAF_REQUIRE(ledger.deposit(kPoor, kQuote, Decimal::from_units(kPoorQuoteUnits)));
+    deposited[kQuote] += kPoorQuoteUnits;
   }
 
   int64_t uniform(int64_t lo, int64_t hi) {
@@ -117,7 +124,7 @@ struct Harness {
     }
     auto valid = validate_order(spec, req);
     CAF_REQUIRE(valid);
-    UserId user = static_cast<UserId>(uniform(0, kUsers - 1));
+    UserId user = uniform(0, 19) == 0 ? kPoor : static_cast<UserId>(uniform(0, kUsers - 1));
     uint64_t id = make_order_id(next_seq++, spec.id);
     auto hold =
         hold_for(spec, {kBase, kQuote}, *valid, id, ledger.balance(user, kQuote)->available);
@@ -131,6 +138,12 @@ struct Harness {
     AddResult res = book.add(o);
     model.add(o);
     CAF_REQUIRE(res.status == model.status);
+    if (o.tif == TimeInForce::fok)  // all or nothing
+      CAF_REQUIRE(res.status == OrderStatus::filled || res.executed == 0);
+    if (user == kPoor) {
+      CAF_REQUIRE_EQUAL(res.executed, 0);
+      ++poor_orders;
+    }
     compare_events();
   }
 
@@ -252,6 +265,8 @@ void run(uint64_t seed, StpPolicy stp, size_t commands) {
   CAF_CHECK(h.trades > commands / 10);
   CAF_CHECK(h.stp_cancels > 0);
   CAF_CHECK(h.rejected_funds > 0);
+  CAF_CHECK(h.poor_orders > 0);
+  CAF_CHECK_EQUAL(h.ledger.balance(kPoor, kQuote)->available.units(), kPoorQuoteUnits);
 }
 
 }  // namespace

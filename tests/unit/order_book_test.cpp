@@ -19,7 +19,7 @@ NewOrder limit(OrderId id, UserId user, Side side, Ticks price, Lots qty,
   return o;
 }
 
-NewOrder market(OrderId id, UserId user, Side side, Lots qty, int64_t budget = 0) {
+NewOrder market(OrderId id, UserId user, Side side, Lots qty, int64_t budget = kNoBudget) {
   NewOrder o;
   o.id = id;
   o.user = user;
@@ -233,6 +233,41 @@ CAF_TEST(market buy by quantity respects its budget cap) {
   CAF_CHECK_EQUAL(r.executed, 2);
   CAF_CHECK_EQUAL(r.spent, 200);
   CAF_CHECK(r.status == OrderStatus::expired);
+}
+
+CAF_TEST(market buy by quantity with a budget below one lot buys nothing) {
+  OrderBook b;
+  b.add(limit(1, 1, S, 100, 5));
+  for (int64_t budget : {0, 99}) {
+    auto r = b.add(market(2 + budget, 2, B, 5, budget));
+    CAF_CHECK_EQUAL(r.executed, 0);
+    CAF_CHECK(r.status == OrderStatus::expired);
+    CAF_CHECK(of_type(b, EventType::trade).empty());
+    CAF_REQUIRE(b.find(1) != nullptr);
+    CAF_CHECK_EQUAL(b.find(1)->remaining, 5);
+  }
+}
+
+CAF_TEST(fill or kill market buy counts only what its budget can pay for) {
+  OrderBook b;
+  b.add(limit(1, 1, S, 100, 3));
+  b.add(limit(2, 3, S, 101, 3));
+  auto fok = [](OrderId id, Lots qty, int64_t budget) {
+    NewOrder o = market(id, 2, B, qty, budget);
+    o.tif = TimeInForce::fok;
+    return o;
+  };
+  // 5 lots cost 3 x 100 + 2 x 101 = 502: one tick-lot short kills it, untouched.
+  auto r = b.add(fok(3, 5, 501));
+  CAF_CHECK(r.status == OrderStatus::expired);
+  CAF_CHECK_EQUAL(r.executed, 0);
+  CAF_CHECK_EQUAL(b.find(1)->remaining, 3);
+  CAF_CHECK_EQUAL(b.find(2)->remaining, 3);
+  r = b.add(fok(4, 5, 502));
+  CAF_CHECK(r.status == OrderStatus::filled);
+  CAF_CHECK_EQUAL(r.executed, 5);
+  CAF_CHECK_EQUAL(r.spent, 502);
+  CAF_CHECK_EQUAL(b.find(2)->remaining, 1);
 }
 
 CAF_TEST(self trade prevention cancels the resting order by default) {
