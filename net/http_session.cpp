@@ -329,14 +329,12 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       api_req.body = req.body();
       api_req.credentials.authorization = req[http::field::authorization];
       api_req.credentials.api_key = req["X-API-Key"];
-      const bool head = method == "HEAD";
       ctx_->inflight.fetch_add(1);
-      ctx_->router.handle(api_req, [self = shared_from_this(), seq, head](ApiReply reply) {
+      ctx_->router.handle(api_req, [self = shared_from_this(), seq](ApiReply reply) {
         self->ctx_->inflight.fetch_sub(1);
-        asio::post(self->stream_.get_executor(),
-                   [self, seq, head, reply = std::move(reply)]() mutable {
-                     self->complete(seq, std::move(reply), head);
-                   });
+        asio::post(self->stream_.get_executor(), [self, seq, reply = std::move(reply)]() mutable {
+          self->complete(seq, std::move(reply));
+        });
       });
     } catch (const std::exception& e) {
       complete_error(seq, 500, "INTERNAL", std::string("internal error: ") + e.what());
@@ -356,7 +354,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
                                 : std::string_view(requested));
       res.set(http::field::access_control_max_age, "600");
     }
-    finish_response(seq, std::move(res), false);
+    finish_response(seq, std::move(res));
   }
 
   void complete_static(uint64_t seq, std::string_view path, std::string_view method) {
@@ -364,9 +362,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       ApiReply r = Router::error_reply(405, "METHOD_NOT_ALLOWED",
                                        std::string(method) + " is not allowed on static files");
       r.allow = "GET, HEAD, OPTIONS";
-      return complete(seq, std::move(r), false);
+      return complete(seq, std::move(r));
     }
-    const bool head = method == "HEAD";
     Response res{http::status::ok, 11};
     if (auto file = ctx_->static_files.resolve(path)) {
       res.set(http::field::content_type, file->content_type);
@@ -380,26 +377,28 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     } else {
       return complete_error(seq, 404, "NOT_FOUND", "no such page or endpoint");
     }
-    finish_response(seq, std::move(res), head);
+    finish_response(seq, std::move(res));
   }
 
   void complete_error(uint64_t seq, int status, std::string_view code, std::string_view message) {
-    complete(seq, Router::error_reply(status, code, message), false);
+    complete(seq, Router::error_reply(status, code, message));
   }
 
   // A reply for request `seq` (on the strand). Late replies (after the backstop answered,
   // or after the connection closed) are dropped.
-  void complete(uint64_t seq, ApiReply reply, bool head) {
+  void complete(uint64_t seq, ApiReply reply) {
     Response res{static_cast<http::status>(reply.status), 11};
     res.set(http::field::content_type, reply.content_type);
     res.set(http::field::cache_control, "no-store");
     if (reply.allow) res.set(http::field::allow, reply.allow);
     if (reply.status == 429) res.set(http::field::retry_after, "1");
     res.body() = std::move(reply.body);
-    finish_response(seq, std::move(res), head);
+    finish_response(seq, std::move(res));
   }
 
-  void finish_response(uint64_t seq, Response&& res, bool head) {
+  // The reply to a HEAD request, whatever answered it (the router, a static file, an error),
+  // has the headers of the GET and no body: a body would be read as the next reply.
+  void finish_response(uint64_t seq, Response&& res) {
     if (closed_ || pending_.empty() || seq < pending_.front().seq) return;
     size_t index = static_cast<size_t>(seq - pending_.front().seq);
     if (index >= pending_.size() || pending_[index].ready) return;
@@ -413,7 +412,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
     // requests without one included, so that a cache never serves one origin's to another.
     if (ctx_->cors_echoes_origin()) res.set(http::field::vary, "Origin");
     res.keep_alive(slot.keep_alive && !shutting_down_);
-    if (head) {
+    if (slot.method == HttpMethod::head) {
       res.content_length(res.body().size());
       res.body().clear();
     } else {

@@ -512,6 +512,24 @@ test('HEAD has the headers of GET without the body; HTTP/1.0 gets a 1.0 reply; a
   assert.ok(preflight.text.endsWith('\r\n\r\n'));
 });
 
+test('HEAD answered by an error (no such page, /ws, a refusal) has no body either', async () => {
+  // Pipelined on one connection: a body after any of these would be read as the next reply.
+  const r = await rawHttp(ex.httpPort, [
+    'HEAD /no/such/page HTTP/1.1\r\nHost: x\r\n\r\n',
+    'HEAD /ws HTTP/1.1\r\nHost: x\r\n\r\n',
+    'HEAD /api/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n',
+    'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+  ].join(''));
+  const heads = r.text.split('\r\n\r\n');
+  assert.equal(heads.length, 5, r.text);
+  assert.match(heads[0], /^HTTP\/1\.1 404 /);
+  assert.match(heads[1], /^HTTP\/1\.1 426 /);
+  assert.match(heads[2], /^HTTP\/1\.1 404 /);
+  assert.match(heads[3], /^HTTP\/1\.1 200 /);
+  for (const h of heads.slice(0, 3)) assert.match(h, /\r\nContent-Length: [1-9]\d*(\r\n|$)/);
+  assert.equal(heads[4], '{"status":"ok"}');
+});
+
 test('HTTP/1.1 keep-alive and pipelining answer in order', async () => {
   const reqs = [
     'GET /health HTTP/1.1\r\nHost: x\r\n\r\n',
