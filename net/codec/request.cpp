@@ -255,6 +255,10 @@ Result<Fields> parse_json_object(std::string_view body, const ParseLimits& limit
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos)
     return make_error(ErrorCode::invalid_json, "the body is empty: expected a JSON object");
+  // nlohmann's lexer takes a NUL byte for the end of its input, so `{...}\0garbage` would
+  // parse as `{...}`. A raw NUL is never valid JSON text (inside a string it must be \u0000).
+  if (body.find('\0') != std::string_view::npos)
+    return make_error(ErrorCode::invalid_json, "malformed JSON: a NUL byte in the body");
   Fields fields;
   FieldSax sax(fields, limits);
   bool ok = json::sax_parse(body.begin(), body.end(), &sax);

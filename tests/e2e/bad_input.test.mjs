@@ -49,6 +49,10 @@ test('malformed JSON and non-objects', async () => {
   await expectError(ex.post('/api/v1/order', deep), 400, 'INVALID_JSON', 'nested too deeply');
   await expectError(ex.post('/api/v1/order', ''), 400, 'INVALID_JSON', 'empty');
   await expectError(ex.post('/api/v1/on-ramp', '{"userId":"5","amount":}'), 400, 'INVALID_JSON');
+  // A JSON parser may stop at a NUL byte as at the end of its input; what follows counts.
+  await expectError(ex.post('/api/v1/on-ramp', '{"userId":"victim","amount":5}\u0000 not JSON'), 400,
+    'INVALID_JSON', 'NUL');
+  await expectError(ex.post('/api/v1/order', JSON.stringify(order()) + '\u0000'), 400, 'INVALID_JSON');
   assert.equal(await state(), before);
 });
 
@@ -177,6 +181,7 @@ test('invalid WebSocket messages get errors and the connection stays open', asyn
     ['{"method":"SUBSCRIBE","params":["kline@TATA_INR:2h"],"id":12}', undefined],
     ['{"method":"SUBSCRIBE","params":["nonsense"],"id":13}', 'INVALID_FIELD'],
     ['{"method":"SUBSCRIBE","params":["depth@TATA_INR"],"id":{"x":1}}', 'INVALID_FIELD'],
+    ['{"method":"PING"}\u0000 then anything', 'INVALID_JSON'],
   ];
   for (const [text, code] of cases) {
     c.send(text);

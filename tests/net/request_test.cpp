@@ -106,6 +106,11 @@ CAF_TEST(malformed JSON is refused with a position) {
   CAF_CHECK(contains(parse_error("{\"a\":1e999}"), "malformed JSON"));
   CAF_CHECK(contains(parse_error("{\"a\":\"\xff\"}"), "malformed JSON"));
   CAF_CHECK(contains(parse_error("{\"a\":\"tab\there\"}"), "malformed JSON"));
+  // nlohmann stops at a NUL byte as at the end: what follows must not be ignored.
+  using namespace std::string_view_literals;
+  CAF_CHECK(contains(parse_error("{\"a\":1}\0 not JSON at all"sv), "NUL"));
+  CAF_CHECK(contains(parse_error("{\"a\":\"x\0y\"}"sv), "NUL"));
+  CAF_CHECK(contains(parse_error("\0"sv), "NUL"));
 }
 
 CAF_TEST(only objects are requests) {
