@@ -75,6 +75,7 @@ Result<std::unique_ptr<MarketCore>> MarketCore::restore(MarketSpec spec, MarketS
                      units(r.hold_limit)};
     if (!m->shadow_.place(r.user, hold)) return bad("hold of order " + std::to_string(o.id));
     m->open_.emplace(o.id, r.info);
+    m->clock_ms_ = std::max(m->clock_ms_, r.info.update_ms);
   }
   if (!m->shadow_.check_invariants()) return bad("its ledger breaks an invariant");
   return m;
@@ -82,6 +83,8 @@ Result<std::unique_ptr<MarketCore>> MarketCore::restore(MarketSpec spec, MarketS
 
 Result<bool> MarketCore::apply(MarketCommand& c, Output& out, Mode mode) {
   mode_ = mode;
+  if (mode == Mode::live) c.time_ms = std::max(c.time_ms, clock_ms_);  // journaled so
+  clock_ms_ = std::max(clock_ms_, c.time_ms);
   switch (c.kind) {
     case MarketCommand::place:
       return place(c, out);
@@ -187,6 +190,7 @@ void MarketCore::load_history(const MarketHistory& history) {
   }
   for (const TradeRecord& t : history.trades)
     remember_trade(t);
+  if (!history.trades.empty()) clock_ms_ = std::max(clock_ms_, history.trades.back().time_ms);
   if (book_.last_price() == 0 && !history.trades.empty())
     book_.set_counters(book_.next_trade_id(),
                        history.trades.back().price.units() / spec_.tick_size.units(),

@@ -148,6 +148,11 @@ class MarketCore {
   uint64_t depth_update_id_ = 0;
   uint64_t ledger_errors_ = 0;
   Mode mode_ = Mode::live;  // of the command being applied
+  // The latest command time (unix ms). Commands are stamped no earlier, so the market's
+  // clock never runs backwards when the wall clock steps back (NTP, a paused VM): an
+  // order's later state must carry a later time (storage keeps the newest by time), and
+  // trades and candles stay in order.
+  int64_t clock_ms_ = 0;
 };
 
 }  // namespace ex

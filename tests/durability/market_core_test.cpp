@@ -183,6 +183,47 @@ CAF_TEST(a restored market continues exactly as the original) {
   }
 }
 
+CAF_TEST(the markets clock never runs backwards) {
+  MarketCore m(tata_inr(), MarketStart{});
+  MarketCore::Output rested, traded, cancelled;
+  auto sell = limit_command("1", book::Side::sell, "100", "2");
+  const int64_t t0 = sell.time_ms;
+  CAF_REQUIRE(m.apply(sell, rested));
+  // The wall clock steps back a minute: the next command still comes no earlier, and is
+  // journaled so.
+  auto buy = limit_command("2", book::Side::buy, "100", "1");
+  buy.time_ms = t0 - 60000;
+  CAF_REQUIRE(m.apply(buy, traded));
+  CAF_CHECK_EQUAL(buy.time_ms, t0);
+  CAF_REQUIRE_EQUAL(traded.update.trades.size(), 1u);
+  CAF_CHECK_EQUAL(traded.update.trades[0].time_ms, t0);
+  for (const OrderInfo& o : traded.update.orders)
+    CAF_CHECK_EQUAL(o.update_ms, t0);
+  // A market restored from a snapshot takes its clock from its resting orders.
+  auto copy = round_trip(m);
+  MarketCommand cancel;
+  cancel.kind = MarketCommand::cancel;
+  cancel.time_ms = t0 - 120000;
+  cancel.order_id = sell.order_id;
+  cancel.user_id = "1";
+  CAF_REQUIRE(copy->apply(cancel, cancelled));
+  CAF_CHECK_EQUAL(cancel.time_ms, t0);
+  CAF_REQUIRE_EQUAL(cancelled.update.orders.size(), 1u);
+  CAF_CHECK(cancelled.update.orders[0].status == OrderStatus::canceled);
+  CAF_CHECK_EQUAL(cancelled.update.orders[0].update_ms, t0);
+  // Replayed commands keep the times they were journaled with.
+  MarketCore replayed(tata_inr(), MarketStart{});
+  MarketCore::Output ignored;
+  auto late = limit_command("1", book::Side::sell, "100", "2");
+  late.order_id = sell.order_id;
+  CAF_REQUIRE(replayed.apply(late, ignored, MarketCore::Mode::replay));
+  auto early = limit_command("2", book::Side::buy, "100", "1");
+  early.time_ms = t0 - 5;
+  early.order_id = buy.order_id;
+  CAF_REQUIRE(replayed.apply(early, ignored, MarketCore::Mode::replay));
+  CAF_CHECK_EQUAL(early.time_ms, t0 - 5);
+}
+
 CAF_TEST(a replayed journal reproduces ids and refuses a diverging record) {
   Commands gen(9);
   MarketCore live(tata_inr(), MarketStart{7, 3});
