@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string_view>
 
 #include "storage/journal.hpp"
 
@@ -21,6 +23,8 @@ constexpr char kMagic[8] = {'E', 'X', 'S', 'N', 'A', 'P', 'S', 'H'};
 constexpr size_t kHeader = 40;
 constexpr const char* kPrefix = "snapshot-";
 constexpr const char* kSuffix = ".snap";
+// What a crash in the middle of write() leaves (journal::replace_file writes here first).
+constexpr const char* kTempSuffix = ".snap.tmp";
 
 std::string file_name(uint64_t seq) {
   char name[64];
@@ -40,6 +44,18 @@ T get(const char* p) {
   return v;
 }
 
+// The seq of a file named kPrefix, 20 digits, `suffix`; nothing for any other name.
+std::optional<uint64_t> seq_of(const std::string& name, std::string_view suffix) {
+  const size_t prefix = std::strlen(kPrefix);
+  if (name.size() != prefix + 20 + suffix.size() || name.compare(0, prefix, kPrefix) != 0 ||
+      name.compare(prefix + 20, suffix.size(), suffix) != 0)
+    return std::nullopt;
+  std::string digits = name.substr(prefix, 20);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::stoull(digits);
+}
+
 Error bad(const std::string& path, const std::string& why) {
   return make_error(ErrorCode::internal, "snapshot " + path + ": " + why);
 }
@@ -48,18 +64,10 @@ Error bad(const std::string& path, const std::string& why) {
 
 std::vector<Info> list(const std::string& dir) {
   std::vector<Info> out;
-  const size_t prefix = std::strlen(kPrefix), suffix = std::strlen(kSuffix);
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.size() != prefix + 20 + suffix || name.compare(0, prefix, kPrefix) != 0 ||
-        name.compare(prefix + 20, suffix, kSuffix) != 0)
-      continue;
-    std::string digits = name.substr(prefix, 20);
-    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      continue;
-    out.push_back(Info{std::stoull(digits), entry.path().string()});
-  }
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (auto seq = seq_of(entry.path().filename().string(), kSuffix))
+      out.push_back(Info{*seq, entry.path().string()});
   std::sort(out.begin(), out.end(), [](const Info& a, const Info& b) { return a.seq < b.seq; });
   return out;
 }
@@ -103,6 +111,13 @@ Result<size_t> remove_before(const std::string& dir, uint64_t seq) {
       return make_error(ErrorCode::unavailable,
                         "snapshot: cannot remove " + info.path + ": " + std::strerror(errno));
     ++removed;
+  }
+  // Half-written snapshots older than `seq`, left by a crash: no write is making them now
+  // (snapshots are written newest last), and nothing reads them.
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    auto tmp = seq_of(entry.path().filename().string(), kTempSuffix);
+    if (tmp && *tmp < seq && ::unlink(entry.path().c_str()) == 0) ++removed;
   }
   if (removed > 0)
     if (auto r = journal::sync_dir(dir); !r) return r.error();

@@ -33,7 +33,8 @@ Result<Info> write(const std::string& dir, uint64_t seq, const std::string& payl
 // The payload of a snapshot file, after checking header, length and checksum.
 Result<std::string> read(const Info& info);
 
-// Removes every snapshot older than `seq` (they are covered by a newer one).
+// Removes every snapshot older than `seq` (they are covered by a newer one), and what
+// crashes left of writing such snapshots. Returns how many files went.
 Result<size_t> remove_before(const std::string& dir, uint64_t seq);
 
 }  // namespace ex::snapshot

@@ -54,3 +54,17 @@ CAF_TEST(a leftover temporary file is not a snapshot) {
   std::ofstream(d.path() / "snapshot-00000000000000000009.snap.tmp") << "half";
   CAF_CHECK(snapshot::list(d.str()).empty());
 }
+
+CAF_TEST(leftover temporary files go with the snapshots they are older than) {
+  TempDir d;
+  std::ofstream(d.path() / "snapshot-00000000000000000009.snap.tmp") << "half";
+  std::ofstream(d.path() / "snapshot-00000000000000000050.snap.tmp") << "being written";
+  CAF_REQUIRE(snapshot::write(d.str(), 7, "seven"));
+  CAF_REQUIRE(snapshot::write(d.str(), 42, "forty-two"));
+  auto removed = snapshot::remove_before(d.str(), 42);
+  CAF_REQUIRE(removed);
+  CAF_CHECK_EQUAL(*removed, 2u);
+  CAF_CHECK(!fs::exists(d.path() / "snapshot-00000000000000000009.snap.tmp"));
+  CAF_CHECK(fs::exists(d.path() / "snapshot-00000000000000000050.snap.tmp"));
+  CAF_CHECK_EQUAL(snapshot::list(d.str()).size(), 1u);
+}
