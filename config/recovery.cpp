@@ -98,6 +98,13 @@ Result<RecoveredMarket> recover_market(const Options& o, const MarketSpec& spec,
           check_journal_reaches_storage(o, symbol, m.dir, true, m.core->sequence(), m.stored_seq);
       !r)
     return r.error();
+  if (m.core->sequence() < m.stored_seq) {
+    // Accepted above (--durability none): continue after what storage holds, and record
+    // the jump in a snapshot, since the journal now has a gap up to it.
+    m.core->skip_past(m.stored_seq, *last_trade + 1, (*last_order >> 12) + 1);
+    MarketState state = m.core->state();
+    if (auto w = snapshot::write(m.dir, state.seq, encode_binary(state)); !w) return w.error();
+  }
 
   auto writer = journal::Writer::open(m.dir, m.core->sequence() + 1, o.journal_segment_mb << 20);
   if (!writer) return writer.error();

@@ -169,6 +169,12 @@ Result<bool> MarketCore::cancel_all(MarketCommand& c, Output& out) {
   return true;
 }
 
+void MarketCore::skip_past(uint64_t seq, uint64_t next_trade_id, uint64_t next_order_seq) {
+  book_.set_counters(std::max(book_.next_trade_id(), next_trade_id), book_.last_price(),
+                     std::max(book_.sequence(), seq));
+  next_order_seq_ = std::max(next_order_seq_, next_order_seq);
+}
+
 void MarketCore::load_history(const MarketHistory& history) {
   candles_ = CandleBook{};
   ticker_ = RollingTicker{};

@@ -83,6 +83,12 @@ class MarketCore {
   // names a different id than the one it gets means the replay diverged (internal error).
   Result<bool> apply(MarketCommand& command, Output& out, Mode mode = Mode::live);
 
+  // Continues after command `seq` with trade ids from `next_trade_id` and order sequence
+  // numbers from `next_order_seq`, where they are ahead of this market's own. For a crash at
+  // --durability none that lost journal records storage already holds: nothing they gave
+  // out may be given again (storage keeps the first row of an id).
+  void skip_past(uint64_t seq, uint64_t next_trade_id, uint64_t next_order_seq);
+
   // Seeds candles, ticker and recent trades from storage. The last trade price seeds the
   // market orders' reference only if the book has none yet.
   void load_history(const MarketHistory& history);
