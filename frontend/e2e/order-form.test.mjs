@@ -617,6 +617,101 @@ describe('order form', { timeout: 240_000 }, () => {
     await p.close();
   });
 
+  it('shows GTC while Post only is ticked, as the order is sent, and the pick again once unticked', async () => {
+    const p = await openTrade(M);
+    const tif = p.locator('[data-testid=order-tif]');
+    await p.click('[data-testid=side-buy]');
+    await p.selectOption('[data-testid=order-tif]', 'IOC');
+    await p.click('[data-testid=order-postonly]');
+    assert.equal(await tif.inputValue(), 'GTC', 'what a post-only order is sent with');
+    assert.equal(await tif.isDisabled(), true);
+    assert.equal(await tif.evaluate((e) => e.selectedOptions[0].textContent), 'GTC');
+    await p.click('[data-testid=order-postonly]');
+    assert.equal(await tif.inputValue(), 'IOC', 'the pick is back');
+    assert.equal(await tif.isDisabled(), false);
+    // Sent as shown.
+    await p.click('[data-testid=order-postonly]');
+    await typeIn(p, 'order-price', '900.00');
+    await typeIn(p, 'order-quantity', '1');
+    const [request] = await Promise.all([
+      p.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/order'),
+      p.click('[data-testid=order-submit]'),
+    ]);
+    assert.deepEqual([request.postDataJSON().timeInForce, request.postDataJSON().postOnly], ['GTC', true]);
+    await waitFor(async () => (await api.openOrders('5', M)).some((o) => norm(o.price) === '900'), { message: 'the post-only order resting' });
+    assert.equal(await tif.inputValue(), 'GTC');
+    assert.deepEqual(p.errors, []);
+    await p.close();
+    await api.call('DELETE', 'orders', { market: M, userId: '5' });
+  });
+
+  it('takes a 503 answer to an order, a cancel or a deposit as an outcome unknown, not as a refusal', async () => {
+    await api.call('DELETE', 'orders', { market: M, userId: '5' });
+    const p = await openTrade(M);
+    // What the exchange's gateway answers when the service behind it does not answer within
+    // --request-timeout-ms, while the request goes through all the same.
+    const late = (method) => async (route) => {
+      if (route.request().method() !== method) return route.continue();
+      await route.fetch();
+      await route.fulfill({ status: 503, contentType: 'application/json', body: '{"code":"UNAVAILABLE","message":"the service did not answer in time"}' });
+    };
+    const toastsOf = () => toasts(p);
+    try {
+      // An order: it rests in the book, its answer is a 503.
+      const placeLate = late('POST');
+      await p.route('**/api/v1/order', placeLate);
+      await p.click('[data-testid=side-buy]');
+      await typeIn(p, 'order-price', '985.00');
+      await typeIn(p, 'order-quantity', '1');
+      await p.click('[data-testid=order-submit]');
+      const error = p.locator('[data-testid=order-error]');
+      await error.waitFor();
+      await p.unroute('**/api/v1/order', placeLate);
+      assert.equal(await error.getAttribute('data-code'), 'UNAVAILABLE');
+      assert.equal(await error.getAttribute('data-unknown-outcome'), 'true');
+      assert.equal(await error.locator('.error-message').textContent(),
+        'the service did not answer in time: the order may have been placed. Check Open orders before placing it again.');
+      const [placed] = await api.openOrders('5', M);
+      assert.ok(placed && norm(placed.price) === '985', 'it was placed');
+      await waitFor(async () => (await p.$$('[data-testid=open-order]')).length === 1, { message: 'the order in Open orders' });
+      await shot(p, 'form-503-unknown-outcome');
+
+      // Its cancel: it goes through, its answer is a 503. Not "Cancel failed", and the open
+      // orders reloaded show it gone; nor is its closing news "from another session".
+      const cancelLate = late('DELETE');
+      await p.route('**/api/v1/order', cancelLate);
+      await p.click('[data-testid=cancel-order]');
+      const told = await waitFor(async () => (await toastsOf()).find((t) => t.text.startsWith('Cancel')), { message: 'the cancel toast' });
+      await p.unroute('**/api/v1/order', cancelLate);
+      assert.equal(told.kind, 'warning');
+      assert.equal(told.text, 'Cancel: outcome unknown the service did not answer in time: the cancel may have gone through. '
+        + 'Open orders are reloaded to show what is still open.');
+      assert.deepEqual(await api.openOrders('5', M), [], 'it was cancelled');
+      await waitFor(async () => (await p.$$('[data-testid=open-order]')).length === 0, { message: 'the cancelled order gone from Open orders' });
+      await sleep(2500);
+      assert.deepEqual((await toastsOf()).filter((t) => /Cancel failed|Not from this page|closed by the exchange/.test(t.text)), []);
+
+      // A deposit: it goes through, its answer is a 503.
+      const before = norm((await api.balances('5')).INR.available);
+      await p.click('[data-testid=tab-balances]');
+      const depositLate = late('POST');
+      await p.route('**/api/v1/on-ramp', depositLate);
+      await typeIn(p, 'deposit-amount', '10');
+      await p.press('[data-testid=deposit-amount]', 'Enter');
+      const message = p.locator('[data-testid=deposit-message]');
+      await message.waitFor();
+      await p.unroute('**/api/v1/on-ramp', depositLate);
+      assert.equal(await message.getAttribute('data-unknown-outcome'), 'true');
+      assert.equal(await message.textContent(), 'the service did not answer in time: the deposit may have gone through. Check your INR balance before depositing again.');
+      const after = norm((await api.balances('5')).INR.available);
+      assert.equal(Number(after) - Number(before), 10, 'it was deposited');
+      await waitFor(async () => norm(await p.getAttribute('[data-testid=balance-INR]', 'data-available')) === after, { message: 'the balance reloaded' });
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('keeps a huge total inside the form', async () => {
     await page.click('[data-testid=side-buy]');
     await typeIn(page, 'order-price', '99999999999999999999');

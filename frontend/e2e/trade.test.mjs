@@ -260,6 +260,75 @@ describe('trading page', { timeout: 180_000 }, () => {
     await other.close();
   });
 
+  it('uses the market menu from the keyboard', async () => {
+    const other = await openPage(browser);
+    await other.goto(`${ex.baseUrl}/trade/${M}`);
+    await other.waitForSelector('[data-testid=book-ask]');
+    const focused = () => other.evaluate(() => {
+      const e = document.activeElement;
+      return e?.getAttribute('role') === 'menuitem' ? `item:${e.getAttribute('href')?.split('/').pop()}` : e?.dataset.testid ?? e?.tagName;
+    });
+    const items = await other.evaluate(async () => (await (await fetch('/api/v1/markets')).json()).map((m) => `item:${m.symbol}`));
+    assert.ok(items.length >= 2, `markets ${items}`);
+    const button = other.locator('[data-testid=market-switcher]');
+    await button.focus();
+    await other.keyboard.press('Enter');
+    await other.waitForSelector('[data-testid=market-menu]');
+    assert.equal(await button.getAttribute('aria-expanded'), 'true');
+    assert.equal(await button.getAttribute('aria-haspopup'), 'menu');
+    // The focus goes into the menu (drawn at the end of the page), and moves with the arrow keys.
+    await waitFor(async () => (await focused()) === items[0], { message: 'the first item focused on open' });
+    await other.keyboard.press('ArrowDown');
+    assert.equal(await focused(), items[1]);
+    await other.keyboard.press('ArrowUp');
+    assert.equal(await focused(), items[0]);
+    await other.keyboard.press('ArrowUp');
+    assert.equal(await focused(), items[items.length - 1], 'ArrowUp from the first wraps to the last');
+    await other.keyboard.press('Home');
+    assert.equal(await focused(), items[0]);
+    await other.keyboard.press('End');
+    assert.equal(await focused(), items[items.length - 1]);
+    await other.keyboard.press('ArrowDown');
+    assert.equal(await focused(), items[0], 'ArrowDown from the last wraps to the first');
+    // Escape closes it and gives the focus back to the button.
+    await other.keyboard.press('Escape');
+    await other.waitForSelector('[data-testid=market-menu]', { state: 'detached' });
+    assert.equal(await focused(), 'market-switcher');
+    assert.equal(await button.getAttribute('aria-expanded'), 'false');
+    // ArrowUp on the button opens it on the last item; Tab closes it and goes on from the button.
+    await other.keyboard.press('ArrowUp');
+    await waitFor(async () => (await focused()) === items[items.length - 1], { message: 'the last item focused' });
+    await other.keyboard.press('Tab');
+    await other.waitForSelector('[data-testid=market-menu]', { state: 'detached' });
+    const after = await other.evaluate(() => {
+      const e = document.activeElement;
+      const button = document.querySelector('[data-testid=market-switcher]');
+      return { body: e === document.body, following: !!(button.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING) };
+    });
+    assert.deepEqual(after, { body: false, following: true }, 'the focus on what follows the button');
+    // Enter on an item opens its market.
+    await button.focus();
+    await other.keyboard.press('Enter');
+    await waitFor(async () => (await focused()) === items[0], { message: 'the first item focused' });
+    const target = items.findIndex((i) => i !== `item:${M}`);
+    for (let i = 0; i < target; i++) await other.keyboard.press('ArrowDown');
+    await other.keyboard.press('Enter');
+    await other.waitForSelector(`[data-testid=trade-view][data-market=${items[target].slice('item:'.length)}]`);
+    assert.deepEqual(other.errors, []);
+    await other.close();
+  });
+
+  it('names the side switch and the deposit amount for assistive technology', async () => {
+    const other = await openTrade(browser, ex.baseUrl, M);
+    assert.deepEqual([await other.getAttribute('[data-testid=side-buy]', 'aria-pressed'), await other.getAttribute('[data-testid=side-sell]', 'aria-pressed')], ['true', 'false']);
+    await other.click('[data-testid=side-sell]');
+    assert.deepEqual([await other.getAttribute('[data-testid=side-buy]', 'aria-pressed'), await other.getAttribute('[data-testid=side-sell]', 'aria-pressed')], ['false', 'true']);
+    await other.click('[data-testid=tab-balances]');
+    assert.equal(await other.getByLabel('Amount to deposit').getAttribute('data-testid'), 'deposit-amount');
+    assert.equal(await other.getByRole('button', { name: 'Sell', pressed: true }).count(), 1);
+    await other.close();
+  });
+
   let restingId;
   it('places a limit order that appears in the book and in open orders', async () => {
     await placeFromForm({ side: 'buy', price: '997.50', quantity: '1.50' });

@@ -1,8 +1,8 @@
 'use client';
 import { useSyncExternalStore } from 'react';
-import { getSocket, type ConnectionInfo } from '@/lib/ws';
+import { getSocket, type ConnectionInfo, type UnsubscribedStream } from '@/lib/ws';
 
-const SERVER_INFO: ConnectionInfo = { state: 'connecting', attempt: 0, session: 0 };
+const SERVER_INFO: ConnectionInfo = { state: 'connecting', attempt: 0, session: 0, unsubscribed: [] };
 
 /** The page's WebSocket connection state (re-renders on every change). */
 export function useConnection(): ConnectionInfo {
@@ -11,4 +11,13 @@ export function useConnection(): ConnectionInfo {
     () => getSocket().connection,
     () => SERVER_INFO,
   );
+}
+
+/**
+ * Why `stream` is not subscribed on the open connection (the exchange refused it, or it waits for
+ * room: lib/ws.ts), or null: then it is live, or being subscribed, or the connection is down
+ * (which the connection's state says).
+ */
+export function useStreamProblem(stream: string): UnsubscribedStream | null {
+  return useConnection().unsubscribed.find((u) => u.stream === stream) ?? null;
 }

@@ -138,6 +138,16 @@ export function submitProblem(v: OrderFormValues, m: Market): { field: 'price' |
 }
 
 /**
+ * The time in force the order goes with, which the form shows: a post-only order rests, so it is
+ * GTC whatever was picked before it was ticked (the pick comes back when it is unticked); a market
+ * order is IOC unless FOK was picked (it has no GTC: its unfilled rest expires).
+ */
+export function effectiveTimeInForce(v: Pick<OrderFormValues, 'type' | 'timeInForce' | 'postOnly'>): TimeInForce {
+  if (v.type === 'market') return v.timeInForce === 'FOK' ? 'FOK' : 'IOC';
+  return v.postOnly ? 'GTC' : v.timeInForce;
+}
+
+/**
  * The request for a valid form. Decimals go as strings: their text is what the exchange reads,
  * the value typed at the market's precision (never another value). `clientOrderId`: from
  * `newClientOrderId`.
@@ -146,9 +156,9 @@ export function toNewOrder(v: OrderFormValues, m: Market, userId: string, client
   const order: NewOrder & { quantity: Dec } = { market: m.symbol, userId, side: v.side, type: v.type, quantity: toWireDecimal(v.quantity, m.stepSize) };
   if (v.type === 'limit') {
     order.price = toWireDecimal(v.price, m.tickSize);
-    order.timeInForce = v.postOnly ? 'GTC' : v.timeInForce;
+    order.timeInForce = effectiveTimeInForce(v);
     if (v.postOnly) order.postOnly = true;
-  } else if (v.timeInForce === 'FOK') {
+  } else if (effectiveTimeInForce(v) === 'FOK') {
     order.timeInForce = 'FOK'; // otherwise a market order's unfilled rest simply expires
   }
   if (clientOrderId) order.clientOrderId = clientOrderId;

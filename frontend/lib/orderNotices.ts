@@ -197,8 +197,8 @@ export interface OrderErrorText {
   /** Offer the deposit form (the user has no funds, or not enough). */
   deposit: boolean;
   /**
-   * No answer came (NETWORK, TIMEOUT): the order may or may not have been placed. Such a message
-   * stays until the trader acts (not cleared when the connection is back).
+   * The order may or may not have been placed (`outcomeUnknown`). Such a message stays until the
+   * trader acts (not cleared when the connection is back).
    */
   unknownOutcome: boolean;
 }
@@ -206,12 +206,25 @@ export interface OrderErrorText {
 /** Codes of a request that got no answer (lib/api.ts): it may or may not have reached the exchange. */
 const NO_ANSWER_CODES = new Set(['NETWORK', 'TIMEOUT']);
 
-/** Whether a request failed with its answer lost: the exchange may have carried it out. */
-export function answerLost(err: unknown): boolean {
-  return err instanceof ApiError && NO_ANSWER_CODES.has(err.code);
+/**
+ * Statuses of an answer that does not say what became of the request: 503 is what the exchange's
+ * gateway answers (UNAVAILABLE, "the service did not answer in time") when the service behind it
+ * did not answer within --request-timeout-ms, while the request may still go through; 502 and
+ * 504 are a proxy's in front of it (deploy/nginx) when the exchange's answer did not reach it.
+ */
+const UNTOLD_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * Whether a failed request's outcome is unknown: the exchange may have carried it out (no answer
+ * came, or the answer is one of UNTOLD_STATUSES). The one test for it: an order, a cancel and a
+ * deposit that failed so are told as "may have gone through", never as refused.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+  return err instanceof ApiError && (NO_ANSWER_CODES.has(err.code) || UNTOLD_STATUSES.has(err.status));
 }
 
-export function orderErrorText(code: string | undefined, message: string, ctx: { userId: string; spendAsset: string }): OrderErrorText {
+export function orderErrorText(err: unknown, message: string, ctx: { userId: string; spendAsset: string }): OrderErrorText {
+  const code = err instanceof ApiError ? err.code : undefined;
   if (code === 'UNKNOWN_USER') {
     return {
       message: `User ${ctx.userId} has no funds yet. Deposit ${ctx.spendAsset} first (Balances → Deposit), then place the order.`,
@@ -220,10 +233,11 @@ export function orderErrorText(code: string | undefined, message: string, ctx: {
       unknownOutcome: false,
     };
   }
-  if (code !== undefined && NO_ANSWER_CODES.has(code)) {
+  if (outcomeUnknown(err)) {
     // A browser cannot tell a request that never left from one whose answer was lost (the
-    // exchange may have taken the order and then the connection dropped): the outcome is unknown,
-    // and stays so when the connection comes back.
+    // exchange may have taken the order and then the connection dropped), nor can a 503 tell
+    // that the order will not go through: the outcome is unknown, and stays so when the
+    // connection comes back.
     return {
       message: `${message}: the order may have been placed. Check Open orders before placing it again.`,
       showCode: true,
@@ -232,4 +246,18 @@ export function orderErrorText(code: string | undefined, message: string, ctx: {
     };
   }
   return { message, showCode: code !== undefined, deposit: code === 'INSUFFICIENT_FUNDS', unknownOutcome: false };
+}
+
+/**
+ * The toast for a cancel (of one order, or of all) that failed: refused, the orders stay open; or
+ * its outcome is unknown (`outcomeUnknown`), and the open orders, reloaded, will show it.
+ */
+export function cancelErrorNotice(err: unknown, message: string, all: boolean): Notice {
+  if (outcomeUnknown(err)) {
+    return {
+      kind: 'warning', title: `Cancel${all ? ' all' : ''}: outcome unknown`,
+      detail: `${message}: the cancel may have gone through. Open orders are reloaded to show what is still open.`,
+    };
+  }
+  return { kind: 'error', title: 'Cancel failed', detail: message };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkDecimalText, checkPlainDecimal, isPlainDecimal, newClientOrderId, orderTotal, quantityForPercent, stepValue, submitProblem, toNewOrder, toWireDecimal, validateOrder,
+  checkDecimalText, checkPlainDecimal, effectiveTimeInForce, isPlainDecimal, newClientOrderId, orderTotal, quantityForPercent, stepValue, submitProblem, toNewOrder, toWireDecimal, validateOrder,
   type OrderFormValues,
 } from '@/lib/orderForm';
 import type { Market } from '@/lib/types';
@@ -103,6 +103,23 @@ describe('order form rules', () => {
     expect(toNewOrder(form({ price: '1500.05', quantity: '3' }), infy, '1')).toMatchObject({ price: '1500.05', quantity: '3' });
     expect(toNewOrder(form({ type: 'market', timeInForce: 'FOK' }), market, '1').timeInForce).toBe('FOK');
     expect(toNewOrder(form(), market, '1', 'web-0a1b').clientOrderId).toBe('web-0a1b');
+  });
+
+  it('shows the time in force the order is sent with: GTC while post-only is ticked', () => {
+    // The form's select shows effectiveTimeInForce: what toNewOrder sends, never another value.
+    for (const timeInForce of ['GTC', 'IOC', 'FOK'] as const) {
+      const postOnly = form({ postOnly: true, timeInForce });
+      expect(effectiveTimeInForce(postOnly)).toBe('GTC');
+      expect(toNewOrder(postOnly, market, '5').timeInForce).toBe(effectiveTimeInForce(postOnly));
+      // Unticked again: the pick is back, and sent.
+      expect(effectiveTimeInForce(form({ timeInForce }))).toBe(timeInForce);
+      expect(toNewOrder(form({ timeInForce }), market, '5').timeInForce).toBe(timeInForce);
+    }
+    // A market order has no GTC (its rest expires) and no post-only.
+    expect(effectiveTimeInForce(form({ type: 'market', timeInForce: 'GTC' }))).toBe('IOC');
+    expect(effectiveTimeInForce(form({ type: 'market', timeInForce: 'FOK', postOnly: true }))).toBe('FOK');
+    expect(toNewOrder(form({ type: 'market', timeInForce: 'FOK', postOnly: true }), market, '5')).toMatchObject({ timeInForce: 'FOK' });
+    expect(toNewOrder(form({ type: 'market', postOnly: true }), market, '5').postOnly).toBeUndefined();
   });
 
   it('gives each order a clientOrderId the exchange takes (letters, digits, _ and -, at most 36)', () => {

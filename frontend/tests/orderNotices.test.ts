@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { closedNotice, closureNotices, depthTouchesMine, lostAnswerNotice, orderErrorText, placedNotice, restingByLevel, vanishedOrders } from '@/lib/orderNotices';
+import { ApiError } from '@/lib/api';
+import {
+  cancelErrorNotice, closedNotice, closureNotices, depthTouchesMine, lostAnswerNotice, orderErrorText, outcomeUnknown, placedNotice, restingByLevel, vanishedOrders,
+} from '@/lib/orderNotices';
 import type { Market, OpenOrder, Order, PlacedOrder } from '@/lib/types';
 
 const market: Market = {
@@ -80,22 +83,51 @@ describe('order notices', () => {
   });
 
   it('says in plain words that a new user has no funds yet', () => {
-    const t = orderErrorText('UNKNOWN_USER', 'unknown user trader77', { userId: 'trader77', spendAsset: 'INR' });
+    const t = orderErrorText(new ApiError(404, 'UNKNOWN_USER', 'unknown user trader77'), 'unknown user trader77', { userId: 'trader77', spendAsset: 'INR' });
     expect(t.message).toBe('User trader77 has no funds yet. Deposit INR first (Balances → Deposit), then place the order.');
     expect(t.message).not.toMatch(/UNKNOWN_USER|unknown user/);
     expect([t.showCode, t.deposit]).toEqual([false, true]);
-    expect(orderErrorText('INSUFFICIENT_FUNDS', 'insufficient funds', { userId: '5', spendAsset: 'INR' }))
+    expect(orderErrorText(new ApiError(422, 'INSUFFICIENT_FUNDS', 'insufficient funds'), 'insufficient funds', { userId: '5', spendAsset: 'INR' }))
       .toEqual({ message: 'insufficient funds', showCode: true, deposit: true, unknownOutcome: false });
-    expect(orderErrorText(undefined, 'boom', { userId: '5', spendAsset: 'INR' })).toEqual({ message: 'boom', showCode: false, deposit: false, unknownOutcome: false });
+    expect(orderErrorText(new Error('boom'), 'boom', { userId: '5', spendAsset: 'INR' })).toEqual({ message: 'boom', showCode: false, deposit: false, unknownOutcome: false });
   });
 
-  it('says that an order without an answer may have been placed', () => {
-    for (const [code, message] of [['TIMEOUT', 'The exchange did not answer in time'], ['NETWORK', 'Cannot reach the exchange']]) {
-      const t = orderErrorText(code, message as string, { userId: '5', spendAsset: 'INR' });
+  it('says that an order without an answer, or answered 503, may have been placed', () => {
+    const cases = [
+      new ApiError(0, 'TIMEOUT', 'The exchange did not answer in time'),
+      new ApiError(0, 'NETWORK', 'Cannot reach the exchange'),
+      // The gateway's answer after --request-timeout-ms, while the order may still go through.
+      new ApiError(503, 'UNAVAILABLE', 'the service did not answer in time'),
+      new ApiError(503, 'HTTP_503', 'Service Unavailable'),
+      // A proxy in front of the exchange that did not get its answer.
+      new ApiError(502, 'HTTP_502', 'Bad Gateway'),
+      new ApiError(504, 'HTTP_504', 'Gateway Timeout'),
+    ];
+    for (const err of cases) {
+      expect(outcomeUnknown(err)).toBe(true);
+      const t = orderErrorText(err, err.message, { userId: '5', spendAsset: 'INR' });
       expect(t.unknownOutcome).toBe(true);
-      expect(t.message).toBe(`${message}: the order may have been placed. Check Open orders before placing it again.`);
+      expect(t.deposit).toBe(false);
+      expect(t.message).toBe(`${err.message}: the order may have been placed. Check Open orders before placing it again.`);
     }
-    expect(orderErrorText('PRICE_BAND', 'outside the band', { userId: '5', spendAsset: 'INR' }).unknownOutcome).toBe(false);
+    // Refusals: the exchange says it did not do it.
+    for (const err of [new ApiError(400, 'PRICE_BAND', 'outside the band'), new ApiError(422, 'INSUFFICIENT_FUNDS', 'no'),
+      new ApiError(429, 'RATE_LIMITED', 'slow down'), new ApiError(500, 'INTERNAL', 'oops'), new ApiError(404, 'UNKNOWN_ORDER', 'no order')]) {
+      expect(outcomeUnknown(err)).toBe(false);
+      expect(orderErrorText(err, err.message, { userId: '5', spendAsset: 'INR' }).unknownOutcome).toBe(false);
+    }
+    expect(outcomeUnknown(new Error('x'))).toBe(false);
+  });
+
+  it('does not call a cancel answered 503 or lost a failure', () => {
+    const unavailable = new ApiError(503, 'UNAVAILABLE', 'the service did not answer in time');
+    expect(cancelErrorNotice(unavailable, unavailable.message, false)).toEqual({
+      kind: 'warning', title: 'Cancel: outcome unknown',
+      detail: 'the service did not answer in time: the cancel may have gone through. Open orders are reloaded to show what is still open.',
+    });
+    expect(cancelErrorNotice(new ApiError(0, 'NETWORK', 'Cannot reach the exchange'), 'Cannot reach the exchange', true).title).toBe('Cancel all: outcome unknown');
+    expect(cancelErrorNotice(new ApiError(404, 'UNKNOWN_ORDER', 'no such order'), 'no such order', false))
+      .toEqual({ kind: 'error', title: 'Cancel failed', detail: 'no such order' });
   });
 
   it('says why a market order expired with its band, not "at its price"', () => {

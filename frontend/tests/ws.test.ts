@@ -224,3 +224,207 @@ describe('ExchangeSocket connection timeout', () => {
     expect(s.connection.state).toBe('live');
   });
 });
+
+describe('ExchangeSocket refusals', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  const TATA = ['depth@TATA_INR', 'trade@TATA_INR', 'ticker@TATA_INR', 'fills@TATA_INR', 'kline@TATA_INR:1h'];
+  const refuse = (id: number, code: string, message: string) => last().receive({ error: { code, message }, id });
+  const ack = (id: number) => last().receive({ result: null, id });
+  const sentSince = (n: number) => last().sent.slice(n).map(({ method, params }) => `${method} ${params.join(' ')}`);
+  const unsubscribed = (s: ExchangeSocket) => s.connection.unsubscribed.map((u) => `${u.stream} ${u.reason} ${u.code}${u.optional ? ' optional' : ''}`);
+  /** The trade view's streams of TATA_INR, essential, and optional tickers of `others`. */
+  function tradeView(s: ExchangeSocket, others: readonly string[]) {
+    const got: string[] = [];
+    const active: string[] = [];
+    const on = (name: string) => ({ onEvent: () => got.push(name), onActive: () => active.push(name) });
+    // In the order React's effects run them: children first, the book's provider last.
+    s.ticker('TATA_INR', on('ticker'));
+    s.klines('TATA_INR', '1h', on('kline'));
+    s.trades('TATA_INR', on('trade'));
+    s.fills('TATA_INR', on('fills'));
+    s.depth('TATA_INR', on('depth'));
+    const offs = others.map((m) => s.ticker(m, on(`ticker@${m}`), { optional: true }));
+    return { got, active, offs };
+  }
+
+  it('does not activate the streams of a refused SUBSCRIBE, says so, and asks again after a backoff, each alone', async () => {
+    const s = makeSocket();
+    const states: number[] = [];
+    s.onConnection((i) => { if (states[states.length - 1] !== i.unsubscribed.length) states.push(i.unsubscribed.length); });
+    const depth: DepthDiff[] = [];
+    const active = vi.fn();
+    s.depth('TATA_INR', { onEvent: (d) => depth.push(d), onActive: active });
+    s.trades('TATA_INR', { onEvent: () => undefined, onActive: active });
+    last().open();
+    refuse(1, 'UNAVAILABLE', 'streams are not available on this node');
+    expect(active).not.toHaveBeenCalled();
+    last().receive({ e: 'depth', s: 'TATA_INR', U: 1, u: 1, a: [], b: [['1', '1']] });
+    expect(depth).toEqual([]);
+    expect(unsubscribed(s)).toEqual(['depth@TATA_INR refused UNAVAILABLE', 'trade@TATA_INR refused UNAVAILABLE']);
+    expect(s.connection.unsubscribed[0]?.message).toBe('streams are not available on this node');
+    expect(s.connection.state).toBe('live');
+
+    // Nothing before the backoff (1 s here), then each stream in a SUBSCRIBE of its own.
+    vi.advanceTimersByTime(999);
+    expect(last().sent).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    await tick();
+    expect(sentSince(1)).toEqual(['SUBSCRIBE depth@TATA_INR', 'SUBSCRIBE trade@TATA_INR']);
+    // Still not live while asked again.
+    expect(unsubscribed(s)).toHaveLength(2);
+    ack(2);
+    expect(active).toHaveBeenCalledTimes(1);
+    expect(unsubscribed(s)).toEqual(['trade@TATA_INR refused UNAVAILABLE']);
+    refuse(3, 'UNAVAILABLE', 'still not');
+    // The second refusal in a row waits longer (2 s here).
+    vi.advanceTimersByTime(1999);
+    await tick();
+    expect(last().sent).toHaveLength(3);
+    vi.advanceTimersByTime(1);
+    await tick();
+    expect(sentSince(3)).toEqual(['SUBSCRIBE trade@TATA_INR']);
+    ack(4);
+    expect(active).toHaveBeenCalledTimes(2);
+    expect(s.connection.unsubscribed).toEqual([]);
+    expect(states).toEqual([0, 2, 1, 0]);
+  });
+
+  it('takes back a subscription assumed after the ack timeout when the refusal comes late', async () => {
+    const s = makeSocket();
+    const events = vi.fn();
+    s.trades('TATA_INR', { onEvent: events });
+    last().open();
+    vi.advanceTimersByTime(1000);
+    const trade = { e: 'trade', s: 'TATA_INR', t: 1, p: '1', q: '1', m: false, T: 5 };
+    last().receive(trade);
+    expect(events).toHaveBeenCalledTimes(1);
+    refuse(1, 'UNAVAILABLE', 'late');
+    last().receive(trade);
+    expect(events).toHaveBeenCalledTimes(1);
+    expect(unsubscribed(s)).toEqual(['trade@TATA_INR refused UNAVAILABLE']);
+  });
+
+  it("sends the essential streams apart from the optional ones, learns the exchange's limit and fills the room left", async () => {
+    const s = makeSocket();
+    const view = tradeView(s, ['A_INR', 'B_INR', 'C_INR']);
+    last().open();
+    // The book's streams first, in a SUBSCRIBE of their own: a refusal of the extras leaves them be.
+    expect(sentSince(0)).toEqual([`SUBSCRIBE ${TATA.join(' ')}`, 'SUBSCRIBE ticker@A_INR ticker@B_INR ticker@C_INR']);
+    ack(1);
+    refuse(2, 'TOO_MANY_STREAMS', 'at most 7 streams per connection (5 subscribed)');
+    await tick();
+    expect(sentSince(2)).toEqual(['SUBSCRIBE ticker@A_INR ticker@B_INR']);
+    ack(3);
+    expect(view.active.sort()).toEqual(['depth', 'fills', 'kline', 'ticker', 'ticker@A_INR', 'ticker@B_INR', 'trade']);
+    expect(unsubscribed(s)).toEqual(['ticker@C_INR waiting TOO_MANY_STREAMS optional']);
+    expect(s.connection.unsubscribed[0]?.message).toBe('at most 7 streams per connection');
+    last().receive({ e: 'depth', s: 'TATA_INR', U: 1, u: 1, a: [], b: [['1', '1']] });
+    expect(view.got).toEqual(['depth']);
+
+    // Room freed: the waiting stream takes it, nothing more is asked for.
+    view.offs[0]?.();
+    await tick();
+    expect(sentSince(3)).toEqual(['UNSUBSCRIBE ticker@A_INR', 'SUBSCRIBE ticker@C_INR']);
+    ack(5);
+    expect(s.connection.unsubscribed).toEqual([]);
+  });
+
+  it('gives an essential stream the room of an optional one', async () => {
+    const s = makeSocket();
+    const view = tradeView(s, ['A_INR', 'B_INR']);
+    last().open();
+    ack(1);
+    refuse(2, 'TOO_MANY_STREAMS', 'at most 6 streams per connection (5 subscribed)');
+    await tick();
+    expect(sentSince(2)).toEqual(['SUBSCRIBE ticker@A_INR']);
+    ack(3);
+    // A new essential stream with the connection full (as far as it is known): the optional
+    // ticker subscribed last gives way, without a refusal first.
+    const offs = [s.klines('TATA_INR', '1m', { onEvent: () => undefined })];
+    await tick();
+    expect(sentSince(3)).toEqual(['UNSUBSCRIBE ticker@A_INR', 'SUBSCRIBE kline@TATA_INR:1m']);
+    ack(5);
+    expect(unsubscribed(s)).toEqual(['ticker@A_INR waiting TOO_MANY_STREAMS optional', 'ticker@B_INR waiting TOO_MANY_STREAMS optional']);
+    last().receive({ e: 'ticker', s: 'A_INR', startTime: 'x', firstPrice: '1', high: '1', low: '1', lastPrice: '1', volume: '1', priceChange: '0', priceChangePercent: '0' });
+    expect(view.got).toEqual([]);
+    // An optional stream that becomes essential (say, the ticker bar of that market) gets room too:
+    // once the extra kline leaves, and the waiting optional one after it.
+    offs.push(s.ticker('B_INR', { onEvent: () => undefined }));
+    await tick();
+    expect(sentSince(5)).toEqual([]);
+    offs[0]?.();
+    await tick();
+    expect(sentSince(5)).toEqual(['UNSUBSCRIBE kline@TATA_INR:1m', 'SUBSCRIBE ticker@B_INR']);
+  });
+
+  it('makes room for essential streams refused because optional ones came first', async () => {
+    const s = makeSocket();
+    s.ticker('A_INR', { onEvent: () => undefined }, { optional: true });
+    s.ticker('B_INR', { onEvent: () => undefined }, { optional: true });
+    last().open();
+    ack(1);
+    tradeView(s, []);
+    await tick();
+    expect(sentSince(1)).toEqual([`SUBSCRIBE ${TATA.join(' ')}`]);
+    refuse(2, 'TOO_MANY_STREAMS', 'at most 6 streams per connection (2 subscribed)');
+    await tick();
+    expect(sentSince(2)).toEqual(['UNSUBSCRIBE ticker@B_INR', `SUBSCRIBE ${TATA.join(' ')}`]);
+    ack(4);
+    expect(unsubscribed(s)).toEqual(['ticker@B_INR waiting TOO_MANY_STREAMS optional']);
+  });
+
+  it('subscribes the book first when even the essential streams do not all fit', async () => {
+    const s = makeSocket();
+    tradeView(s, []);
+    last().open();
+    refuse(1, 'TOO_MANY_STREAMS', 'at most 2 streams per connection (0 subscribed)');
+    await tick();
+    expect(sentSince(1)).toEqual(['SUBSCRIBE depth@TATA_INR trade@TATA_INR']);
+    ack(2);
+    expect(unsubscribed(s)).toEqual(['ticker@TATA_INR waiting TOO_MANY_STREAMS', 'kline@TATA_INR:1h waiting TOO_MANY_STREAMS',
+      'fills@TATA_INR waiting TOO_MANY_STREAMS']);
+  });
+
+  it('after a reconnect with many optional streams, subscribes the essential ones first, on their own', async () => {
+    const s = makeSocket();
+    const markets = Array.from({ length: 70 }, (_, i) => `M${i}_INR`);
+    const view = tradeView(s, markets);
+    last().open();
+    ack(1);
+    refuse(2, 'TOO_MANY_STREAMS', 'at most 64 streams per connection (5 subscribed)');
+    await tick();
+    expect(last().sent[2]?.params).toEqual(markets.slice(0, 59).map((m) => `ticker@${m}`));
+    ack(3);
+    expect(s.connection.unsubscribed).toHaveLength(11);
+
+    last().drop();
+    vi.advanceTimersByTime(100);
+    last().open();
+    // A new connection learns its limit afresh; the book's streams never share its refusal.
+    expect(sentSince(0)).toEqual([`SUBSCRIBE ${TATA.join(' ')}`, `SUBSCRIBE ${markets.map((m) => `ticker@${m}`).join(' ')}`]);
+    const id = (n: number) => last().sent[n]?.id ?? -1;
+    ack(id(0));
+    refuse(id(1), 'TOO_MANY_STREAMS', 'at most 64 streams per connection (5 subscribed)');
+    await tick();
+    expect(last().sent[2]?.params).toHaveLength(59);
+    ack(id(2));
+    expect(view.active.filter((a) => !a.includes('@'))).toEqual(['depth', 'trade', 'ticker', 'fills', 'kline', 'depth', 'trade', 'ticker', 'fills', 'kline']);
+    expect(s.connection.unsubscribed.every((u) => u.optional && u.reason === 'waiting')).toBe(true);
+  });
+
+  it('halves what it asks for when a refusal does not say the limit', async () => {
+    const s = makeSocket();
+    for (let i = 0; i < 8; i++) s.ticker(`M${i}_INR`, { onEvent: () => undefined });
+    last().open();
+    refuse(1, 'TOO_MANY_STREAMS', 'too many');
+    await tick();
+    expect(last().sent[1]?.params).toHaveLength(4);
+    refuse(2, 'TOO_MANY_STREAMS', 'too many');
+    await tick();
+    expect(last().sent[2]?.params).toHaveLength(2);
+    ack(3);
+    expect(s.connection.unsubscribed).toHaveLength(6);
+  });
+});

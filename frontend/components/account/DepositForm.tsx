@@ -1,11 +1,12 @@
 'use client';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useToast } from '@/components/ui/Toasts';
 import { useAccount } from '@/hooks/useAccount';
 import { api, errorText } from '@/lib/api';
 import { isPositive } from '@/lib/decimal';
 import { formatAmount } from '@/lib/format';
 import { checkPlainDecimal, isPlainDecimal, toWireDecimal } from '@/lib/orderForm';
+import { outcomeUnknown } from '@/lib/orderNotices';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Market } from '@/lib/types';
 
@@ -16,8 +17,10 @@ export function DepositForm({ market }: { market: Market }) {
   const [asset, setAsset] = useState(market.quoteAsset);
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // `unknown`: the deposit may have gone through (no answer, or a 503: lib/orderNotices.ts).
+  const [message, setMessage] = useState<{ ok: boolean; text: string; unknown?: boolean } | null>(null);
   const [flight] = useState(() => new SingleFlight());
+  const amountId = useId();
   // The last deposit's answer (a balance) is the previous user's once another is picked.
   useEffect(() => setMessage(null), [userId]);
 
@@ -39,7 +42,10 @@ export function DepositForm({ market }: { market: Market }) {
         notify('success', `Deposited ${formatAmount(wire)} ${asset}`);
         setAmount('');
       } catch (err) {
-        setMessage({ ok: false, text: errorText(err) });
+        // A deposit has no id to look it up by: the balance (reloaded below) is where it shows.
+        setMessage(outcomeUnknown(err)
+          ? { ok: false, unknown: true, text: `${errorText(err)}: the deposit may have gone through. Check your ${asset} balance before depositing again.` }
+          : { ok: false, text: errorText(err) });
       } finally {
         setBusy(false);
         void refresh();
@@ -55,11 +61,13 @@ export function DepositForm({ market }: { market: Market }) {
           <option value={market.quoteAsset}>{market.quoteAsset}</option>
           <option value={market.baseAsset}>{market.baseAsset}</option>
         </select>
-        <input className="deposit-amount" inputMode="decimal" placeholder="Amount" value={amount} data-testid="deposit-amount"
+        <label htmlFor={amountId} className="sr-only">Amount to deposit</label>
+        <input id={amountId} className="deposit-amount" inputMode="decimal" placeholder="Amount" value={amount} data-testid="deposit-amount"
           onChange={(e) => { setAmount(e.target.value); setMessage(null); }} />
         <button type="submit" className="btn" disabled={busy} data-testid="deposit-submit">{busy ? '…' : 'Deposit'}</button>
       </div>
-      {message ? <p className={message.ok ? 'deposit-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'} data-testid="deposit-message">{message.text}</p> : null}
+      {message ? <p className={message.ok ? 'deposit-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'} data-testid="deposit-message"
+        data-unknown-outcome={message.unknown ? 'true' : undefined}>{message.text}</p> : null}
     </form>
   );
 }

@@ -6,7 +6,7 @@ import { useAccount } from '@/hooks/useAccount';
 import { api, errorText } from '@/lib/api';
 import { isPositive, sub } from '@/lib/decimal';
 import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
-import { answerLost } from '@/lib/orderNotices';
+import { cancelErrorNotice, outcomeUnknown } from '@/lib/orderNotices';
 import type { Market, OpenOrder } from '@/lib/types';
 import { AccountLoading } from './AccountLoading';
 
@@ -24,10 +24,12 @@ export function OpenOrders({ market }: { market: Market }) {
     try {
       notify('success', await action());
     } catch (e) {
-      // Refused: the orders stay open, and any later closure is news. Answer lost: the cancel
-      // may have gone through, so a closure is still this page's own.
-      if (!answerLost(e)) closing(ids, false);
-      notify('error', 'Cancel failed', errorText(e));
+      // Refused: the orders stay open, and any later closure is news. Outcome unknown (no
+      // answer, or a 503): the cancel may have gone through, so a closure is still this page's
+      // own, and the reload below shows what is still open.
+      if (!outcomeUnknown(e)) closing(ids, false);
+      const n = cancelErrorNotice(e, errorText(e), key === '*');
+      notify(n.kind, n.title, n.detail);
     } finally {
       setBusy((b) => { const n = new Set(b); n.delete(key); return n; });
       void refresh();

@@ -2,8 +2,9 @@
 import { memo, useMemo } from 'react';
 import { Panel } from '@/components/ui/Panel';
 import { StateMessage } from '@/components/ui/StateMessage';
+import { StreamNote } from '@/components/ui/StreamNote';
 import { useAccount } from '@/hooks/useAccount';
-import { useConnection } from '@/hooks/useConnection';
+import { useConnection, useStreamProblem } from '@/hooks/useConnection';
 import { useOrderBook } from '@/hooks/useOrderBook';
 import { usePriceRows } from '@/hooks/usePriceRows';
 import { useReadyMark } from '@/hooks/useReadyMark';
@@ -12,6 +13,7 @@ import { cmp, normalize, ratio, sub } from '@/lib/decimal';
 import { formatPrice, formatQty, trendOf } from '@/lib/format';
 import type { BookLevel } from '@/lib/orderbook';
 import type { Market } from '@/lib/types';
+import { streams } from '@/lib/ws';
 
 /** Levels shown on each side. */
 const LEVELS = 12;
@@ -21,6 +23,8 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
   const { book, state, error, version } = useOrderBook();
   const { openOrders } = useAccount();
   const { state: connection } = useConnection();
+  // A book whose depth stream the exchange did not subscribe is its snapshot, frozen: not synced.
+  const streamProblem = useStreamProblem(streams.depth(market.symbol));
 
   const view = useMemo(() => {
     if (!book?.isLoaded) return null;
@@ -40,10 +44,11 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
   const asksShown = view?.asks.length ?? 0;
   const { tabStop, listProps } = usePriceRows(onPick, asksShown + (view?.bids.length ?? 0));
 
-  const stale = connection !== 'live' || state !== 'synced';
+  const stale = connection !== 'live' || state !== 'synced' || streamProblem !== null;
   return (
     <Panel title="Order book" className="area-book book-panel" testId="orderbook"
-      actions={<span className={`sync sync-${state}`} data-testid="book-state" data-state={state}>{state === 'synced' ? '' : 'syncing…'}</span>}>
+      actions={streamProblem ? <StreamNote problem={streamProblem} testId="book-state" />
+        : <span className={`sync sync-${state}`} data-testid="book-state" data-state={state}>{state === 'synced' ? '' : 'syncing…'}</span>}>
       <div className="book-head">
         <span>Price ({market.quoteAsset})</span>
         <span className="num">Amount ({market.baseAsset})</span>

@@ -11,7 +11,7 @@ import { ApiError, api, errorText } from '@/lib/api';
 import { describeWalk, ownLevels } from '@/lib/bookWalk';
 import { decimalsOf, div, isPositive, mul } from '@/lib/decimal';
 import { formatAmount, formatPrice, formatQty } from '@/lib/format';
-import { checkDecimalText, newClientOrderId, orderTotal, quantityForPercent, submitProblem, toNewOrder, type OrderFormValues } from '@/lib/orderForm';
+import { checkDecimalText, effectiveTimeInForce, newClientOrderId, orderTotal, quantityForPercent, submitProblem, toNewOrder, type OrderFormValues } from '@/lib/orderForm';
 import { orderErrorText, placedNotice } from '@/lib/orderNotices';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Dec, Market, OrderKind, Side, TimeInForce } from '@/lib/types';
@@ -32,9 +32,9 @@ interface Problem {
   /** Offer the deposit form. */
   deposit?: boolean;
   /**
-   * No answer came (NETWORK, TIMEOUT): the order may have been placed. Kept until the trader
-   * acts (an edit, another submit), even once the connection is back: that says nothing of the
-   * order.
+   * No answer came, or one that cannot tell (lib/orderNotices.ts `outcomeUnknown`: NETWORK,
+   * TIMEOUT, 503): the order may have been placed. Kept until the trader acts (an edit, another
+   * submit), even once the connection is back: that says nothing of the order.
    */
   unknownOutcome?: boolean;
 }
@@ -149,7 +149,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
         setQuantity('');
       } catch (err) {
         const code = err instanceof ApiError ? err.code : undefined;
-        const text = orderErrorText(code, errorText(err), { userId, spendAsset });
+        // An unknown outcome is looked up by its clientOrderId (useAccount's LostOrderFinder).
+        const text = orderErrorText(err, errorText(err), { userId, spendAsset });
         answered(token, text.unknownOutcome ? 'unknown' : 'refused');
         setProblem({ message: text.message, code, showCode: text.showCode, deposit: text.deposit, unknownOutcome: text.unknownOutcome });
       }
@@ -159,8 +160,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   return (
     <form className="panel order-form area-form" data-testid="order-form" onSubmit={submit} onKeyDown={enterSubmits} noValidate>
       <div className="side-switch" role="group" aria-label="Side">
-        <button type="button" className={`side-btn buy ${side === 'buy' ? 'on' : ''}`} data-testid="side-buy" onClick={() => setSide('buy')}>Buy</button>
-        <button type="button" className={`side-btn sell ${side === 'sell' ? 'on' : ''}`} data-testid="side-sell" onClick={() => setSide('sell')}>Sell</button>
+        <button type="button" className={`side-btn buy ${side === 'buy' ? 'on' : ''}`} aria-pressed={side === 'buy'} data-testid="side-buy" onClick={() => setSide('buy')}>Buy</button>
+        <button type="button" className={`side-btn sell ${side === 'sell' ? 'on' : ''}`} aria-pressed={side === 'sell'} data-testid="side-sell" onClick={() => setSide('sell')}>Sell</button>
       </div>
       <Tabs items={[{ key: 'limit', label: 'Limit' }, { key: 'market', label: 'Market' }]} selected={type} onSelect={setType} className="order-types" />
 
@@ -197,7 +198,8 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
       <div className="order-options">
         <label className="select-label">
           <span className="muted">Time in force</span>
-          <select value={type === 'market' && timeInForce === 'GTC' ? 'IOC' : timeInForce} disabled={type === 'limit' && postOnly}
+          {/* What the order goes with: GTC while Post only is ticked (the pick is kept for after). */}
+          <select value={effectiveTimeInForce(values)} disabled={type === 'limit' && postOnly}
             data-testid="order-tif" onChange={(e) => setTimeInForce(e.target.value as TimeInForce)}>
             {type === 'limit' ? <option value="GTC">GTC</option> : null}
             <option value="IOC">IOC</option>

@@ -2,11 +2,14 @@
 import { memo, useRef } from 'react';
 import { Panel } from '@/components/ui/Panel';
 import { StateMessage } from '@/components/ui/StateMessage';
+import { StreamNote } from '@/components/ui/StreamNote';
+import { useStreamProblem } from '@/hooks/useConnection';
 import { usePriceRows } from '@/hooks/usePriceRows';
 import { useReadyMark } from '@/hooks/useReadyMark';
 import { useTrades } from '@/hooks/useTrades';
 import { formatPrice, formatQty, formatTime } from '@/lib/format';
 import type { Market, PublicTrade } from '@/lib/types';
+import { streams } from '@/lib/ws';
 
 /** The market's latest public trades, newest on top, coloured by the taker's side. */
 export function RecentTrades({ market, onPick }: { market: Market; onPick: (price: string) => void }) {
@@ -17,8 +20,10 @@ export function RecentTrades({ market, onPick }: { market: Market; onPick: (pric
   const timedId = useRef<string | null>(null);
   if (timedId.current === null && trades[0]) timedId.current = trades[0].id;
   const { tabStop, listProps } = usePriceRows(onPick, trades.length);
+  const streamProblem = useStreamProblem(streams.trades(market.symbol));
   return (
-    <Panel title="Recent trades" className="area-trades trades-panel" testId="trades">
+    <Panel title="Recent trades" className="area-trades trades-panel" testId="trades"
+      actions={streamProblem ? <StreamNote problem={streamProblem} testId="trades-state" /> : null}>
       <div className="trades-head">
         <span>Price ({market.quoteAsset})</span>
         <span className="num">Amount ({market.baseAsset})</span>
