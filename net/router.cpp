@@ -182,10 +182,10 @@ RouteId match_route(std::string_view path) {
 
 const char* route_methods(RouteId route) {
   switch (route) {
-    case RouteId::order:
-      return "GET, POST, DELETE, OPTIONS";
+    case RouteId::order:  // HEAD is a GET without the body, wherever GET is
+      return "GET, HEAD, POST, DELETE, OPTIONS";
     case RouteId::orders:
-      return "GET, DELETE, OPTIONS";
+      return "GET, HEAD, DELETE, OPTIONS";
     case RouteId::on_ramp:
       return "POST, OPTIONS";
     default:

@@ -530,6 +530,18 @@ test('HEAD answered by an error (no such page, /ws, a refusal) has no body eithe
   assert.equal(heads[4], '{"status":"ok"}');
 });
 
+test('a target in absolute form (as sent to a proxy) is served like its path', async () => {
+  const r = await rawHttp(ex.httpPort, [
+    `GET http://127.0.0.1:${ex.httpPort}/health HTTP/1.1\r\nHost: x\r\n\r\n`,
+    `GET HTTPS://x/api/v1/depth?symbol=${M}&limit=1 HTTP/1.1\r\nHost: x\r\n\r\n`,
+    'GET http://x/api/v1/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+  ].join(''));
+  const responses = splitResponses(r.text);
+  assert.deepEqual(responses.map((x) => x.status), [200, 200, 404]);
+  assert.equal(responses[0].body, '{"status":"ok"}');
+  assert.ok(responses[1].body.startsWith('{"bids":'));
+});
+
 test('HTTP/1.1 keep-alive and pipelining answer in order', async () => {
   const reqs = [
     'GET /health HTTP/1.1\r\nHost: x\r\n\r\n',

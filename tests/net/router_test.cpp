@@ -221,7 +221,7 @@ CAF_TEST(health readiness metrics markets) {
 CAF_TEST(wrong methods and unknown paths) {
   auto r = call("PUT", "/api/v1/order");
   CAF_CHECK_EQUAL(r.status, 405);
-  CAF_CHECK_EQUAL(std::string(r.allow), "GET, POST, DELETE, OPTIONS");
+  CAF_CHECK_EQUAL(std::string(r.allow), "GET, HEAD, POST, DELETE, OPTIONS");
   CAF_CHECK_EQUAL(call("POST", "/api/v1/depth").status, 405);
   CAF_CHECK_EQUAL(call("GET", "/api/v1/on-ramp").status, 405);
   CAF_CHECK_EQUAL(call("GET", "/api/v1/unknown").status, 404);
