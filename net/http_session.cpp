@@ -522,7 +522,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       if (ec || self->closed_ || self->pending_.empty() || self->pending_.front().seq != seq ||
           self->pending_.front().ready)
         return;
-      self->complete_error(seq, 503, "UNAVAILABLE", "the exchange did not answer in time");
+      self->complete_error(seq, 503, "UNAVAILABLE", no_answer_in_time().message);
     });
   }
 

@@ -17,8 +17,7 @@ Error from_caf_error(const caf::error& e) {
     if (e.context().match_elements<std::string>()) message = e.context().get_as<std::string>(0);
     return Error{static_cast<ErrorCode>(e.code()), message};
   }
-  if (e == caf::sec::request_timeout)
-    return Error{ErrorCode::unavailable, "the service did not answer in time"};
+  if (e == caf::sec::request_timeout) return no_answer_in_time();
   return Error{ErrorCode::unavailable, "the service is not available right now"};
 }
 

@@ -43,6 +43,14 @@ inline Error make_error(ErrorCode code, std::string message) {
   return Error{code, std::move(message)};
 }
 
+// A request whose answer did not come in time (503). Unlike a refusal, the request may still
+// be carried out, and the message says so: a client must look before it tries again.
+inline Error no_answer_in_time() {
+  return Error{ErrorCode::unavailable,
+               "the service did not answer in time; the request may still be carried out "
+               "(look an order up by its clientOrderId before placing it again)"};
+}
+
 // The same error, its message prefixed with where it happened ("file x: ...").
 inline Error at(const std::string& where, const Error& e) {
   return Error{e.code, where + ": " + e.message};

@@ -53,10 +53,8 @@ void ask(Bridge* self, const caf::actor& dest, std::chrono::milliseconds timeout
             *answered = true;
             done(from_caf_error(e));
           });
-  self->state.pending.push_back(BridgeState::Pending{
-      self->clock().now() + timeout, answered, [done] {
-        done(Error{ErrorCode::unavailable, "the service did not answer in time"});
-      }});
+  self->state.pending.push_back(BridgeState::Pending{self->clock().now() + timeout, answered,
+                                                     [done] { done(no_answer_in_time()); }});
   if (!self->state.ticking) {
     self->state.ticking = true;
     self->delayed_send(self, kSweepEvery, tick_atom::value);

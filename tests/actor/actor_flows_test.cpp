@@ -489,6 +489,8 @@ CAF_TEST(the gateway answers through its callbacks and turns silence into unavai
   CAF_CHECK_EQUAL(calls, 1);
   CAF_REQUIRE(!late);
   CAF_CHECK(late.error().code == ErrorCode::unavailable);
+  // Unlike a refusal, it says the request may still be carried out.
+  CAF_CHECK(late.error().message.find("may still be carried out") != std::string::npos);
   gateway.stop();
   stuck.stop();
   caf::anon_send_exit(silent, caf::exit_reason::user_shutdown);
