@@ -11,6 +11,7 @@
 #include <toml.hpp>
 
 #include "actors/common/log.hpp"
+#include "actors/common/messages.hpp"
 #include "net/client_address.hpp"
 #include "net/redis/redis_reply.hpp"
 #include "storage/postgres/postgres_url.hpp"
@@ -54,6 +55,13 @@ Result<Decimal> decimal_field(const toml::value& t, const char* key, const char*
   return *d;
 }
 
+// `key` of `table` as a T, or `fallback` when it is absent. A value of another type is an
+// error (toml::find_or would quietly take the fallback: "decimals = \"0\"" became 2).
+template <class T>
+T field_or(const toml::value& table, const std::string& key, T fallback) {
+  return table.contains(key) ? toml::find<T>(table, key) : fallback;
+}
+
 // A key of `table` that is not in `known` (a typo would otherwise be a silent default).
 Result<bool> only_known_keys(const toml::value& table, const std::set<std::string>& known,
                              const std::string& where) {
@@ -84,7 +92,7 @@ Result<bool> load_tables(const std::string& path, Options& o, std::set<std::stri
         if (auto r = only_known_keys(a, {"name", "decimals"}, "config " + path + " [[assets]]"); !r)
           return r;
         o.assets.push_back(AssetSpec{toml::find<std::string>(a, "name"),
-                                     static_cast<int>(toml::find_or<int64_t>(a, "decimals", 2))});
+                                     static_cast<int>(field_or<int64_t>(a, "decimals", 2))});
       }
     }
     if (file.contains("markets")) {
@@ -105,7 +113,7 @@ Result<bool> load_tables(const std::string& path, Options& o, std::set<std::stri
         m.id = static_cast<uint16_t>(id);
         m.base = toml::find<std::string>(t, "base");
         m.quote = toml::find<std::string>(t, "quote");
-        m.symbol = toml::find_or<std::string>(t, "symbol", m.base + "_" + m.quote);
+        m.symbol = field_or<std::string>(t, "symbol", m.base + "_" + m.quote);
         for (auto [key, dst, fallback] : {std::make_tuple("tick_size", &m.tick_size, "0.01"),
                                           std::make_tuple("step_size", &m.step_size, "0.01"),
                                           std::make_tuple("min_qty", &m.min_qty, "0"),
@@ -116,6 +124,11 @@ Result<bool> load_tables(const std::string& path, Options& o, std::set<std::stri
         }
         auto band = decimal_field(t, "price_band", "0.1");
         if (!band) return band.error();
+        if (!band->is_multiple_of(*Decimal::parse("0.0001")))
+          return make_error(ErrorCode::invalid_field,
+                            "config " + path + ": market " + m.symbol +
+                                ": price_band is in whole basis points (0.0001), not " +
+                                band->to_string());
         m.band_bps = band->units() / (Decimal::kScale / 10000);
         o.markets.push_back(std::move(m));
       }
@@ -126,13 +139,16 @@ Result<bool> load_tables(const std::string& path, Options& o, std::set<std::stri
   return true;
 }
 
-// "a,b,,c" -> {"a", "b", "c"}
+// "a, b,,c" -> {"a", "b", "c"}
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
   for (size_t start = 0; start <= text.size();) {
     size_t comma = text.find(',', start);
     if (comma == std::string::npos) comma = text.size();
-    if (comma > start) items.push_back(text.substr(start, comma - start));
+    std::string item = text.substr(start, comma - start);
+    const size_t first = item.find_first_not_of(" \t");
+    if (first != std::string::npos)
+      items.push_back(item.substr(first, item.find_last_not_of(" \t") - first + 1));
     start = comma + 1;
   }
   return items;
@@ -190,6 +206,10 @@ Result<bool> validate_options(const Options& o) {
   for (const auto& m : o.markets) {
     auto ok = m.validate();
     if (!ok) return ok.error();
+    // A market's symbol names its journal's directory: "deposits" is the deposits journal's.
+    if (m.symbol == kDepositStream)
+      return make_error(ErrorCode::invalid_field,
+                        "market symbol '" + m.symbol + "' is reserved (the deposits journal)");
     if (!ids.insert(m.id).second || !symbols.insert(m.symbol).second)
       return make_error(ErrorCode::invalid_field,
                         "market " + m.symbol + ": id and symbol must be unique");
@@ -210,6 +230,14 @@ Result<bool> validate_options(const Options& o) {
           "market " + m.symbol + ": tick/step sizes have more decimals than the assets");
   }
   if (o.markets.empty()) return make_error(ErrorCode::invalid_field, "no markets configured");
+  if (o.http_port != 0 && o.http_port == o.ws_port)
+    return make_error(ErrorCode::invalid_field,
+                      "--ws-port: the WebSocket port must differ from the HTTP port (or be 0)");
+  if (!is_ip_address(o.bind_address))
+    return make_error(ErrorCode::invalid_field, "--bind: not an IP address: '" + o.bind_address +
+                                                    "' (0.0.0.0, 127.0.0.1, ::)");
+  if (o.data_dir.empty())
+    return make_error(ErrorCode::invalid_field, "--data-dir: give a directory (\".\" for here)");
   if (std::error_code ec; !o.static_dir.empty() && !std::filesystem::is_directory(o.static_dir, ec))
     return make_error(ErrorCode::invalid_field, "--static-dir: not a directory: " + o.static_dir);
   return true;

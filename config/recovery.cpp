@@ -208,8 +208,8 @@ Result<Recovery> recover(const Options& o, Store& store, caf::actor_system& syst
     bool configured = false;
     for (const MarketSpec& spec : o.markets)
       configured = configured || spec.symbol == name;
-    if (!configured)
-      return make_error(ErrorCode::internal,
+    if (!configured)  // the configuration's fault: invalid_field exits 2, not restarted
+      return make_error(ErrorCode::invalid_field,
                         "the journal holds market " + name +
                             ", which is not configured: its traders' balances are in it. "
                             "Configure it again (markets are never dropped silently)");

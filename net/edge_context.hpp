@@ -91,11 +91,11 @@ struct EdgeContext {
   // none (origin not allowed).
   std::string cors_origin(std::string_view request_origin) const;
   bool cors_echoes_origin() const;  // true if the value varies with Origin (no "*")
-  // May a WebSocket handshake with this Origin header go ahead? Browsers always send one,
-  // and the same allowed origins apply as to REST; a client that sends none is not a page.
-  bool ws_origin_allowed(std::string_view request_origin) const {
-    return request_origin.empty() || !cors_origin(request_origin).empty();
-  }
+  // May a WebSocket handshake with this Origin and Host header go ahead? Browsers always
+  // send an Origin, and the same allowed origins apply as to REST, besides the page's own
+  // origin (the trading page this edge serves connects to /ws on its own host); a client
+  // that sends none is not a page.
+  bool ws_origin_allowed(std::string_view request_origin, std::string_view host) const;
 
   // The fan-out of the market-data thread that runs `io_context` (one per thread, set up
   // by the Edge before it serves).

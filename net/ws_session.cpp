@@ -153,7 +153,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
              "this is a WebSocket endpoint: connect with a WebSocket client", req.version());
       return false;
     }
-    if (!ctx_->ws_origin_allowed(req[http::field::origin])) {
+    if (!ctx_->ws_origin_allowed(req[http::field::origin], req[http::field::host])) {
       refuse(http::status::forbidden, "FORBIDDEN_ORIGIN",
              "WebSocket connections from this origin are not allowed", req.version());
       return false;

@@ -1,5 +1,8 @@
 #include "actors/market/market_spec.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace ex {
 namespace {
 
@@ -10,6 +13,15 @@ constexpr int64_t kMaxLots = 1'000'000'000'000;
 }  // namespace
 
 Result<bool> MarketSpec::validate() const {
+  // The symbol is in URLs, stream names ("depth@TATA_INR", "kline@TATA_INR:1h") and the name
+  // of the market's journal directory: nothing there may take it apart.
+  const bool plain = std::all_of(symbol.begin(), symbol.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  });
+  if (symbol.empty() || symbol.size() > 32 || !plain)
+    return make_error(ErrorCode::invalid_field,
+                      "market symbol '" + symbol +
+                          "': 1-32 letters, digits, '_' or '-' (it names the market's journal)");
   if (id == 0 || id > 0xfff)
     return make_error(ErrorCode::invalid_field, symbol + ": id must be 1..4095");
   if (!tick_size.is_positive() || !step_size.is_positive())
@@ -20,6 +32,8 @@ Result<bool> MarketSpec::validate() const {
                       symbol + ": tick x step must be a whole multiple of 1e-8 (fewer decimals)");
   if (min_qty.is_negative() || min_notional.is_negative() || band_bps <= 0)
     return make_error(ErrorCode::invalid_field, symbol + ": limits must be positive");
+  if (band_bps > 10000)  // a market buy's limit is then at most twice the reference price
+    return make_error(ErrorCode::invalid_field, symbol + ": the price band is at most 1 (100%)");
   return true;
 }
 

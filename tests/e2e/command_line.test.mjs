@@ -81,6 +81,19 @@ const WHOLE_NUMBER_OPTIONS = [
   ['--journal-segment-mb', 1, 4097],
 ];
 
+test('an empty data directory, one port for both, or a bind address that is no IP address is a configuration error', () => {
+  for (const [args, message] of [
+    [['--data-dir', '', '--http-port', '0', '--ws-port', '0'], /--data-dir: give a directory/],
+    [['--http-port', '4555', '--ws-port', '4555'], /WebSocket port must differ/],
+    [['--bind', 'localhost', '--http-port', '0', '--ws-port', '0'], /--bind: not an IP address: 'localhost'/],
+    [['--bind', '', '--http-port', '0', '--ws-port', '0'], /--bind: not an IP address/],
+  ]) {
+    const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 5000 });
+    assert.equal(r.status, CONFIG_ERROR, `${args}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout + r.stderr, message, `${args}`);
+  }
+});
+
 test('the table of whole-number options is every one --help shows', () => {
   const r = spawnSync(BIN, ['--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0);
@@ -227,11 +240,21 @@ test('a config file with a key it does not know stops the exchange, naming the k
       [market(['id = 1', 'tick = "0.5"']), /\[\[markets\]\]: unknown key 'tick'/],
       [market(['id = 65537']), /market id 65537 is not in 1-4095/],
       [market(['id = 1']).replace('quote = "B"', 'quote = "A"'), /base and quote are the same asset/],
+      // A symbol names the market's journal directory: none that leaves it, nests or collides.
+      ...['A/B', '../../escaped', '', 'x'.repeat(33), 'A B'].map((symbol) =>
+        [market(['id = 1', `symbol = "${symbol}"`]), /market symbol '.*': 1-32 letters, digits/]),
+      [market(['id = 1', 'symbol = "deposits"']), /market symbol 'deposits' is reserved/],
+      // A value of the wrong type is an error, not its default.
+      [market(['id = 1', 'symbol = 5']), /symbol/],
+      [market(['id = 1']).replace('name = "A"', 'name = "A"\ndecimals = "0"'), /decimals/],
+      [market(['id = 1']).replace('name = "A"', 'name = "A"\ndecimals = 2.5'), /decimals/],
+      [market(['id = 1', 'price_band = "0.00015"']), /whole basis points/],
+      [market(['id = 1', 'price_band = "2"']), /price band is at most 1/],
     ]) {
       const file = path.join(dir, 'bad.toml');
       writeFileSync(file, `${text}\n`);
       const r = run(['--config', file]);
-      assert.notEqual(r.status, 0, text);
+      assert.equal(r.status, CONFIG_ERROR, `${text}: ${r.stdout}${r.stderr}`);
       assert.match(r.stdout + r.stderr, message, text);
       assert.doesNotMatch(r.stdout + r.stderr, /listening/, text);
     }

@@ -20,7 +20,7 @@ before(async () => {
   writeFileSync(path.join(page, 'api.html'), 'must not shadow the API');
   ex = await startExchange({
     demo: true,
-    args: ['--static-dir', page, '--rate-limit', '20', '--cors-origins', 'http://allowed.example,http://also.example'],
+    args: ['--static-dir', page, '--rate-limit', '20', '--cors-origins', 'http://allowed.example, http://also.example'],
   });
 });
 after(async () => {
@@ -81,9 +81,9 @@ test('the rate limit refuses bursts per client with 429 and spares health checks
   assert.match(m.text, /exchange_http_rate_limited_total [1-9]/);
 });
 
-test('WebSocket handshakes from pages of other origins are refused on both ports', async () => {
-  const handshake = (target, origin) => [
-    `GET ${target} HTTP/1.1`, 'Host: x', 'Upgrade: websocket', 'Connection: Upgrade',
+test('WebSocket handshakes from pages of other origins are refused on both ports; the own origin is upgraded', async () => {
+  const handshake = (target, origin, host = 'x') => [
+    `GET ${target} HTTP/1.1`, `Host: ${host}`, 'Upgrade: websocket', 'Connection: Upgrade',
     'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13',
     ...(origin ? [`Origin: ${origin}`] : []), '', ''].join('\r\n');
   for (const [port, target] of [[ex.wsPort, '/'], [ex.httpPort, '/ws']]) {
@@ -97,5 +97,12 @@ test('WebSocket handshakes from pages of other origins are refused on both ports
       const ok = await rawHttp(port, handshake(target, origin), { timeoutMs: 1500 });
       assert.match(ok.text, /^HTTP\/1\.1 101/, `${origin ?? 'no origin'} on port ${port}`);
     }
+    // The page this edge serves is of its own origin: not in the list, and upgraded.
+    const own = `127.0.0.1:${port}`;
+    const same = await rawHttp(port, handshake(target, `http://${own}`, own), { timeoutMs: 1500 });
+    assert.match(same.text, /^HTTP\/1\.1 101/, `own origin on port ${port}`);
+    // Its host on another port is another origin.
+    const other = await rawHttp(port, handshake(target, `http://127.0.0.1:1`, own));
+    assert.equal(splitResponses(other.text)[0]?.status, 403, other.text);
   }
 });
