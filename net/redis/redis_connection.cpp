@@ -167,11 +167,18 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     size_t weight = 1;
   };
 
+  // A command sent and not yet answered.
+  struct InFlight {
+    ReplyFn done;
+    size_t weight;
+  };
+
   Impl(asio::io_context& io_, ConnectionOptions o)
       : io(io_),
         options(std::move(o)),
         retry_timer(io_),
         connect_timer(io_),
+        reply_timer(io_),
         backoff(options.backoff_initial),
         reconnects(Metrics::global().counter("exchange_redis_reconnects_total",
                                              "Redis connections re-established after a loss",
@@ -232,7 +239,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     auto* self = static_cast<Impl*>(c->data);
     self->ctx = nullptr;
     self->set_up(false);
-    if (self->stopping) return;
+    if (self->stopping || self->abandoning) return;
     self->retry_later(status == REDIS_OK ? "closed" : c->errstr);
   }
 
@@ -254,7 +261,10 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void connected() {
-    backoff = options.backoff_initial;
+    // The backoff starts again once Redis has answered (on_reply), not on connecting: a
+    // proxy or a full Redis (maxclients) accepts, then closes at once.
+    last_answer = std::chrono::steady_clock::now();
+    watch_replies();
     const bool again = connects.fetch_add(1) > 0;
     if (again) reconnects.inc();
     set_up(true);
@@ -280,15 +290,47 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     up_metric.set(up ? 1 : 0);
   }
 
-  static void on_reply(redisAsyncContext*, void* reply, void* privdata) {
-    std::unique_ptr<ReplyFn> fn(static_cast<ReplyFn*>(privdata));
-    if (fn && *fn) (*fn)(outcome(static_cast<redisReply*>(reply)));
+  static void on_reply(redisAsyncContext* c, void* reply, void* privdata) {
+    std::unique_ptr<InFlight> sent(static_cast<InFlight*>(privdata));
+    auto* self = static_cast<Impl*>(c->data);
+    self->in_flight_weight -= sent->weight;
+    if (reply) {  // null: the connection went, failing what was in flight
+      self->last_answer = std::chrono::steady_clock::now();
+      self->backoff = self->options.backoff_initial;
+    }
+    if (sent->done) sent->done(outcome(static_cast<redisReply*>(reply)));
+  }
+
+  // Every second while connected: a command unanswered for reply_timeout ends the
+  // connection (on_disconnect then makes it again).
+  void watch_replies() {
+    reply_timer.expires_after(std::chrono::seconds(1));
+    reply_timer.async_wait([self = shared_from_this(),
+                            c = ctx](const boost::system::error_code& ec) {
+      if (ec || self->ctx != c || !self->is_connected) return;
+      const auto waited = std::chrono::steady_clock::now() - self->last_answer;
+      if (self->in_flight_weight == 0 || waited < self->options.reply_timeout)
+        return self->watch_replies();
+      log(Level::warn, "redis did not answer in time; reconnecting",
+          {{"connection", self->options.name},
+           {"endpoint", self->options.endpoint.text()},
+           {"unanswered", self->in_flight_weight},
+           {"waited_ms", std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()}});
+      // Freed here, it fails what is in flight; the reconnection is ours to start, whether
+      // or not hiredis calls on_disconnect for a context freed while connected.
+      self->ctx = nullptr;
+      self->abandoning = true;
+      redisAsyncFree(c);
+      self->abandoning = false;
+      self->retry_later("Redis did not answer in time");
+    });
   }
 
   static void on_subscription(redisAsyncContext* c, void* reply, void*) {
     auto* r = static_cast<redisReply*>(reply);
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3) return;
     auto* self = static_cast<Impl*>(c->data);
+    self->backoff = self->options.backoff_initial;  // Redis answers (see connected())
     const redisReply* kind = r->element[0];
     if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message")
       return;
@@ -311,13 +353,19 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
       argv.push_back(payload->data());
       lens.push_back(payload->size());
     }
-    ReplyFn* fn = p.done ? new ReplyFn(std::move(p.done)) : nullptr;
-    int rc = redisAsyncCommandArgv(ctx, fn ? &Impl::on_reply : nullptr, fn,
-                                   static_cast<int>(argv.size()), argv.data(), lens.data());
-    if (rc != REDIS_OK && fn) {
-      std::unique_ptr<ReplyFn> owned(fn);
-      (*owned)(make_error(ErrorCode::unavailable, "Redis connection is closing"));
+    // Every command gets a callback, even one nobody waits for: its reply is how the
+    // connection knows that Redis answers, and how much it has in flight.
+    if (in_flight_weight == 0) last_answer = std::chrono::steady_clock::now();
+    auto* sent = new InFlight{std::move(p.done), p.weight};
+    int rc = redisAsyncCommandArgv(ctx, &Impl::on_reply, sent, static_cast<int>(argv.size()),
+                                   argv.data(), lens.data());
+    if (rc != REDIS_OK) {
+      std::unique_ptr<InFlight> owned(sent);
+      if (owned->done)
+        owned->done(make_error(ErrorCode::unavailable, "Redis connection is closing"));
+      return;
     }
+    in_flight_weight += sent->weight;
   }
 
   void send_subscription(const std::vector<std::string>& args) {
@@ -336,16 +384,20 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
       if (p.done) p.done(make_error(ErrorCode::unavailable, "Redis connection stopped"));
       return;
     }
-    if (is_connected && ctx) return send(p);
-    if (buffered_weight + p.weight > options.max_buffered) {
+    const bool up = is_connected && ctx;
+    if ((up ? in_flight_weight : buffered_weight) + p.weight > options.max_buffered) {
       dropped.fetch_add(p.weight);
       dropped_metric.inc(p.weight);
       if (p.done)
         p.done(make_error(ErrorCode::unavailable,
-                          "Redis is unreachable and its outage buffer is full (" +
-                              std::to_string(options.max_buffered) + " commands)"));
+                          std::string(up ? "Redis is not answering and the commands it has "
+                                           "not answered"
+                                         : "Redis is unreachable and its outage buffer") +
+                              " are at the limit (" + std::to_string(options.max_buffered) +
+                              " commands)"));
       return;
     }
+    if (up) return send(p);
     set_buffered(buffered_weight + p.weight);
     buffer.push_back(std::move(p));
   }
@@ -391,6 +443,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
     stopping = true;
     retry_timer.cancel();
     connect_timer.cancel();
+    reply_timer.cancel();
     if (ctx) {
       redisAsyncContext* c = ctx;
       ctx = nullptr;
@@ -413,7 +466,7 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
 
   asio::io_context& io;
   ConnectionOptions options;
-  asio::steady_timer retry_timer, connect_timer;
+  asio::steady_timer retry_timer, connect_timer, reply_timer;
   std::chrono::milliseconds backoff;
   MessageFn message_fn;
   std::function<void()> connected_fn;
@@ -422,10 +475,13 @@ struct Connection::Impl : std::enable_shared_from_this<Impl> {
   redisAsyncContext* ctx = nullptr;
   bool is_connected = false;
   bool stopping = false;
+  bool abandoning = false;  // freeing a context that stopped answering (watch_replies)
   std::deque<Pending> buffer;
-  size_t buffered_weight = 0;  // of buffer's commands
-  Pending outgoing;            // fenced messages of this turn: channels in args
-  bool fence_warned = false;   // said once until a batch goes through
+  size_t buffered_weight = 0;                         // of buffer's commands
+  size_t in_flight_weight = 0;                        // of the commands sent and not yet answered
+  std::chrono::steady_clock::time_point last_answer;  // or when the oldest unanswered went
+  Pending outgoing;           // fenced messages of this turn: channels in args
+  bool fence_warned = false;  // said once until a batch goes through
   std::set<std::string> channels;
 
   // readable from any thread

@@ -4,6 +4,10 @@
 // exponential backoff until stop(). Commands given while it is down wait in a bounded
 // buffer (ConnectionOptions::max_buffered) and go out, in order, once it is back; beyond
 // the bound they fail at once with UNAVAILABLE, so a long outage costs bounded memory.
+// The same bound holds for commands sent and not yet answered, so a Redis that is
+// connected but stalled (stopped, swapping, a host gone silent) costs bounded memory too;
+// and a command unanswered for ConnectionOptions::reply_timeout takes the connection down,
+// to be made again, as a reset would.
 // Commands in flight when the connection drops fail with UNAVAILABLE: whether Redis
 // applied them is unknown, and the caller decides whether to send them again.
 //
@@ -14,8 +18,7 @@
 //
 // Thread-safety: every public method may be called from any thread; work runs on the
 // io_context's thread (which must be one thread), and so do callbacks. hiredis has no
-// timer hook, so the connect timeout is an asio timer; there is no per-command timeout
-// (a reset or a restart of Redis fails what is in flight).
+// timer hook, so the connect timeout and the reply timeout are asio timers.
 #pragma once
 
 #include <chrono>
@@ -57,6 +60,10 @@ struct ConnectionOptions {
   std::chrono::milliseconds backoff_initial{50};
   std::chrono::milliseconds backoff_max{2000};
   std::chrono::milliseconds connect_timeout{2000};
+  // The oldest unanswered command waited this long: Redis is taken for gone (what is in
+  // flight fails with UNAVAILABLE) and the connection is made again. Above the longest
+  // blocking read (XREADGROUP BLOCK, 1 s).
+  std::chrono::milliseconds reply_timeout{10000};
   // With a token, publish() is fenced: the messages given in one turn of the io thread go
   // out as one script that publishes them only while the key `fence_key` holds
   // `fence_token`, in the same atomic step. A node whose claim another node took

@@ -3,6 +3,8 @@
 #define CAF_SUITE redis_connection
 #include <caf/test/dsl.hpp>
 
+#include <poll.h>
+
 #include <future>
 #include <mutex>
 
@@ -194,6 +196,88 @@ CAF_TEST(commands wait in a bounded buffer while redis is down) {
   CAF_REQUIRE(n.ok());
   CAF_CHECK_EQUAL(n->str, "10");  // each buffered command ran exactly once
   CAF_CHECK_EQUAL(c.stats().buffered, 0u);
+}
+
+CAF_TEST(a redis that stops answering costs bounded memory and is connected to again) {
+  RedisServer server;
+  CAF_REQUIRE(server.started());
+  IoThread io;
+  auto o = options_for(server, "stalled");
+  o.max_buffered = 10;
+  o.reply_timeout = std::chrono::milliseconds(800);
+  Connection c(io.context(), o);
+  c.start();
+  CAF_REQUIRE(call(c, {"PING"}).ok());
+  const uint64_t connects = c.stats().connects;
+
+  server.pause();  // the connection stays up; nothing is answered
+  std::atomic<int> failed{0};
+  for (int i = 0; i < 15; ++i)
+    c.command({"INCR", "counter"}, [&](Result<Reply> r) {
+      if (!r) ++failed;
+    });
+  // The five beyond the bound fail at once, as they do while Redis is unreachable.
+  CAF_REQUIRE(wait_until([&] { return failed.load() == 5; }));
+  CAF_CHECK_EQUAL(c.stats().dropped, 5u);
+  // The ten in flight fail once unanswered for reply_timeout; the connection is made again.
+  CAF_REQUIRE(wait_until([&] { return failed.load() == 15; }, std::chrono::seconds(5)));
+  CAF_REQUIRE(wait_until([&] { return c.stats().connects > connects; }, std::chrono::seconds(5)));
+
+  server.resume();
+  CAF_REQUIRE(wait_until([&] { return call(c, {"PING"}).ok(); }));
+}
+
+// Accepts every connection and closes it at once, as a proxy whose Redis is down does, or
+// a Redis at its maxclients.
+class Slammer {
+ public:
+  Slammer() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    listen(fd_, 64);
+    thread_ = std::thread([this] {
+      while (!done_) {
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, 20) == 1) close(accept(fd_, nullptr, nullptr));
+      }
+    });
+  }
+  ~Slammer() {
+    done_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_;
+  uint16_t port_ = 0;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+CAF_TEST(a connection that is accepted and closed at once backs off all the same) {
+  Slammer slammer;
+  IoThread io;
+  ConnectionOptions o;
+  o.endpoint = *parse_redis_url("redis://127.0.0.1:" + std::to_string(slammer.port()));
+  o.name = "slammed";
+  o.backoff_initial = std::chrono::milliseconds(20);
+  o.backoff_max = std::chrono::milliseconds(400);
+  Connection c(io.context(), o);
+  c.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Backing off, 20 + 40 + 80 + 160 + 320 + 400 ms: about 6 connections in 1.5 s, where a
+  // backoff that starts again on each connect made one every 20 ms (about 75).
+  const uint64_t connects = c.stats().connects;
+  CAF_CHECK(connects >= 3);
+  CAF_CHECK(connects <= 12);
+  c.stop();
 }
 
 CAF_TEST(stop fails what is buffered and ends reconnecting) {

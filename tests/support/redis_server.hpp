@@ -161,6 +161,9 @@ class RedisServer {
   }
   bool started() const { return started_; }
   void stop() { process_.stop(); }
+  // Connected clients stay connected and get no answer until resume(): a Redis that hangs.
+  void pause() { kill(process_.pid(), SIGSTOP); }
+  void resume() { kill(process_.pid(), SIGCONT); }
   bool restart() {
     stop();
     return start();
