@@ -165,6 +165,10 @@ int run_node(const Options& o, const char* program_path) {
   std::vector<uint64_t> stored_seqs;
   {
     caf::scoped_actor self{system};
+    // The same for the deposits: the next record must follow the journal's last.
+    self->request(catalog->writer, caf::infinite, stored_atom::value, std::string(kDepositStream),
+                  rec.deposits_last_seq)
+        .receive([](uint64_t) {}, [](caf::error&) {});
     for (const RecoveredMarket& m : rec.markets) {
       stored_seqs.push_back(m.stored_seq);  // what storage had before: true in any case
       self->request(catalog->writer, caf::infinite, stored_atom::value, m.core->spec().symbol,

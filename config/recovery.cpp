@@ -158,6 +158,7 @@ Result<bool> recover_deposits(const Options& o, Store& store, WriterFeed& catch_
     log(Level::warn, "deposits journal had a torn tail; cut off",
         {{"file", report->tail_file}, {"offset", report->tail_offset}});
   const uint64_t last = std::max(from, report->last_seq);
+  rec.deposits_last_seq = last;
   if (journal_existed)
     if (auto r = check_journal_reaches_storage(o, kDepositStream, dir, true, last, *stored); !r)
       return r;

@@ -39,6 +39,7 @@ struct Recovery {
   std::string deposits_dir;
   DepositTotals deposit_totals;  // what the deposits journal holds
   uint64_t deposits_stored_seq = 0;
+  uint64_t deposits_last_seq = 0;  // the deposits journal's last record
   uint64_t deposits_replayed = 0;
   uint64_t caught_up = 0;  // updates sent to storage
   std::chrono::milliseconds took{0};

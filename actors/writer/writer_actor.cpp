@@ -1,7 +1,9 @@
 #include "actors/writer/writer_actor.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
+#include <set>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
@@ -143,10 +145,25 @@ class Writer {
     return seq;
   }
 
+  // A deposit. Each account sends its own, so they may come out of order (one account's
+  // overtaking another's), and one may never come (lost in a bus's stream). The rows are
+  // stored as they come (by id, idempotent); storage's position for the deposits goes only
+  // as far as every record has come, so that a restart's recovery writes a lost one from
+  // the journal instead of the position passing over it.
   void add(const DepositRecord& d, uint64_t seq, const caf::actor& source) {
-    if (source) streams_[kDepositStream].source = source;
-    batch_.advance(kDepositStream, seq);
+    Stream& st = streams_[kDepositStream];
+    if (source) st.source = source;
     batch_.add_deposit(d);
+    if (seq != 0 && (!st.placed || seq == st.last + 1)) {
+      st.last = std::max(st.last, seq);
+      while (st.early.erase(st.last + 1) > 0)
+        ++st.last;
+      batch_.advance(kDepositStream, st.last);
+      if (st.early.empty()) st.missing_since = {};
+    } else if (seq > st.last) {
+      if (st.early.empty()) st.missing_since = std::chrono::steady_clock::now();
+      st.early.insert(seq);
+    }
     lag_.set(static_cast<int64_t>(pending()));
     arm();
   }
@@ -169,7 +186,9 @@ class Writer {
   // The timer: the batching interval, or the backoff while storage is away.
   void on_tick() {
     ticking_ = false;
+    const bool watching = watch_missing_deposits();
     flush();
+    if (watching) arm();
   }
 
  private:
@@ -335,7 +354,32 @@ class Writer {
     std::deque<MarketUpdate> held;  // catching_up: live updates, in order
     bool overflow = false;
     caf::actor source;
+    // Deposits only: records come after one not yet come, and since when.
+    std::set<uint64_t> early;
+    std::chrono::steady_clock::time_point missing_since;
+    bool missing_told = false;
   };
+
+  // A deposit record that has not come for seconds while later ones have was lost on its
+  // way: said once, as storage's deposits then stay behind until a restart. True while
+  // there is one to watch and not yet told.
+  bool watch_missing_deposits() {
+    auto it = streams_.find(kDepositStream);
+    if (it == streams_.end()) return false;
+    Stream& st = it->second;
+    if (st.early.empty()) {
+      st.missing_told = false;
+      return false;
+    }
+    if (st.missing_told) return false;
+    if (std::chrono::steady_clock::now() - st.missing_since < std::chrono::seconds(5)) return true;
+    st.missing_told = true;
+    log(Level::warn,
+        "deposit records went missing on their way: storage's deposits stay at the last one "
+        "before them until a restart writes them from the journal",
+        {{"stored_seq", st.last}, {"missing_from", st.last + 1}, {"later", st.early.size()}});
+    return false;
+  }
 
   void add_rows(const MarketUpdate& up) {
     batch_.advance(up.market, up.seq);

@@ -306,6 +306,27 @@ CAF_TEST(an update that does not follow the last one leaves the rest to the jour
   CAF_CHECK_EQUAL(stored(), "10 10");
 }
 
+CAF_TEST(deposits out of order or lost hold storages position where every one has come) {
+  // Recovery left the deposits at 10. Each account sends its own deposits, so 13 and 14
+  // may overtake 12, or 12 may be lost on a bus: the rows are stored, the position waits.
+  CAF_CHECK_EQUAL(place(kDepositStream, 10), 10u);
+  auto deposit = [&](uint64_t seq) {
+    DepositRecord d{1000 + seq, "u" + std::to_string(seq), "INR", Decimal::from_int(5), 1};
+    self->send(writer, deposit_atom::value, d, seq);
+  };
+  for (uint64_t seq : {11, 13, 14})
+    deposit(seq);
+  CAF_REQUIRE(flush());
+  CAF_CHECK_EQUAL(*reader->stored_seq(kDepositStream), 11u);
+  CAF_CHECK_EQUAL(reader->deposits_of("u14")->size(), 1u);
+  deposit(12);
+  CAF_REQUIRE(flush());
+  CAF_CHECK_EQUAL(*reader->stored_seq(kDepositStream), 14u);
+  deposit(15);
+  CAF_REQUIRE(flush());
+  CAF_CHECK_EQUAL(*reader->stored_seq(kDepositStream), 15u);
+}
+
 CAF_TEST(after a restart the first update must follow what storage holds) {
   // Recovery caught storage up to 10. Updates 11 and 12 were lost on the way before the
   // writer saw any: it must not take 13 as its start.
