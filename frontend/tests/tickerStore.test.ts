@@ -1,20 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TickerStore } from '@/lib/tickerStore';
-import { ExchangeSocket, type SocketLike } from '@/lib/ws';
+import { ExchangeSocket } from '@/lib/ws';
+import { FakeSocket } from './fakeSocket';
 import type { Ticker } from '@/lib/types';
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  onopen: ((ev: unknown) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  sent: { method: string; params: string[]; id: number }[] = [];
-  send(data: string) { this.sent.push(JSON.parse(data)); }
-  close() { this.readyState = 3; }
-  open() { this.readyState = 1; this.onopen?.({}); }
-  receive(msg: unknown) { this.onmessage?.({ data: JSON.stringify(msg) }); }
-}
 
 const tick = () => new Promise<void>((r) => queueMicrotask(r));
 const ticker = (symbol: string): Ticker => ({

@@ -1,23 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ExchangeSocket, type SocketLike } from '@/lib/ws';
+import { ExchangeSocket } from '@/lib/ws';
+import { FakeSocket } from './fakeSocket';
 import type { Candle, DepthDiff, PublicTrade, Ticker, UserFill } from '@/lib/types';
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  onopen: ((ev: unknown) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
-  onerror: ((ev: unknown) => void) | null = null;
-  onmessage: ((ev: { data: unknown }) => void) | null = null;
-  sent: { method: string; params: string[]; id: number }[] = [];
-  constructor(readonly url: string) {}
-  send(data: string) { this.sent.push(JSON.parse(data)); }
-  close() { this.readyState = 3; }
-  open() { this.readyState = 1; this.onopen?.({}); }
-  drop() { this.readyState = 3; this.onclose?.({}); }
-  receive(msg: unknown) { this.onmessage?.({ data: typeof msg === 'string' ? msg : JSON.stringify(msg) }); }
-  /** Acknowledges every request sent so far. */
-  ackAll() { for (const m of this.sent) this.receive({ result: null, id: m.id }); }
-}
 
 let sockets: FakeSocket[];
 const last = () => sockets[sockets.length - 1] as FakeSocket;

@@ -231,14 +231,7 @@ CAF_TEST(a redis that stops answering costs bounded memory and is connected to a
 // a Redis at its maxclients.
 class Slammer {
  public:
-  Slammer() : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+  Slammer() : fd_(ex::testing::bind_loopback(&port_)) {
     listen(fd_, 64);
     thread_ = std::thread([this] {
       while (!done_) {
@@ -255,8 +248,8 @@ class Slammer {
   uint16_t port() const { return port_; }
 
  private:
+  uint16_t port_ = 0;  // before fd_, which the constructor makes with it
   int fd_;
-  uint16_t port_ = 0;
   std::atomic<bool> done_{false};
   std::thread thread_;
 };

@@ -94,8 +94,8 @@ class ChildProcess {
   int status_ = -1;  // waitpid's, once the process has ended
 };
 
-// A port nobody listens on right now (bound once to port 0, then released).
-inline uint16_t free_port() {
+// A TCP socket bound to a port of 127.0.0.1 the kernel chose; that port goes to `port`.
+inline int bind_loopback(uint16_t* port) {
   int s = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
@@ -103,8 +103,15 @@ inline uint16_t free_port() {
   bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
   socklen_t len = sizeof a;
   getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  close(s);
-  return ntohs(a.sin_port);
+  *port = ntohs(a.sin_port);
+  return s;
+}
+
+// A port nobody listens on right now (bound once to port 0, then released).
+inline uint16_t free_port() {
+  uint16_t port = 0;
+  close(bind_loopback(&port));
+  return port;
 }
 
 // One blocking request/answer on a fresh TCP connection to 127.0.0.1:port: `request` is
