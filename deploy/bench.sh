@@ -35,10 +35,14 @@ while [[ $# -gt 0 ]]; do
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+# Both ports are waited on or connected to by number: "any free port" (0) cannot be.
+[[ $http_port =~ ^[1-9][0-9]{0,4}$ && $ws_port =~ ^[1-9][0-9]{0,4}$ ]] ||
+  { echo "bench.sh: --http-port and --ws-port take port numbers (not 0)" >&2; exit 2; }
 for bin in build/exchange build/http_load build/ws_fanout; do
   [[ -x $bin ]] || { echo "bench.sh: $bin is missing: run deploy/build.sh first" >&2; exit 1; }
 done
 
+. deploy/lib.sh
 data=$(mktemp -d)
 pid=""
 stop_exchange() {
@@ -50,18 +54,25 @@ stop_exchange() {
 }
 trap 'stop_exchange; rm -rf "$data"' EXIT
 
-# Starts the exchange with the given options and waits until it answers /ready.
+# Starts the exchange with the given options and waits until it answers /ready. The ports
+# must be free (the last run's exchange has been waited for): another exchange answering
+# there would be measured instead.
 start_exchange() {
+  require_free_port bench.sh HTTP "$http_port" || exit 1
+  require_free_port bench.sh WebSocket "$ws_port" || exit 1
   rm -rf "$data/node" && mkdir -p "$data/node"
   build/exchange --data-dir "$data/node" --http-port "$http_port" --ws-port "$ws_port" "$@" \
     >"$data/exchange.log" 2>&1 &
   pid=$!
-  for _ in $(seq 100); do
-    curl -fs "http://127.0.0.1:$http_port/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "bench.sh: the exchange did not start:" >&2
+  local ready=0
+  wait_until_ready "$pid" 10 answers "http://127.0.0.1:$http_port/ready" || ready=$?
+  ((ready == 0)) && return 0
+  if ((ready == 1)); then
+    pid=""  # waited for already
+    echo "bench.sh: the exchange exited (status $ready_exit_status) before it was ready:" >&2
+  else
+    echo "bench.sh: the exchange did not answer /ready in 10 s:" >&2
+  fi
   cat "$data/exchange.log" >&2
   exit 1
 }

@@ -37,6 +37,17 @@ if ((port + 100 * edges + 1 > 65535 || port + 5 > 65535)); then
   echo "--port $port with --edges $edges: the ports go up to $((port + 100 * edges + 1)) (Redis at $((port + 5))), past 65535" >&2
   exit 2
 fi
+# Every port must be free before anything starts: a part on a port another process (an
+# earlier run's part, another exchange) answers on would exit, and until it had, that
+# process's answers would pass for its own; the cluster would run on parts it cannot stop.
+. "$repo/deploy/lib.sh"
+require_free_port cluster.sh "node's REST" "$port" || exit 1
+require_free_port cluster.sh "node's WebSocket" $((port + 1)) || exit 1
+require_free_port cluster.sh Redis $((port + 5)) || exit 1
+for ((i = 1; i <= edges; i++)); do
+  require_free_port cluster.sh "edge $i's REST" $((port + 100 * i)) || exit 1
+  require_free_port cluster.sh "edge $i's WebSocket" $((port + 100 * i + 1)) || exit 1
+done
 # --dir and EXCHANGE_BIN are relative to where the script was started; the rest to the repository.
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
@@ -68,16 +79,20 @@ stop() {
 trap stop EXIT
 trap 'exit 0' INT TERM  # a stop asked for
 
-# A part is up once it answers on `url`; one that exits first stops the cluster.
+# A part is up once it, still running, passes the check after its PID (e.g. answers URL);
+# one that exits first, or does not pass within 30 s, stops the cluster.
 wait_for() {
-  local name=$1 pid=$2 url=$3
-  for _ in $(seq 1 300); do
-    curl -sf "$url" >/dev/null && return 0
-    kill -0 "$pid" 2>/dev/null || { echo "$name did not start: see $dir/$name.log" >&2; tail -n 5 "$dir/$name.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "$name did not answer at $url in 30 s: see $dir/$name.log" >&2
-  exit 1
+  local name=$1 pid=$2 ready=0
+  shift 2
+  wait_until_ready "$pid" 30 "$@" || ready=$?
+  if ((ready == 1)); then
+    echo "$name did not start (exit status $ready_exit_status): see $dir/$name.log" >&2
+    tail -n 5 "$dir/$name.log" >&2
+    exit 1
+  elif ((ready == 2)); then
+    echo "$name did not answer ($*) in 30 s: see $dir/$name.log" >&2
+    exit 1
+  fi
 }
 
 # As root, PostgreSQL runs as the postgres user (pg_server.sh), who must reach the directory.
@@ -88,28 +103,18 @@ fi
 store=$(tests/support/pg_server.sh start "$dir/postgres")
 
 mkdir -p "$dir/redis"
-redis_port=$((port + 5))
-# A Redis left running (by an earlier run killed outright) would answer the ping below while
-# ours exits at once (address in use), and the cluster would run on a Redis it cannot stop.
-if redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
-  echo "a Redis already answers on port $redis_port (left from an earlier run?): stop it, or use another --port" >&2
-  exit 1
-fi
+redis_port=$((port + 5))   # checked free above: a Redis left running would pass for ours
 # Appends every write, so the streams that carry storage events survive a restart of Redis.
 setsid redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$dir/redis" --appendonly yes \
   --save '' >"$dir/redis.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do
-  redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
-  kill -0 "${pids[-1]}" 2>/dev/null || { echo "redis did not start: see $dir/redis.log" >&2; exit 1; }
-  sleep 0.1
-done
+wait_for redis "${pids[-1]}" redis-cli -p "$redis_port" ping
 bus=redis://127.0.0.1:$redis_port
 
 setsid "$bin" --bind 127.0.0.1 --http-port "$port" --ws-port $((port + 1)) --data-dir "$dir/node" \
   --store "$store" --bus "$bus" --demo --log-level warn >"$dir/node.log" 2>&1 &
 pids+=($!)
-wait_for node "${pids[-1]}" "http://127.0.0.1:$port/ready"
+wait_for node "${pids[-1]}" answers "http://127.0.0.1:$port/ready"
 ready="cluster ready: page and REST http://127.0.0.1:$port, WebSocket ws://127.0.0.1:$((port + 1))"
 
 for ((i = 1; i <= edges; i++)); do
@@ -117,7 +122,7 @@ for ((i = 1; i <= edges; i++)); do
   setsid "$bin" --role ws-edge --bind 127.0.0.1 --http-port "$p" --ws-port $((p + 1)) --bus "$bus" \
     --log-level warn >"$dir/edge-$i.log" 2>&1 &
   pids+=($!)
-  wait_for "edge-$i" "${pids[-1]}" "http://127.0.0.1:$p/health"
+  wait_for "edge-$i" "${pids[-1]}" answers "http://127.0.0.1:$p/health"
   ready+=", edge $i ws://127.0.0.1:$((p + 1))"
 done
 

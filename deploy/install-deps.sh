@@ -33,8 +33,13 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The trading page needs Node.js 20+ (Next.js). Debian 12's own nodejs is 18.
-if ! command -v node >/dev/null || (( $(node -p 'process.versions.node.split(".")[0]') < 20 )); then
-  echo "Node.js 20 or newer is needed for the trading page (found: $(node --version 2>/dev/null || echo none))." >&2
+# The trading page needs Node.js 20.9 or newer (Next.js refuses anything older; the
+# "engines" of frontend/package.json). Debian 12's own nodejs is 18.
+node_ok() {
+  node -e 'const [major, minor] = process.versions.node.split(".").map(Number);
+           process.exit(major > 20 || (major === 20 && minor >= 9) ? 0 : 1)' 2>/dev/null
+}
+if ! command -v node >/dev/null || ! node_ok; then
+  echo "Node.js 20.9 or newer is needed for the trading page (found: $(node --version 2>/dev/null || echo none))." >&2
   exit 1
 fi

@@ -13,6 +13,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <toml.hpp>
 
+#include "net/bots/bot_log.hpp"
 #include "net/client/url.hpp"
 
 namespace ex::bots {
@@ -151,12 +152,19 @@ ParseOutcome guarded(CLI::App& app, F parse) {
   try {
     parse();
   } catch (const CLI::ParseError& e) {
-    out.exit_code = app.exit(e);
+    // CLI11 prints the message and gives each kind of error a code of its own (105 for a
+    // value out of range, 109 for an unknown flag, ...): every command line error is 2
+    // here, as the bots' own checks are; --help and --version stay 0.
+    out.exit_code = app.exit(e) == 0 ? 0 : 2;
     if (out.exit_code != 0) out.error = e.what();
   } catch (const ConfigError& e) {
     out.exit_code = 2;
     out.error = e.what;
     std::cerr << app.get_name() << ": " << e.what << "\n";
+  } catch (const std::exception& e) {  // e.g. toml::find on a [[market]] without a symbol
+    out.exit_code = 2;
+    out.error = std::string("config: ") + e.what();
+    std::cerr << app.get_name() << ": " << out.error << "\n";
   }
   return out;
 }
@@ -170,6 +178,18 @@ void check_urls(const std::string& http, const std::string& ws) {
         "--http: expected http://host:port, got " + http);
   check(ws == "http" || (client::parse_url(ws) && client::parse_url(ws)->scheme == "ws"),
         "--ws: expected ws://host:port/path or 'http' (/ws on the REST port), got " + ws);
+}
+
+// The settings both bots share, checked after the flags and the file are read (a file's
+// values do not pass through the flags' own validators).
+void check_common(int connections, int64_t timeout_ms, double wait_ready_s,
+                  const std::string& log_level) {
+  LogLevel level;
+  check(BotLog::parse(log_level, &level),
+        "--log-level: expected debug, info, warn, error or off, got '" + log_level + "'");
+  check(connections >= 1, "--connections must be at least 1, got " + std::to_string(connections));
+  check(timeout_ms > 0, "--request-timeout-ms must be positive, got " + std::to_string(timeout_ms));
+  check(wait_ready_s >= 0, "--wait-ready must not be negative (0: wait for ever)");
 }
 
 void add_common(Settings& s, std::string& http, std::string& ws, std::vector<std::string>& markets,
@@ -284,6 +304,9 @@ ParseOutcome parse_mm_options(int argc, const char* const* argv, MmConfig& c) {
     }
     app.parse(argc, argv);
     check_urls(c.http_url, c.ws_url);
+    check_common(c.http_connections, c.request_timeout_ms, c.wait_ready_s, c.log_level);
+    check(c.reference == "walk" || c.reference == "last", "--reference: walk or last");
+    check(c.ladder.levels >= 1 && c.ladder.levels <= 100, "--levels: 1..100");
     check(!c.user.empty(), "--user must not be empty");
     check(c.ladder.quantity.is_positive(), "--quantity must be positive");
     check(c.ladder.spread_bps >= 0 && c.ladder.level_step_bps >= 0, "spreads must not be negative");
@@ -340,6 +363,8 @@ ParseOutcome parse_sim_options(int argc, const char* const* argv, SimConfig& c) 
     s.load(argc, argv);
     app.parse(argc, argv);
     check_urls(c.http_url, c.ws_url);
+    check_common(c.http_connections, c.request_timeout_ms, c.wait_ready_s, c.log_level);
+    check(c.traders >= 1 && c.traders <= 100000, "--traders: 1..100000");
     check(c.rate > 0, "--rate must be positive");
     check(c.max_in_flight > 0, "--max-in-flight must be positive");
     check(c.params.quantity.is_positive(), "--quantity must be positive");

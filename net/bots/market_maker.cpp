@@ -65,7 +65,10 @@ struct MarketMaker::Impl {
         reconciler(io, this->cfg, api, tracker, markets, orders, phase, counters, log),
         shutdown(io, this->cfg, tracker, markets, orders, funds, counters, log) {
     log.name = "mm";
-    BotLog::parse(this->cfg.log_level, &log.level);
+    // The command line refuses an unknown level (bot_cli.cpp); a config built in code that
+    // holds one is said so rather than ignored.
+    if (!BotLog::parse(this->cfg.log_level, &log.level))
+      log.warn("unknown log level '" + this->cfg.log_level + "': logging at info");
   }
 
   // Client ids start with the prefix and a random session tag, so that this run's orders
