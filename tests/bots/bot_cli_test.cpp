@@ -18,23 +18,24 @@ using namespace ex::bots;
 
 namespace {
 
-// parse_*_options on "<name> args...": the exit code (-1: parsed, the bot would run).
-int parse_mm(std::vector<std::string> args) {
-  args.insert(args.begin(), "exchange-mm");
+// `parse` (a parse_*_options) on "<program> args...": the exit code (-1: parsed, the bot
+// would run).
+template <class Config, class Parse>
+int exit_code_of(Parse parse, const char* program, std::vector<std::string> args) {
+  args.insert(args.begin(), program);
   std::vector<const char*> argv;
   for (const std::string& a : args)
     argv.push_back(a.c_str());
-  MmConfig config;
-  return parse_mm_options(static_cast<int>(argv.size()), argv.data(), config).exit_code;
+  Config config;
+  return parse(static_cast<int>(argv.size()), argv.data(), config).exit_code;
+}
+
+int parse_mm(std::vector<std::string> args) {
+  return exit_code_of<MmConfig>(parse_mm_options, "exchange-mm", std::move(args));
 }
 
 int parse_sim(std::vector<std::string> args) {
-  args.insert(args.begin(), "exchange-sim");
-  std::vector<const char*> argv;
-  for (const std::string& a : args)
-    argv.push_back(a.c_str());
-  SimConfig config;
-  return parse_sim_options(static_cast<int>(argv.size()), argv.data(), config).exit_code;
+  return exit_code_of<SimConfig>(parse_sim_options, "exchange-sim", std::move(args));
 }
 
 // Both bots, the same arguments.
