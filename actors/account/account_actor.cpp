@@ -113,6 +113,10 @@ class Account {
     rp.deliver(std::move(out.reply));
   }
 
+  void release(uint64_t hold_key, Decimal amount) {
+    if (pending_.count(hold_key)) check(ledger_.release(kSelf, hold_key, amount));
+  }
+
   void apply(AccountUpdate& up) {
     for (const Settlement& s : up.settlements)
       check(apply_settlement(ledger_, kSelf, s));
@@ -308,6 +312,7 @@ caf::behavior account_actor(caf::event_based_actor* self, std::string user_id, C
   return {
       [=](place_atom, PlaceOrder& order) { return a->place(self, order); },
       [=](PlaceOutcome& out) { a->on_outcome(out); },
+      [=](release_atom, uint64_t hold_key, Decimal amount) { a->release(hold_key, amount); },
       [=](settle_atom, AccountUpdate& up) { a->apply(up); },
       [=](deposit_atom, const std::string& asset, Decimal amount, uint64_t deposit_id) {
         return a->deposit(self, asset, amount, deposit_id);

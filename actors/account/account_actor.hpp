@@ -6,6 +6,8 @@
 //        (errors: UNKNOWN_MARKET, INSUFFICIENT_FUNDS, DUPLICATE_CLIENT_ORDER_ID,
 //        POST_ONLY_WOULD_CROSS, rule violations).
 //  PlaceOutcome                   the market's answer (see market_actor.hpp).
+//  (release, hold_key, amount)    the market's word that an order on its way will not
+//        spend `amount` of its hold: available again before the PlaceOutcome.
 //  (settle, AccountUpdate)        fills and closes of its orders from a market.
 //  (deposit, asset, amount, id)   -> available balance after it, once the deposits
 //        journal has it (the catalog's deposit_journal; at once without one).

@@ -160,6 +160,19 @@ Result<Decimal> Ledger::close(AccountId account, uint64_t order_id) {
   return Decimal::from_units(released);
 }
 
+Result<bool> Ledger::release(AccountId account, uint64_t order_id, Decimal amount) {
+  Hold* h = holds_.find(order_id);
+  if (!h || h->account != account) return bug("release of an order without a hold");
+  if (amount.is_negative()) return bug("release of a negative amount");
+  Balance& b = at(account, held_asset(*h));
+  if (amount.units() > h->remaining || amount.units() > b.locked.units())
+    return bug("release exceeds the hold");
+  h->remaining -= amount.units();
+  b.locked = Decimal::from_units(b.locked.units() - amount.units());
+  b.available = Decimal::from_units(b.available.units() + amount.units());
+  return true;
+}
+
 Result<bool> Ledger::rename_hold(uint64_t from, uint64_t to) {
   Hold* h = holds_.find(from);
   if (!h) return bug("rename of a missing hold");

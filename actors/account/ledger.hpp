@@ -91,6 +91,9 @@ class Ledger {
   Result<bool> rename_hold(uint64_t from, uint64_t to);
   // Returns what the order's hold still has to available and forgets the hold.
   Result<Decimal> close(AccountId account, uint64_t order_id);
+  // Returns `amount` of the hold to available ahead of the order's close, which then
+  // returns that much less: for a part its market knows the order will not spend.
+  Result<bool> release(AccountId account, uint64_t order_id, Decimal amount);
   // How much an open order's hold still has (for tests and queries).
   Result<Decimal> held(uint64_t order_id) const;
   // An open order's hold as it stands now (`amount` = what it still has): placing it

@@ -44,6 +44,7 @@ using record_atom = caf::atom_constant<caf::atom("record")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
 using store_atom = caf::atom_constant<caf::atom("store")>;
 using publish_atom = caf::atom_constant<caf::atom("publish")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
 
 // The journal stream of account deposits (markets' streams are named by their symbols).
 constexpr const char* kDepositStream = "deposits";

@@ -96,6 +96,8 @@ class MarketShell {
     if (accounts_.size() <= out->taker) accounts_.resize(out->taker + 1);
     accounts_[out->taker] = account;
     orders_placed_.inc();
+    if (out->taker_unspent.is_positive() && waits_for_journal())
+      self_->send(account, release_atom::value, hold_key, out->taker_unspent);
     commit(cmd, [this, out, hold_key, account] {
       PlaceOutcome outcome;
       outcome.hold_key = hold_key;
@@ -186,6 +188,9 @@ class MarketShell {
  private:
   const std::string& symbol() const { return core_->spec().symbol; }
   bool halted() const { return !halt_error_.message.empty(); }
+  bool waits_for_journal() const {
+    return links_.journal && durability_.level != journal::Durability::none;
+  }
 
   static caf::error catching_up(const std::string& symbol) {
     return to_caf_error(
@@ -207,7 +212,7 @@ class MarketShell {
       return;
     }
     outbox_.record(seq, encode_binary(cmd));
-    if (durability_.level == journal::Durability::none)
+    if (!waits_for_journal())
       release();
     else
       waiting_.emplace_back(seq, std::move(release));

@@ -8,6 +8,10 @@
 //        matches, then sends the account a PlaceOutcome, every other account that traded
 //        its (settle, AccountUpdate), and the MarketUpdate to hub and writer (gathered
 //        with the updates of the commands queued behind it: market_outbox.hpp).
+//        An order that closed at once (IOC, FOK, market) and left part of its hold
+//        unspent: the account gets (release, hold_key, amount) right away, before the
+//        journal's commit, since that part stays unspent whether or not the command
+//        becomes durable. A market buy by quantity holds all of its account's quote.
 //  (cancel, order id, user id)            -> CancelReply, or UNKNOWN_ORDER (also when the
 //        named user does not own it); the owner's account gets the unlock.
 //  (cancel_all, user id)                  -> vector<CancelReply>

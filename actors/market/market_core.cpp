@@ -342,6 +342,8 @@ void MarketCore::process(Output& out, int64_t now, uint64_t taker_id, bool is_pl
   settlements_.clear();
   settlements_of(spec_, book_.events(), settlements_);
   for (const Settlement& s : settlements_) {
+    if (is_place && s.kind == Settlement::close && s.order_id == taker_id)
+      if (auto left = shadow_.held(s.order_id)) out.taker_unspent = *left;
     if (!apply_settlement(shadow_, s.user, s)) ++ledger_errors_;
     hand_back(s.user);
     if (!silent) account_update(out, s.user, is_place).settlements.push_back(s);

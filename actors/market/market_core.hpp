@@ -63,6 +63,9 @@ class MarketCore {
     book::UserId taker = 0;      // places: the taker's user
     PlaceReply reply;            // places
     AccountUpdate taker_update;  // places: the taker's own settlements and order
+    // Places whose order closed at once (IOC, FOK, market): what closing its hold returns.
+    // Its account may free that much before the command is durable, whatever becomes of it.
+    Decimal taker_unspent;
     std::vector<std::pair<book::UserId, AccountUpdate>> accounts;  // every other account
     std::vector<CancelReply> cancels;  // orders the command cancelled at its owner's wish
   };

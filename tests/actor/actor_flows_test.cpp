@@ -641,4 +641,55 @@ CAF_TEST(a burst of commands reaches the journal and the writer as one message e
   run();
 }
 
+CAF_TEST(an order that closed at once frees its unspent hold before the journal commits) {
+  // A market whose journal answers only when the test says so (durability batch).
+  auto journal = sys.spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](record_atom, uint64_t, const std::vector<std::string>&) {}};
+  });
+  auto m =
+      sys.spawn(market_actor, std::make_shared<MarketCore>(tata_inr(), MarketStart{}),
+                MarketLinks{{}, {}, {}, journal}, MarketDurability{}, std::vector<caf::actor>{});
+  catalog->markets.front().market = m;
+  run();
+  fund("seller", "TATA", "10");
+  fund("buyer", "INR", "1000");
+  self->send(account("seller"), place_atom::value, limit("seller", Side::sell, "105", "1"));
+  run();
+  self->send(m, synced_atom::value, uint64_t{1});
+  run();
+  self->receive([](PlaceReply&) {}, [](caf::error& e) { CAF_FAIL("sell refused: " << e); });
+  // A market buy by quantity holds all 1,000; the market spends 105 of it at once.
+  self->send(account("buyer"), place_atom::value, market_order("buyer", Side::buy, "5"));
+  run();
+  CAF_REQUIRE_EQUAL(balance("buyer", "INR"), "895/105");
+  // Meanwhile another order can use the rest.
+  auto bid = account("buyer");
+  self->send(bid, place_atom::value, limit("buyer", Side::buy, "100", "2"));
+  run();
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "695/305");
+  self->send(m, synced_atom::value, uint64_t{3});
+  run();
+  int answers = 0;
+  for (int i = 0; i < 2; ++i)
+    self->receive([&](PlaceReply& r) { answers += r.order.order_id > 0; },
+                  [](caf::error& e) { CAF_FAIL("buy refused: " << e); });
+  CAF_CHECK_EQUAL(answers, 2);
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "695/200");
+  CAF_CHECK_EQUAL(balance("buyer", "TATA"), "1/0");
+  CAF_CHECK_EQUAL(balance("seller", "INR"), "105/0");
+  // A FOK that cannot fill: all of its hold is back at once, and its close returns nothing.
+  self->send(account("buyer"), place_atom::value,
+             limit("buyer", Side::buy, "100", "1", TimeInForce::fok));
+  run();
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "695/200");
+  self->send(m, synced_atom::value, uint64_t{4});
+  run();
+  self->receive([](PlaceReply& r) { CAF_CHECK(r.order.status == OrderStatus::expired); },
+                [](caf::error& e) { CAF_FAIL("fok refused: " << e); });
+  CAF_CHECK_EQUAL(balance("buyer", "INR"), "695/200");
+  caf::anon_send_exit(m, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(journal, caf::exit_reason::user_shutdown);
+  run();
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -215,3 +215,30 @@ CAF_TEST(prefetch hints never change state) {
   CAF_CHECK_EQUAL(l.held(4)->to_string(), "1");
   CAF_CHECK(l.check_invariants());
 }
+
+CAF_TEST(a release returns part of a hold early and its fills and close still add up) {
+  Ledger l(2);
+  l.deposit(0, kQuote, dec("1000"));
+  l.deposit(1, kQuote, dec("1000"));
+  CAF_REQUIRE(l.place(0, buy(7, "1000", "0")));  // a market buy holds all it has
+  CAF_REQUIRE(l.release(0, 7, dec("895")));      // its market spent 105 at most
+  CAF_CHECK_EQUAL(l.balance(0, kQuote)->available.to_string(), "895");
+  CAF_CHECK_EQUAL(l.balance(0, kQuote)->locked.to_string(), "105");
+  CAF_CHECK(l.check_invariants());
+  CAF_REQUIRE(l.fill(0, 7, dec("105"), dec("1")));
+  CAF_CHECK_EQUAL(l.close(0, 7)->to_string(), "0");
+  CAF_CHECK_EQUAL(l.balance(0, kQuote)->available.to_string(), "895");
+  CAF_CHECK_EQUAL(l.balance(0, kBase)->available.to_string(), "1");
+  // More than the hold has, a negative amount, another account's hold, no hold: refused,
+  // nothing changes.
+  CAF_REQUIRE(l.place(0, buy(8, "100", "100")));
+  CAF_CHECK(!l.release(0, 8, dec("100.01")));
+  CAF_CHECK(!l.release(0, 8, dec("-1")));
+  CAF_CHECK(!l.release(1, 8, dec("1")));
+  CAF_CHECK(!l.release(0, 99, dec("1")));
+  CAF_CHECK_EQUAL(l.held(8)->to_string(), "100");
+  CAF_CHECK_EQUAL(l.balance(0, kQuote)->available.to_string(), "795");
+  CAF_CHECK(l.release(0, 8, dec("0")));
+  CAF_CHECK(l.check_invariants());
+  CAF_CHECK_EQUAL(l.total(kQuote).to_string(), "1895");
+}
