@@ -1,9 +1,9 @@
 #include "net/edge_context.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <stdexcept>
 #include <vector>
+
+#include <boost/beast/core/string.hpp>
 
 namespace ex {
 
@@ -43,18 +43,10 @@ std::string EdgeContext::cors_origin(std::string_view request_origin) const {
 
 bool EdgeContext::ws_origin_allowed(std::string_view request_origin, std::string_view host) const {
   if (request_origin.empty() || !cors_origin(request_origin).empty()) return true;
-  // Same origin: "http(s)://" and the Host the browser connected to (host names are
-  // case-insensitive).
-  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
-    if (request_origin.substr(0, scheme.size()) != scheme) continue;
-    const std::string_view origin_host = request_origin.substr(scheme.size());
-    return !host.empty() && origin_host.size() == host.size() &&
-           std::equal(origin_host.begin(), origin_host.end(), host.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) ==
-                    std::tolower(static_cast<unsigned char>(b));
-           });
-  }
-  return false;
+  // Same origin: "http(s)://" and the Host the browser connected to (scheme and host
+  // names are case-insensitive).
+  const std::optional<std::string_view> origin_host = after_http_scheme(request_origin);
+  return origin_host && !host.empty() && boost::beast::iequals(*origin_host, host);
 }
 
 bool EdgeContext::cors_echoes_origin() const {

@@ -51,19 +51,6 @@ constexpr size_t kDrainLimit = 1 << 20;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-// The path and query of a request target. Besides the usual "/path?q", a server must accept
-// the absolute form "http://host/path?q" (RFC 9112, 3.2.2), which clients send to proxies.
-std::string_view origin_form(std::string_view target) {
-  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
-    if (target.size() < scheme.size() || !beast::iequals(target.substr(0, scheme.size()), scheme))
-      continue;
-    const size_t path = target.find_first_of("/?", scheme.size());
-    if (path == std::string_view::npos || target[path] == '?') return "/";
-    return target.substr(path);
-  }
-  return target;
-}
-
 class HttpSession : public std::enable_shared_from_this<HttpSession>, public Closable {
  public:
   HttpSession(tcp::socket&& socket, std::shared_ptr<EdgeContext> ctx,

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <optional>
 
+#include <boost/beast/core/string.hpp>
+
 #include "actors/common/clock.hpp"
 #include "actors/common/metrics.hpp"
 #include "net/codec/api_requests.hpp"
@@ -178,6 +180,22 @@ RouteId match_route(std::string_view path) {
     if (r.path == path) return r.id;
   if (path == "/api" || path.substr(0, 5) == "/api/") return RouteId::not_found;
   return RouteId::static_file;
+}
+
+std::optional<std::string_view> after_http_scheme(std::string_view text) {
+  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")})
+    if (text.size() >= scheme.size() &&
+        boost::beast::iequals(text.substr(0, scheme.size()), scheme))
+      return text.substr(scheme.size());
+  return std::nullopt;
+}
+
+std::string_view origin_form(std::string_view target) {
+  const std::optional<std::string_view> rest = after_http_scheme(target);
+  if (!rest) return target;
+  const size_t path = rest->find_first_of("/?");
+  if (path == std::string_view::npos || (*rest)[path] == '?') return "/";
+  return rest->substr(path);
 }
 
 const char* route_methods(RouteId route) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,13 @@ constexpr size_t kRouteCount = static_cast<size_t>(RouteId::count);
 const char* route_label(RouteId route);
 // The route of a path (query excluded). One trailing '/' is ignored.
 RouteId match_route(std::string_view path);
+// What follows "http://" or "https://" (in any case) at the start of `text`: the
+// authority and path of a URL, the host of an Origin. Nothing when neither starts it.
+std::optional<std::string_view> after_http_scheme(std::string_view text);
+// A request target in origin form ("/path?query"): an absolute-form target
+// ("http://host/path"; RFC 9112, 3.2.2: clients send it to proxies, and a server must
+// accept it) loses its scheme and host.
+std::string_view origin_form(std::string_view target);
 // The methods a route accepts ("GET, POST, DELETE") for 405 replies and CORS.
 const char* route_methods(RouteId route);
 // True if `route` accepts `method` (HEAD counts as GET).

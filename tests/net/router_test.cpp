@@ -53,6 +53,19 @@ CAF_TEST(routes match paths) {
   CAF_CHECK_EQUAL(std::string(route_label(RouteId::depth)), "/api/v1/depth");
 }
 
+CAF_TEST(absolute form targets lose scheme and host in any case) {
+  CAF_CHECK_EQUAL(std::string(origin_form("/api/v1/depth?symbol=X")), "/api/v1/depth?symbol=X");
+  CAF_CHECK_EQUAL(std::string(origin_form("http://h:3001/api/v1/depth?symbol=X")),
+                  "/api/v1/depth?symbol=X");
+  CAF_CHECK_EQUAL(std::string(origin_form("HTTPS://h/health")), "/health");
+  CAF_CHECK_EQUAL(std::string(origin_form("http://h")), "/");
+  CAF_CHECK_EQUAL(std::string(origin_form("http://h?x=1")), "/");
+  CAF_CHECK_EQUAL(std::string(origin_form("ftp://h/health")), "ftp://h/health");
+  CAF_CHECK_EQUAL(std::string(*after_http_scheme("Http://Example.com")), "Example.com");
+  CAF_CHECK(!after_http_scheme("http:/x"));
+  CAF_CHECK(!after_http_scheme(""));
+}
+
 CAF_TEST_FIXTURE_SCOPE(router_tests, fixture)
 
 CAF_TEST(place order) {
