@@ -230,6 +230,14 @@ Result<bool> validate_options(const Options& o) {
           "market " + m.symbol + ": tick/step sizes have more decimals than the assets");
   }
   if (o.markets.empty()) return make_error(ErrorCode::invalid_field, "no markets configured");
+  // Every demo user gets the amount in every asset: one the asset cannot hold would be
+  // refused at start, leaving the demo users without it.
+  if (auto demo = Decimal::parse(o.demo_amount); o.demo && demo)
+    for (const auto& a : o.assets)
+      if (demo->decimals() > a.decimals)
+        return make_error(ErrorCode::invalid_field,
+                          "--demo-amount " + o.demo_amount + " has more decimals than " + a.name +
+                              " allows (" + std::to_string(a.decimals) + ")");
   if (o.http_port != 0 && o.http_port == o.ws_port)
     return make_error(ErrorCode::invalid_field,
                       "--ws-port: the WebSocket port must differ from the HTTP port (or be 0)");

@@ -38,11 +38,9 @@ bin=build
 for b in exchange exchange-mm exchange-sim; do
   [[ -x $bin/$b ]] || { echo "soak.sh: $bin/$b is missing: run deploy/build.sh" >&2; exit 2; }
 done
-for p in "$http_port" "$ws_port"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    echo "soak.sh: port $p is in use (choose others with --http-port/--ws-port)" >&2; exit 2
-  fi
-done
+source deploy/lib.sh
+require_free_port soak.sh "REST; choose another with --http-port" "$http_port" || exit 2
+require_free_port soak.sh "WebSocket; choose another with --ws-port" "$ws_port" || exit 2
 
 if [[ -n $keep ]]; then
   work=$keep
@@ -68,11 +66,11 @@ trap 'exit 130' INT TERM
 $bin/exchange --http-port "$http_port" --ws-port "$ws_port" --data-dir "$data" --demo \
   --log-level warn >"$work/exchange.log" 2>&1 &
 ex_pid=$!
-for _ in $(seq 1 200); do
-  curl -sf "$url/ready" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -sf "$url/ready" >/dev/null || { echo "soak.sh: the exchange did not start" >&2; cat "$work/exchange.log" >&2; exit 1; }
+if ! wait_until_ready "$ex_pid" 20 answers "$url/ready"; then
+  echo "soak.sh: the exchange did not start" >&2
+  cat "$work/exchange.log" >&2
+  exit 1
+fi
 
 $bin/exchange-mm --http "$url" --ws "ws://127.0.0.1:$ws_port/" --status-ms 30000 \
   >"$work/mm.out" 2>"$work/mm.log" &

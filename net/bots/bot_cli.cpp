@@ -83,6 +83,13 @@ class Settings {
   CLI::Option* add(const std::string& name, T& var, const std::string& help) {
     readers_[name] = [&var, name](const toml::value& v) { var = from_toml<T>(v, name); };
     CLI::Option* o = app_.add_option("--" + name, var, help);
+    // CLI11 reads "-3" into an unsigned as 2^64 - 3.
+    if constexpr (std::is_unsigned_v<T>)
+      o->check(CLI::Validator(
+          [](std::string& s) {
+            return s.find('-') == std::string::npos ? std::string() : "must not be negative";
+          },
+          "", "NONNEGATIVE"));
     return o->capture_default_str();
   }
 

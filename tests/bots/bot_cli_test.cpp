@@ -83,6 +83,12 @@ CAF_TEST(a negative wait for ready is refused) {
   check_both({"--wait-ready", "-1"}, 2);
 }
 
+CAF_TEST(a negative seed is refused rather than wrapped) {
+  check_both({"--seed", "-3"}, 2);
+  check_both({"--seed=-1"}, 2);
+  check_both({"--seed", "3"}, -1);
+}
+
 CAF_TEST(CLI11 errors exit 2 rather than CLI11 codes) {
   check_both({"--no-such-flag"}, 2);         // ExtrasError, was 109
   check_both({"stray"}, 2);                  // ExtrasError, was 109

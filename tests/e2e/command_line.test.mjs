@@ -81,12 +81,14 @@ const WHOLE_NUMBER_OPTIONS = [
   ['--journal-segment-mb', 1, 4097],
 ];
 
-test('an empty data directory, one port for both, or a bind address that is no IP address is a configuration error', () => {
+test('an empty data directory, one port for both, a bind address that is no IP address, or a demo amount the assets cannot hold is a configuration error', () => {
   for (const [args, message] of [
     [['--data-dir', '', '--http-port', '0', '--ws-port', '0'], /--data-dir: give a directory/],
     [['--http-port', '4555', '--ws-port', '4555'], /WebSocket port must differ/],
     [['--bind', 'localhost', '--http-port', '0', '--ws-port', '0'], /--bind: not an IP address: 'localhost'/],
     [['--bind', '', '--http-port', '0', '--ws-port', '0'], /--bind: not an IP address/],
+    [['--demo', '--demo-amount', '0.001', '--http-port', '0', '--ws-port', '0'],
+      /--demo-amount 0.001 has more decimals than TATA allows \(2\)/],
   ]) {
     const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 5000 });
     assert.equal(r.status, CONFIG_ERROR, `${args}: ${r.stdout}${r.stderr}`);
