@@ -5,7 +5,11 @@
 namespace ex {
 namespace {
 
-constexpr int kMaxDigits = 40;  // longer mantissas are refused before any arithmetic
+// Significant digits (from the first nonzero one to the last); longer mantissas are
+// refused before any arithmetic. Zeros around them only move the point, up to a bound on
+// the literal's digits in all.
+constexpr int kMaxDigits = 40;
+constexpr int kMaxLiteralDigits = 400;
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
@@ -20,22 +24,33 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
     negative = true;
     ++i;
   }
-  // Mantissa digits without the point; `point` counts digits after it.
+  // value = digits x 10^(exponent - point + zeros): `digits` the significant digits,
+  // `point` the count of digits after the point, `zeros` the zeros after the last
+  // significant digit, held back until a nonzero digit follows (then they are digits).
+  // Padding ("100000e-5", "0.00001e5") thus counts against no limit but the literal's.
   char digits[kMaxDigits];
-  int ndigits = 0;
-  int point = 0;
+  int ndigits = 0, zeros = 0, point = 0, seen = 0;
+  auto take = [&](char c) {
+    if (++seen > kMaxLiteralDigits) return false;
+    if (c == '0') {
+      zeros += ndigits > 0;
+      return true;
+    }
+    if (ndigits + zeros >= kMaxDigits) return false;
+    for (; zeros > 0; --zeros)
+      digits[ndigits++] = '0';
+    digits[ndigits++] = c;
+    return true;
+  };
   size_t int_start = i;
-  while (i < s.size() && is_digit(s[i])) {
-    if (ndigits == kMaxDigits) return std::nullopt;
-    digits[ndigits++] = s[i++];
-  }
+  while (i < s.size() && is_digit(s[i]))
+    if (!take(s[i++])) return std::nullopt;
   if (i == int_start) return std::nullopt;  // no integer part: ".5", "-", ""
   if (i < s.size() && s[i] == '.') {
     ++i;
     size_t frac_start = i;
     while (i < s.size() && is_digit(s[i])) {
-      if (ndigits == kMaxDigits) return std::nullopt;
-      digits[ndigits++] = s[i++];
+      if (!take(s[i++])) return std::nullopt;
       ++point;
     }
     if (i == frac_start) return std::nullopt;  // "5."
@@ -55,19 +70,11 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
   }
   if (i != s.size()) return std::nullopt;
 
-  // value = mantissa * 10^(exponent - point); in units: * 10^(8 + exponent - point).
-  int shift = kScaleDigits + exponent - point;
-  // Drop trailing zeros that a negative shift would divide away.
-  while (shift < 0 && ndigits > 0 && digits[ndigits - 1] == '0') {
-    --ndigits;
-    ++shift;
-  }
-  if (shift < 0) {
-    // Only acceptable if the mantissa is all zeros (then the value is 0).
-    for (int k = 0; k < ndigits; ++k)
-      if (digits[k] != '0') return std::nullopt;
-    return Decimal(0);
-  }
+  if (ndigits == 0) return Decimal(0);  // all zeros, whatever the exponent
+  // In units: digits x 10^shift. The last digit is not 0, so a negative shift would leave
+  // a fraction of a unit.
+  const int shift = kScaleDigits + exponent - point + zeros;
+  if (shift < 0) return std::nullopt;
   unsigned __int128 value = 0;
   const unsigned __int128 limit = static_cast<unsigned __int128>(INT64_MAX);
   for (int k = 0; k < ndigits; ++k) {

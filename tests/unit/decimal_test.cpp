@@ -1,6 +1,8 @@
 #define CAF_SUITE decimal
 #include <caf/test/unit_test.hpp>
 
+#include <string>
+
 #include "actors/money/decimal.hpp"
 
 using ex::Decimal;
@@ -36,6 +38,21 @@ CAF_TEST(applies exponents by moving the point) {
   CAF_CHECK_EQUAL(units("1e-8"), 1);
   CAF_CHECK_EQUAL(units("0e50"), 0);
   CAF_CHECK_EQUAL(units("123000e-11"), 123);
+}
+
+CAF_TEST(zeros around the significant digits only move the point) {
+  // 42 digits, but one significant: exactly 10.
+  CAF_CHECK_EQUAL(units("100000000000000000000000000000000000000000e-40"), 1000000000);
+  CAF_CHECK_EQUAL(units("0.0000000000000000000000000000001e31"), 100000000);
+  CAF_CHECK_EQUAL(units(("1" + std::string(60, '0') + "e-55").c_str()), 10000000000000);
+  CAF_CHECK_EQUAL(units(("0." + std::string(300, '0')).c_str()), 0);
+  CAF_CHECK_EQUAL(units(("-000" + std::string(100, '0') + "2.50").c_str()), -250000000);
+  // Zeros inside the significant digits count: 41 of them are too many.
+  CAF_CHECK(refused(("1" + std::string(39, '0') + "1e-40").c_str()));
+  CAF_CHECK_EQUAL(units("000010000000001000e-5"), 10000000001000000);  // 100,000,000.01
+  // A literal of more than 400 digits is refused whatever they are.
+  CAF_CHECK(refused(("0." + std::string(400, '0')).c_str()));
+  CAF_CHECK(refused(("1" + std::string(60, '0') + "e-69").c_str()));  // 0.1 of a unit
 }
 
 CAF_TEST(refuses what is not exact or not a number) {
