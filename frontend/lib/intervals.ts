@@ -16,3 +16,8 @@ export function intervalSeconds(interval: Interval): number {
 export function isInterval(value: string): value is Interval {
   return (INTERVALS as readonly string[]).includes(value);
 }
+
+/** Whether a candle of `interval` lasts a day or more: its time of day says nothing (a UTC midnight). */
+export function isDayOrLonger(interval: Interval): boolean {
+  return SECONDS[interval] >= SECONDS['1d'];
+}

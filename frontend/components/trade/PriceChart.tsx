@@ -1,14 +1,14 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
-import type { IChartApi, ISeriesApi, UTCTimestamp } from 'lightweight-charts';
+import type { IChartApi, ISeriesApi, Time, TickMarkType, UTCTimestamp } from 'lightweight-charts';
 import { Panel } from '@/components/ui/Panel';
 import { StateMessage } from '@/components/ui/StateMessage';
 import { useCandles, type CandleSink } from '@/hooks/useCandles';
 import { cmp, decimalsOf } from '@/lib/decimal';
 import { formatPrice, formatQty } from '@/lib/format';
-import { DEFAULT_INTERVAL, isInterval, type Interval } from '@/lib/intervals';
+import { DEFAULT_INTERVAL, isDayOrLonger, isInterval, type Interval } from '@/lib/intervals';
 import { FIRST_VIEW, FIRST_VIEW_WAIT_MS, afterShown } from '@/lib/readiness';
-import { tickMarkLabel } from '@/lib/tickMarks';
+import { crosshairLabel, tickMarkLabel } from '@/lib/tickMarks';
 import type { Candle, Market } from '@/lib/types';
 import { IntervalSwitcher } from './IntervalSwitcher';
 
@@ -29,6 +29,18 @@ const INTERVAL_KEY = 'exchange.interval';
  * Desynchronized canvases are not part of those commits. Not on ChromeOS, which shows them from the front buffer, where a redraw could
  * tear.
  */
+/**
+ * The time axis's and the crosshair's labels for candles of `interval`: local time, and dates for
+ * day and week candles (lib/tickMarks.ts). Given at creation and again at each change of interval.
+ */
+function timeOptions(interval: Interval) {
+  const dayBars = isDayOrLonger(interval);
+  return {
+    timeScale: { timeVisible: !dayBars, tickMarkFormatter: (t: Time, type: TickMarkType, locale: string) => tickMarkLabel(t, type, locale, dayBars) },
+    localization: { timeFormatter: (t: Time) => crosshairLabel(t, navigator.language, dayBars) },
+  };
+}
+
 function desynchronize(host: HTMLElement, colorSpace: PredefinedColorSpace): void {
   if (/\bCrOS\b/.test(navigator.userAgent)) return;
   for (const canvas of host.querySelectorAll('canvas')) canvas.getContext('2d', { desynchronized: true, colorSpace });
@@ -41,6 +53,9 @@ export function PriceChart({ market }: { market: Market }) {
   const [status, setStatus] = useState<{ state: 'loading' | 'ready' | 'error'; message?: string }>({ state: 'loading' });
   const [legend, setLegend] = useState<Candle | null>(null);
   const host = useRef<HTMLDivElement>(null);
+  const chartRef = useRef<IChartApi | null>(null);
+  const intervalRef = useRef(interval);
+  intervalRef.current = interval;
 
   useEffect(() => {
     const saved = window.localStorage.getItem(INTERVAL_KEY);
@@ -64,14 +79,15 @@ export function PriceChart({ market }: { market: Market }) {
       const css = getComputedStyle(document.documentElement);
       const color = (name: string) => css.getPropertyValue(name).trim();
       const up = color('--green'), down = color('--red');
+      const time = timeOptions(intervalRef.current);
       chart = lc.createChart(el, {
         autoSize: true,
         layout: { background: { type: lc.ColorType.Solid, color: 'transparent' }, textColor: color('--muted'), fontSize: 11,
           fontFamily: css.getPropertyValue('--font').trim(), attributionLogo: false },
         grid: { vertLines: { color: color('--grid') }, horzLines: { color: color('--grid') } },
         rightPriceScale: { borderColor: color('--border') },
-        timeScale: { borderColor: color('--border'), timeVisible: true, secondsVisible: false, rightOffset: 6, barSpacing: 8,
-          tickMarkFormatter: tickMarkLabel },
+        timeScale: { borderColor: color('--border'), secondsVisible: false, rightOffset: 6, barSpacing: 8, ...time.timeScale },
+        localization: time.localization,
         crosshair: { mode: lc.CrosshairMode.Normal },
       });
       const candles: ISeriesApi<'Candlestick'> = chart.addSeries(lc.CandlestickSeries, {
@@ -84,6 +100,7 @@ export function PriceChart({ market }: { market: Market }) {
       });
       volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
       desynchronize(el, chart.options().layout.colorSpace);
+      chartRef.current = chart;
 
       const byTime = new Map<number, Candle>();
       let last: Candle | null = null;
@@ -123,9 +140,14 @@ export function PriceChart({ market }: { market: Market }) {
     return () => {
       disposed = true;
       setSink(null);
+      chartRef.current = null;
       chart?.remove();
     };
   }, [market.tickSize]);
+
+  useEffect(() => {
+    chartRef.current?.applyOptions(timeOptions(interval));
+  }, [interval, sink]);
 
   useCandles(market.symbol, interval, sink);
 
