@@ -46,6 +46,11 @@ Error error_of(sqlite3* db, int rc, std::string_view what) {
 }
 
 Result<DbHandle> open_db(const std::string& path) {
+  // SQLite counts every allocation for sqlite3_memory_used() under a global mutex, which
+  // the writer's connection would take for each row; nothing here reads the count. It can
+  // be switched off only before SQLite initializes, which the first open does.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &raw,

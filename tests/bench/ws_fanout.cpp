@@ -157,8 +157,10 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
                             });
   }
 
-  // Consumes the handshake reply, then every complete frame; keeps a partial one.
+  // Consumes the handshake reply, then every complete frame; keeps a partial one. The
+  // frames of one read arrived together: one clock reading serves them all.
   bool parse() {
+    const int64_t arrived_ns = now_ns();
     size_t pos = 0;
     if (!upgraded_) {
       std::string_view head(buffer_.data(), have_);
@@ -186,7 +188,7 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
         header = 10;
       }
       if (have_ - pos < header + len) break;
-      if (!on_frame(p[0] & 0x0f, std::string_view(buffer_.data() + pos + header, len)))
+      if (!on_frame(p[0] & 0x0f, std::string_view(buffer_.data() + pos + header, len), arrived_ns))
         return false;
       pos += header + len;
     }
@@ -196,7 +198,19 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
     return true;
   }
 
-  bool on_frame(unsigned opcode, std::string_view text) {
+  // The value of an event's "e". The server writes it first ({"e":"trade",...}), which is
+  // checked before searching the whole text for it.
+  static std::string_view event_type(std::string_view text) {
+    constexpr std::string_view kKey = "\"e\":\"";
+    size_t at =
+        text.size() > kKey.size() && text.compare(1, kKey.size(), kKey) == 0 ? 1 : text.find(kKey);
+    if (at == std::string_view::npos) return {};
+    at += kKey.size();
+    const size_t end = text.find('"', at);
+    return end == std::string_view::npos ? std::string_view{} : text.substr(at, end - at);
+  }
+
+  bool on_frame(unsigned opcode, std::string_view text, int64_t arrived_ns) {
     if (opcode == 0x8) {
       fail("closed by the server", beast::error_code());
       return false;
@@ -211,14 +225,17 @@ class Subscriber : public std::enable_shared_from_this<Subscriber> {
     if (!acked_ && text.find("\"result\"") != std::string_view::npos) {
       acked_ = true;
       ready_++;
-    } else if (text.find("\"e\":\"trade\"") != std::string_view::npos) {
+      return true;
+    }
+    const std::string_view type = event_type(text);
+    if (type == "trade") {
       ++events_;
       auto at = text.find("\"t\":");
       if (at != std::string_view::npos) {
-        receipts_.push_back({std::strtoull(text.data() + at + 4, nullptr, 10), now_ns()});
+        receipts_.push_back({std::strtoull(text.data() + at + 4, nullptr, 10), arrived_ns});
         received_.fetch_add(1, std::memory_order_relaxed);
       }
-    } else if (text.find("\"e\":\"depth\"") != std::string_view::npos) {
+    } else if (type == "depth") {
       ++events_;
     }
     return true;
