@@ -1,0 +1,107 @@
+/**
+ * Browser tests of what the trading page tells the trader, from a review of the page: the account
+ * panel's error while the exchange is unreachable on a phone (below the tabs, never over them), a
+ * user id the exchange would refuse (said at the box, never saved nor used), the toast when a
+ * resting order fills, and an order beyond the balance it needs (said before sending it).
+ * Screenshots go to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ensureArtifacts, launchBrowser, openPage, openTrade, rest, seedBook, sleep, startExchange, stopExchange, typeIn, waitFor, waitLive,
+} from './harness.mjs';
+
+const M = 'TATA_INR';
+const shots = ensureArtifacts();
+
+let ex, api, browser;
+
+const toasts = (p) => p.$$eval('[data-testid=toast]', (els) => els.map((e) => ({ kind: e.dataset.kind, text: e.innerText.replace(/\s+/g, ' ').trim() })));
+
+describe('what the page tells the trader', { timeout: 240_000 }, () => {
+  before(async () => {
+    ex = await startExchange();
+    api = rest(ex.baseUrl);
+    await seedBook(api, M);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (ex) await stopExchange(ex, { removeData: true });
+  });
+
+  it('puts the account error below the tabs on a phone while the exchange is unreachable, and the tabs stay usable', async () => {
+    const phone = await openTrade(browser, ex.baseUrl, M, { width: 390, height: 844 });
+    try {
+      await phone.waitForSelector('[data-testid=open-order], [data-testid=account] .state');
+      await waitFor(async () => (await phone.$$('[data-testid=account] table, [data-testid=account] .state')).length > 0, { message: 'the account loaded' });
+      const { httpPort, wsPort, dataDir, args } = ex;
+      await stopExchange(ex);
+      // The account reloads every 10 s: its error shows over the lists loaded before.
+      const error = phone.locator('.account-error');
+      await error.waitFor({ timeout: 20_000 });
+      assert.match(await error.textContent(), /Cannot reach the exchange/);
+      await phone.locator('[data-testid=account]').scrollIntoViewIfNeeded();
+      await phone.screenshot({ path: path.join(shots, 'account-error-phone.png') });
+      const box = (sel) => phone.$eval(sel, (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; });
+      const tabs = await box('[data-testid=account] [role=tablist]');
+      const err = await box('.account-error');
+      assert.ok(err.top >= tabs.bottom - 1, `the error (top ${err.top}) below the tabs (bottom ${tabs.bottom})`);
+      for (const name of ['open', 'history', 'fills', 'balances']) {
+        const clipped = await phone.$eval(`[data-testid=tab-${name}]`, (e) => {
+          const r = e.getBoundingClientRect();
+          const list = e.parentElement.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return { whole: e.scrollWidth <= e.clientWidth && r.left >= list.left - 1 && r.right <= list.right + 1, hit: e.contains(hit) };
+        });
+        assert.ok(clipped.whole, `tab ${name} shown whole`);
+        assert.ok(clipped.hit, `tab ${name} not covered`);
+      }
+      await phone.click('[data-testid=tab-balances]');
+      assert.equal(await phone.getAttribute('[data-testid=tab-balances]', 'aria-selected'), 'true');
+      ex = await startExchange({ httpPort, wsPort, dataDir, args });
+      api = rest(ex.baseUrl);
+      await waitLive(phone, 20_000);
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('refuses a user id the exchange would refuse at the box: says which characters are allowed, never saves nor uses it', async () => {
+    const p = await openTrade(browser, ex.baseUrl, M);
+    try {
+      const asked = [];
+      p.on('request', (r) => { const u = new URL(r.url()); if (u.searchParams.has('userId')) asked.push(u.searchParams.get('userId')); });
+      await p.fill('[data-testid=user-input]', 'bad user!');
+      const problem = p.locator('[data-testid=user-problem]');
+      await problem.waitFor();
+      assert.equal(await problem.textContent(), 'Only letters, digits, "_" and "-". Letters, digits, "_" and "-", at most 64.');
+      assert.equal(await p.getAttribute('[data-testid=user-input]', 'aria-invalid'), 'true');
+      await p.press('[data-testid=user-input]', 'Enter');
+      await sleep(500);
+      assert.equal(await p.evaluate(() => localStorage.getItem('exchange.userId')), '5', 'not saved');
+      await p.screenshot({ path: path.join(shots, 'user-id-refused.png') });
+      // Leaving the box puts back the user the page trades as.
+      await p.click('[data-testid=order-quantity]');
+      assert.equal(await p.inputValue('[data-testid=user-input]'), '5');
+      assert.equal(await problem.count(), 0);
+      await p.click('[data-testid=tab-balances]');
+      await sleep(500);
+      assert.deepEqual(asked.filter((u) => u !== '5'), [], 'every request as user 5');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.close();
+    }
+    // An id saved before ids were checked is not used either: the default user instead.
+    const saved = await openTrade(browser, ex.baseUrl, M, { user: 'bad user!' });
+    try {
+      await sleep(1000);
+      assert.equal(await saved.inputValue('[data-testid=user-input]'), '5');
+      assert.equal(await saved.locator('.account-error').count(), 0);
+    } finally {
+      await saved.close();
+    }
+  });
+});
