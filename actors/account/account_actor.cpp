@@ -85,6 +85,8 @@ class Account {
     Decimal available_quote = ledger_.balance(kSelf, m->assets.quote)->available;
     HoldRequest hold = hold_for(m->spec, m->assets, *valid, key, available_quote);
     auto placed = ledger_.place(kSelf, hold);
+    if (!placed && placed.error().code == ErrorCode::insufficient_funds)
+      return to_caf_error(short_of(hold));
     if (!placed) return to_caf_error(placed.error());
     auto rp = self->make_response_promise<PlaceReply>();
     pending_.emplace(key, Pending{rp, order.client_order_id, order.market});
@@ -271,6 +273,19 @@ class Account {
     for (const auto& [key, p] : pending_)
       n += p.market == market;
     return n;
+  }
+
+  // INSUFFICIENT_FUNDS that names the asset: "needs 200 INR, available 100 INR".
+  Error short_of(const HoldRequest& hold) const {
+    const AssetId asset = hold.side == HoldSide::buy ? hold.quote : hold.base;
+    const std::string& name = catalog_->assets[asset].name;
+    const Decimal available = ledger_.balance(kSelf, asset)->available;
+    if (!available.is_positive())
+      return make_error(ErrorCode::insufficient_funds,
+                        "insufficient funds: no " + name + " available (deposit some first)");
+    return make_error(ErrorCode::insufficient_funds,
+                      "insufficient funds: needs " + hold.amount.to_string() + " " + name +
+                          ", available " + available.to_string() + " " + name);
   }
 
   template <class T>

@@ -369,7 +369,11 @@ CAF_TEST(insufficient funds and post only crossing change nothing) {
   auto r = place(limit("buyer", Side::buy, "100", "2"));
   CAF_REQUIRE(!r);
   CAF_CHECK(r.error().code == ErrorCode::insufficient_funds);
+  CAF_CHECK_EQUAL(r.error().message, "insufficient funds: needs 200 INR, available 100 INR");
   CAF_CHECK_EQUAL(balance("buyer", "INR"), "100/0");
+  r = place(limit("buyer", Side::sell, "100", "2"));
+  CAF_REQUIRE(!r);
+  CAF_CHECK_EQUAL(r.error().message, "insufficient funds: no TATA available (deposit some first)");
   fund("seller", "TATA", "1");
   CAF_REQUIRE(place(limit("seller", Side::sell, "50", "1")));
   auto po = limit("buyer", Side::buy, "50", "1");
