@@ -104,4 +104,27 @@ describe('what the page tells the trader', { timeout: 240_000 }, () => {
       await saved.close();
     }
   });
+  it('tells the fills of a resting order: a partial fill, then the fill in full, one toast each', async () => {
+    const p = await openTrade(browser, ex.baseUrl, M);
+    try {
+      // User 5 rests a sell; once the page lists it, user 2 buys part of it, then the rest.
+      const sell = await api.placeOrder({ market: M, side: 'sell', price: '1003.10', quantity: '0.30', userId: '5' });
+      await waitFor(async () => (await p.$$eval('[data-testid=open-order]', (els) => els.map((e) => e.dataset.orderId))).includes(sell.orderId),
+        { timeout: 15_000, message: 'the resting sell listed' });
+      await api.placeOrder({ market: M, side: 'buy', price: '1003.10', quantity: '0.10', userId: '2' });
+      const partial = await waitFor(async () => (await toasts(p)).find((t) => t.text.startsWith('Sell 0.10 of 0.30 TATA')),
+        { timeout: 10_000, message: 'the partial fill told' });
+      assert.equal(partial.text, `Sell 0.10 of 0.30 TATA filled at 1,003.10 Partially filled: 0.20 TATA still open. Order ${sell.orderId}`);
+      await api.placeOrder({ market: M, side: 'buy', price: '1003.10', quantity: '0.20', userId: '2' });
+      const whole = await waitFor(async () => (await toasts(p)).find((t) => t.text.startsWith('Sell 0.30 TATA filled')),
+        { timeout: 10_000, message: 'the fill in full told' });
+      assert.equal(whole.text, `Sell 0.30 TATA filled at 1,003.10 Order ${sell.orderId}`);
+      await p.screenshot({ path: path.join(shots, 'resting-fill-toast.png') });
+      await sleep(1500);
+      assert.equal((await toasts(p)).filter((t) => t.text.includes('TATA filled at')).length, 2, 'one toast per fill');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
 });

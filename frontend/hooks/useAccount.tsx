@@ -3,6 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useToast } from '@/components/ui/Toasts';
 import { ApiError, api, errorText } from '@/lib/api';
 import { FILL_RULES, KEEP_FILLS, LOAD_FILLS, liveFill, storedFill } from '@/lib/fills';
+import { fillNotices, type RestingFill } from '@/lib/fillNotices';
 import { LOAD_HISTORY, ORDER_RULES } from '@/lib/orderHistory';
 import { ClosureReporter, LostOrderFinder, OrderWatch, type Outgoing, type PlacedStore } from '@/lib/closedOrders';
 import { closureNotices, depthTouchesMine, lostAnswerNotice, restingByLevel } from '@/lib/orderNotices';
@@ -106,6 +107,12 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
    * quantity), for depth updates.
    */
   const resting = useRef<ReadonlyMap<string, string>>(new Map());
+  /**
+   * Fills of the user's resting orders (listed in the open orders when they came), kept until a
+   * load of the open orders that started after them shows which of those orders are still open:
+   * then told (lib/fillNotices.ts), together.
+   */
+  const restingFills = useRef<RestingFill[]>([]);
   const [depositRequests, setDepositRequests] = useState(0);
   const marketRef = useRef(marketInfo);
   marketRef.current = marketInfo;
@@ -184,6 +191,11 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
         if (gone.length > 0) reporter.current?.add(gone);
       }
       resting.current = restingByLevel(openValue.filter((o) => watch.isPlacedHere(o.orderId)));
+      const due = restingFills.current.filter((r) => r.fill.receivedAt <= startedAt);
+      if (due.length > 0) {
+        restingFills.current = restingFills.current.filter((r) => r.fill.receivedAt > startedAt);
+        for (const n of fillNotices(due, openValue, marketRef.current)) notify(n.kind, n.title, n.detail);
+      }
     }
     if (histValue) {
       for (const o of histValue) sides.current.set(o.orderId, o.side);
@@ -197,7 +209,7 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
     }
     const failed = [open, hist, bal, fil].find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isUnknownUser(r.reason));
     setError(failed ? errorText(failed.reason) : null);
-  }, [key, userId, market, watch]);
+  }, [key, userId, market, watch, notify]);
 
   const refresh = useCallback((): Promise<void> => {
     const r = running.current;
@@ -225,6 +237,7 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
     setBalances(null);
     setFills(emptyList(KEEP_FILLS));
     setError(null);
+    restingFills.current = [];
     // On a fresh load the book and the trades are drawn first; the account follows right after.
     let started = false;
     let alive = true;
@@ -236,6 +249,10 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
     const unsubscribe = getSocket().fills(market, {
       onEvent: (f) => {
         if (f.userId !== userId) return;
+        // An order the open orders listed: one that rested, now met (an order on its way from
+        // this page is not listed yet: its answer tells its fills).
+        const order = lastOpen.current?.find((o) => o.orderId === f.orderId);
+        if (order) restingFills.current.push({ fill: f, order });
         const row = liveFill(f);
         setFills((prev) => addLive(prev, [row], FILL_RULES));
         void refresh();
