@@ -131,8 +131,8 @@ async function buyPastTheEstimate(X, deliver) {
  * exchange took it. `lookupFails(n)`: whether the page's n-th lookup of it by its clientOrderId
  * (from 1) fails to reach the exchange. The clock is run a second at a time (the lookups wait 1
  * to 30 s each, a minute in all) until the page tells what became of the order, then a minute
- * more: the lookups must have stopped. Returns the clientOrderId sent, the lookups' ids, and the
- * toast.
+ * more: the lookups must have stopped. Returns the clientOrderId sent, the lookups' ids, the
+ * toast, and whether the form still shows its error then (`errorLeft`, 0 or 1).
  */
 async function loseAnswer({ price, quantity, delivered, lookupFails = () => false }) {
   const p = await openTrade(M, { clock: true });
@@ -164,12 +164,15 @@ async function loseAnswer({ price, quantity, delivered, lookupFails = () => fals
       if (!told) await p.clock.fastForward(1_000);
       return told;
     }, { timeout: 40_000, interval: 100, message: 'what became of the order whose answer was lost' });
+    // What the form's "may have been placed" became once the page told what became of the order.
+    await sleep(300);
+    const errorLeft = await p.locator('[data-testid=order-error]').count();
     const asked = lookups.length;
     await p.clock.fastForward(60_000);
     await sleep(500);
     assert.equal(lookups.length, asked, 'no lookup once it is told');
     assert.deepEqual(p.errors, []);
-    return { cid: sent.clientOrderId, lookups, toast };
+    return { cid: sent.clientOrderId, lookups, toast, errorLeft };
   } finally {
     await p.close();
   }
@@ -816,22 +819,25 @@ describe('order form', { timeout: 240_000 }, () => {
     }
   });
 
-  it('warns that the outcome is unknown when a minute of lookups does not find an order whose answer was lost, and says why', async () => {
+  it('says "not placed" when a minute of lookups answered by the exchange does not find an order whose answer was lost, else that its outcome is unknown', async () => {
     await api.call('DELETE', 'orders', { market: M, userId: '5' });
     const lookUp = (cid) => api.call('GET', `order?clientOrderId=${cid}&userId=5&market=${M}`);
-    const unknown = (cid, why) => `Buy TATA: outcome unknown The answer to placing it was lost and ${why} (${cid}). `
-      + 'Check Open orders and Order history before placing it again.';
     // Lost before it reached the exchange: each of the six lookups is answered "no such order".
     const never = await loseAnswer({ price: '990.00', quantity: '1', delivered: false });
     assert.deepEqual(never.lookups, Array(6).fill(never.cid), 'six lookups, by its clientOrderId');
-    assert.equal(never.toast.kind, 'warning');
-    assert.equal(never.toast.text, unknown(never.cid, 'a minute later the exchange shows no order with its id'));
+    assert.equal(never.toast.kind, 'info');
+    assert.equal(never.toast.text, 'Buy TATA: not placed The answer to placing it was lost, and the exchange, reached again, has no such order: '
+      + 'it was not placed. You may place it again.');
+    assert.equal(never.errorLeft, 0, 'the form\'s "may have been placed" cleared');
     assert.equal((await lookUp(never.cid)).status, 404, 'it never reached the exchange');
-    // Taken by the exchange, but no lookup reaches it: unknown too, for that reason.
+    // Taken by the exchange, but no lookup reaches it: unknown, for that reason, and the form keeps its warning.
     const unreachable = await loseAnswer({ price: '990.00', quantity: '1', delivered: true, lookupFails: () => true });
     assert.deepEqual(unreachable.lookups, Array(6).fill(unreachable.cid));
     assert.equal(unreachable.toast.kind, 'warning');
-    assert.equal(unreachable.toast.text, unknown(unreachable.cid, 'the exchange could not be reached to look for it'));
+    assert.equal(unreachable.toast.text, 'Buy TATA: outcome unknown The answer to placing it was lost and the exchange could not be reached to look for it. '
+      + 'Check Open orders and Order history before placing it again.');
+    assert.ok(!unreachable.toast.text.includes(unreachable.cid), 'no internal id');
+    assert.equal(unreachable.errorLeft, 1);
     assert.equal((await lookUp(unreachable.cid)).body.status, 'EXPIRED', 'it was placed (and expired: nothing at 990.00)');
   });
 

@@ -434,21 +434,35 @@ describe('trading page', { timeout: 180_000 }, () => {
     assert.equal((await api.openOrders('5', M)).length, 0);
   });
 
-  it("shows the API's message for a rejected order", async () => {
-    // More than user 5's funds: the page cannot know, the exchange refuses.
-    const expected = await api.order({ market: M, side: 'buy', price: '990.00', quantity: '1000000', userId: '5', type: 'limit' });
-    assert.ok(expected.status >= 400 && expected.status < 500, `exchange refuses: ${JSON.stringify(expected)}`);
-    await placeFromForm({ side: 'buy', price: '990.00', quantity: '1000000' });
+  it('stops an order beyond the balance before sending it, and says a refusal in plain words with the API\'s text below', async () => {
+    // More than user 5's funds: said with the asset and its amounts, and not sent.
+    const posted = [];
+    const onRequest = (r) => { if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/order') posted.push(r.url()); };
+    page.on('request', onRequest);
     const error = page.locator('[data-testid=order-error]');
-    await error.waitFor();
-    assert.equal(await error.locator('.error-message').textContent(), expected.body.message);
-    assert.equal(await error.getAttribute('data-code'), expected.body.code);
+    try {
+      await placeFromForm({ side: 'buy', price: '990.00', quantity: '1000000' });
+      await error.waitFor();
+      const available = (await api.call('GET', 'balances?userId=5')).body.INR.available;
+      const [whole, fraction = ''] = available.split('.');
+      const shown = `${Number(whole).toLocaleString('en-US')}.${fraction.padEnd(2, '0')}`;
+      assert.equal(await error.locator('.error-message').textContent(),
+        `Not enough INR: this order needs 990,000,000.00 INR and ${shown} INR is available. Nothing was sent: lower the amount, or deposit first.`);
+      assert.equal(await error.locator('[data-testid=order-deposit]').count(), 1, 'the deposit form offered');
+      await sleep(300);
+      assert.deepEqual(posted, [], 'nothing sent');
+    } finally {
+      page.off('request', onRequest);
+    }
 
-    // Post-only at the best ask would cross.
+    // Post-only at the best ask would cross: the refusal in plain words, the API's text below it.
     const crossing = await api.order({ market: M, side: 'buy', price: '1005.00', quantity: '1', userId: '5', type: 'limit', postOnly: true });
     assert.ok(crossing.status >= 400, `post-only crossing refused: ${JSON.stringify(crossing)}`);
     await placeFromForm({ side: 'buy', price: '1005.00', quantity: '1', postOnly: true });
-    await waitFor(async () => (await error.locator('.error-message').textContent()) === crossing.body.message, { message: 'post-only error message' });
+    const plain = 'Post only: at this price the order would trade at once, so it was not placed.';
+    await waitFor(async () => (await error.locator('.error-message').textContent()) === plain, { message: 'post-only error message' });
+    assert.equal(await error.getAttribute('data-code'), crossing.body.code);
+    assert.equal(await error.locator('[data-testid=order-error-detail]').textContent(), crossing.body.message);
     await shot(page, 'trade-rejected');
     await page.locator('[data-testid=order-postonly]').click();
     // Client-side rule: a price off the tick is explained before anything is sent, and kept as

@@ -67,6 +67,12 @@ export interface AccountState {
    * remembered as this page's).
    */
   answered: (token: number, answer: PlacedOrder | 'refused' | 'unknown') => void;
+  /**
+   * The clientOrderId of the last order whose answer was lost and whose outcome the lookups then
+   * settled (found, or the exchange has no such order): the order form's "may have been placed"
+   * has done its work, a toast says what became of it.
+   */
+  lostSettled: string | null;
   /** Counts requests to show the deposit form (e.g. from the order form's "no funds" message). */
   depositRequests: number;
   requestDeposit: () => void;
@@ -114,6 +120,7 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
    */
   const restingFills = useRef<RestingFill[]>([]);
   const [depositRequests, setDepositRequests] = useState(0);
+  const [lostSettled, setLostSettled] = useState<string | null>(null);
   const marketRef = useRef(marketInfo);
   marketRef.current = marketInfo;
   const running = useRef<{ key: string; promise: Promise<void>; again: boolean } | null>(null);
@@ -151,12 +158,14 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
       found: (sent, order) => {
         sides.current.set(order.orderId, order.side);
         watch.recognised(sent.clientOrderId, order.orderId, Date.now());
-        const n = lostAnswerNotice(sent.side, sent.clientOrderId, order, marketRef.current);
+        const n = lostAnswerNotice(sent.side, order, marketRef.current);
+        setLostSettled(sent.clientOrderId);
         notify(n.kind, n.title, n.detail);
       },
       notFound: (sent, asked) => {
         watch.forget(sent.clientOrderId);
-        const n = lostAnswerNotice(sent.side, sent.clientOrderId, null, marketRef.current, asked);
+        const n = lostAnswerNotice(sent.side, null, marketRef.current, asked);
+        if (asked) setLostSettled(sent.clientOrderId);
         notify(n.kind, n.title, n.detail);
       },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -311,10 +320,10 @@ export function AccountProvider({ userId, market: marketInfo, children }: { user
   const value = useMemo<AccountState>(
     () => ({
       userId, market, openOrders, history: historyRows, olderHistory, balances, fills: fills.rows, fillsLoaded: fills.loaded, olderFills,
-      error, refresh, sideOf, rememberOrder, closing, sending, answered, depositRequests, requestDeposit,
+      error, refresh, sideOf, rememberOrder, closing, sending, answered, lostSettled, depositRequests, requestDeposit,
     }),
     [userId, market, openOrders, historyRows, olderHistory, balances, fills, olderFills, error, refresh, sideOf, rememberOrder, closing,
-      sending, answered, depositRequests, requestDeposit],
+      sending, answered, lostSettled, depositRequests, requestDeposit],
   );
   return <AccountContext.Provider value={value}>{children}</AccountContext.Provider>;
 }

@@ -7,6 +7,7 @@
 import { add, isPositive, isZero, normalize, sub } from './decimal';
 import { ApiError } from './api';
 import { formatPrice, formatQty } from './format';
+import { orderRefusal } from './refusals';
 import type { DepthDiff, Market, OpenOrder, Order, OrderKind, OrderStatus, PlacedOrder, Side, TimeInForce } from './types';
 
 /** The toasts' kinds (components/ui/Toasts.tsx): a fill is a success, nothing filled a warning. */
@@ -55,19 +56,25 @@ export function placedNotice(placed: Pick<PlacedOrder, 'status' | 'executedQty'>
 /**
  * The toast for an order from this page whose answer was lost, once the exchange shows what
  * became of it (`order`, found by its clientOrderId: told as the answer would have been), or when
- * a minute of lookups did not find it (null; `asked`: the exchange answered them, else it could not
- * be reached): its state is unknown, and the trader is told where to look.
+ * a minute of lookups did not find it (null): `asked`, the exchange answered them, so it was not
+ * placed; else it could not be reached, the state is unknown, and the trader is told where to look.
  */
-export function lostAnswerNotice(side: Side, clientOrderId: string, order: Order | null, market: Market, asked = true): Notice {
+export function lostAnswerNotice(side: Side, order: Order | null, market: Market, asked = true): Notice {
+  // Not its clientOrderId: the page's own bookkeeping, no name the trader knows the order by.
   if (order) {
     const n = placedNotice(order, order.side, market, order.timeInForce, order.type);
     const found = `Found after its answer was lost: order ${order.orderId}`;
     return { ...n, detail: n.detail ? `${n.detail}. ${found}` : found };
   }
-  const why = asked ? 'a minute later the exchange shows no order with its id' : 'the exchange could not be reached to look for it';
+  if (asked) {
+    return {
+      kind: 'info', title: `${sideWord(side)} ${market.baseAsset}: not placed`,
+      detail: 'The answer to placing it was lost, and the exchange, reached again, has no such order: it was not placed. You may place it again.',
+    };
+  }
   return {
     kind: 'warning', title: `${sideWord(side)} ${market.baseAsset}: outcome unknown`,
-    detail: `The answer to placing it was lost and ${why} (${clientOrderId}). Check Open orders and Order history before placing it again.`,
+    detail: 'The answer to placing it was lost and the exchange could not be reached to look for it. Check Open orders and Order history before placing it again.',
   };
 }
 
@@ -192,6 +199,8 @@ export function depthTouchesMine(diff: DepthDiff, mine: ReadonlyMap<string, stri
 /** What to tell a person about an order the exchange refused. */
 export interface OrderErrorText {
   message: string;
+  /** The exchange's own text, when `message` says it in plain words (shown smaller). */
+  detail?: string;
   /** Show the API's code next to the message (not when the message says it in plain words). */
   showCode: boolean;
   /** Offer the deposit form (the user has no funds, or not enough). */
@@ -223,7 +232,7 @@ export function outcomeUnknown(err: unknown): boolean {
   return err instanceof ApiError && (NO_ANSWER_CODES.has(err.code) || UNTOLD_STATUSES.has(err.status));
 }
 
-export function orderErrorText(err: unknown, message: string, ctx: { userId: string; spendAsset: string }): OrderErrorText {
+export function orderErrorText(err: unknown, message: string, ctx: { userId: string; spendAsset: string; market?: Market }): OrderErrorText {
   const code = err instanceof ApiError ? err.code : undefined;
   if (code === 'UNKNOWN_USER') {
     return {
@@ -245,7 +254,10 @@ export function orderErrorText(err: unknown, message: string, ctx: { userId: str
       unknownOutcome: true,
     };
   }
-  return { message, showCode: code !== undefined, deposit: code === 'INSUFFICIENT_FUNDS', unknownOutcome: false };
+  const deposit = code === 'INSUFFICIENT_FUNDS';
+  const plain = code !== undefined && ctx.market ? orderRefusal(code, ctx.market, ctx.spendAsset) : null;
+  if (plain) return { message: plain, detail: message, showCode: false, deposit, unknownOutcome: false };
+  return { message, showCode: code !== undefined, deposit, unknownOutcome: false };
 }
 
 /**

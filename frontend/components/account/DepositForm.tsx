@@ -7,6 +7,7 @@ import { isPositive } from '@/lib/decimal';
 import { formatAmount } from '@/lib/format';
 import { checkPlainDecimal, isPlainDecimal, toWireDecimal } from '@/lib/orderForm';
 import { outcomeUnknown } from '@/lib/orderNotices';
+import { depositRefusal, type RefusalText } from '@/lib/refusals';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Market } from '@/lib/types';
 
@@ -18,7 +19,8 @@ export function DepositForm({ market }: { market: Market }) {
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
   // `unknown`: the deposit may have gone through (no answer, or a 503: lib/orderNotices.ts).
-  const [message, setMessage] = useState<{ ok: boolean; text: string; unknown?: boolean } | null>(null);
+  // `detail`: the exchange's own text, when `text` says it in plain words.
+  const [message, setMessage] = useState<{ ok: boolean; text: string; detail?: string; unknown?: boolean } | null>(null);
   const [flight] = useState(() => new SingleFlight());
   const amountId = useId();
   // The last deposit's answer (a balance) is the previous user's once another is picked.
@@ -45,7 +47,7 @@ export function DepositForm({ market }: { market: Market }) {
         // A deposit has no id to look it up by: the balance (reloaded below) is where it shows.
         setMessage(outcomeUnknown(err)
           ? { ok: false, unknown: true, text: `${errorText(err)}: the deposit may have gone through. Check your ${asset} balance before depositing again.` }
-          : { ok: false, text: errorText(err) });
+          : { ok: false, ...asMessage(depositRefusal(err, asset, wire)) });
       } finally {
         setBusy(false);
         void refresh();
@@ -67,7 +69,12 @@ export function DepositForm({ market }: { market: Market }) {
         <button type="submit" className="btn" disabled={busy} data-testid="deposit-submit">{busy ? '…' : 'Deposit'}</button>
       </div>
       {message ? <p className={message.ok ? 'deposit-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'} data-testid="deposit-message"
-        data-unknown-outcome={message.unknown ? 'true' : undefined}>{message.text}</p> : null}
+        data-unknown-outcome={message.unknown ? 'true' : undefined}>{message.text}
+        {message.detail ? <span className="error-detail">{message.detail}</span> : null}</p> : null}
     </form>
   );
+}
+
+function asMessage(r: RefusalText): { text: string; detail?: string } {
+  return { text: r.message, detail: r.detail };
 }

@@ -13,6 +13,7 @@ import { decimalsOf, div, isPositive, mul } from '@/lib/decimal';
 import { formatAmount, formatPrice, formatQty } from '@/lib/format';
 import { checkDecimalText, effectiveTimeInForce, newClientOrderId, orderTotal, quantityForPercent, submitProblem, toNewOrder, type OrderFormValues } from '@/lib/orderForm';
 import { orderErrorText, placedNotice } from '@/lib/orderNotices';
+import { fundsShortfall } from '@/lib/refusals';
 import { SingleFlight } from '@/lib/singleFlight';
 import type { Dec, Market, OrderKind, Side, TimeInForce } from '@/lib/types';
 
@@ -26,6 +27,8 @@ const PERCENTS = [25, 50, 75, 100] as const;
 
 interface Problem {
   message: string;
+  /** The exchange's own text, when `message` says it in plain words. */
+  detail?: string;
   code?: string;
   /** Show `code` next to the message. */
   showCode?: boolean;
@@ -37,11 +40,13 @@ interface Problem {
    * submit), even once the connection is back: that says nothing of the order.
    */
   unknownOutcome?: boolean;
+  /** For `unknownOutcome`: the order's clientOrderId, by which its lookup settles it (useAccount `lostSettled`). */
+  clientOrderId?: string;
 }
 
 /** Buy/sell, limit/market order entry with the market's tick and step enforced. */
 export function OrderForm({ market, picked }: { market: Market; picked: PickedPrice | null }) {
-  const { userId, balances, openOrders, refresh, rememberOrder, sending, answered, requestDeposit } = useAccount();
+  const { userId, balances, openOrders, refresh, rememberOrder, sending, answered, lostSettled, requestDeposit } = useAccount();
   const ticker = useTicker(market.symbol);
   const quoteWalk = useQuoteWalk(market);
   const marketLimit = useMarketLimit(market);
@@ -73,6 +78,10 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
     setPrice(formatPrice(picked.price, market.tickSize));
   }, [picked, market.tickSize]);
   useEffect(() => setProblem(null), [side, type, price, quantity, timeInForce, postOnly, userId]);
+  // The lost order's lookup settled it (a toast says how): no longer "may have been placed".
+  useEffect(() => {
+    if (lostSettled !== null) setProblem((p) => (p?.clientOrderId === lostSettled ? null : p));
+  }, [lostSettled]);
 
   const values: OrderFormValues = { side, type, price, quantity, timeInForce, postOnly };
   const spendAsset = side === 'buy' ? market.quoteAsset : market.baseAsset;
@@ -124,6 +133,14 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
       }
       return;
     }
+    // Not sent when the balance shown cannot pay for it: the exchange would refuse it anyway. A
+    // user with no balances at all is one the exchange does not know yet: its answer
+    // (UNKNOWN_USER) says how to get started.
+    const short = balances && balances.length > 0 ? fundsShortfall(values, market, available) : null;
+    if (short) {
+      setProblem({ message: short, deposit: true });
+      return;
+    }
     await flight.run(async () => {
       setBusy(true);
       try {
@@ -150,9 +167,10 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
       } catch (err) {
         const code = err instanceof ApiError ? err.code : undefined;
         // An unknown outcome is looked up by its clientOrderId (useAccount's LostOrderFinder).
-        const text = orderErrorText(err, errorText(err), { userId, spendAsset });
+        const text = orderErrorText(err, errorText(err), { userId, spendAsset, market });
         answered(token, text.unknownOutcome ? 'unknown' : 'refused');
-        setProblem({ message: text.message, code, showCode: text.showCode, deposit: text.deposit, unknownOutcome: text.unknownOutcome });
+        setProblem({ message: text.message, detail: text.detail, code, showCode: text.showCode, deposit: text.deposit, unknownOutcome: text.unknownOutcome,
+          clientOrderId: text.unknownOutcome ? order.clientOrderId : undefined });
       }
     }
   };
@@ -223,6 +241,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
           data-unknown-outcome={problem.unknownOutcome ? 'true' : undefined}>
           {problem.code && problem.showCode ? <span className="error-code">{problem.code}</span> : null}
           <span className="error-message">{problem.message}</span>
+          {problem.detail ? <span className="error-detail" data-testid="order-error-detail">{problem.detail}</span> : null}
           {problem.deposit ? (
             <button type="button" className="link-btn error-action" data-testid="order-deposit" onClick={requestDeposit}>Deposit {spendAsset}</button>
           ) : null}
