@@ -66,7 +66,7 @@ async function expectSelfTradeCancel(p, prefix) {
   await waitFor(async () => (await toasts(p)).some((t) => t.text.startsWith(`${prefix}: canceled`)),
     { timeout: 15_000, message: `the self-trade prevention toast of ${prefix}` });
   const told = (await toasts(p)).find((t) => t.text.startsWith(prefix));
-  assert.match(told.text, /Cancelled by self-trade prevention when your buy order from this page crossed it/);
+  assert.match(told.text, /Canceled by self-trade prevention when your buy order from this page crossed it/);
   assert.doesNotMatch(told.text, /Not from this page/);
 }
 const ordersOf = async (userId, market) => (await api.call('GET', `orders?userId=${userId}&market=${market}&limit=50`)).body ?? [];

@@ -2,7 +2,7 @@
  * Browser tests of what the trading page tells the trader, from a review of the page: the account
  * panel's error while the exchange is unreachable on a phone (below the tabs, never over them), a
  * user id the exchange would refuse (said at the box, never saved nor used), the toast when a
- * resting order fills, and an order beyond the balance it needs (said before sending it).
+ * resting order fills, a market named in another case in the URL, and the side kept across markets.
  * Screenshots go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -122,6 +122,23 @@ describe('what the page tells the trader', { timeout: 240_000 }, () => {
       await p.screenshot({ path: path.join(shots, 'resting-fill-toast.png') });
       await sleep(1500);
       assert.equal((await toasts(p)).filter((t) => t.text.includes('TATA filled at')).length, 2, 'one toast per fill');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.close();
+    }
+  });
+  it('finds a market named in another case, and keeps the side chosen when switching markets', async () => {
+    const p = await openPage(browser);
+    try {
+      await p.goto(`${ex.baseUrl}/trade/tata_inr`);
+      await p.waitForSelector(`[data-testid=trade-view][data-market=${M}]`);
+      await waitFor(() => p.evaluate(() => window.location.pathname === '/trade/TATA_INR'), { message: "the URL in the market's own spelling" });
+      await p.click('[data-testid=side-sell]');
+      await p.click('[data-testid=market-switcher]');
+      await p.click('[data-testid=market-menu] a[href$="/trade/INFY_INR"]');
+      await p.waitForSelector('[data-testid=trade-view][data-market=INFY_INR]');
+      await sleep(300);
+      assert.equal(await p.getAttribute('[data-testid=side-sell]', 'aria-pressed'), 'true', 'still selling');
       assert.deepEqual(p.errors, []);
     } finally {
       await p.close();

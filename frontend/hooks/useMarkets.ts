@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { api, errorText } from '@/lib/api';
+import { findMarket } from '@/lib/market';
 import type { Market } from '@/lib/types';
 
 export interface MarketsState {
@@ -50,5 +51,5 @@ export function useMarkets(): MarketsState {
 
 export function useMarket(symbol: string): { market: Market | null; error: string | null; loading: boolean } {
   const { markets, error } = useMarkets();
-  return { market: markets?.find((m) => m.symbol === symbol) ?? null, error, loading: markets === null };
+  return { market: markets ? findMarket(markets, symbol) : null, error, loading: markets === null };
 }

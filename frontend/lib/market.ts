@@ -20,3 +20,11 @@ export function splitSymbol(symbol: string): [base: string, quote: string] {
   const at = symbol.indexOf('_');
   return at < 0 ? [symbol, ''] : [symbol.slice(0, at), symbol.slice(at + 1)];
 }
+
+/**
+ * The market a URL names: its symbol as the exchange spells it, or in any other case
+ * (`/trade/tata_inr` is TATA_INR; symbols differ by more than case).
+ */
+export function findMarket<M extends { symbol: string }>(markets: readonly M[], symbol: string): M | null {
+  return markets.find((m) => m.symbol === symbol) ?? markets.find((m) => m.symbol.toUpperCase() === symbol.toUpperCase()) ?? null;
+}

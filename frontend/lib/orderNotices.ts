@@ -118,7 +118,7 @@ export function closedNotice(order: Order, market: Market, cause: ClosureCause =
   const { title, filled } = describeClosed(order, market);
   if (cause === 'selfTrade') {
     const taker = takerSide ? `your ${takerSide} order` : 'your order';
-    return { kind: 'warning', title, detail: `Cancelled by self-trade prevention when ${taker} from this page crossed it (${filled}). Order ${order.orderId}` };
+    return { kind: 'warning', title, detail: `Canceled by self-trade prevention when ${taker} from this page crossed it (${filled}). Order ${order.orderId}` };
   }
   return { kind: 'warning', title, detail: `Not from this page: closed by the exchange or another session (${filled}). Order ${order.orderId}` };
 }
@@ -149,7 +149,7 @@ export function closureNotices(closures: readonly Closure[], market: Market): No
       const sides = new Set(group.map((c) => c.takerSide));
       const taker = sides.size === 1 && group[0]?.takerSide ? `your ${group[0].takerSide} order` : 'your orders';
       out.push({
-        kind: 'warning', title: `${group.length} of your orders cancelled by self-trade prevention`,
+        kind: 'warning', title: `${group.length} of your orders canceled by self-trade prevention`,
         detail: `${taker[0]?.toUpperCase()}${taker.slice(1)} from this page crossed them: ${names}${more}. See Order history`,
       });
     } else {

@@ -150,7 +150,7 @@ describe('order notices', () => {
     const n = closedNotice(order({ side: 'sell', price: '101' }), market, 'selfTrade', 'buy');
     expect(n).toEqual({
       kind: 'warning', title: 'Sell 1.50 TATA at 101.00: canceled',
-      detail: 'Cancelled by self-trade prevention when your buy order from this page crossed it (nothing filled). Order abc',
+      detail: 'Canceled by self-trade prevention when your buy order from this page crossed it (nothing filled). Order abc',
     });
     expect(n?.detail).not.toMatch(/Not from this page/);
   });
@@ -166,7 +166,7 @@ describe('order notices', () => {
     const filled = { order: order({ orderId: 'f', status: 'FILLED', executedQty: '1.5' }), cause: 'elsewhere' as const };
     const stp = [1, 2].map((i) => ({ order: order({ orderId: `s${i}`, side: 'sell' }), cause: 'selfTrade' as const, takerSide: 'buy' as const }));
     const notices = closureNotices([many[0]!, filled, ...stp], market);
-    expect(notices.map((x) => x.title)).toEqual(['2 of your orders cancelled by self-trade prevention', 'Buy 1.50 TATA at 960.00: canceled']);
+    expect(notices.map((x) => x.title)).toEqual(['2 of your orders canceled by self-trade prevention', 'Buy 1.50 TATA at 960.00: canceled']);
     expect(notices[0]?.detail).toMatch(/^Your buy order from this page crossed them: Sell 1\.50 TATA at 960\.00 \(canceled\)/);
     expect(closureNotices([filled], market)).toEqual([]);
   });

@@ -44,6 +44,33 @@ interface Problem {
   clientOrderId?: string;
 }
 
+const SIDE_KEY = 'exchange.side';
+
+/**
+ * The side chosen, kept for the tab (sessionStorage): switching markets, which mounts a new form,
+ * keeps it. Read after mounting: the exported page is rendered without it.
+ */
+function useSide(): [Side, (side: Side) => void] {
+  const [side, setSide] = useState<Side>('buy');
+  useEffect(() => {
+    try {
+      const saved = window.sessionStorage.getItem(SIDE_KEY);
+      if (saved === 'buy' || saved === 'sell') setSide(saved);
+    } catch {
+      // storage refused: buy, as on a first visit
+    }
+  }, []);
+  const choose = (s: Side) => {
+    setSide(s);
+    try {
+      window.sessionStorage.setItem(SIDE_KEY, s);
+    } catch {
+      // storage refused: kept for this form only
+    }
+  };
+  return [side, choose];
+}
+
 /** Buy/sell, limit/market order entry with the market's tick and step enforced. */
 export function OrderForm({ market, picked }: { market: Market; picked: PickedPrice | null }) {
   const { userId, balances, openOrders, refresh, rememberOrder, sending, answered, lostSettled, requestDeposit } = useAccount();
@@ -51,7 +78,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
   const quoteWalk = useQuoteWalk(market);
   const marketLimit = useMarketLimit(market);
   const notify = useToast();
-  const [side, setSide] = useState<Side>('buy');
+  const [side, setSide] = useSide();
   const [type, setType] = useState<OrderKind>('limit');
   const [price, setPrice] = useState('');
   const [quantity, setQuantity] = useState('');

@@ -7,7 +7,7 @@ import { AccountProvider } from '@/hooks/useAccount';
 import { OrderBookProvider } from '@/hooks/useOrderBook';
 import { useMarket, useMarkets } from '@/hooks/useMarkets';
 import { useUser } from '@/hooks/useUser';
-import { marketFromPath } from '@/lib/market';
+import { marketFromPath, tradePath } from '@/lib/market';
 import type { Market } from '@/lib/types';
 import { AccountPanel } from '@/components/account/AccountPanel';
 import { MarketHeader } from './MarketHeader';
@@ -54,6 +54,13 @@ function TradeScreen({ market }: { market: Market }) {
   const { userId } = useUser();
   const [picked, setPicked] = useState<PickedPrice | null>(null);
   useEffect(() => rememberMarket(market.symbol), [market.symbol]);
+  // A URL that named it in another case (/trade/tata_inr) shows the market's own spelling.
+  useEffect(() => {
+    const named = marketFromPath(window.location.pathname);
+    if (named !== null && named !== market.symbol) {
+      window.history.replaceState(window.history.state, '', tradePath(market.symbol) + window.location.search + window.location.hash);
+    }
+  }, [market.symbol]);
   const pick = useCallback((price: string) => setPicked({ price, at: Date.now() }), []);
   return (
     <AccountProvider userId={userId} market={market}>
