@@ -173,12 +173,13 @@ describe('trading page', { timeout: 180_000 }, () => {
     assert.equal(at.testid, 'book-ask', 'Tab from the chart reaches the order book');
     assert.notEqual(at.outline, 'none', 'the focused book row shows its focus');
     assert.match(at.name, /^Use ask price .+ in the order form$/);
-    const top = at.price;
-    await other.keyboard.press('ArrowDown');
-    await other.keyboard.press('ArrowDown');
+    const best = at.price;
+    assert.equal(best, await other.$$eval('[data-testid=book-ask]', (els) => els[els.length - 1].dataset.price), 'the keyboard starts at the best ask');
+    await other.keyboard.press('ArrowUp');
+    await other.keyboard.press('ArrowUp');
     at = await focused();
     assert.equal(at.testid, 'book-ask');
-    assert.ok(Number(at.price) < Number(top), `ArrowDown moves to a lower ask (${top} -> ${at.price})`);
+    assert.ok(Number(at.price) > Number(best), `ArrowUp moves to a higher ask (${best} -> ${at.price})`);
     await other.fill('[data-testid=order-price]', '1.00');
     await other.focus(`[data-testid=book-ask][data-price="${at.price}"]`);
     await other.keyboard.press('Enter');

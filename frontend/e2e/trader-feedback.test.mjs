@@ -1,6 +1,7 @@
 /**
  * Browser tests of what the trading page tells the trader, from a review of the page: the account
- * panel's error while the exchange is unreachable on a phone (below the tabs, never over them), a
+ * panel's error while the exchange is unreachable on a phone (below the tabs, never over them; the
+ * live panels dimmed meanwhile), a
  * user id the exchange would refuse (said at the box, never saved nor used), the toast when a
  * resting order fills, a market named in another case in the URL, and the side kept across markets.
  * Screenshots go to test-artifacts/.
@@ -61,9 +62,18 @@ describe('what the page tells the trader', { timeout: 240_000 }, () => {
       }
       await phone.click('[data-testid=tab-balances]');
       assert.equal(await phone.getAttribute('[data-testid=tab-balances]', 'aria-selected'), 'true');
+      // Every live panel is dimmed while the connection is lost, not only the book.
+      const live = ['[data-testid=ticker-last]', '[data-testid=chart-panel] .chart-wrap', '[data-testid=trades] .trades-list', '[data-testid=orderbook] .book'];
+      const dimmed = () => phone.evaluate((sels) => sels.map((s) => {
+        let o = 1;
+        for (let e = document.querySelector(s); e; e = e.parentElement) o *= Number(getComputedStyle(e).opacity);
+        return o < 1;
+      }), live);
+      assert.deepEqual(await dimmed(), live.map(() => true), 'ticker, chart, trades and book dimmed');
       ex = await startExchange({ httpPort, wsPort, dataDir, args });
       api = rest(ex.baseUrl);
       await waitLive(phone, 20_000);
+      await waitFor(async () => (await dimmed()).every((d) => !d), { message: 'the live panels bright again' });
     } finally {
       await phone.close();
     }

@@ -9,7 +9,8 @@ const rowsOf = (list: HTMLElement) => Array.from(list.querySelectorAll<HTMLEleme
 /**
  * Rows of prices that the order form takes when one is clicked, or chosen from the keyboard: the
  * list is one tab stop (roving tabindex, as a toolbar or listbox does), the arrow keys, Home and
- * End move between its rows, Enter or Space takes the focused row's price. The book and the trades
+ * End move between its rows, Enter or Space takes the focused row's price. Tab first reaches the
+ * row at `start`. The book and the trades
  * hold dozens to hundreds of rows; a tab stop each would make Tab walk through all of them.
  *
  * Clicks and keys are handled once on the list, not by each row: the rows of a book that redraws
@@ -17,8 +18,10 @@ const rowsOf = (list: HTMLElement) => Array.from(list.querySelectorAll<HTMLEleme
  * are found in the DOM when a key is pressed, so a list whose rows change under the focus moves
  * from where the focus is.
  */
-export function usePriceRows(onPick: (price: string) => void, count: number) {
-  const [active, setActive] = useState(0);
+export function usePriceRows(onPick: (price: string) => void, count: number, start = 0) {
+  // Null until a row was focused: the tab stop is then `start` (the book's best ask, next to the
+  // spread, where a trader looks first; the newest trade), wherever the list's rows move.
+  const [active, setActive] = useState<number | null>(null);
 
   const onClick = useCallback((e: MouseEvent<HTMLElement>) => {
     const price = (e.target as HTMLElement).closest<HTMLElement>(ROW)?.dataset.price;
@@ -49,7 +52,7 @@ export function usePriceRows(onPick: (price: string) => void, count: number) {
 
   return {
     /** The index of the row that takes the list's tab stop (`tabIndex` 0; the others -1). */
-    tabStop: Math.min(active, count - 1),
+    tabStop: Math.min(active ?? start, count - 1),
     listProps: { role: 'toolbar', 'aria-orientation': 'vertical' as const, onClick, onFocus, onKeyDown },
   };
 }

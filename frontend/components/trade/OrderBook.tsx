@@ -42,7 +42,9 @@ export function OrderBook({ market, onPick }: { market: Market; onPick: (price: 
   useReadyMark('book-ready', view !== null);
 
   const asksShown = view?.asks.length ?? 0;
-  const { tabStop, listProps } = usePriceRows(onPick, asksShown + (view?.bids.length ?? 0));
+  // The keyboard starts at the best price: the best ask (the last ask row, above the spread), or
+  // the best bid when there are no asks.
+  const { tabStop, listProps } = usePriceRows(onPick, asksShown + (view?.bids.length ?? 0), Math.max(0, asksShown - 1));
 
   const stale = connection !== 'live' || state !== 'synced' || streamProblem !== null;
   return (

@@ -11,6 +11,7 @@ import { marketFromPath, tradePath } from '@/lib/market';
 import type { Market } from '@/lib/types';
 import { AccountPanel } from '@/components/account/AccountPanel';
 import { MarketHeader } from './MarketHeader';
+import { OfflineMark } from './OfflineMark';
 import { OrderBook } from './OrderBook';
 import { OrderForm, type PickedPrice } from './OrderForm';
 import { PriceChart } from './PriceChart';
@@ -65,6 +66,7 @@ function TradeScreen({ market }: { market: Market }) {
   return (
     <AccountProvider userId={userId} market={market}>
       <OrderBookProvider market={market.symbol}>
+        <OfflineMark />
         <div className="trade-grid" data-testid="trade-view" data-market={market.symbol}>
           <MarketHeader market={market} />
           <PriceChart market={market} />
