@@ -2,8 +2,8 @@
  * Plain words for what keeps an order or a deposit from going through: an order beyond the
  * balance it needs, found before it is sent (`fundsShortfall`), and the exchange's refusals, said
  * from their code where the code says enough (`orderRefusal`, `depositRefusal`). The exchange's
- * own text ("insufficient funds: needs 100000000, available 9987839.4847": no asset, no
- * separators) stays available as the detail, in smaller print.
+ * own text ("insufficient funds: needs 100000000 INR, available 9987839.4847 INR": raw amounts,
+ * no separators) stays available as the detail, in smaller print.
  */
 import { ApiError } from './api';
 import { cmp, decimalsOf, isPositive } from './decimal';
