@@ -15,6 +15,18 @@ import { IntervalSwitcher } from './IntervalSwitcher';
 const INTERVAL_KEY = 'exchange.interval';
 
 /**
+ * The time axis's and the crosshair's labels for candles of `interval`: local time, and dates for
+ * day and week candles (lib/tickMarks.ts). Given at creation and again at each change of interval.
+ */
+function timeOptions(interval: Interval) {
+  const dayBars = isDayOrLonger(interval);
+  return {
+    timeScale: { timeVisible: !dayBars, tickMarkFormatter: (t: Time, type: TickMarkType, locale: string) => tickMarkLabel(t, type, locale, dayBars) },
+    localization: { timeFormatter: (t: Time) => crosshairLabel(t, navigator.language, dayBars) },
+  };
+}
+
+/**
  * Gives the chart's canvases (lightweight-charts draws into seven) their 2D contexts before the
  * library asks for them, as desynchronized (low-latency) canvases: each reaches the screen when
  * the chart draws into it, on its own, instead of with the page's next commit.
@@ -29,18 +41,6 @@ const INTERVAL_KEY = 'exchange.interval';
  * Desynchronized canvases are not part of those commits. Not on ChromeOS, which shows them from the front buffer, where a redraw could
  * tear.
  */
-/**
- * The time axis's and the crosshair's labels for candles of `interval`: local time, and dates for
- * day and week candles (lib/tickMarks.ts). Given at creation and again at each change of interval.
- */
-function timeOptions(interval: Interval) {
-  const dayBars = isDayOrLonger(interval);
-  return {
-    timeScale: { timeVisible: !dayBars, tickMarkFormatter: (t: Time, type: TickMarkType, locale: string) => tickMarkLabel(t, type, locale, dayBars) },
-    localization: { timeFormatter: (t: Time) => crosshairLabel(t, navigator.language, dayBars) },
-  };
-}
-
 function desynchronize(host: HTMLElement, colorSpace: PredefinedColorSpace): void {
   if (/\bCrOS\b/.test(navigator.userAgent)) return;
   for (const canvas of host.querySelectorAll('canvas')) canvas.getContext('2d', { desynchronized: true, colorSpace });
