@@ -214,9 +214,8 @@ Result<bool> validate_options(const Options& o) {
       return make_error(ErrorCode::invalid_field,
                         "market " + m.symbol + ": id and symbol must be unique");
     auto decimals_of = [&](const std::string& asset) {
-      for (const auto& a : o.assets)
-        if (a.name == asset) return a.decimals;
-      return -1;
+      const AssetSpec* a = find_asset(o.assets, asset);
+      return a ? a->decimals : -1;
     };
     int bd = decimals_of(m.base), qd = decimals_of(m.quote);
     if (bd < 0 || qd < 0)

@@ -490,7 +490,7 @@ void Router::dispatch(const ApiRequest& request, ReplyFn& reply) {
     }
     case RouteId::markets:
       if (m != "GET") return method_not_allowed();
-      return answer(ok_json(encode_markets(markets)));
+      return answer(ok_json(encode_markets(markets, api_.assets())));
     case RouteId::balances: {
       if (m != "GET") return method_not_allowed();
       auto user = identify(f, request.credentials);

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "actors/common/domain.hpp"
@@ -34,6 +35,13 @@ struct AssetSpec {
   std::string name;
   int decimals = 2;
 };
+
+// The asset called `name`, or nullptr.
+inline const AssetSpec* find_asset(const std::vector<AssetSpec>& assets, std::string_view name) {
+  for (const auto& a : assets)
+    if (a.name == name) return &a;
+  return nullptr;
+}
 
 // A subscriber's inbox for one WebSocket connection: receives ready-made JSON text
 // frames (shared, serialized once per event for all subscribers). Called on actor

@@ -42,12 +42,6 @@ Result<bool> within_precision(std::string_view name, Decimal amount, const Asset
                                                      " decimals, the precision of " + asset.name);
 }
 
-const AssetSpec* find_asset(const std::vector<AssetSpec>& assets, std::string_view name) {
-  for (const auto& a : assets)
-    if (a.name == name) return &a;
-  return nullptr;
-}
-
 // A time field counts as given unless it is absent, null or "" (query strings send "").
 bool time_given(const Fields& f, std::string_view name) {
   const FieldValue* v = f.find(name);

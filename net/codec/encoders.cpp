@@ -215,8 +215,14 @@ std::string encode_deposit_reply(std::string_view user_id, Decimal available) {
   return w.take();
 }
 
-std::string encode_markets(const std::vector<MarketSpec>& markets) {
-  Writer w(16 + markets.size() * 200);
+std::string encode_markets(const std::vector<MarketSpec>& markets,
+                           const std::vector<AssetSpec>& assets) {
+  // Configuration checks that every market names two configured assets.
+  auto decimals = [&assets](const std::string& asset) -> int64_t {
+    const AssetSpec* a = find_asset(assets, asset);
+    return a ? a->decimals : 0;
+  };
+  Writer w(16 + markets.size() * 250);
   w.begin_array();
   for (const auto& m : markets) {
     // One basis point is 0.0001, i.e. 10^4 Decimal units.
@@ -230,6 +236,8 @@ std::string encode_markets(const std::vector<MarketSpec>& markets) {
         .dec_str("minQty", m.min_qty)
         .dec_str("minNotional", m.min_notional)
         .dec_str("priceBand", band)
+        .i64("baseAssetPrecision", decimals(m.base))
+        .i64("quoteAssetPrecision", decimals(m.quote))
         .end_object();
   }
   w.end_array();

@@ -55,8 +55,10 @@ std::string encode_tickers(const std::vector<std::pair<std::string, TickerStats>
 // POST /api/v1/on-ramp: {"userId","amount":n} (the available balance after the deposit).
 std::string encode_deposit_reply(std::string_view user_id, Decimal available);
 // GET /api/v1/markets: [{"symbol","baseAsset","quoteAsset","tickSize","stepSize","minQty",
-// "minNotional","priceBand"}] (strings; priceBand is band_bps / 10000).
-std::string encode_markets(const std::vector<MarketSpec>& markets);
+// "minNotional","priceBand","baseAssetPrecision","quoteAssetPrecision"}] (strings, but the
+// precisions, the decimals each asset allows, are numbers; priceBand is band_bps / 10000).
+std::string encode_markets(const std::vector<MarketSpec>& markets,
+                           const std::vector<AssetSpec>& assets);
 // GET /api/v1/balances: {"INR":{"available":"s","locked":"s"},...}.
 std::string encode_balances(const std::vector<AssetBalance>& balances);
 // GET /api/v1/trades: [{"id":n,"price":"s","qty":"s","time":ms,"isBuyerMaker":b}].

@@ -51,13 +51,14 @@ test('markets: every market with its rules as strings', async () => {
   const r = await ok(ex.get('/api/v1/markets'));
   assert.ok(Array.isArray(r.json) && r.json.length >= 2);
   for (const m of r.json) {
-    assert.deepEqual(keys(m), ['symbol', 'baseAsset', 'quoteAsset', 'tickSize', 'stepSize', 'minQty', 'minNotional', 'priceBand']);
-    for (const k of keys(m)) assert.equal(typeof m[k], 'string', `${k} is a string`);
+    assert.deepEqual(keys(m), ['symbol', 'baseAsset', 'quoteAsset', 'tickSize', 'stepSize', 'minQty', 'minNotional', 'priceBand', 'baseAssetPrecision', 'quoteAssetPrecision']);
+    for (const k of keys(m).slice(0, 8)) assert.equal(typeof m[k], 'string', `${k} is a string`);
+    for (const k of ['baseAssetPrecision', 'quoteAssetPrecision']) assert.ok(Number.isInteger(m[k]) && m[k] >= 0 && m[k] <= 8, `${k}=${m[k]}`);
     assert.equal(m.symbol, `${m.baseAsset}_${m.quoteAsset}`);
     for (const k of ['tickSize', 'stepSize', 'minQty', 'minNotional', 'priceBand']) assert.ok(isDecimalString(m[k]), `${k}=${m[k]}`);
   }
   const tata = r.json.find((m) => m.symbol === M);
-  assert.deepEqual(tata, { symbol: M, baseAsset: 'TATA', quoteAsset: 'INR', tickSize: tata.tickSize, stepSize: tata.stepSize, minQty: tata.minQty, minNotional: tata.minNotional, priceBand: tata.priceBand });
+  assert.deepEqual(tata, { symbol: M, baseAsset: 'TATA', quoteAsset: 'INR', tickSize: tata.tickSize, stepSize: tata.stepSize, minQty: tata.minQty, minNotional: tata.minNotional, priceBand: tata.priceBand, baseAssetPrecision: 2, quoteAssetPrecision: 2 });
 });
 
 test('on-ramp: deposits create users and answer the available balance as a number', async () => {

@@ -255,12 +255,14 @@ CAF_TEST(markets and balances) {
   m.min_qty = dec("0.1");
   m.min_notional = dec("1");
   m.band_bps = 1000;
+  const std::vector<AssetSpec> assets{{"INR", 2}, {"TATA", 4}};
   CAF_CHECK_EQUAL(
-      encode_markets({m}),
+      encode_markets({m}, assets),
       R"([{"symbol":"TATA_INR","baseAsset":"TATA","quoteAsset":"INR","tickSize":"0.01","stepSize":"0.1",)"
-      R"("minQty":"0.1","minNotional":"1","priceBand":"0.1"}])");
+      R"("minQty":"0.1","minNotional":"1","priceBand":"0.1","baseAssetPrecision":4,)"
+      R"("quoteAssetPrecision":2}])");
   m.band_bps = 25;
-  CAF_CHECK(encode_markets({m}).find(R"("priceBand":"0.0025")") != std::string::npos);
+  CAF_CHECK(encode_markets({m}, assets).find(R"("priceBand":"0.0025")") != std::string::npos);
   CAF_CHECK_EQUAL(
       encode_balances({{"INR", dec("100.5"), dec("0")}, {"TATA", dec("0"), dec("3")}}),
       R"({"INR":{"available":"100.5","locked":"0"},"TATA":{"available":"0","locked":"3"}})");
