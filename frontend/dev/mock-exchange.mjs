@@ -39,8 +39,8 @@ function bad(code, message, status = 400) { return Object.assign(new Error(messa
 
 // ---- state ----------------------------------------------------------------------------------------
 const MARKETS = [
-  { symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', minQty: '0.01', minNotional: '1', priceBand: '0.1' },
-  { symbol: 'INFY_INR', baseAsset: 'INFY', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', minQty: '0.01', minNotional: '1', priceBand: '0.1' },
+  { symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', minQty: '0.01', minNotional: '1', priceBand: '0.1', baseAssetPrecision: 2, quoteAssetPrecision: 2 },
+  { symbol: 'INFY_INR', baseAsset: 'INFY', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', minQty: '0.01', minNotional: '1', priceBand: '0.1', baseAssetPrecision: 2, quoteAssetPrecision: 2 },
 ];
 const ASSETS = ['TATA', 'INFY', 'INR'];
 const INTERVALS = { '1m': 60, '5m': 300, '15m': 900, '30m': 1800, '1h': 3600, '4h': 14400, '1d': 86400, '1w': 604800 };

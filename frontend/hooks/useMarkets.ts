@@ -1,6 +1,7 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, errorText } from '@/lib/api';
+import { assetPrecisions } from '@/lib/assetPrecision';
 import { findMarket } from '@/lib/market';
 import type { Market } from '@/lib/types';
 
@@ -52,4 +53,10 @@ export function useMarkets(): MarketsState {
 export function useMarket(symbol: string): { market: Market | null; error: string | null; loading: boolean } {
   const { markets, error } = useMarkets();
   return { market: markets ? findMarket(markets, symbol) : null, error, loading: markets === null };
+}
+
+/** Asset -> decimals from every market (empty until they load, or from an exchange that does not say). */
+export function useAssetPrecisions(): ReadonlyMap<string, number> {
+  const { markets } = useMarkets();
+  return useMemo(() => assetPrecisions(markets ?? []), [markets]);
 }

@@ -23,6 +23,12 @@ export interface Market {
   minNotional: Dec;
   /** Max fractional deviation of market orders from the last price, e.g. "0.1". */
   priceBand: Dec | null;
+  /**
+   * The decimals the base and the quote asset allow (0-8), to which the page pads their amounts
+   * (lib/assetPrecision.ts); null from an exchange that does not say.
+   */
+  baseAssetPrecision: number | null;
+  quoteAssetPrecision: number | null;
 }
 
 export interface Ticker {

@@ -94,6 +94,17 @@ function int(o: Obj, ...keys: string[]): number {
   return n;
 }
 
+/** The most decimals an asset can have: the exchange keeps money in units of 1e-8. */
+const MAX_PRECISION = 8;
+
+/** An asset's precision (a whole number of decimals, 0-8), or null when the exchange does not say. */
+function optPrecision(o: Obj, key: string): number | null {
+  if (pick(o, [key]) === undefined) return null;
+  const v = str(o, key);
+  if (!/^\d$/.test(v) || Number(v) > MAX_PRECISION) throw new WireError(`field ${key} is not a precision (0-${MAX_PRECISION}): ${v}`);
+  return Number(v);
+}
+
 function bool(o: Obj, ...keys: string[]): boolean {
   const v = pick(o, keys);
   return v === true || v === 'true';
@@ -131,6 +142,9 @@ export function decodeMarkets(v: unknown): Market[] {
       minQty: optDec(o, 'minQty') ?? dec(o, 'stepSize'),
       minNotional: optDec(o, 'minNotional') ?? '0',
       priceBand: optDec(o, 'priceBand'),
+      // Optional: an older exchange does not send them (lib/assetPrecision.ts falls back).
+      baseAssetPrecision: optPrecision(o, 'baseAssetPrecision'),
+      quoteAssetPrecision: optPrecision(o, 'quoteAssetPrecision'),
     };
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, createApi } from '@/lib/api';
-import { parseJson, plainNumber } from '@/lib/wire';
+import { WireError, decodeMarkets, parseJson, plainNumber } from '@/lib/wire';
 
 interface Call { url: string; method: string; body: unknown }
 
@@ -92,7 +92,9 @@ describe('REST client', () => {
       'GET /api/v1/orders': [200, '[{"orderId":"a","clientOrderId":null,"market":"TATA_INR","userId":"5","side":"sell","type":"market","timeInForce":"IOC","postOnly":false,"orderType":"intraday","price":null,"quantity":"2","quoteQuantity":null,"executedQty":"1.5","executedQuoteQty":"2250.755","remainingQty":"0","status":"EXPIRED","time":1740939427000},{"orderId":"b","clientOrderId":null,"market":"TATA_INR","userId":"5","side":"buy","type":"limit","timeInForce":"GTC","postOnly":false,"price":"1000","quantity":"1","executedQty":"0","remainingQty":"1","status":"NEW","time":1740939427000}]'],
     });
     const api = createApi({ baseUrl: '', fetch: fetchImpl });
-    expect((await api.markets())[0]).toEqual({ symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', minQty: '0.01', minNotional: '1', priceBand: '0.1' });
+    // An exchange that does not say its assets' precisions (before af2b99f): null, the page falls back.
+    expect((await api.markets())[0]).toEqual({ symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', minQty: '0.01', minNotional: '1', priceBand: '0.1',
+      baseAssetPrecision: null, quoteAssetPrecision: null });
     expect(await api.balances('5')).toEqual([
       { asset: 'INR', available: '9999000.5', locked: '1000' },
       { asset: 'TATA', available: '10', locked: '0' },
@@ -102,6 +104,15 @@ describe('REST client', () => {
     expect(market).toMatchObject({ orderId: 'a', side: 'sell', type: 'market', price: null, status: 'EXPIRED', executedQty: '1.5', executedQuoteQty: '2250.755' });
     // An exchange that does not send executedQuoteQty: unknown, not zero.
     expect(older).toMatchObject({ orderId: 'b', executedQty: '0', executedQuoteQty: null });
+  });
+
+  it("decodes the precisions of a market's assets, numbers 0-8, when the exchange sends them", () => {
+    const market = (fields: string) => decodeMarkets(parseJson(
+      `[{"symbol":"BTC_INR","baseAsset":"BTC","quoteAsset":"INR","tickSize":"1","stepSize":"0.00001","minQty":"0.0001","minNotional":"100","priceBand":"0.1"${fields}}]`))[0];
+    expect(market(',"baseAssetPrecision":8,"quoteAssetPrecision":0')).toMatchObject({ baseAssetPrecision: 8, quoteAssetPrecision: 0 });
+    expect(market(',"baseAssetPrecision":null')).toMatchObject({ baseAssetPrecision: null, quoteAssetPrecision: null });
+    // One that is not a number of decimals the exchange can hold is a broken answer, as any other field.
+    for (const bad of ['9', '-1', '2.5', '"two"']) expect(() => market(`,"baseAssetPrecision":${bad}`)).toThrow(WireError);
   });
 
   it("decodes a user's fills, amounts exactly as sent", async () => {

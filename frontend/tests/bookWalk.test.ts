@@ -4,7 +4,7 @@ import { LocalOrderBook } from '@/lib/orderbook';
 
 const asks = [{ price: '1005', quantity: '2' }, { price: '1006', quantity: '1' }, { price: '1010', quantity: '5' }];
 const bids = [{ price: '995', quantity: '2' }, { price: '994', quantity: '2.5' }];
-const market = { baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01' };
+const market = { baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01', baseAssetPrecision: 2, quoteAssetPrecision: 2 };
 
 describe('walking the book for a market order', () => {
   it('fills level by level at the resting prices', () => {

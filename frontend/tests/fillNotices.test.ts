@@ -4,7 +4,7 @@ import type { Market, OpenOrder } from '@/lib/types';
 
 const market: Market = {
   symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01',
-  minQty: '0.01', minNotional: '1', priceBand: '0.1',
+  minQty: '0.01', minNotional: '1', priceBand: '0.1', baseAssetPrecision: 2, quoteAssetPrecision: 2,
 };
 const open = (orderId: string, side: 'buy' | 'sell', price: string, quantity: string, filled = '0'): OpenOrder =>
   ({ orderId, clientOrderId: null, side, price, quantity, filled, remainingQty: null, time: null });

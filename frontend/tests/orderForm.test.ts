@@ -7,17 +7,17 @@ import type { Market } from '@/lib/types';
 
 const market: Market = {
   symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01',
-  minQty: '0.01', minNotional: '1', priceBand: '0.1',
+  minQty: '0.01', minNotional: '1', priceBand: '0.1', baseAssetPrecision: 2, quoteAssetPrecision: 2,
 };
 /** INFY_INR of config/exchange.example.toml: whole shares, prices in 0.05. */
 const infy: Market = {
   symbol: 'INFY_INR', baseAsset: 'INFY', quoteAsset: 'INR', tickSize: '0.05', stepSize: '1',
-  minQty: '1', minNotional: '10', priceBand: '0.05',
+  minQty: '1', minNotional: '10', priceBand: '0.05', baseAssetPrecision: 2, quoteAssetPrecision: 2,
 };
 /** BTC_INR: whole rupee prices. */
 const btc: Market = {
   symbol: 'BTC_INR', baseAsset: 'BTC', quoteAsset: 'INR', tickSize: '1', stepSize: '0.00001',
-  minQty: '0.0001', minNotional: '100', priceBand: '0.1',
+  minQty: '0.0001', minNotional: '100', priceBand: '0.1', baseAssetPrecision: 8, quoteAssetPrecision: 2,
 };
 const form = (over: Partial<OrderFormValues> = {}): OrderFormValues => ({
   side: 'buy', type: 'limit', price: '1000.50', quantity: '2', timeInForce: 'GTC', postOnly: false, ...over,

@@ -7,7 +7,7 @@ import type { Market, OpenOrder, Order, PlacedOrder } from '@/lib/types';
 
 const market: Market = {
   symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01',
-  minQty: '0.01', minNotional: '1', priceBand: '0.1',
+  minQty: '0.01', minNotional: '1', priceBand: '0.1', baseAssetPrecision: 2, quoteAssetPrecision: 2,
 };
 const placed = (over: Partial<PlacedOrder>): PlacedOrder => ({ orderId: 'o1', status: 'NEW', executedQty: '0', remainingQty: '1', fills: [], ...over });
 const open = (orderId: string, side: 'buy' | 'sell', price: string, quantity: string, filled = '0'): OpenOrder =>

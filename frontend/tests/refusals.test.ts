@@ -6,7 +6,7 @@ import type { Market } from '@/lib/types';
 
 const market: Market = {
   symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01',
-  minQty: '0.01', minNotional: '1', priceBand: '0.1',
+  minQty: '0.01', minNotional: '1', priceBand: '0.1', baseAssetPrecision: 2, quoteAssetPrecision: 2,
 };
 const form = { type: 'limit' as const, timeInForce: 'GTC' as const, postOnly: false };
 
