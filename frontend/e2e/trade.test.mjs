@@ -571,7 +571,7 @@ describe('trading page', { timeout: 180_000 }, () => {
     await waitFor(async () => (await page.textContent(`${row} [data-testid=history-avg]`).catch(() => null))?.trim() === '1005.34',
       { message: "the market order's average price in the history" });
     assert.equal(await page.getAttribute(row, 'data-avg-price'), '1005.34');
-    assert.equal(await page.getAttribute(`${row} [data-testid=history-avg]`, 'title'), 'Paid 3,016 INR for 3.00 TATA');
+    assert.equal(await page.getAttribute(`${row} [data-testid=history-avg]`, 'title'), 'Paid 3,016.00 INR for 3.00 TATA');
     await shot(page, 'trade-history');
     await page.click('[data-testid=tab-limit]');
 

@@ -5,8 +5,9 @@
  * them instead). Exact decimals; an estimate only because the book may move before the order
  * reaches the exchange.
  */
+import { formatAssetAmount, type MarketAssetsInfo } from './assetPrecision';
 import { add, cmp, decimalsOf, div, isPositive, min, mul, normalize, sub, truncateToStep } from './decimal';
-import { formatAmount, formatQty } from './format';
+import { formatQty } from './format';
 import type { Dec, Side } from './types';
 
 /** A price level: what `LocalOrderBook.levelsBestFirst` gives, best first. */
@@ -174,8 +175,8 @@ export function sameWalk(a: BookWalk, b: BookWalk): boolean {
  * The order form's "Estimated total" for a walk: what it costs or brings, why the book cannot fill
  * it, or that it goes beyond what the book shown holds.
  */
-export function describeWalk(walk: BookWalk, side: Side, m: { baseAsset: string; quoteAsset: string; tickSize: Dec; stepSize: Dec }): string {
-  const total = `${formatAmount(walk.total, decimalsOf(m.tickSize))} ${m.quoteAsset}`;
+export function describeWalk(walk: BookWalk, side: Side, m: MarketAssetsInfo): string {
+  const total = formatAssetAmount(walk.total, m.quoteAsset, m);
   const where = walk.banded ? ' within the price band' : '';
   if (walk.complete) return `≈ ${total}`;
   if (walk.cut) return `Beyond the book shown: its ${side === 'buy' ? 'asks' : 'bids'} fill ${formatQty(walk.quantity, m.stepSize)} ${m.baseAsset} (≈ ${total}), the rest is not known`;

@@ -4,8 +4,9 @@
  * validation against tick/step/minimums (with messages for a person), totals and
  * percent-of-balance quantities, all in exact decimals, and the request it sends.
  */
+import { precisionIn } from './assetPrecision';
 import { add, cmp, decimalsOf, div, isMultipleOf, isPositive, mul, normalize, sub, truncateToStep } from './decimal';
-import { padDecimals } from './format';
+import { formatAmount, padDecimals } from './format';
 import type { Dec, Market, NewOrder, OrderKind, Side, TimeInForce } from './types';
 
 export interface OrderFormValues {
@@ -104,7 +105,8 @@ export function validateOrder(v: OrderFormValues, m: Market): string | null {
   if (!isPlainDecimal(quantity) || !isPositive(quantity)) return 'Enter an amount';
   if (cmp(quantity, m.minQty) < 0) return `Minimum amount is ${m.minQty} ${m.baseAsset}`;
   if (v.type === 'limit' && cmp(mul(price, quantity), m.minNotional) < 0) {
-    return `Minimum order value is ${m.minNotional} ${m.quoteAsset}`;
+    // The quote asset's precision when the exchange says it; else as configured, as before.
+    return `Minimum order value is ${formatAmount(m.minNotional, precisionIn(m.quoteAsset, m) ?? 0)} ${m.quoteAsset}`;
   }
   return null;
 }

@@ -6,8 +6,8 @@
  * no separators) stays available as the detail, in smaller print.
  */
 import { ApiError } from './api';
+import { formatAssetAmount } from './assetPrecision';
 import { cmp, decimalsOf, isPositive } from './decimal';
-import { formatAmount } from './format';
 import { isPlainDecimal, orderTotal, type OrderFormValues } from './orderForm';
 import type { Dec, Market } from './types';
 
@@ -15,15 +15,6 @@ import type { Dec, Market } from './types';
 export interface RefusalText {
   message: string;
   detail?: string;
-}
-
-/** An asset's amounts at the precision the form shows it (a quote asset at the tick's, a base asset at the step's). */
-export function assetDecimals(asset: string, market: Market): number {
-  return decimalsOf(asset === market.quoteAsset ? market.tickSize : market.stepSize);
-}
-
-function amountOf(value: Dec, asset: string, market: Market): string {
-  return `${formatAmount(value, assetDecimals(asset, market))} ${asset}`;
 }
 
 /**
@@ -39,7 +30,7 @@ export function fundsShortfall(v: OrderFormValues, market: Market, available: De
   else needs = v.type === 'limit' ? orderTotal(v.price, v.quantity) : null;
   if (needs === null || !isPositive(needs) || cmp(needs, available) <= 0) return null;
   const asset = v.side === 'buy' ? market.quoteAsset : market.baseAsset;
-  return `Not enough ${asset}: this order needs ${amountOf(needs, asset, market)} and ${amountOf(available, asset, market)} is available. `
+  return `Not enough ${asset}: this order needs ${formatAssetAmount(needs, asset, market)} and ${formatAssetAmount(available, asset, market)} is available. `
     + 'Nothing was sent: lower the amount, or deposit first.';
 }
 
@@ -51,7 +42,7 @@ export function orderRefusal(code: string, market: Market, spendAsset: string): 
   switch (code) {
     case 'INSUFFICIENT_FUNDS': return `Not enough ${spendAsset} available for this order.`;
     case 'POST_ONLY_WOULD_CROSS': return 'Post only: at this price the order would trade at once, so it was not placed.';
-    case 'MIN_NOTIONAL': return `The order's total is below this market's minimum of ${amountOf(market.minNotional, market.quoteAsset, market)}.`;
+    case 'MIN_NOTIONAL': return `The order's total is below this market's minimum of ${formatAssetAmount(market.minNotional, market.quoteAsset, market)}.`;
     case 'INVALID_PRICE': return `The price is not one this market takes (steps of ${market.tickSize} ${market.quoteAsset}).`;
     case 'INVALID_QUANTITY': return `The amount is not one this market takes (at least ${market.minQty}, in steps of ${market.stepSize} ${market.baseAsset}).`;
     case 'TOO_MANY_ORDERS': return 'You have as many open orders in this market as the exchange allows: cancel some first.';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { averagePrice } from '@/lib/averagePrice';
-import type { Side } from '@/lib/types';
+import { averagePrice, averageTitle } from '@/lib/averagePrice';
+import type { Market, Side } from '@/lib/types';
 
 /**
  * Rule under test (lib/averagePrice.ts): average = executedQuoteQty / executedQty exactly, then to
@@ -58,5 +58,23 @@ describe('averagePrice', () => {
     expect(avg('buy', '0', '0')).toBeNull();
     expect(avg('sell', '0.00', '0')).toBeNull();
     expect(avg('buy', '2', null)).toBeNull();
+  });
+});
+
+describe('averageTitle', () => {
+  const market: Market = {
+    symbol: 'TATA_INR', baseAsset: 'TATA', quoteAsset: 'INR', tickSize: '0.01', stepSize: '0.01',
+    minQty: '0.01', minNotional: '1', priceBand: '0.1', baseAssetPrecision: 2, quoteAssetPrecision: 2,
+  };
+
+  it('says what was paid or received at the quote asset\'s precision, never rounded', () => {
+    expect(averageTitle({ side: 'buy', executedQty: '3', executedQuoteQty: '3016' }, market)).toBe('Paid 3,016.00 INR for 3.00 TATA');
+    expect(averageTitle({ side: 'sell', executedQty: '1.5', executedQuoteQty: '2250.755' }, market)).toBe('Received 2,250.755 INR for 1.50 TATA');
+    expect(averageTitle({ side: 'buy', executedQty: '3', executedQuoteQty: '3016' }, { ...market, quoteAssetPrecision: 0 })).toBe('Paid 3,016 INR for 3.00 TATA');
+    expect(averageTitle({ side: 'buy', executedQty: '2', executedQuoteQty: null }, market)).toBeUndefined();
+  });
+
+  it('shows the amount as sent from an exchange that does not give the precision', () => {
+    expect(averageTitle({ side: 'buy', executedQty: '3', executedQuoteQty: '3016.50' }, { ...market, quoteAssetPrecision: null })).toBe('Paid 3,016.5 INR for 3.00 TATA');
   });
 });

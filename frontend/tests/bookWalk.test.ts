@@ -72,6 +72,16 @@ describe('walking the book for a market order', () => {
     expect(describeWalk(walkForQuantity([], 'buy', '1'), 'buy', market)).toBe('The book cannot fill it: no asks');
     expect(describeWalk(walkForQuantity(asks, 'buy', '1', '1000'), 'buy', market)).toBe('The book cannot fill it: no asks within the price band');
   });
+
+  it("gives the total at the quote asset's precision, or the tick's from an exchange that does not say", () => {
+    const walk = walkForQuantity(asks, 'buy', '3');
+    expect(describeWalk(walk, 'buy', { ...market, quoteAssetPrecision: 4 })).toBe('≈ 3,016.0000 INR');
+    expect(describeWalk(walk, 'buy', { ...market, quoteAssetPrecision: 0 })).toBe('≈ 3,016 INR');
+    expect(describeWalk(walk, 'buy', { ...market, quoteAssetPrecision: null, tickSize: '0.5' })).toBe('≈ 3,016.0 INR');
+    // A total finer than the precision keeps its digits: 0.5 x 1005.01.
+    expect(describeWalk(walkForQuantity([{ price: '1005.01', quantity: '1' }], 'buy', '0.5'), 'buy', { ...market, quoteAssetPrecision: 0 }))
+      .toBe('≈ 502.505 INR');
+  });
 });
 
 describe('the band before the first trade, and the user\'s own orders', () => {

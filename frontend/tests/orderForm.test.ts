@@ -88,7 +88,11 @@ describe('order form rules', () => {
     expect(validateOrder(form({ price: '5000000', quantity: '0.001' }), btc)).toBeNull();
     expect(validateOrder(form({ quantity: '0' }), market)).toBe('Enter an amount');
     expect(validateOrder(form({ quantity: '0.001' }), market)).toMatch(/Amount must be a multiple/);
-    expect(validateOrder(form({ price: '0.01', quantity: '1' }), market)).toMatch(/Minimum order value/);
+    expect(validateOrder(form({ price: '0.01', quantity: '1' }), market)).toBe('Minimum order value is 1.00 INR');
+    // The minimum at the quote asset's precision (none: as configured, as before), never rounded.
+    expect(validateOrder(form({ price: '0.01', quantity: '1' }), { ...market, quoteAssetPrecision: 0, minNotional: '1000' })).toBe('Minimum order value is 1,000 INR');
+    expect(validateOrder(form({ price: '0.01', quantity: '1' }), { ...market, quoteAssetPrecision: 0, minNotional: '1.25' })).toBe('Minimum order value is 1.25 INR');
+    expect(validateOrder(form({ price: '0.01', quantity: '1' }), { ...market, quoteAssetPrecision: null })).toBe('Minimum order value is 1 INR');
     expect(validateOrder(form({ type: 'market', price: '' }), market)).toBeNull();
   });
 

@@ -18,6 +18,20 @@ describe('an order beyond the balance', () => {
       'Not enough TATA: this order needs 12.50 TATA and 10.00 TATA is available. Nothing was sent: lower the amount, or deposit first.');
   });
 
+  it("says the amounts at their asset's precision, never rounded, or as before from an exchange that does not say", () => {
+    // RELI of 4 decimals (in steps of 0.1), USD of none (at a tick of 0.5).
+    const reli: Market = { ...market, symbol: 'RELI_USD', baseAsset: 'RELI', quoteAsset: 'USD', tickSize: '0.5', stepSize: '0.1', baseAssetPrecision: 4, quoteAssetPrecision: 0 };
+    expect(fundsShortfall({ ...form, side: 'sell', price: '10', quantity: '12.5' }, reli, '10')).toBe(
+      'Not enough RELI: this order needs 12.5000 RELI and 10.0000 RELI is available. Nothing was sent: lower the amount, or deposit first.');
+    expect(fundsShortfall({ ...form, side: 'buy', price: '1000.5', quantity: '2' }, reli, '1500.25')).toBe(
+      'Not enough USD: this order needs 2,001 USD and 1,500.25 USD is available. Nothing was sent: lower the amount, or deposit first.');
+    expect(orderRefusal('MIN_NOTIONAL', { ...reli, minNotional: '1000' }, 'USD')).toBe("The order's total is below this market's minimum of 1,000 USD.");
+    const older: Market = { ...reli, baseAssetPrecision: null, quoteAssetPrecision: null };
+    expect(fundsShortfall({ ...form, side: 'sell', price: '10', quantity: '12' }, older, '10')).toBe(
+      'Not enough RELI: this order needs 12.0 RELI and 10.0 RELI is available. Nothing was sent: lower the amount, or deposit first.');
+    expect(orderRefusal('MIN_NOTIONAL', { ...older, minNotional: '1000' }, 'USD')).toBe("The order's total is below this market's minimum of 1,000.0 USD.");
+  });
+
   it('is not stopped when the balance pays for it, is not known yet, or a market buy spends what it finds', () => {
     expect(fundsShortfall({ ...form, side: 'buy', price: '1000', quantity: '10' }, market, '10000')).toBeNull();
     expect(fundsShortfall({ ...form, side: 'buy', price: '1000', quantity: '10' }, market, null)).toBeNull();

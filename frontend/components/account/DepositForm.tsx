@@ -2,9 +2,10 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useToast } from '@/components/ui/Toasts';
 import { useAccount } from '@/hooks/useAccount';
+import { useAssetPrecisions } from '@/hooks/useMarkets';
 import { api, errorText } from '@/lib/api';
+import { formatBalance } from '@/lib/assetPrecision';
 import { isPositive } from '@/lib/decimal';
-import { formatAmount } from '@/lib/format';
 import { checkPlainDecimal, isPlainDecimal, toWireDecimal } from '@/lib/orderForm';
 import { outcomeUnknown } from '@/lib/orderNotices';
 import { depositRefusal, type RefusalText } from '@/lib/refusals';
@@ -15,6 +16,7 @@ import type { Market } from '@/lib/types';
 export function DepositForm({ market }: { market: Market }) {
   const { userId, refresh } = useAccount();
   const notify = useToast();
+  const precisions = useAssetPrecisions();
   const [asset, setAsset] = useState(market.quoteAsset);
   const [amount, setAmount] = useState('');
   const [busy, setBusy] = useState(false);
@@ -40,8 +42,8 @@ export function DepositForm({ market }: { market: Market }) {
       const wire = toWireDecimal(amount);
       try {
         const balance = await api.deposit(userId, wire, asset);
-        setMessage({ ok: true, text: `Deposited. Available ${asset}: ${formatAmount(balance)}` });
-        notify('success', `Deposited ${formatAmount(wire)} ${asset}`);
+        setMessage({ ok: true, text: `Deposited. Available ${asset}: ${formatBalance(balance, asset, precisions)}` });
+        notify('success', `Deposited ${formatBalance(wire, asset, precisions)} ${asset}`);
         setAmount('');
       } catch (err) {
         // A deposit has no id to look it up by: the balance (reloaded below) is where it shows.

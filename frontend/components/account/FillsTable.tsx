@@ -1,8 +1,8 @@
 'use client';
 import { StateMessage } from '@/components/ui/StateMessage';
 import { useAccount } from '@/hooks/useAccount';
-import { decimalsOf, mul } from '@/lib/decimal';
-import { formatAmount, formatDateTime, formatPrice, formatQty } from '@/lib/format';
+import { formatTradeValue } from '@/lib/assetPrecision';
+import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
 import type { Market } from '@/lib/types';
 import { LoadOlder } from './LoadOlder';
 import { AccountLoading } from './AccountLoading';
@@ -41,7 +41,7 @@ export function FillsTable({ market }: { market: Market }) {
                 <td className={side === 'buy' ? 'up' : side === 'sell' ? 'down' : ''}>{side === 'buy' ? 'Buy' : side === 'sell' ? 'Sell' : '—'}</td>
                 <td className="num">{formatPrice(f.price, market.tickSize)}</td>
                 <td className="num">{formatQty(f.quantity, market.stepSize)}</td>
-                <td className="num hide-xs">{formatAmount(mul(f.price, f.quantity), decimalsOf(market.tickSize))}</td>
+                <td className="num hide-xs">{formatTradeValue(f.price, f.quantity, market)}</td>
                 <td className="num hide-sm muted">#{f.tradeId}</td>
               </tr>
             );

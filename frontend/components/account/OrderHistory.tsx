@@ -1,23 +1,15 @@
 'use client';
 import { StateMessage } from '@/components/ui/StateMessage';
 import { useAccount } from '@/hooks/useAccount';
-import { averagePrice } from '@/lib/averagePrice';
-import { normalize } from '@/lib/decimal';
-import { formatDateTime, formatPrice, formatQty, groupThousands } from '@/lib/format';
-import type { Market, Order, OrderStatus } from '@/lib/types';
+import { averagePrice, averageTitle } from '@/lib/averagePrice';
+import { formatDateTime, formatPrice, formatQty } from '@/lib/format';
+import type { Market, OrderStatus } from '@/lib/types';
 import { LoadOlder } from './LoadOlder';
 import { AccountLoading } from './AccountLoading';
 
 const STATUS_TEXT: Record<OrderStatus, string> = {
   NEW: 'Open', PARTIALLY_FILLED: 'Partially filled', FILLED: 'Filled', CANCELED: 'Canceled', EXPIRED: 'Expired', REJECTED: 'Rejected',
 };
-
-/** "Paid 3016 INR for 3.00 TATA": the exact amounts behind an average price. */
-function averageTitle(o: Order, market: Market): string | undefined {
-  if (o.executedQuoteQty === null) return undefined;
-  const quote = `${groupThousands(normalize(o.executedQuoteQty))} ${market.quoteAsset}`;
-  return `${o.side === 'buy' ? 'Paid' : 'Received'} ${quote} for ${formatQty(o.executedQty, market.stepSize)} ${market.baseAsset}`;
-}
 
 /**
  * The user's latest orders in this market, open or closed, newest first, and older ones below on

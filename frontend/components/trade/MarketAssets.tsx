@@ -1,12 +1,14 @@
 'use client';
 import { useAccount } from '@/hooks/useAccount';
+import { useAssetPrecisions } from '@/hooks/useMarkets';
+import { formatBalance } from '@/lib/assetPrecision';
 import { add } from '@/lib/decimal';
-import { formatAmount } from '@/lib/format';
 import type { Market } from '@/lib/types';
 
-/** The user's holdings of this market's two assets, under the order form. */
+/** The user's holdings of this market's two assets, each at its precision, under the order form. */
 export function MarketAssets({ market }: { market: Market }) {
   const { userId, balances } = useAccount();
+  const precisions = useAssetPrecisions();
   return (
     <div className="market-assets" data-testid="market-assets">
       <div className="market-assets-head">
@@ -15,12 +17,13 @@ export function MarketAssets({ market }: { market: Market }) {
       </div>
       {[market.baseAsset, market.quoteAsset].map((asset) => {
         const b = balances?.find((x) => x.asset === asset);
+        const amount = (value: string) => formatBalance(value, asset, precisions);
         return (
           <div key={asset} className="market-asset">
             <span><span className="asset-icon small" aria-hidden>{asset.slice(0, 1)}</span>{asset}</span>
             <span className="num">
-              {b ? formatAmount(add(b.available, b.locked)) : '—'}
-              {b ? <span className="muted small-line">{formatAmount(b.locked)} in orders</span> : null}
+              {b ? amount(add(b.available, b.locked)) : '—'}
+              {b ? <span className="muted small-line">{amount(b.locked)} in orders</span> : null}
             </span>
           </div>
         );

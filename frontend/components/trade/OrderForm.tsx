@@ -8,9 +8,10 @@ import { availableOf, useAccount } from '@/hooks/useAccount';
 import { useMarketLimit, useMarketWalk, useQuoteWalk } from '@/hooks/useBookWalk';
 import { useTicker } from '@/hooks/useTickers';
 import { ApiError, api, errorText } from '@/lib/api';
+import { formatAssetAmount } from '@/lib/assetPrecision';
 import { describeWalk, ownLevels } from '@/lib/bookWalk';
 import { decimalsOf, div, isPositive, mul } from '@/lib/decimal';
-import { formatAmount, formatPrice, formatQty } from '@/lib/format';
+import { formatPrice, formatQty } from '@/lib/format';
 import { checkDecimalText, effectiveTimeInForce, newClientOrderId, orderTotal, quantityForPercent, submitProblem, toNewOrder, type OrderFormValues } from '@/lib/orderForm';
 import { orderErrorText, placedNotice } from '@/lib/orderNotices';
 import { fundsShortfall } from '@/lib/refusals';
@@ -212,7 +213,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
 
       <div className="avbl">
         <span className="muted">Available</span>
-        <span data-testid="available">{available === null ? '—' : `${formatAmount(available, decimalsOf(side === 'buy' ? market.tickSize : market.stepSize))} ${spendAsset}`}</span>
+        <span data-testid="available">{available === null ? '—' : formatAssetAmount(available, spendAsset, market)}</span>
       </div>
 
       {type === 'limit' ? (
@@ -236,7 +237,7 @@ export function OrderForm({ market, picked }: { market: Market; picked: PickedPr
       ) : (
         <div className="order-total">
           <span className="muted">Total</span>
-          <span className="order-total-value" data-testid="order-total">{total === null ? '—' : `${formatAmount(total, decimalsOf(market.tickSize))} ${market.quoteAsset}`}</span>
+          <span className="order-total-value" data-testid="order-total">{total === null ? '—' : formatAssetAmount(total, market.quoteAsset, market)}</span>
         </div>
       )}
 
