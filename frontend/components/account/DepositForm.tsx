@@ -1,12 +1,12 @@
 'use client';
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useToast } from '@/components/ui/Toasts';
 import { useAccount } from '@/hooks/useAccount';
 import { useAssetPrecisions } from '@/hooks/useMarkets';
 import { api, errorText } from '@/lib/api';
 import { formatBalance } from '@/lib/assetPrecision';
-import { isPositive } from '@/lib/decimal';
-import { checkPlainDecimal, isPlainDecimal, toWireDecimal } from '@/lib/orderForm';
+import { checkDepositAmount, depositProblem } from '@/lib/depositForm';
+import { toWireDecimal } from '@/lib/orderForm';
 import { outcomeUnknown } from '@/lib/orderNotices';
 import { depositRefusal, type RefusalText } from '@/lib/refusals';
 import { SingleFlight } from '@/lib/singleFlight';
@@ -25,15 +25,27 @@ export function DepositForm({ market }: { market: Market }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string; detail?: string; unknown?: boolean } | null>(null);
   const [flight] = useState(() => new SingleFlight());
   const amountId = useId();
+  const amountErrorId = useId();
+  const amountInput = useRef<HTMLInputElement>(null);
   // The last deposit's answer (a balance) is the previous user's once another is picked.
   useEffect(() => setMessage(null), [userId]);
+  // The asset's decimals from /markets; null from an exchange that does not say (then it judges).
+  const precision = precisions.get(asset) ?? null;
+  // What is wrong with the amount typed, as it is typed (never corrected behind the user's back).
+  const amountError = checkDepositAmount(amount, asset, precision);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (flight.busy) return;
-    const bad = checkPlainDecimal(amount, 'Amount');
-    if (bad || !isPlainDecimal(amount) || !isPositive(amount)) {
-      setMessage({ ok: false, text: bad ?? 'Enter an amount to deposit' });
+    const problem = depositProblem(amount, asset, precision);
+    if (problem) {
+      if (problem.field) {
+        // The field says it under itself already: take the user there rather than repeat it.
+        setMessage(null);
+        amountInput.current?.focus();
+      } else {
+        setMessage({ ok: false, text: problem.message });
+      }
       return;
     }
     await flight.run(async () => {
@@ -66,10 +78,12 @@ export function DepositForm({ market }: { market: Market }) {
           <option value={market.baseAsset}>{market.baseAsset}</option>
         </select>
         <label htmlFor={amountId} className="sr-only">Amount to deposit</label>
-        <input id={amountId} className="deposit-amount" inputMode="decimal" placeholder="Amount" value={amount} data-testid="deposit-amount"
-          onChange={(e) => { setAmount(e.target.value); setMessage(null); }} />
+        <input id={amountId} ref={amountInput} className="deposit-amount" inputMode="decimal"
+          placeholder="Amount" value={amount} data-testid="deposit-amount" aria-invalid={amountError ? true : undefined}
+          aria-describedby={amountError ? amountErrorId : undefined} onChange={(e) => { setAmount(e.target.value); setMessage(null); }} />
         <button type="submit" className="btn" disabled={busy} data-testid="deposit-submit">{busy ? '…' : 'Deposit'}</button>
       </div>
+      {amountError ? <span className="field-error" id={amountErrorId} data-testid="deposit-amount-error">{amountError}</span> : null}
       {message ? <p className={message.ok ? 'deposit-ok' : 'form-error'} role={message.ok ? 'status' : 'alert'} data-testid="deposit-message"
         data-unknown-outcome={message.unknown ? 'true' : undefined}>{message.text}
         {message.detail ? <span className="error-detail">{message.detail}</span> : null}</p> : null}
