@@ -6,7 +6,7 @@
 #   deploy/caf_tsan.sh [PREFIX]
 # The source is Debian's own (the orig tarball of Debian's actor-framework package, the
 # version bookworm installs), checked against the digest in Debian's .dsc. Nothing is
-# done when PREFIX already holds this build. About 3 minutes on two cores.
+# done when PREFIX already holds this build. About 2 minutes on two cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=$(realpath -m "${1:-build-tsan/caf}")
