@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "net/bots/bot_link.hpp"
+#include "net/bots/deposit_precision.hpp"
 #include "net/bots/mm_funds.hpp"
 #include "net/bots/mm_market.hpp"
 #include "net/bots/mm_orders.hpp"
@@ -163,6 +164,13 @@ struct MarketMaker::Impl {
         }
       }
       if (chosen.empty()) return fail_start("the exchange lists no markets");
+      if (cfg.topup) {
+        std::vector<PlannedDeposit> planned;
+        for (const MarketInfo& m : chosen)
+          for (const std::string& asset : {m.base, m.quote})
+            planned.push_back({asset, cfg.topup_amount, "--topup-amount"});
+        if (auto why = too_fine_deposit(chosen, planned)) return fail_start(*why);
+      }
       for (const auto& [symbol, o] : cfg.overrides)
         if (std::none_of(chosen.begin(), chosen.end(),
                          [&](const MarketInfo& m) { return m.symbol == symbol; }))

@@ -13,6 +13,7 @@
 
 #include "net/bots/bot_link.hpp"
 #include "net/bots/bot_log.hpp"
+#include "net/bots/deposit_precision.hpp"
 #include "net/bots/stats.hpp"
 #include "net/client/api_client.hpp"
 #include "net/client/backoff.hpp"
@@ -146,6 +147,14 @@ struct Simulator::Impl {
         }
       if (markets.size() < std::max<size_t>(1, cfg.markets.size()))
         return fail_start("some of the markets asked for do not exist");
+      if (cfg.fund) {
+        std::vector<PlannedDeposit> planned;
+        for (const SimMarket& m : markets) {
+          planned.push_back({m.info.quote, cfg.fund_quote, "--fund-quote"});
+          planned.push_back({m.info.base, cfg.fund_base, "--fund-base"});
+        }
+        if (auto why = too_fine_deposit(*r, planned)) return fail_start(*why);
+      }
       auto kinds = assign_kinds(cfg.traders, cfg.mix);
       for (size_t i = 0; i < cfg.traders; ++i) {
         SimTrader t;

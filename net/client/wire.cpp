@@ -93,6 +93,15 @@ uint64_t u64(const json& obj, const char* name) {
   bad(std::string("\"") + name + "\" is not a non-negative integer");
 }
 
+// A precision (decimals, 0..8) if the field is there; nullopt if it is absent or null.
+std::optional<int> precision_or_none(const json& obj, const char* name) {
+  const json* v = optional_field(obj, name);
+  if (!v) return std::nullopt;
+  if (!v->is_number_integer() || v->get<int64_t>() < 0 || v->get<int64_t>() > Decimal::kScaleDigits)
+    bad(std::string("\"") + name + "\" is not a number of decimals (0 to 8)");
+  return static_cast<int>(v->get<int64_t>());
+}
+
 bool boolean(const json& obj, const char* name) {
   const json& v = field(obj, name);
   if (!v.is_boolean()) bad(std::string("\"") + name + "\" is not a boolean");
@@ -248,6 +257,8 @@ Reply<std::vector<MarketInfo>> decode_markets(std::string_view body) {
       info.min_qty = dec_or_zero(m, "minQty");
       info.min_notional = dec_or_zero(m, "minNotional");
       info.price_band = dec_or_zero(m, "priceBand");
+      info.base_precision = precision_or_none(m, "baseAssetPrecision");
+      info.quote_precision = precision_or_none(m, "quoteAssetPrecision");
       if (!info.tick_size.is_positive() || !info.step_size.is_positive())
         bad("market " + info.symbol + " has a non-positive tick or step size");
       out.push_back(std::move(info));

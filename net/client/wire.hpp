@@ -105,6 +105,16 @@ struct MarketInfo {
   Decimal min_qty;
   Decimal min_notional;
   Decimal price_band;  // fraction, e.g. 0.1; zero if the exchange does not say
+  // The decimals a deposit of each asset may have (0..8); nullopt if the exchange does not
+  // say (API.md's first part does not name them).
+  std::optional<int> base_precision;
+  std::optional<int> quote_precision;
+  // The precision this market gives `asset` (its base or its quote); nullopt if neither.
+  std::optional<int> precision_of(std::string_view asset) const {
+    if (asset == base) return base_precision;
+    if (asset == quote) return quote_precision;
+    return std::nullopt;
+  }
 };
 Reply<std::vector<MarketInfo>> decode_markets(std::string_view body);
 

@@ -107,6 +107,8 @@ CAF_TEST(markets open orders and depth decode) {
   CAF_REQUIRE(m.ok());
   CAF_CHECK_EQUAL(m->at(0).tick_size.to_string(), "0.01");
   CAF_CHECK_EQUAL(m->at(0).min_notional.to_string(), "1");
+  CAF_CHECK(!m->at(0).base_precision);  // API.md's first part does not name them
+  CAF_CHECK(!m->at(0).precision_of("INR"));
   auto open = decode_open_orders(
       R"([{"price":1000.97,"quantity":2.92,"orderId":"vow8","filled":1.67,"side":"buy","userId":"5",)"
       R"("clientOrderId":"mm-1","status":"PARTIALLY_FILLED"}])");
@@ -126,6 +128,29 @@ CAF_TEST(markets open orders and depth decode) {
   CAF_REQUIRE(d.ok());
   CAF_CHECK_EQUAL(d->last_update_id, 42u);
   CAF_CHECK_EQUAL(d->asks[0].qty.to_string(), "2.56");
+}
+
+CAF_TEST(markets carry the precisions of their assets when the exchange states them) {
+  auto m = decode_markets(
+      R"([{"symbol":"GOLD_USD","baseAsset":"GOLD","quoteAsset":"USD","tickSize":"0.01",)"
+      R"("stepSize":"0.001","baseAssetPrecision":4,"quoteAssetPrecision":0}])");
+  CAF_REQUIRE(m.ok());
+  CAF_CHECK_EQUAL(m->at(0).precision_of("GOLD"), std::optional<int>(4));
+  CAF_CHECK_EQUAL(m->at(0).precision_of("USD"), std::optional<int>(0));
+  CAF_CHECK(!m->at(0).precision_of("INR"));
+  auto null = decode_markets(
+      R"([{"symbol":"A_B","baseAsset":"A","quoteAsset":"B","tickSize":"1","stepSize":"1",)"
+      R"("baseAssetPrecision":null}])");
+  CAF_REQUIRE(null.ok());
+  CAF_CHECK(!null->at(0).base_precision);
+  // Anything but a whole number of decimals from 0 to 8 is a bad reply, not a guess.
+  for (const char* bad : {"9", "-1", "2.5", "\"2\"", "true", "18446744073709551615"}) {
+    auto r = decode_markets(
+        std::string(R"([{"symbol":"A_B","baseAsset":"A","quoteAsset":"B","tickSize":"1",)") +
+        R"("stepSize":"1","quoteAssetPrecision":)" + bad + "}]");
+    CAF_CHECK(!r.ok());
+    if (!r.ok()) CAF_CHECK_EQUAL(r.error().code, "BAD_REPLY");
+  }
 }
 
 CAF_TEST(stream events decode by type) {
