@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/bots/deposit_precision.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex::bots;
 using ex::Decimal;
@@ -9,9 +10,7 @@ using ex::client::MarketInfo;
 
 namespace {
 
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 
 MarketInfo market(const char* base, const char* quote, std::optional<int> base_precision,
                   std::optional<int> quote_precision) {

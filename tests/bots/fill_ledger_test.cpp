@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/bots/fill_ledger.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex::bots;
 using ex::Decimal;
@@ -11,9 +12,7 @@ using ex::client::Side;
 
 namespace {
 
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 
 Balances holdings(const char* base, const char* quote) {
   return Balances{{"TATA", Balance{dec(base), Decimal{}}}, {"INR", Balance{dec(quote), Decimal{}}}};

@@ -2,15 +2,14 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/client/local_book.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex::client;
 using ex::Decimal;
 
 namespace {
 
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 Level lv(const char* p, const char* q) {
   return Level{dec(p), dec(q)};
 }

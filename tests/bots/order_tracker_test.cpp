@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/bots/order_tracker.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex::bots;
 using ex::Decimal;
@@ -13,9 +14,7 @@ using State = TrackedOrder::State;
 
 namespace {
 
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 
 const std::vector<std::string> kUsers = {"5", "1"};
 

@@ -2,6 +2,7 @@
 #include <caf/test/unit_test.hpp>
 
 #include "net/bots/quoting.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex::bots;
 using ex::Decimal;
@@ -9,9 +10,7 @@ using ex::client::Side;
 
 namespace {
 
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 
 MarketInfo market(const char* tick = "0.01", const char* step = "0.01",
                   const char* min_qty = "0.01", const char* min_notional = "1") {

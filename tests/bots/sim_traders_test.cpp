@@ -7,6 +7,7 @@
 #include "net/bots/sim_traders.hpp"
 #include "net/bots/stats.hpp"
 #include "net/client/backoff.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex::bots;
 using ex::Decimal;
@@ -15,9 +16,7 @@ using ex::client::Side;
 
 namespace {
 
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 
 MarketInfo market() {
   MarketInfo m;

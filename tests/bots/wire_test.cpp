@@ -5,14 +5,13 @@
 
 #include "net/client/url.hpp"
 #include "net/client/wire.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex::client;
 using ex::Decimal;
 
 namespace {
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 std::string text(const nlohmann::json& v) {
   return v.is_string() ? v.get<std::string>() : v.dump();
 }

@@ -8,9 +8,7 @@ using namespace ex;
 
 namespace {
 
-Decimal dec(const char* text) {
-  return *Decimal::parse(text);
-}
+using ex::testing::dec;
 
 constexpr uint64_t kOrder5 = (5u << 12) | 1;  // "fsx"
 constexpr uint64_t kOrder6 = (6u << 12) | 1;  // "iyp"

@@ -4,15 +4,14 @@
 #include <climits>
 
 #include "net/codec/json_writer.hpp"
+#include "tests/support/fixtures.hpp"
 
 using ex::Decimal;
 using ex::json::Writer;
 
 namespace {
 
-Decimal dec(const char* text) {
-  return *Decimal::parse(text);
-}
+using ex::testing::dec;
 
 std::string escaped(std::string_view s) {
   std::string out;

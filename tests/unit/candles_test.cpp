@@ -6,15 +6,14 @@
 #include <vector>
 
 #include "actors/market/candles.hpp"
+#include "tests/support/fixtures.hpp"
 #include "tests/support/ticker_checks.hpp"
 
 using namespace ex;
 using ex::testing::require_same_window;
 
 namespace {
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 constexpr int64_t kHour = 3600 * 1000;
 // 2025-01-25T08:00:00Z
 constexpr int64_t kT0 = 1737792000000;

@@ -2,14 +2,13 @@
 #include <caf/test/unit_test.hpp>
 
 #include "actors/account/ledger.hpp"
+#include "tests/support/fixtures.hpp"
 
 using namespace ex;
 
 namespace {
 
-Decimal dec(const char* s) {
-  return *Decimal::parse(s);
-}
+using ex::testing::dec;
 constexpr AssetId kBase = 0, kQuote = 1;
 
 HoldRequest buy(uint64_t id, const char* amount, const char* limit) {
