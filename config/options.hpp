@@ -44,7 +44,7 @@ struct Options {
   // The shared store: postgresql://user:password@host:port/db (TimescaleDB used if the
   // server has it); empty = the embedded SQLite file <data_dir>/exchange.db.
   std::string store;
-  int64_t writer_interval_ms = 100;
+  int64_t writer_interval_ms = 250;
   int history_connections = 2;  // threads (each with its connection) serving history queries
   uint64_t writer_max_pending = 200000;  // records held while storage is away (then: journal)
   // Redis bus (DESIGN.md, "Scaling out"): redis://host:port publishes market data on Redis

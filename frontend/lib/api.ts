@@ -112,7 +112,7 @@ export function createApi(options: ApiOptions = {}) {
     cancelAll: (userId: string, market: string): Promise<void> => request('DELETE', 'orders', ignore, undefined, { market, userId }),
     /**
      * The user's trades in a market, newest first (`limit` 1-1000). From storage: a fill of the
-     * last ~100 ms may be on the `fills@` stream and not here yet. With `before` (a trade id), the
+     * last ~250 ms may be on the `fills@` stream and not here yet. With `before` (a trade id), the
      * trades with lower ids; an empty page is the end.
      */
     fills: (userId: string, market: string, limit = 50, before?: string): Promise<Fill[]> =>
