@@ -21,7 +21,7 @@ Result<bool> FanoutShard::subscribe(const std::string& stream,
     index = found->second;
   } else {
     index = static_cast<uint32_t>(channels_.size());
-    channels_.push_back(Channel{stream, {}});
+    channels_.push_back(Channel{stream, {}, {}});
   }
   Channel& c = channels_[index];
   if (c.subscribers.empty()) {
@@ -93,18 +93,63 @@ void FanoutShard::drain() {
     wake_posted_ = false;
   }
   last_drain_ = std::chrono::steady_clock::now();
-  for (const Published& p : draining_) {
-    for (const auto& sub : channels_[p.channel].subscribers) {
-      sub->deliver(p.frame);
-      // One still waiting for its write from an earlier batch writes both at once.
-      if (!sub->flush_due_) {
-        sub->flush_due_ = true;
-        to_flush_.push_back(sub);
+  ++drains_;
+  for (uint32_t i = 0; i < draining_.size(); ++i) {
+    Channel& c = channels_[draining_[i].channel];
+    if (c.drained.empty()) drained_channels_.push_back(draining_[i].channel);
+    c.drained.push_back(i);
+  }
+  for (uint32_t index : drained_channels_) {
+    for (const auto& sub : channels_[index].subscribers) {
+      if (sub->drain_ != drains_) {
+        sub->drain_ = drains_;
+        sub->drain_channels_.clear();
+        drain_targets_.push_back(sub.get());
+        // One still waiting for its write from an earlier batch writes both at once.
+        if (!sub->flush_due_) {
+          sub->flush_due_ = true;
+          to_flush_.push_back(sub);
+        }
       }
+      sub->drain_channels_.push_back(index);
     }
   }
+  for (FanoutSubscriber* sub : drain_targets_)
+    deliver_drained(*sub);
+  for (uint32_t index : drained_channels_)
+    channels_[index].drained.clear();
+  drained_channels_.clear();
+  drain_targets_.clear();
   draining_.clear();
   if (!slice_posted_) flush_slice();
+}
+
+// The frames of the subscriber's channels, merged back into publication order.
+void FanoutShard::deliver_drained(FanoutSubscriber& sub) {
+  const std::vector<uint32_t>& mine = sub.drain_channels_;
+  if (mine.size() == 1) {
+    for (uint32_t i : channels_[mine[0]].drained)
+      sub.deliver(draining_[i].frame);
+    return;
+  }
+  // A few channels at most (a connection's streams of one market): a linear pick of the
+  // lowest next index is cheaper than a heap.
+  std::vector<size_t>& next = merge_positions_;
+  next.assign(mine.size(), 0);
+  for (;;) {
+    size_t best = mine.size();
+    uint32_t best_index = 0;
+    for (size_t k = 0; k < mine.size(); ++k) {
+      const auto& frames = channels_[mine[k]].drained;
+      if (next[k] < frames.size() && (best == mine.size() || frames[next[k]] < best_index)) {
+        best = k;
+        best_index = frames[next[k]];
+      }
+    }
+    if (best == mine.size()) return;
+    ++next[best];
+    sub.deliver(draining_[best_index].frame);
+  }
 }
 
 void FanoutShard::flush_slice() {

@@ -9,6 +9,10 @@
 // thread then hands every frame of a batch to every local subscriber of its stream, in
 // order, with plain calls, and each subscriber writes its batch with one socket write.
 //
+// Within a batch the shard goes subscriber by subscriber, each receiving its frames in
+// publication order: frame by frame, a thousand other subscribers' buffers came between
+// two appends to the same one, and nearly every append missed the cache.
+//
 // Batches are paced: the shard drains its inbox at once if the last drain is at least
 // `window` old, otherwise at the end of the window. A quiet market adds no delay; a busy
 // one makes at most one write per connection per window, however many events it has.
@@ -46,7 +50,9 @@ class FanoutSubscriber {
 
  private:
   friend class FanoutShard;
-  bool flush_due_ = false;  // delivered to, and waiting in the shard's list of writes
+  bool flush_due_ = false;                // delivered to, and waiting in the shard's list of writes
+  uint64_t drain_ = 0;                    // the last drain that reached it
+  std::vector<uint32_t> drain_channels_;  // its channels with frames in that drain
 };
 
 class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
@@ -72,6 +78,7 @@ class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
   struct Channel {
     std::string stream;
     std::vector<std::shared_ptr<FanoutSubscriber>> subscribers;
+    std::vector<uint32_t> drained;  // this drain's frames for it: indexes into draining_
   };
   struct Published {
     uint32_t channel;
@@ -80,6 +87,7 @@ class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
 
   void wake();
   void drain();
+  void deliver_drained(FanoutSubscriber& sub);
   void flush_slice();
 
   boost::asio::io_context& ioc_;
@@ -95,6 +103,10 @@ class FanoutShard : public std::enable_shared_from_this<FanoutShard> {
   size_t active_ = 0;
   std::chrono::steady_clock::time_point last_drain_{};
   std::vector<Published> draining_;
+  uint64_t drains_ = 0;
+  std::vector<uint32_t> drained_channels_;        // channels with frames in this drain
+  std::vector<FanoutSubscriber*> drain_targets_;  // their subscribers, each once
+  std::vector<size_t> merge_positions_;
   // Subscribers with frames to write, each once however many batches reached it since:
   // at most one entry per subscriber, written slice by slice.
   std::vector<std::shared_ptr<FanoutSubscriber>> to_flush_;

@@ -114,6 +114,42 @@ CAF_TEST(frames reach every subscriber of their stream in order and no one else)
   CAF_CHECK(other->batches.empty());
 }
 
+CAF_TEST(subscribers of several streams get their frames in publication order) {
+  // The shard delivers subscriber by subscriber, merging each one's streams back into the
+  // order of publication; random interleavings over several batches check the merge.
+  const std::vector<std::string> streams{"trade@TATA_INR", "depth@TATA_INR", "ticker@TATA_INR",
+                                         "trade@INFY_INR"};
+  const std::vector<std::vector<size_t>> picks{{0}, {1}, {0, 1}, {0, 1, 2}, {3, 1}, {2, 3, 0, 1}};
+  auto s = shard(2ms);
+  std::vector<std::shared_ptr<Recorder>> subs;
+  for (const auto& pick : picks) {
+    subs.push_back(std::make_shared<Recorder>());
+    for (size_t k : pick)
+      CAF_REQUIRE(s->subscribe(streams[k], subs.back()));
+  }
+  std::vector<std::vector<std::string>> want(picks.size());
+  uint64_t state = 12345;
+  for (int i = 0; i < 2000; ++i) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const size_t k = (state >> 33) % streams.size();
+    const std::string text = std::to_string(k) + ":" + std::to_string(i);
+    api.publish(streams[k], text);
+    for (size_t p = 0; p < picks.size(); ++p)
+      for (size_t mine : picks[p])
+        if (mine == k) want[p].push_back(text);
+    if (i % 300 == 299)  // this part out before the next comes: several batches
+      CAF_REQUIRE(run_until([&] { return subs[5]->all().size() == want[5].size(); }));
+  }
+  CAF_REQUIRE(run_until([&] {
+    for (size_t p = 0; p < picks.size(); ++p)
+      if (subs[p]->all().size() < want[p].size()) return false;
+    return true;
+  }));
+  for (size_t p = 0; p < picks.size(); ++p)
+    CAF_CHECK(subs[p]->all() == want[p]);
+  CAF_CHECK(subs[0]->batches.size() > 1);  // more than one batch went out
+}
+
 CAF_TEST(many subscribers are written in slices and each once per batch) {
   auto s = shard(0us);
   std::vector<std::shared_ptr<Recorder>> subs;
