@@ -7,6 +7,28 @@
 
 namespace ex {
 
+boost::asio::execution_context::id OpenConnections::id;
+
+OpenConnections& OpenConnections::of(boost::asio::execution_context& ctx) {
+  return boost::asio::use_service<OpenConnections>(ctx);
+}
+
+boost::asio::io_context& IoPool::next() {
+  const size_t n = contexts_.size();
+  const size_t first = next_.fetch_add(1, std::memory_order_relaxed);
+  boost::asio::io_context* best = contexts_[first % n];
+  int fewest = OpenConnections::of(*best).count();
+  for (size_t k = 1; k < n && fewest > 0; ++k) {
+    boost::asio::io_context* c = contexts_[(first + k) % n];
+    const int open = OpenConnections::of(*c).count();
+    if (open < fewest) {
+      best = c;
+      fewest = open;
+    }
+  }
+  return *best;
+}
+
 void SessionRegistry::add(uint64_t id, std::weak_ptr<Closable> session) {
   std::lock_guard<std::mutex> lock(mutex_);
   sessions_[id] = std::move(session);

@@ -33,15 +33,47 @@ class Closable {
   virtual void shutdown() = 0;
 };
 
+// The sessions open on one io thread, of every kind: what IoPool balances. One per
+// io_context (an asio service), so pools that share a thread share its count.
+class OpenConnections : public boost::asio::execution_context::service {
+ public:
+  static boost::asio::execution_context::id id;  // asio's key for use_service
+  explicit OpenConnections(boost::asio::execution_context& ctx) : service(ctx) {}
+  static OpenConnections& of(boost::asio::execution_context& ctx);
+  int count() const { return count_->load(std::memory_order_relaxed); }
+
+ private:
+  friend class ThreadSlot;
+  void shutdown() override {}
+  // Shared with the sessions' slots: a session can be let go after its io_context.
+  std::shared_ptr<std::atomic<int>> count_ = std::make_shared<std::atomic<int>>(0);
+};
+
+// A session's place in its io thread's count, for as long as the session lives (a
+// WebSocket upgrade that moves to another thread is a new session there).
+class ThreadSlot {
+ public:
+  explicit ThreadSlot(boost::asio::execution_context& ctx)
+      : count_(OpenConnections::of(ctx).count_) {
+    count_->fetch_add(1, std::memory_order_relaxed);
+  }
+  ~ThreadSlot() { count_->fetch_sub(1, std::memory_order_relaxed); }
+  ThreadSlot(const ThreadSlot&) = delete;
+  ThreadSlot& operator=(const ThreadSlot&) = delete;
+
+ private:
+  std::shared_ptr<std::atomic<int>> count_;
+};
+
 // The io threads a kind of connection is spread over, each with its own io_context (so a
-// connection's handlers never run concurrently and need no strand): new connections are
-// dealt out in turn. Filled before the edge serves; next() from any thread.
+// connection's handlers never run concurrently and need no strand). A new connection goes
+// to the thread with the fewest open, ties in turn: a thread that carries the WebSocket
+// subscribers gets no REST connections while the other has fewer, so orders do not wait
+// behind a fan-out's writes. Filled before the edge serves; next() from any thread.
 class IoPool {
  public:
   void add(boost::asio::io_context& ioc) { contexts_.push_back(&ioc); }
-  boost::asio::io_context& next() {
-    return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
-  }
+  boost::asio::io_context& next();
   boost::asio::io_context& front() const { return *contexts_.front(); }
 
  private:

@@ -58,6 +58,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
       : stream_(std::move(socket)),
         ctx_(std::move(ctx)),
         peer_slot_(std::move(peer_slot)),
+        thread_slot_(stream_.get_executor().context()),
         id_(ctx_->next_connection_id.fetch_add(1)),
         buffer_(kReadBufferLimit),
         backstop_(stream_.get_executor()),
@@ -575,6 +576,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession>, public Clo
   beast::tcp_stream stream_;
   std::shared_ptr<EdgeContext> ctx_;
   std::shared_ptr<void> peer_slot_;  // goes with the socket, also to a WebSocket session
+  ThreadSlot thread_slot_;
   const uint64_t id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

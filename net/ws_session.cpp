@@ -76,6 +76,7 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
       : ws_(std::move(socket)),
         ctx_(std::move(ctx)),
         peer_slot_(std::move(peer_slot)),
+        thread_slot_(ws_.get_executor().context()),
         fanout_(ctx_->fanout_for(asio::query(ws_.get_executor(), asio::execution::context))),
         kill_timer_(ws_.get_executor()) {
     init();
@@ -471,7 +472,8 @@ class WsSession : public std::enable_shared_from_this<WsSession>,
 
   websocket::stream<CoalescingStream> ws_;
   std::shared_ptr<EdgeContext> ctx_;
-  std::shared_ptr<void> peer_slot_;      // the connection's place in its client's count
+  std::shared_ptr<void> peer_slot_;  // the connection's place in its client's count
+  ThreadSlot thread_slot_;
   std::shared_ptr<FanoutShard> fanout_;  // this thread's
   uint64_t id_ = 0;
   beast::flat_buffer buffer_;
