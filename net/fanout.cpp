@@ -1,6 +1,8 @@
 #include "net/fanout.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 #include <utility>
 
 #include <boost/asio/post.hpp>
@@ -132,23 +134,38 @@ void FanoutShard::deliver_drained(FanoutSubscriber& sub) {
       sub.deliver(draining_[i].frame);
     return;
   }
-  // A few channels at most (a connection's streams of one market): a linear pick of the
-  // lowest next index is cheaper than a heap.
   std::vector<size_t>& next = merge_positions_;
   next.assign(mine.size(), 0);
-  for (;;) {
-    size_t best = mine.size();
-    uint32_t best_index = 0;
-    for (size_t k = 0; k < mine.size(); ++k) {
-      const auto& frames = channels_[mine[k]].drained;
-      if (next[k] < frames.size() && (best == mine.size() || frames[next[k]] < best_index)) {
-        best = k;
-        best_index = frames[next[k]];
+  if (mine.size() <= 4) {
+    // The usual case (a connection's streams of one market): a linear pick of the lowest
+    // next index is cheaper than a heap.
+    for (;;) {
+      size_t best = mine.size();
+      uint32_t best_index = 0;
+      for (size_t k = 0; k < mine.size(); ++k) {
+        const auto& frames = channels_[mine[k]].drained;
+        if (next[k] < frames.size() && (best == mine.size() || frames[next[k]] < best_index)) {
+          best = k;
+          best_index = frames[next[k]];
+        }
       }
+      if (best == mine.size()) return;
+      ++next[best];
+      sub.deliver(draining_[best_index].frame);
     }
-    if (best == mine.size()) return;
-    ++next[best];
-    sub.deliver(draining_[best_index].frame);
+  }
+  // Up to the streams a connection may have (64 by default): a heap keeps each frame's
+  // cost logarithmic in them.
+  using Head = std::pair<uint32_t, size_t>;  // (frame index, which of `mine`)
+  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+  for (size_t k = 0; k < mine.size(); ++k)
+    heads.push({channels_[mine[k]].drained[0], k});
+  while (!heads.empty()) {
+    const auto [index, k] = heads.top();
+    heads.pop();
+    sub.deliver(draining_[index].frame);
+    const auto& frames = channels_[mine[k]].drained;
+    if (++next[k] < frames.size()) heads.push({frames[next[k]], k});
   }
 }
 
